@@ -1,0 +1,38 @@
+"""The FastAPI application: built from settings, owning one database engine for its lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.routers import ROUTERS
+from dialer.db.engine import make_engine, make_sessionmaker
+from dialer.db.migrate import upgrade
+from dialer.settings import Settings
+
+
+def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.effective_database_url)
+        if migrate:
+            await upgrade(engine)
+        app.state.engine = engine
+        app.state.sessions = make_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Dialer",
+        summary="Autodialer and softphone control for outsourced contact centres",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,1 @@
+"""Campaigns: what is called, how, when, and what the operators may conclude."""

@@ -1,0 +1,89 @@
+"""A campaign belongs to a contract; it carries its script, dialing rules and disposition codes."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dialer.db.base import Base
+from dialer.db.types import JsonDocument, Money, UtcDateTime
+
+
+def _values(e: type[enum.Enum]) -> list[str]:
+    return [str(m.value) for m in e]
+
+
+class DialingMode(enum.StrEnum):
+    PREVIEW = "preview"
+    PROGRESSIVE = "progressive"
+    PREDICTIVE = "predictive"
+
+
+class CampaignState(enum.StrEnum):
+    DRAFT = "draft"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+
+
+class DispositionKind(enum.StrEnum):
+    FINAL = "final"
+    RETRY = "retry"
+    CALLBACK = "callback"
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="RESTRICT"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    brief: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    script: Mapped[str] = mapped_column(Text, default="")
+    dialing_mode: Mapped[DialingMode] = mapped_column(
+        Enum(DialingMode, native_enum=False, length=20, values_callable=_values)
+    )
+    caller_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    default_country: Mapped[str] = mapped_column(String(2), default="RU")
+    calling_hours: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    abandon_cap: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.03"))
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    retry_delays: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    state: Mapped[CampaignState] = mapped_column(
+        Enum(CampaignState, native_enum=False, length=20, values_callable=_values),
+        default=CampaignState.DRAFT,
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    dispositions: Mapped[list[DispositionCode]] = relationship(
+        back_populates="campaign",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="DispositionCode.id",
+    )
+
+
+class DispositionCode(Base):
+    __tablename__ = "disposition_codes"
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(50))
+    label: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[DispositionKind] = mapped_column(
+        Enum(DispositionKind, native_enum=False, length=20, values_callable=_values)
+    )
+    hot_lead: Mapped[bool] = mapped_column(default=False)
+    counts_as_processed: Mapped[bool] = mapped_column(default=False)
+    adds_to_dnc: Mapped[bool] = mapped_column(default=False)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="dispositions", lazy="raise")

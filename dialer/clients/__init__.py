@@ -1,0 +1,1 @@
+"""Clients (the companies whose customers are called) and their contracts."""

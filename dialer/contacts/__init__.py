@@ -1,0 +1,1 @@
+"""Contact bases: import, normalisation, duplicates, do-not-call lists, listing and export."""

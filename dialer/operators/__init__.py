@@ -1,0 +1,1 @@
+"""Operators as people of the centre, their softphones and their campaign assignments."""

@@ -1,0 +1,103 @@
+"""Shared fixtures: a freshly migrated database per test, on SQLite or PostgreSQL.
+
+``DIALER_TEST_DATABASE=sqlite`` (default) or ``postgresql`` picks the store; PostgreSQL is reached at
+``DIALER_TEST_PG_URL`` (default postgresql://postgres@127.0.0.1:5432/postgres). The schema is
+migrated once per session into a template, and every test gets its own copy of it, dropped after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from dialer.db.engine import make_engine, make_sessionmaker
+from dialer.db.migrate import upgrade
+
+DB_KIND = os.environ.get("DIALER_TEST_DATABASE", "sqlite")
+PG_ADMIN_URL = os.environ.get("DIALER_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED = REPO_ROOT.parent / "shared"
+
+
+def _pg_url(database: str) -> str:
+    base, _, _ = PG_ADMIN_URL.rpartition("/")
+    return f"{base.replace('postgresql://', 'postgresql+asyncpg://', 1)}/{database}"
+
+
+async def _pg_admin(sql: str) -> None:
+    connection = await asyncpg.connect(PG_ADMIN_URL)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+async def _migrate(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database that each test copies: a file path (SQLite) or a database name."""
+    if DB_KIND == "sqlite":
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        asyncio.run(_migrate(f"sqlite+aiosqlite:///{path}"))
+        yield str(path)
+    elif DB_KIND == "postgresql":
+        name = f"dialer_tmpl_{uuid.uuid4().hex[:12]}"
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        try:
+            asyncio.run(_migrate(_pg_url(name)))
+            yield name
+        finally:
+            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        raise pytest.UsageError(f"DIALER_TEST_DATABASE must be sqlite or postgresql, not {DB_KIND!r}")
+
+
+@pytest.fixture
+async def database_url(database_template: str, tmp_path: Path) -> AsyncIterator[str]:
+    if DB_KIND == "sqlite":
+        path = tmp_path / "dialer.db"
+        shutil.copyfile(database_template, path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    name = f"dialer_t_{uuid.uuid4().hex[:12]}"
+    await _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{database_template}"')
+    try:
+        yield _pg_url(name)
+    finally:
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(database_url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return make_sessionmaker(engine)
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"shared reference folder {SHARED} is absent")
+    return SHARED
