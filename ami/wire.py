@@ -76,7 +76,7 @@ def parse_block(block: str) -> Message:
 class AmiParser:
     """Incremental parser: feed it bytes as they arrive, get whole messages back."""
 
-    __slots__ = ("_buffer", "banner", "_expect_banner")
+    __slots__ = ("_buffer", "_expect_banner", "banner")
 
     def __init__(self, expect_banner: bool = True) -> None:
         self._buffer = b""
