@@ -7,10 +7,20 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api import errors
+from api.auth import make_signer
 from api.routers import ROUTERS
 from dialer.db.engine import make_engine, make_sessionmaker
 from dialer.db.migrate import upgrade
 from dialer.settings import Settings
+
+DESCRIPTION = """\
+Every route but `/health` and `/auth/token` needs a credential: a bearer token from
+`POST /auth/token` (people) or an API key (machines) as `Authorization: Bearer dk_...` or
+`X-API-Key: dk_...`. What a caller sees is limited by its role; a client's controller sees only its
+client's data, and anything else answers 404. Errors are `{"detail": "..."}`. Money is an exact
+decimal sent and returned as a string.
+"""
 
 
 def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
@@ -29,10 +39,13 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app = FastAPI(
         title="Dialer",
         summary="Autodialer and softphone control for outsourced contact centres",
+        description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.token_signer = make_signer(settings)
+    errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
     return app

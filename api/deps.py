@@ -6,13 +6,17 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.settings import Settings
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request: committed when the route returns, rolled back if it raises."""
+    """One session per request: committed when the route returns, rolled back if it raises.
+
+    Scoped to the route function, so the commit happens before the response is sent: a client that
+    has its answer can count on the next request seeing what it wrote.
+    """
     async with request.app.state.sessions() as session:
         try:
             yield session
@@ -27,5 +31,12 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+    """For work that opens its own units of work (imports, exports), not the request's session."""
+    sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    return sessions
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionsDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessionmaker)]

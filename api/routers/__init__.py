@@ -1,7 +1,19 @@
-"""HTTP routers, one module per resource; ``ROUTERS`` is the list the app includes."""
+"""HTTP routers, one module per resource; ``ROUTERS`` is the list the app includes.
+
+Every router but ``health`` and the token route requires a credential (``api.auth.get_principal``).
+"""
 
 from fastapi import APIRouter
 
-from api.routers import health
+from api.routers import api_keys, auth, campaigns, clients, contracts, health, operators, users
 
-ROUTERS: list[APIRouter] = [health.router]
+ROUTERS: list[APIRouter] = [
+    health.router,
+    auth.router,
+    users.router,
+    api_keys.router,
+    clients.router,
+    contracts.router,
+    campaigns.router,
+    operators.router,
+]

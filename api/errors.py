@@ -1,0 +1,31 @@
+"""Domain errors as HTTP answers: ``{"detail": "<what went wrong, and where>"}``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from dialer.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+
+STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    Conflict: 409,
+    InvalidInput: 422,
+}
+
+
+async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+    message = exc.message if isinstance(exc, DomainError) else str(exc)
+    return JSONResponse({"detail": message}, status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, domain_error)
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    401: {"description": "No credentials, or they are wrong or expired"},
+    403: {"description": "The caller's role does not allow this"},
+}

@@ -1,0 +1,64 @@
+"""Clients (the companies whose customers are called) and their contracts' terms."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, status
+
+from api.auth import PrincipalDep, get_principal
+from api.deps import SessionDep
+from api.errors import ERROR_RESPONSES
+from api.schemas.clients import ClientOut, ContractOut
+from dialer.clients import service
+from dialer.clients.models import Client, Contract
+from dialer.clients.schemas import ClientCreate, ClientUpdate, ContractTerms
+
+router = APIRouter(
+    prefix="/clients", tags=["clients"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES
+)
+
+
+@router.get("", response_model=list[ClientOut])
+async def list_clients(session: SessionDep, principal: PrincipalDep) -> list[Client]:
+    """Every client, or for a client's controller only its own."""
+    return await service.list_clients(session, principal)
+
+
+@router.post("", response_model=ClientOut, status_code=status.HTTP_201_CREATED)
+async def create_client(body: ClientCreate, session: SessionDep, principal: PrincipalDep) -> Client:
+    return await service.create_client(session, principal, body)
+
+
+@router.get("/{client_id}", response_model=ClientOut)
+async def get_client(client_id: int, session: SessionDep, principal: PrincipalDep) -> Client:
+    return await service.get_client(session, principal, client_id)
+
+
+@router.patch("/{client_id}", response_model=ClientOut)
+async def update_client(
+    client_id: int, body: ClientUpdate, session: SessionDep, principal: PrincipalDep
+) -> Client:
+    return await service.update_client(session, principal, client_id, body)
+
+
+@router.delete("/{client_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_client(client_id: int, session: SessionDep, principal: PrincipalDep) -> None:
+    """Delete a client that has no contracts left."""
+    await service.delete_client(session, principal, client_id)
+
+
+@router.get("/{client_id}/contracts", response_model=list[ContractOut], tags=["contracts"])
+async def list_contracts(client_id: int, session: SessionDep, principal: PrincipalDep) -> list[Contract]:
+    return await service.list_contracts(session, principal, client_id)
+
+
+@router.post(
+    "/{client_id}/contracts",
+    response_model=ContractOut,
+    status_code=status.HTTP_201_CREATED,
+    tags=["contracts"],
+)
+async def create_contract(
+    client_id: int, body: ContractTerms, session: SessionDep, principal: PrincipalDep
+) -> Contract:
+    """Record a contract's terms; amounts are exact decimals, best sent as strings ("1.005")."""
+    return await service.create_contract(session, principal, client_id, body)

@@ -1,0 +1,2 @@
+"""Response models, one module per resource. Request bodies are the domain's own schemas
+(``dialer/<domain>/schemas.py``), so the rules live in one place."""

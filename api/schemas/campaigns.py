@@ -1,0 +1,40 @@
+"""Campaigns as the API shows them, with their disposition codes inline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from api.schemas.common import DecimalStr, Out
+from dialer.campaigns.models import CampaignState, DialingMode, DispositionKind
+
+
+class DispositionOut(Out):
+    id: int
+    code: str
+    label: str
+    kind: DispositionKind
+    hot_lead: bool
+    counts_as_processed: bool
+    adds_to_dnc: bool
+
+
+class CampaignOut(Out):
+    id: int
+    client_id: int
+    contract_id: int
+    name: str
+    brief: dict[str, Any]
+    script: str
+    dialing_mode: DialingMode
+    caller_id: str | None
+    default_country: str
+    calling_hours: dict[str, list[str]]
+    abandon_cap: DecimalStr
+    max_attempts: int
+    retry_delays: dict[str, int]
+    state: CampaignState
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    dispositions: list[DispositionOut]

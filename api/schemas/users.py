@@ -1,0 +1,18 @@
+"""Users as the API shows them: never with their password hash."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from api.schemas.common import Out
+from dialer.auth.models import Role
+
+
+class UserOut(Out):
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    client_id: int | None
+    is_active: bool
+    created_at: datetime

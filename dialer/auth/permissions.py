@@ -1,0 +1,52 @@
+"""What each role may do: one permission per action, one set of permissions per role.
+
+Scoping (which rows a permitted caller sees) is separate, in ``dialer.auth.scoping``: a controller
+may read campaigns, but only its own client's.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from dialer.auth.models import Role
+
+
+class Permission(enum.StrEnum):
+    CLIENTS_READ = "clients:read"
+    CLIENTS_WRITE = "clients:write"
+    CONTRACTS_READ = "contracts:read"
+    CONTRACTS_WRITE = "contracts:write"
+    CAMPAIGNS_READ = "campaigns:read"
+    CAMPAIGNS_WRITE = "campaigns:write"
+    CAMPAIGNS_CONTROL = "campaigns:control"
+    OPERATORS_READ = "operators:read"
+    OPERATORS_WRITE = "operators:write"
+    CONTACTS_READ = "contacts:read"
+    CONTACTS_WRITE = "contacts:write"
+    DNC_READ = "dnc:read"
+    DNC_WRITE = "dnc:write"
+    USERS_MANAGE = "users:manage"
+    KEYS_MANAGE = "keys:manage"
+
+
+_SUPERVISOR = frozenset(Permission) - {Permission.USERS_MANAGE, Permission.KEYS_MANAGE}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.SUPERVISOR: _SUPERVISOR,
+    Role.QA: frozenset({Permission.CAMPAIGNS_READ, Permission.OPERATORS_READ}),
+    Role.OPERATOR: frozenset({Permission.CAMPAIGNS_READ}),
+    Role.CONTROLLER: frozenset(
+        {
+            Permission.CLIENTS_READ,
+            Permission.CONTRACTS_READ,
+            Permission.CAMPAIGNS_READ,
+            Permission.CONTACTS_READ,
+            Permission.DNC_READ,
+        }
+    ),
+}
+
+
+def allows(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]

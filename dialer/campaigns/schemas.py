@@ -1,0 +1,86 @@
+"""The rules a campaign must follow: dialing settings, calling hours, retries and dispositions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from dialer.campaigns.calling_hours import CallingHours
+from dialer.campaigns.dispositions import DispositionIn, check_codes
+from dialer.campaigns.models import DialingMode
+from dialer.clients.schemas import Country
+
+MAX_RETRY_DELAY = 30 * 24 * 3600
+
+Seconds = Annotated[int, Field(ge=0, le=MAX_RETRY_DELAY)]
+AbandonCap = Annotated[
+    Decimal,
+    Field(gt=0, le=1, max_digits=7, decimal_places=6, description="share of answered calls, 0.03 for 3%"),
+]
+CallerId = Annotated[str, Field(pattern=r"^\+?[0-9]{3,20}$", examples=["+74951502222"])]
+Dispositions = Annotated[list[DispositionIn], Field(max_length=100), AfterValidator(check_codes)]
+
+
+class RetryDelays(BaseModel):
+    """Seconds to wait before dialing a contact again, per outcome of the last attempt."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    busy: Seconds = 300
+    no_answer: Seconds = 1800
+    machine: Seconds = 3600
+    abandoned: Seconds = 60
+    failed: Seconds = 900
+
+
+class Brief(BaseModel):
+    """What the campaign sells, to whom, and what a good call ends with."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    product: str = Field("", max_length=2000)
+    audience: str = Field("", max_length=2000)
+    expected_result: str = Field("", max_length=2000)
+    notes: str = Field("", max_length=10000)
+
+
+class CampaignSettings(BaseModel):
+    """Everything about a campaign a supervisor may change after creating it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    brief: Brief | None = None
+    script: str | None = Field(None, max_length=100_000)
+    dialing_mode: DialingMode | None = None
+    caller_id: CallerId | None = None
+    default_country: Country | None = None
+    calling_hours: CallingHours | None = None
+    abandon_cap: AbandonCap | None = None
+    max_attempts: int | None = Field(None, ge=1, le=50)
+    retry_delays: RetryDelays | None = None
+    dispositions: Dispositions | None = Field(None, description="replaces the whole set, matched by code")
+
+
+class CampaignCreate(BaseModel):
+    """A new campaign under a contract; what is left out takes the documented default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    contract_id: int
+    name: str = Field(min_length=1, max_length=200)
+    brief: Brief = Field(default_factory=Brief)
+    script: str = Field("", max_length=100_000)
+    dialing_mode: DialingMode = DialingMode.PROGRESSIVE
+    caller_id: CallerId | None = None
+    default_country: Country | None = Field(None, description="default: the client's country")
+    calling_hours: CallingHours = Field(default_factory=CallingHours)
+    abandon_cap: AbandonCap = Decimal("0.03")
+    max_attempts: int = Field(3, ge=1, le=50)
+    retry_delays: RetryDelays = Field(default_factory=RetryDelays)
+    dispositions: Dispositions | None = Field(
+        None,
+        description="default: sale, hot lead, not interested, callback, try later, wrong number, do not call",
+    )

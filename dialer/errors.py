@@ -1,0 +1,31 @@
+"""Errors the domain raises, one class per meaning; the API turns each into its HTTP status.
+
+Services raise these with a message that says what went wrong and where (which resource, which
+field), so the message can be shown to the caller as it is. They never carry secrets.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every rule the domain refuses to break."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    """The resource does not exist, or the caller may not know that it does."""
+
+
+class Forbidden(DomainError):
+    """The caller is known but their role does not allow this action."""
+
+
+class Conflict(DomainError):
+    """The action clashes with the resource's current state or with another resource."""
+
+
+class InvalidInput(DomainError):
+    """The input breaks a rule that needs the database to check (unknown ids, references)."""
