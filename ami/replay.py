@@ -11,10 +11,11 @@ Two capture formats are read, both as bytes (no I/O here):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from ami.clock import EventClock
+from ami.endpoints import EndpointTracker
 from ami.events import AmiEvent, event_time, to_event
 from ami.facts import Fact
 from ami.tracker import CallSummary, CallTracker
@@ -87,32 +88,33 @@ def _timed_by_nearest_event(messages: list[Message]) -> Iterator[tuple[datetime 
     yield from zip(times, messages, strict=True)
 
 
-class _Collect:
-    def __init__(self) -> None:
+class Replayer:
+    """A tracker (and registration tracker) driven by a capture's messages, recording every fact."""
+
+    def __init__(self, *, adopt_originates: bool = True) -> None:
+        self.clock = EventClock()
         self.facts: list[Fact] = []
+        self.tracker = CallTracker(self, clock=self.clock, adopt_originates=adopt_originates)
+        self.endpoints = EndpointTracker(self, clock=self.clock)
 
     def on_fact(self, fact: Fact) -> None:
         self.facts.append(fact)
 
-
-def replay_events(
-    items: list[tuple[datetime | None, Message]] | Iterator[tuple[datetime | None, Message]],
-) -> tuple[list[Fact], list[CallSummary]]:
-    """Feed messages through a tracker that adopts every originate; facts and per-call summaries."""
-    clock = EventClock()
-    collect = _Collect()
-    tracker = CallTracker(collect, clock=clock, adopt_originates=True)
-    for when, message in items:
-        if when is not None:
-            clock.set(when)
-        if message.event is None:
-            tracker.feed_response(message.response, message.get("Message"))
-            continue
-        event: AmiEvent = to_event(message)
-        tracker.feed(event)
-    return collect.facts, tracker.summaries()
+    def feed(self, items: Iterable[tuple[datetime | None, Message]]) -> None:
+        tracker, endpoints, clock = self.tracker, self.endpoints, self.clock
+        for when, message in items:
+            if when is not None:
+                clock.set(when)
+            if message.event is None:
+                tracker.feed_response(message.response, message.get("Message"))
+                continue
+            event: AmiEvent = to_event(message)
+            tracker.feed(event)
+            endpoints.feed(event)
 
 
 def replay(data: bytes) -> tuple[list[Fact], list[CallSummary]]:
-    """Replay a whole capture (``*.raw`` or ``*.log``)."""
-    return replay_events(capture_messages(data))
+    """Replay a whole capture (``*.raw`` or ``*.log``): every fact, and every call's summary."""
+    replayer = Replayer()
+    replayer.feed(capture_messages(data))
+    return replayer.facts, replayer.tracker.summaries()

@@ -128,6 +128,7 @@ class _Call:
     product_hangup: bool = False
     amd_status: str | None = None
     amd_cause: str | None = None
+    amd_reported: bool = False
     created_at: datetime | None = None
     ringing_at: datetime | None = None
     answered_at: datetime | None = None
@@ -194,6 +195,7 @@ class CallTracker:
         self._conferences: dict[str, str] = {}  # bridge uniqueid -> conference name
         self._pending_product_hangups = 0
         self._resync_seen: set[str] | None = None
+        self._resync_calls: set[str] = set()
         self._handlers: dict[type[ev.AmiEvent], Callable[[ev.AmiEvent], None]] = {
             ev.Newchannel: self._on_newchannel,  # type: ignore[dict-item]
             ev.VarSet: self._on_varset,  # type: ignore[dict-item]
@@ -243,19 +245,28 @@ class CallTracker:
     def begin_resync(self) -> None:
         """A (re)connected client is about to list live channels (CoreShowChannels / Status)."""
         self._resync_seen = set()
+        self._resync_calls = set(self._calls)
 
     def end_resync(self, *, pbx_restarted: bool) -> list[str]:
         """Close every live call whose channel the listing did not show; returns their ids."""
         seen, self._resync_seen = self._resync_seen or set(), None
-        gone = [c for c in self._calls.values() if c.channel is not None and c.uniqueid not in seen]
-        gone += [c for c in self._calls.values() if c.channel is None and c.phase > Phase.CREATED]
+        before, self._resync_calls = self._resync_calls, set()
+        gone = [
+            c
+            for c in self._calls.values()
+            if c.call_id in before
+            and c.uniqueid not in seen
+            and (c.channel is not None or c.phase > Phase.CREATED)
+        ]
         reason = HungUpBy.PBX_RESTART if pbx_restarted else HungUpBy.UNKNOWN
         now = self._clock()
         for call in gone:
             if call.hung_up_by is None:
                 call.hung_up_by = reason
             self._end(call, now, FailReason.PBX_RESTART if pbx_restarted else FailReason.UNKNOWN)
-        self._channels = {u: c for u, c in self._channels.items() if u in seen}
+        for call in gone:
+            for uid in [u for u, ch in self._channels.items() if ch.call is call]:
+                del self._channels[uid]
         return [c.call_id for c in gone]
 
     def feed(self, event: ev.AmiEvent) -> None:
@@ -370,8 +381,9 @@ class CallTracker:
             self._attach(ch, call, Role.LEG)
 
     def _amd_verdict(self, call: _Call) -> None:
-        if call.amd_status is None or call.amd_cause is None:
+        if call.amd_status is None or call.amd_cause is None or call.amd_reported:
             return
+        call.amd_reported = True
         now = self._clock()
         after = (now - call.answered_at).total_seconds() if call.answered_at else None
         self._emit(AmdVerdict(call.call_id, now, call.amd_status, call.amd_cause, after))
@@ -682,7 +694,7 @@ class CallTracker:
             if who is None or (call.connected_bridge == bridge and call.operator == who):
                 continue
             self._answered(call)
-            previous = call.operator if call.connected_bridge is not None else None
+            previous = call.operator if call.connected_at is not None else None
             self._disconnect(call, now)
             call.operator, call.operator_channel = who, operator_ch
             call.connected_bridge, call.connected_at = bridge, now

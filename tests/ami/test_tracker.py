@@ -1,0 +1,216 @@
+"""The tracker's rules on real event streams: shuffled races, duplicates, unknown and late events."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import random
+from datetime import UTC, datetime
+
+import pytest
+
+from ami import facts as f
+from ami.events import to_event
+from ami.replay import Replayer, capture_messages
+from ami.tracker import CallTracker
+from ami.wire import Message
+from tests.ami.conftest import capture
+
+Timed = list[tuple[datetime | None, Message]]
+
+
+def messages(name: str, suffix: str = ".log") -> Timed:
+    return list(capture_messages(capture(name, suffix)))
+
+
+def outcome(items: Timed) -> tuple[list[tuple[str, ...]], list[tuple[object, ...]]]:
+    """The facts (type and call, without times) and each call's conclusions."""
+    replayer = Replayer()
+    replayer.feed(items)
+    facts = sorted((type(x).__name__, getattr(x, "call_id", "")) for x in replayer.facts)
+    calls = [
+        (s.call_id, s.outcome, s.fail_reason, s.cause, s.operator, s.hung_up_by, s.amd_status, s.amd_cause)
+        for s in replayer.tracker.summaries()
+    ]
+    return facts, calls
+
+
+def permute(items: Timed, picked: list[int], order: tuple[int, ...]) -> Timed:
+    """``items`` with the messages at ``picked`` positions rearranged in ``order`` (times kept in place)."""
+    out = list(items)
+    for slot, source in zip(picked, order, strict=True):
+        out[slot] = (items[slot][0], items[picked[source]][1])
+    return out
+
+
+def racing(items: Timed, names: set[str]) -> list[int]:
+    return [i for i, (_, m) in enumerate(items) if m.event in names]
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        "b1_originate_busy_486",
+        "b2_originate_noanswer_timeout",
+        "b3_originate_reject_404",
+        "b4_originate_reject_503",
+        "b8_originate_trunk_down",
+        "b9_originate_busy_with_channelid",
+    ],
+)
+def test_originate_response_hangup_cdr_dialend_in_every_order_give_the_same_facts(scenario: str):
+    items = messages(scenario)
+    picked = racing(items, {"OriginateResponse", "Hangup", "Cdr", "DialEnd", "HangupRequest"})
+    assert len(picked) >= 3
+    reference = outcome(items)
+    assert reference[1][0][2] is not None  # a failure with its reason
+    for order in itertools.permutations(range(len(picked))):
+        assert outcome(permute(items, picked, order)) == reference, order
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        "a_originate_answer_queue",
+        "a2_originate_answer_direct_operator",
+        "n1a_customers_via_fastagi_into_confbridge",
+    ],
+)
+def test_originate_response_before_or_after_answer_gives_the_same_facts(scenario: str):
+    items = messages(scenario)
+    reference = outcome(items)
+    first = next(i for i, (_, m) in enumerate(items) if m.event == "OriginateResponse")
+    # Move the OriginateResponse anywhere between ringing and the first bridge entry (README obs. 1).
+    start = next(
+        i for i, (_, m) in enumerate(items) if m.event == "Newstate" and m["ChannelStateDesc"] == "Ringing"
+    )
+    stop = next(i for i, (_, m) in enumerate(items) if m.event in ("BridgeEnter", "ConfbridgeJoin"))
+    for target in range(start + 1, stop):
+        moved = list(items)
+        entry = moved.pop(first)
+        moved.insert(target, entry)
+        assert outcome(moved) == reference, target
+
+
+def test_confbridge_join_before_the_amd_varset_that_caused_it_gives_the_same_facts():
+    items = messages("n2a_amd_human_hello_then_silence")
+    join = next(i for i, (_, m) in enumerate(items) if m.event == "ConfbridgeJoin")
+    enter = next(i for i, (_, m) in enumerate(items) if m.event == "BridgeEnter")
+    burst = list(range(join, enter + 1))  # ConfbridgeJoin, AMD VarSets, Newexten..., BridgeEnter
+    assert len(burst) >= 5
+    reference = outcome(items)
+    shuffler = random.Random(3)
+    for _ in range(60):
+        order = list(range(len(burst)))
+        shuffler.shuffle(order)
+        assert outcome(permute(items, burst, tuple(order))) == reference, order
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        "a4_originate_queue_ringnoanswer_then_unpause",
+        "n6_chanspy_listen_whisper_barge",
+        "b1_originate_busy_486",
+    ],
+)
+def test_every_event_delivered_twice_changes_nothing(scenario: str):
+    items = messages(scenario)
+    doubled = []
+    for when, message in items:
+        doubled.append((when, message))
+        if message.event is not None:
+            doubled.append((when, message))
+    assert outcome(doubled) == outcome(items)
+
+
+def test_late_events_after_the_end_change_nothing():
+    items = messages("a2_originate_answer_direct_operator")
+    reference = outcome(items)
+    late = [
+        x for x in items if x[1].event in ("OriginateResponse", "BridgeEnter", "Newstate", "VarSet", "Hangup")
+    ]
+    assert outcome(items + late) == reference
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.facts: list[f.Fact] = []
+
+    def on_fact(self, fact: f.Fact) -> None:
+        self.facts.append(fact)
+
+
+def test_events_of_calls_the_product_did_not_place_are_ignored_with_a_debug_log(caplog):
+    recorder = Recorder()
+    tracker = CallTracker(recorder)  # product mode: nothing tracked, nothing adopted
+    caplog.set_level(logging.DEBUG, logger="ami.tracker")
+    for _, message in messages("a_originate_answer_queue"):
+        if message.event:
+            tracker.feed(to_event(message))
+    assert recorder.facts == []
+    assert tracker.summaries() == []
+    assert "no tracked call" in caplog.text
+
+
+def test_product_mode_follows_the_call_by_channelid_with_wall_clock_times():
+    recorder = Recorder()
+    now = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+    tracker = CallTracker(recorder, clock=lambda: now)
+    tracker.track_call("lead-5552009-try1", action_id="b9_originate_busy_with_channelid-orig-1")
+    for _, message in messages("b9_originate_busy_with_channelid", ".raw"):
+        if message.event:
+            tracker.feed(to_event(message))
+    kinds = [type(x) for x in recorder.facts]
+    assert kinds == [f.CallCreated, f.CallRinging, f.CallFailed]
+    failed = recorder.facts[-1]
+    assert isinstance(failed, f.CallFailed) and failed.reason is f.FailReason.BUSY and failed.cause == 17
+    assert all(x.at == now and x.at.tzinfo is UTC for x in recorder.facts if isinstance(x, f.CallFact))
+
+
+def test_product_mode_links_a_channel_through_the_call_id_variable():
+    """A channel whose Uniqueid is not the call id (no ChannelId) is found by DIALER_CALL_ID."""
+    recorder = Recorder()
+    tracker = CallTracker(recorder)
+    tracker.track_call("call-77")
+    for _, message in messages("a2_originate_answer_direct_operator", ".raw"):
+        if message.event is None:
+            continue
+        tracker.feed(to_event(message))
+        if message.event == "Newchannel" and message["Channel"].startswith("PJSIP/trunk"):
+            uniqueid = message["Uniqueid"]
+            pairs = [(k, v) for k, v in message.pairs if k != "Event"]
+            varset = Message.of(
+                [("Event", "VarSet"), *pairs, ("Variable", "DIALER_CALL_ID"), ("Value", "call-77")]
+            )
+            tracker.feed(to_event(varset))
+    summary = tracker.summary("call-77")
+    assert summary is not None and uniqueid
+    assert (summary.outcome, summary.operator, summary.hung_up_by, summary.cause) == (
+        "answered", "1001", "customer", 16,
+    )  # fmt: skip
+
+
+def test_a_customer_moved_to_another_operator_is_transferred():
+    recorder = Recorder()
+    tracker = CallTracker(recorder, adopt_originates=True)
+    items = messages("n1a_customers_via_fastagi_into_confbridge", ".raw")
+    for _, message in items:
+        if message.event == "ConfbridgeLeave":
+            break
+        if message.event:
+            tracker.feed(to_event(message))
+    base = [
+        ("Channel", "PJSIP/trunk-00000001"),
+        ("Uniqueid", "cust-5556001-A1"),
+        ("Linkedid", "cust-5556001-A1"),
+    ]
+    operator = [
+        ("Channel", "PJSIP/1002-00000009"),
+        ("Uniqueid", "op1002-login-1"),
+        ("Linkedid", "op1002-login-1"),
+    ]
+    for pairs in (operator, base):
+        tracker.feed(to_event(Message.of([("Event", "BridgeEnter"), *pairs, ("BridgeUniqueid", "b-2")])))
+    [moved] = [x for x in recorder.facts if isinstance(x, f.CallTransferred)]
+    assert (moved.call_id, moved.from_operator, moved.to_operator) == ("cust-5556001-A1", "1001", "1002")
