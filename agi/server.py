@@ -106,21 +106,28 @@ class FastAgiServer:
         await self.close()
 
     async def _on_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        peer = writer.get_extra_info("peername")
+        if len(self._connections) >= self._limits.max_sessions:
+            peer = writer.get_extra_info("peername")
+            log.warning("FastAGI: %s refused, %d sessions open", peer, self._limits.max_sessions)
+            writer.transport.abort()
+            return
+        # The call runs in a task of its own that close() may cancel: asyncio 3.11's stream server
+        # mishandles a cancelled connection callback (task.exception() raises in its done callback).
+        task = asyncio.get_running_loop().create_task(self._guarded(reader, writer))
         self._connections.add(task)
+        task.add_done_callback(self._connections.discard)
         try:
-            if len(self._connections) > self._limits.max_sessions:
-                log.warning("FastAGI: %s refused, %d sessions open", peer, self._limits.max_sessions)
-                writer.transport.abort()
-                return
+            await asyncio.wait([task])
+        except asyncio.CancelledError:
+            task.cancel()
+
+    async def _guarded(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peer = writer.get_extra_info("peername")
+        try:
             await self._serve(reader, writer, peer)
         except Exception:
             log.exception("FastAGI: connection from %s failed", peer)
             writer.transport.abort()
-        finally:
-            self._connections.discard(task)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: object) -> None:
         limits = self._limits

@@ -26,6 +26,7 @@ DEFAULT_ENV_MAX_BYTES: Final = 16 * 1024
 DEFAULT_REPLY_MAX_BYTES: Final = 64 * 1024
 
 _ENV_KEY = re.compile(rb"agi_[a-z0-9_]{1,64}\Z")
+_ENV_KEY_START = re.compile(rb"(?:a(?:g(?:i(?:_[a-z0-9_]{0,64})?)?)?)?\Z")
 _REPLY = re.compile(r"(?P<code>\d{3})(?P<sep>[ -]|\Z)(?P<text>.*)\Z", re.DOTALL)
 _RESULT = re.compile(r"result=(?P<result>\S*)(?P<rest>.*)\Z", re.DOTALL)
 # Greedy data: a GET VARIABLE value may itself hold ")" or "endpos=", the line still ends with ")".
@@ -75,6 +76,7 @@ class EnvironmentParser:
         self._pending = buffer[start:]
         if self._size + len(self._pending) > self._max_bytes:
             raise AgiProtocolError(f"AGI environment larger than {self._max_bytes} bytes")
+        _check_partial_line(self._pending)
         return None
 
     def _check_size(self) -> None:
@@ -89,6 +91,14 @@ def _env_line(line: bytes) -> tuple[str, str]:
     if value.startswith(b" "):
         value = value[1:]
     return key.decode("ascii"), value.decode("utf-8", "replace")
+
+
+def _check_partial_line(partial: bytes) -> None:
+    """Refuse junk as soon as it arrives, not only when its line ends: the bytes so far must
+    start an ``agi_key: value`` line."""
+    key, sep, _ = partial.partition(b":")
+    if not (_ENV_KEY.match(key) if sep else _ENV_KEY_START.match(key)):
+        raise AgiProtocolError(f"not an AGI environment line: {partial[:80]!r}")
 
 
 def parse_environment(block: bytes, max_bytes: int = DEFAULT_ENV_MAX_BYTES) -> dict[str, str]:

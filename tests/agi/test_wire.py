@@ -107,6 +107,9 @@ def test_request_without_any_script_is_a_protocol_error() -> None:
         b"agi_network yes\n\n",
         b"\n",
         b"AGI_NETWORK: yes\n\n",
+        b"\x00",  # refused at its first byte, not when a newline finally comes
+        b"GET ",
+        b"agi_network: yes\nagi_channel PJSIP",
     ],
 )
 def test_garbage_instead_of_an_environment_is_rejected(garbage: bytes) -> None:
