@@ -1,0 +1,535 @@
+"""The AMI actions the product sends, answered with the captured texts (capture d2 and others)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from ami.wire import Message
+from pbxsim import events as ev
+from pbxsim.channel import Channel, Pairs
+from pbxsim.dialplan import Dialplan, start_recording
+from pbxsim.originate import OriginateRequest, Originator, parse_caller_id, parse_variables
+from pbxsim.pbx import Pbx
+from pbxsim.queue import Member, Queues
+from pbxsim.server import ActionHandler, Session
+
+_QUEUE_STATUS = {"UNAVAILABLE": 5, "INUSE": 2, "NOT_INUSE": 1}
+
+
+class Actions:
+    """Action handlers bound to one simulated Asterisk."""
+
+    def __init__(
+        self, pbx: Pbx, dialplan: Dialplan, on_logoff: Callable[[Session], None] | None = None
+    ) -> None:
+        self.pbx = pbx
+        self.dialplan = dialplan
+        self.originator = Originator(pbx, dialplan)
+        self.queues = Queues(pbx.config.queues, pbx.now())
+
+    def handlers(self) -> dict[str, ActionHandler]:
+        return {
+            "Ping": self.ping,
+            "Logoff": self.logoff,
+            "Originate": self.originate,
+            "Hangup": self.hangup,
+            "Redirect": self.redirect,
+            "Setvar": self.setvar,
+            "Getvar": self.getvar,
+            "CoreShowChannels": self.core_show_channels,
+            "Status": self.status,
+            "MixMonitor": self.mixmonitor,
+            "StopMixMonitor": self.stop_mixmonitor,
+            "Command": self.command,
+            "UserEvent": self.user_event,
+            "QueueAdd": self.queue_add,
+            "QueueRemove": self.queue_remove,
+            "QueuePause": self.queue_pause,
+            "QueueStatus": self.queue_status,
+            "PJSIPShowEndpoints": self.pjsip_show_endpoints,
+            "PJSIPShowContacts": self.pjsip_show_contacts,
+            "ConfbridgeList": self.confbridge_list,
+            "ConfbridgeListRooms": self.confbridge_list_rooms,
+            "ExtensionState": self.extension_state,
+            "Bridge": self.bridge,
+            "Events": self.events,
+        }
+
+    # -- helpers ----------------------------------------------------------------------------------
+    @staticmethod
+    def _list(
+        session: Session,
+        msg: Message,
+        message: str,
+        items: list[Pairs],
+        complete: str,
+        *extra: tuple[str, str],
+    ) -> None:
+        """An EventList action: start response, items carrying the ActionID, *Complete with ListItems."""
+        session.respond(msg, "Success", None, ("EventList", "start"), ("Message", message))
+        aid = [("ActionID", msg.action_id)] if msg.action_id is not None else []
+        for item in items:
+            session.send([item[0], *aid, *item[1:]])
+        session.send(
+            [("Event", complete), *aid, ("EventList", "Complete"), ("ListItems", str(len(items))), *extra]
+        )
+
+    def _channel(self, msg: Message) -> Channel | None:
+        return self.pbx.channels.get(msg.get("Channel") or "")
+
+    # -- actions ----------------------------------------------------------------------------------
+    async def ping(self, session: Session, msg: Message) -> None:
+        from pbxsim.clock import ping_timestamp
+
+        session.respond(msg, "Success", None, ("Ping", "Pong"), ("Timestamp", ping_timestamp(self.pbx.now())))
+
+    async def logoff(self, session: Session, msg: Message) -> None:
+        session.respond(msg, "Goodbye", "Thanks for all the fish.")
+        await session.writer.drain()
+        session.close()
+
+    async def events(self, session: Session, msg: Message) -> None:
+        session.events = (msg.get("EventMask") or "on").lower() != "off"
+        session.respond(msg, "Success", None, ("Events", "On" if session.events else "Off"))
+
+    async def originate(self, session: Session, msg: Message) -> None:
+        channel = msg.get("Channel")
+        if not channel:
+            session.respond(msg, "Error", "Channel not specified")
+            return
+        if "/" not in channel:
+            session.respond(msg, "Error", "Invalid channel")
+            return
+        num, name = parse_caller_id(msg.get("CallerID") or "")
+        req = OriginateRequest(
+            channel=channel,
+            context=msg.get("Context") or "default",
+            exten=msg.get("Exten") or "s",
+            priority=int(msg.get("Priority") or 1),
+            timeout=int(msg.get("Timeout") or 30000) / 1000,
+            caller_num=num,
+            caller_name=name,
+            is_async=(msg.get("Async") or "false").lower() in ("true", "yes", "1", "on"),
+            channel_id=msg.get("ChannelId") or None,
+            variables=parse_variables(msg.get_all("Variable")),
+            action_id=msg.action_id,
+        )
+        if req.is_async:
+            session.respond(msg, "Success", "Originate successfully queued")
+            self.pbx.spawn(self.originator.run(req), f"originate {channel}")
+            return
+        if not self.originator.can_dial(req):
+            session.respond(msg, "Error", "Originate failed")
+            return
+        answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.pbx.spawn(self.originator.run(req, answered), f"originate {channel}")
+        if await answered:
+            session.respond(msg, "Success", "Originate successfully queued")
+        else:
+            session.respond(msg, "Error", "Originate failed")
+
+    async def hangup(self, session: Session, msg: Message) -> None:
+        channel = self._channel(msg)
+        call = self.pbx.call_of(channel.name) if channel else None
+        if call is None:
+            session.respond(msg, "Error", "No such channel")
+            return
+        session.respond(msg, "Success", "Channel Hungup")
+        self.pbx.hangup(call, int(msg.get("Cause") or 16))
+
+    async def redirect(self, session: Session, msg: Message) -> None:
+        name = msg.get("Channel") or ""
+        call = self.pbx.call_of(name)
+        if call is None:
+            session.respond(msg, "Error", f"Channel does not exist: {name}")
+            return
+        session.respond(msg, "Success", "Redirect successful")
+        call.redirect_to = (
+            msg.get("Context") or call.channel.context,
+            msg.get("Exten") or "s",
+            int(msg.get("Priority") or 1),
+        )
+        if call.task is not None:
+            call.task.cancel()
+
+    async def bridge(self, session: Session, msg: Message) -> None:
+        session.respond(msg, "Error", f"Unable to add Channel1 to bridge: {msg.get('Channel1') or ''}")
+
+    async def setvar(self, session: Session, msg: Message) -> None:
+        channel = self._channel(msg)
+        variable = msg.get("Variable") or ""
+        if channel is None:
+            if msg.get("Channel"):
+                session.respond(msg, "Error", "No such channel")
+                return
+            session.respond(msg, "Success", "Variable Set")  # a global
+            return
+        self.pbx.set_var(channel, variable, msg.get("Value") or "")
+        session.respond(msg, "Success", "Variable Set")
+
+    async def getvar(self, session: Session, msg: Message) -> None:
+        channel = self._channel(msg)
+        variable = msg.get("Variable") or ""
+        if channel is None and msg.get("Channel"):
+            session.respond(msg, "Error", "No such channel")
+            return
+        value = channel.var(variable) if channel else ""
+        session.respond(msg, "Success", None, ("Variable", variable), ("Value", value))
+
+    async def core_show_channels(self, session: Session, msg: Message) -> None:
+        now = self.pbx.now()
+        items = []
+        for ch in self.pbx.channels.live.values():
+            seconds = int(now - ch.created)
+            duration = f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+            items.append(
+                [
+                    ("Event", "CoreShowChannel"),
+                    *ch.snapshot(),
+                    ("Application", ch.application),
+                    ("ApplicationData", ch.app_data),
+                    ("Duration", duration),
+                    ("BridgeId", ch.bridge_id),
+                ]
+            )
+        self._list(session, msg, "Channels will follow", items, "CoreShowChannelsComplete")
+
+    async def status(self, session: Session, msg: Message) -> None:
+        wanted = msg.get("Channel")
+        names = [v.strip() for v in (msg.get("Variables") or "").split(",") if v.strip()]
+        all_vars = (msg.get("AllVariables") or "").lower() == "true"
+        now = self.pbx.now()
+        items = []
+        for ch in self.pbx.channels.live.values():
+            if wanted and ch.name != wanted:
+                continue
+            variables = list(ch.variables) if all_vars else names
+            items.append(
+                [
+                    ("Event", "Status"),
+                    ("Privilege", "Call"),
+                    *ch.snapshot(),
+                    ("Type", "PJSIP"),
+                    ("DNID", ""),
+                    ("EffectiveConnectedLineNum", ch.connected_num),
+                    ("EffectiveConnectedLineName", ch.connected_name),
+                    ("TimeToHangup", "0"),
+                    ("BridgeID", ch.bridge_id),
+                    ("Application", ch.application),
+                    ("Data", ch.app_data),
+                    ("Nativeformats", "(alaw)"),
+                    ("Readformat", "alaw"),
+                    ("Readtrans", ""),
+                    ("Writeformat", "alaw"),
+                    ("Writetrans", ""),
+                    ("Callgroup", "0"),
+                    ("Pickupgroup", "0"),
+                    ("Seconds", str(int(now - ch.created))),
+                    *(("Variable", f"{v}={ch.var(v)}") for v in variables),
+                ]
+            )
+        if wanted and not items:
+            session.respond(msg, "Error", "No such channel")
+            return
+        self._list(
+            session, msg, "Channel status will follow", items, "StatusComplete", ("Items", str(len(items)))
+        )
+
+    async def mixmonitor(self, session: Session, msg: Message) -> None:
+        channel = self._channel(msg)
+        call = self.pbx.call_of(channel.name) if channel else None
+        if call is None:
+            session.respond(msg, "Error", "No such channel")
+            return
+        start_recording(
+            self.pbx, call, msg.get("File") or f"{call.channel.uniqueid}.wav", msg.get("Options") or ""
+        )
+        session.respond(msg, "Success")
+
+    async def stop_mixmonitor(self, session: Session, msg: Message) -> None:
+        channel = self._channel(msg)
+        call = self.pbx.call_of(channel.name) if channel else None
+        if call is None:
+            session.respond(msg, "Error", "No such channel")
+            return
+        if call.recording is None:
+            session.respond(msg, "Error", "Could not stop monitoring channel")
+            return
+        call.recording.stop(self.pbx.now())
+        call.recording = None
+        self.pbx.emit(ev.channel_event("MixMonitorStop", call.channel))
+        session.respond(msg, "Success")
+
+    async def command(self, session: Session, msg: Message) -> None:
+        text = (msg.get("Command") or "").strip()
+        lines = [""]
+        if text == "core show channels concise":
+            lines = [
+                "!".join(
+                    [
+                        c.name,
+                        c.context,
+                        c.exten,
+                        str(c.priority),
+                        c.state_desc,
+                        c.application,
+                        c.app_data,
+                        c.caller_num,
+                        "",
+                        "",
+                        "3",
+                        str(int(self.pbx.now() - c.created)),
+                        "(None)",
+                        c.uniqueid,
+                    ]
+                )
+                for c in self.pbx.channels.live.values()
+            ] or [""]
+        session.respond(msg, "Success", "Command output follows", *(("Output", line) for line in lines))
+
+    async def user_event(self, session: Session, msg: Message) -> None:
+        name = msg.get("UserEvent") or ""
+        extra = [(k, v) for k, v in msg.pairs if k not in ("Action", "ActionID", "UserEvent")]
+        self.pbx.emit([("Event", "UserEvent"), ("Privilege", "user,all"), ("UserEvent", name), *extra])
+        session.respond(msg, "Success", "Event Sent")
+
+    # -- queues -----------------------------------------------------------------------------------
+    def _status_of(self, interface: str) -> int:
+        endpoint = self.pbx.endpoints.get(interface.removeprefix("PJSIP/"))
+        if endpoint is None:
+            return 4
+        return _QUEUE_STATUS.get(endpoint.device_state, 1)
+
+    def _member_event(self, name: str, queue: str, member: Member) -> Pairs:
+        return [
+            ("Event", name),
+            ("Privilege", "agent,all"),
+            ("Queue", queue),
+            *member.fields(
+                self._status_of(member.interface), name_key="MemberName", location_key="Interface"
+            ),
+            ("Ringinuse", "0"),
+            ("Wrapuptime", "0"),
+        ]
+
+    async def queue_add(self, session: Session, msg: Message) -> None:
+        queue, interface = msg.get("Queue") or "", msg.get("Interface") or ""
+        members = self.queues.members.get(queue)
+        if members is None:
+            session.respond(msg, "Error", "Unable to add interface to queue: No such queue")
+            return
+        if interface in members:
+            session.respond(msg, "Error", "Unable to add interface: Already there")
+            return
+        member = Member(
+            interface, msg.get("MemberName") or interface, True, int(msg.get("Penalty") or 0), self.pbx.now()
+        )
+        member.paused = (msg.get("Paused") or "false").lower() == "true"
+        members[interface] = member
+        session.respond(msg, "Success", "Added interface to queue")
+        self.pbx.emit(self._member_event("QueueMemberAdded", queue, member))
+
+    async def queue_remove(self, session: Session, msg: Message) -> None:
+        queue, interface = msg.get("Queue") or "", msg.get("Interface") or ""
+        member = self.queues.members.get(queue, {}).get(interface)
+        if member is None:
+            session.respond(msg, "Error", "Unable to remove interface: Not there")
+            return
+        if not member.dynamic:
+            session.respond(msg, "Error", "Member not dynamic")
+            return
+        del self.queues.members[queue][interface]
+        session.respond(msg, "Success", "Removed interface from queue")
+        self.pbx.emit(self._member_event("QueueMemberRemoved", queue, member))
+
+    async def queue_pause(self, session: Session, msg: Message) -> None:
+        interface = msg.get("Interface") or ""
+        paused = (msg.get("Paused") or "false").lower() in ("true", "yes", "1")
+        queues = [msg["Queue"]] if msg.get("Queue") else list(self.queues.members)
+        hits = [(q, self.queues.members.get(q, {}).get(interface)) for q in queues]
+        found = [(q, m) for q, m in hits if m is not None]
+        if not found:
+            session.respond(msg, "Error", "Interface not found")
+            return
+        for queue, member in found:
+            member.paused, member.reason = paused, (msg.get("Reason") or "") if paused else ""
+            if paused:
+                member.last_pause = int(self.pbx.now())
+            self.pbx.emit(self._member_event("QueueMemberPause", queue, member))
+        session.respond(msg, "Success", f"Interface {'paused' if paused else 'unpaused'} successfully")
+
+    async def queue_status(self, session: Session, msg: Message) -> None:
+        wanted = msg.get("Queue")
+        items: list[Pairs] = []
+        for queue, members in self.queues.members.items():
+            if wanted and queue != wanted:
+                continue
+            items.append(
+                [
+                    ("Event", "QueueParams"),
+                    ("Queue", queue),
+                    ("Max", "0"),
+                    ("Strategy", "rrmemory"),
+                    ("Calls", "0"),
+                    ("Holdtime", "0"),
+                    ("TalkTime", "0"),
+                    ("Completed", "0"),
+                    ("Abandoned", "0"),
+                    ("ServiceLevel", "0"),
+                    ("ServicelevelPerf", "0.0"),
+                    ("ServicelevelPerf2", "0.0"),
+                    ("Weight", "0"),
+                ]
+            )
+            for member in members.values():
+                items.append(
+                    [
+                        ("Event", "QueueMember"),
+                        ("Queue", queue),
+                        *member.fields(self._status_of(member.interface)),
+                        ("Wrapuptime", "0"),
+                    ]
+                )
+        # QueueStatus items carry their ActionID last, as captured.
+        session.respond(msg, "Success", None, ("EventList", "start"), ("Message", "Queue status will follow"))
+        aid = [("ActionID", msg.action_id)] if msg.action_id is not None else []
+        for item in items:
+            session.send(item + aid)
+        session.send(
+            [
+                ("Event", "QueueStatusComplete"),
+                *aid,
+                ("EventList", "Complete"),
+                ("ListItems", str(len(items))),
+            ]
+        )
+
+    # -- PJSIP, hints, conferences ----------------------------------------------------------------
+    async def pjsip_show_endpoints(self, session: Session, msg: Message) -> None:
+        items: list[Pairs] = []
+        for endpoint in self.pbx.endpoints.by_name.values():
+            contact = f"{endpoint.name}/{endpoint.uri}," if endpoint.registered else ""
+            state = {"UNAVAILABLE": "Unavailable", "INUSE": "In use"}.get(endpoint.device_state, "Not in use")
+            items.append(
+                [
+                    ("Event", "EndpointList"),
+                    ("ObjectType", "endpoint"),
+                    ("ObjectName", endpoint.name),
+                    ("Transport", "transport-udp"),
+                    ("Aor", endpoint.name),
+                    ("Auths", endpoint.name),
+                    ("OutboundAuths", ""),
+                    ("Contacts", contact),
+                    ("DeviceState", state),
+                    ("ActiveChannels", str(endpoint.in_use)),
+                ]
+            )
+        items.append(
+            [
+                ("Event", "EndpointList"),
+                ("ObjectType", "endpoint"),
+                ("ObjectName", "trunk"),
+                ("Transport", "transport-udp"),
+                ("Aor", "trunk"),
+                ("Auths", ""),
+                ("OutboundAuths", ""),
+                ("Contacts", "trunk/sip:127.0.0.1:5070,"),
+                ("DeviceState", "Not in use"),
+                ("ActiveChannels", "0"),
+            ]
+        )
+        self._list(
+            session,
+            msg,
+            "A listing of Endpoints follows, presented as EndpointList events",
+            items,
+            "EndpointListComplete",
+        )
+
+    async def pjsip_show_contacts(self, session: Session, msg: Message) -> None:
+        items: list[Pairs] = []
+        for endpoint in self.pbx.endpoints.by_name.values():
+            if not endpoint.registered:
+                continue
+            reachable = endpoint.contact_status != "Unreachable"
+            items.append(
+                [
+                    ("Event", "ContactList"),
+                    ("ObjectType", "contact"),
+                    ("ObjectName", f"{endpoint.name};@{abs(hash(endpoint.uri)):x}"),
+                    ("ViaAddr", "127.0.0.1"),
+                    ("QualifyTimeout", "3.000000"),
+                    ("Endpoint", endpoint.name),
+                    ("ViaPort", str(endpoint.port)),
+                    ("Uri", endpoint.uri),
+                    ("QualifyFrequency", "30"),
+                    ("UserAgent", "pbxsim softphone"),
+                    ("Status", endpoint.contact_status or "Reachable"),
+                    ("RoundtripUsec", "951" if reachable else "N/A"),
+                ]
+            )
+        self._list(
+            session,
+            msg,
+            "A listing of Contacts follows, presented as ContactList events",
+            items,
+            "ContactListComplete",
+        )
+
+    async def extension_state(self, session: Session, msg: Message) -> None:
+        exten = msg.get("Exten") or ""
+        endpoint = self.pbx.endpoints.get(exten)
+        status = endpoint.extension_status if endpoint else -1
+        session.respond(
+            msg,
+            "Success",
+            "Extension Status",
+            ("Exten", exten),
+            ("Context", msg.get("Context") or ""),
+            ("Hint", f"PJSIP/{exten}" if endpoint else ""),
+            ("Status", str(status)),
+            ("StatusText", {0: "Idle", 1: "InUse", 4: "Unavailable"}.get(status, "Unknown")),
+        )
+
+    async def confbridge_list(self, session: Session, msg: Message) -> None:
+        conf = self.pbx.conferences.get(msg.get("Conference") or "")
+        if conf is None:
+            session.respond(msg, "Error", "No active conferences.")
+            return
+        now = self.pbx.now()
+        items: list[Pairs] = [
+            [
+                ("Event", "ConfbridgeList"),
+                ("Conference", conf.name),
+                ("Admin", "No"),
+                ("MarkedUser", "Yes" if m.endpoint != "trunk" else "No"),
+                ("WaitMarked", "No"),
+                ("EndMarked", "No"),
+                ("EndMarkedAny", "No"),
+                ("Waiting", "No"),
+                ("Muted", "No"),
+                ("Talking", "No"),
+                ("AnsweredTime", str(int(now - (m.answered or now)))),
+                *m.snapshot(),
+            ]
+            for m in conf.members
+        ]
+        self._list(session, msg, "Confbridge user list will follow", items, "ConfbridgeListComplete")
+
+    async def confbridge_list_rooms(self, session: Session, msg: Message) -> None:
+        if not self.pbx.conferences:
+            session.respond(msg, "Error", "No active conferences.")
+            return
+        items: list[Pairs] = [
+            [
+                ("Event", "ConfbridgeListRooms"),
+                ("Conference", c.name),
+                ("Parties", str(len(c.members))),
+                ("Marked", str(sum(1 for m in c.members if m.endpoint != "trunk"))),
+                ("Locked", "No"),
+                ("Muted", "No"),
+            ]
+            for c in self.pbx.conferences.values()
+        ]
+        self._list(session, msg, "Confbridge conferences will follow", items, "ConfbridgeListRoomsComplete")

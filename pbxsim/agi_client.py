@@ -1,0 +1,262 @@
+"""The FastAGI client side of Asterisk: connect to the product's AGI server and obey it.
+
+As captured: the environment block is sent in two segments (split after ``agi_context``), every
+command is answered in the ``200 result=...`` forms of the captures, and mirrored on AMI as
+AGIExecStart/AGIExecEnd. A customer who hangs up during AGI gets an unsolicited ``HANGUP`` line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import shlex
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from pbxsim import events as ev
+from pbxsim.channel import UP, Channel
+
+if TYPE_CHECKING:
+    from pbxsim.pbx import Call, Pbx
+
+log = logging.getLogger(__name__)
+
+AGI_VERSION = "22.10.1"
+MAX_LINE = 8192
+SYNTAX_ERROR = "520-Invalid command syntax.  Proper usage follows:\n{usage}\n520 End of proper usage.\n"
+KNOWN_APPS = {"Playback", "Wait", "NoOp", "Set", "Answer", "Hangup", "Background", "SayDigits", "Verbose"}
+
+
+@dataclass(frozen=True)
+class AgiTarget:
+    host: str
+    port: int
+    script: str  # path and query, as agi_network_script shows it
+    url: str
+
+
+def parse_agi_url(url: str) -> AgiTarget:
+    parts = urlsplit(url)
+    if parts.scheme != "agi" or not parts.hostname:
+        raise ValueError(f"not a FastAGI URL: {url!r}")
+    script = parts.path.lstrip("/") + (f"?{parts.query}" if parts.query else "")
+    return AgiTarget(parts.hostname, parts.port or 4573, script, url)
+
+
+def environment(channel: Channel, target: AgiTarget, args: list[str]) -> tuple[bytes, bytes]:
+    """The agi_* block, in the captured key order, as the two segments Asterisk writes."""
+    first = [
+        ("agi_network", "yes"),
+        ("agi_network_script", target.script),
+        ("agi_request", target.url),
+        ("agi_channel", channel.name),
+        ("agi_language", channel.language),
+        ("agi_type", "PJSIP"),
+        ("agi_uniqueid", channel.uniqueid),
+        ("agi_version", AGI_VERSION),
+        ("agi_callerid", channel.caller_num if channel.caller_num != "<unknown>" else "unknown"),
+        ("agi_calleridname", channel.caller_name if channel.caller_name != "<unknown>" else "unknown"),
+        ("agi_callingpres", "0"),
+        ("agi_callingani2", "0"),
+        ("agi_callington", "0"),
+        ("agi_callingtns", "0"),
+        ("agi_dnid", "unknown"),
+        ("agi_rdnis", "unknown"),
+        ("agi_context", channel.context),
+    ]
+    second = [
+        ("agi_extension", channel.exten),
+        ("agi_priority", str(channel.priority)),
+        ("agi_enhanced", "0.0"),
+        ("agi_accountcode", channel.accountcode),
+        ("agi_threadid", str(140305655211712 + random.randrange(1 << 20))),
+        *((f"agi_arg_{i}", arg) for i, arg in enumerate(args, start=1)),
+    ]
+    return _lines(first), _lines(second) + b"\n"
+
+
+def _lines(pairs: list[tuple[str, str]]) -> bytes:
+    return "".join(f"{key}: {value}\n" for key, value in pairs).encode()
+
+
+class AgiSession:
+    """One AGI() application run: a TCP connection and the commands that come over it."""
+
+    def __init__(self, pbx: Pbx, call: Call, target: AgiTarget, args: list[str]) -> None:
+        self.pbx = pbx
+        self.call = call
+        self.channel = call.channel
+        self.target = target
+        self.args = args
+        self._handlers: dict[str, Callable[[list[str]], Awaitable[str]]] = {
+            "ANSWER": self._answer,
+            "GET VARIABLE": self._get_variable,
+            "SET VARIABLE": self._set_variable,
+            "EXEC": self._exec,
+            "STREAM FILE": self._stream_file,
+            "GET DATA": self._get_data,
+            "HANGUP": self._hangup,
+            "CHANNEL STATUS": self._channel_status,
+            "NOOP": self._ok0,
+            "VERBOSE": self._ok1,
+            "WAIT FOR DIGIT": self._wait_for_digit,
+            "SAY DIGITS": self._ok0,
+            "SAY NUMBER": self._ok0,
+            "SET MUSIC": self._ok0,
+        }
+
+    async def run(self) -> str:
+        """Talk to the AGI server until it closes; the result is AGISTATUS."""
+        try:
+            reader, writer = await asyncio.open_connection(self.target.host, self.target.port)
+        except OSError as exc:
+            log.warning("FastAGI %s unreachable: %s", self.target.url, exc)
+            return "FAILURE"
+        try:
+            first, second = environment(self.channel, self.target, self.args)
+            writer.write(first)
+            await writer.drain()
+            writer.write(second)
+            await writer.drain()
+            while True:
+                try:
+                    line = await reader.readuntil(b"\n")
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+                    break
+                command = line.decode("utf-8", "replace").strip()
+                if not command:
+                    continue
+                try:
+                    reply = await self.execute(command)
+                except asyncio.CancelledError:
+                    # The customer hung up mid-command: Asterisk answers it with -1, then says HANGUP.
+                    writer.write(b"200 result=-1\nHANGUP\n")
+                    raise
+                writer.write(reply.encode())
+                await writer.drain()
+                if self.call.agi_hungup and command.upper().startswith("HANGUP"):
+                    await self.pbx.clock.sleep(0.04)
+                    writer.write(b"HANGUP\n")
+                    await writer.drain()
+            return "HANGUP" if self.call.agi_hungup else "SUCCESS"
+        except asyncio.CancelledError:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                writer.write(b"HANGUP\n")
+            raise
+        finally:
+            writer.close()
+
+    async def execute(self, command: str) -> str:
+        """Run one command; mirror it on AMI; return the reply line(s)."""
+        command_id = str(random.randrange(100_000_000, 999_999_999))
+        self.pbx.emit(
+            ev.channel_event(
+                "AGIExecStart",
+                self.channel,
+                ("CommandId", command_id),
+                ("Command", command),
+                privilege="agi,all",
+            )
+        )
+        words = command.split()
+        handler = None
+        for size in (3, 2, 1):
+            key = " ".join(w.upper() for w in words[:size])
+            if key in self._handlers and len(words) >= size:
+                handler, rest = self._handlers[key], command.split(None, size)[size:]
+                break
+        if handler is None:
+            reply, code = "510 Invalid or unknown command\n", "510"
+        else:
+            try:
+                tokens = shlex.split(rest[0]) if rest else []
+            except ValueError:
+                tokens = rest[0].split() if rest else []
+            reply = await handler(tokens)
+            code = reply[:3]
+        self.pbx.emit(
+            ev.channel_event(
+                "AGIExecEnd",
+                self.channel,
+                ("CommandId", command_id),
+                ("Command", command),
+                ("ResultCode", code),
+                ("Result", "Success"),
+                privilege="agi,all",
+            )
+        )
+        return reply
+
+    # -- commands ---------------------------------------------------------------------------------
+    async def _ok0(self, _: list[str]) -> str:
+        return "200 result=0\n"
+
+    async def _ok1(self, _: list[str]) -> str:
+        return "200 result=1\n"
+
+    async def _answer(self, _: list[str]) -> str:
+        if self.channel.state != UP:
+            self.pbx.set_state(self.channel, UP)
+        return "200 result=0\n"
+
+    async def _channel_status(self, _: list[str]) -> str:
+        return f"200 result={self.channel.state}\n"
+
+    async def _get_variable(self, args: list[str]) -> str:
+        if len(args) != 1:
+            return SYNTAX_ERROR.format(usage=" Usage: GET VARIABLE <variablename>")
+        name = args[0]
+        if name in self.channel.variables or name in ("CHANNEL", "UNIQUEID", "EXTEN"):
+            return f"200 result=1 ({self.channel.var(name)})\n"
+        return "200 result=0\n"
+
+    async def _set_variable(self, args: list[str]) -> str:
+        if len(args) != 2:
+            return SYNTAX_ERROR.format(usage=" Usage: SET VARIABLE <variablename> <value>")
+        self.pbx.set_var(self.channel, args[0], args[1])
+        return "200 result=1\n"
+
+    async def _exec(self, args: list[str]) -> str:
+        if not args:
+            return SYNTAX_ERROR.format(usage=" Usage: EXEC <application> <options>")
+        app, data = args[0], ",".join(args[1:])
+        if app.capitalize() not in KNOWN_APPS and app not in KNOWN_APPS:
+            return "200 result=-2\n"
+        if app.lower() == "wait":
+            await self.pbx.clock.sleep(float(data or 0))
+        elif app.lower() == "playback":
+            await self.pbx.clock.sleep(1.0)
+        elif app.lower() == "hangup":
+            return await self._hangup([])
+        return "200 result=0\n"
+
+    async def _stream_file(self, args: list[str]) -> str:
+        if not args:
+            return SYNTAX_ERROR.format(usage=" Usage: STREAM FILE <filename> <escape digits> [sample offset]")
+        await self.pbx.clock.sleep(1.0)
+        return "200 result=0 endpos=8000\n"
+
+    async def _get_data(self, args: list[str]) -> str:
+        if not args:
+            return SYNTAX_ERROR.format(usage=" Usage: GET DATA <file to be streamed> [timeout] [max digits]")
+        digits = self.call.dtmf_left
+        await self.pbx.clock.sleep(1.0)
+        if not digits:
+            return "200 result= (timeout)\n"
+        max_digits = int(args[2]) if len(args) > 2 and args[2].isdigit() else len(digits)
+        self.call.dtmf_left = digits[max_digits:]
+        return f"200 result={digits[:max_digits]}\n"
+
+    async def _wait_for_digit(self, args: list[str]) -> str:
+        await self.pbx.clock.sleep(min(float(args[0]) / 1000 if args else 0.0, 5.0))
+        return "200 result=0\n"
+
+    async def _hangup(self, _: list[str]) -> str:
+        self.call.agi_hungup = True
+        self.call.cause = 0
+        self.pbx.emit(ev.soft_hangup_request(self.channel, 32))
+        return "200 result=1\n"

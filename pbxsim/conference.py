@@ -1,0 +1,127 @@
+"""ConfBridge: the operator's held conference that customers are dropped into (nailed-up mode).
+
+Captured facts kept here: a hidden announcer channel makes BridgeNumChannels one higher than the
+real members; the bridge lives only while someone is in it; BRIDGEPEER lists the announcer first.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from pbxsim import events as ev
+from pbxsim.channel import Channel, Pairs
+
+if TYPE_CHECKING:
+    from pbxsim.pbx import Pbx
+
+
+class Conference:
+    """One ConfBridge conference and its softmix bridge."""
+
+    _announcer_seq = 0
+
+    def __init__(self, pbx: Pbx, name: str) -> None:
+        self.pbx = pbx
+        self.name = name
+        self.bridge_id = str(uuid.uuid4())
+        self.members: list[Channel] = []
+        self.started = False
+        self.cbann = f"CBAnn/{name}-{Conference._announcer_seq:08x};2"
+        Conference._announcer_seq += 1
+
+    def _fields(self, count: int) -> Pairs:
+        return ev.bridge_fields(self.bridge_id, count, conference=self.name)
+
+    def _event(self, name: str, count: int, channel: Channel | None = None, *extra: tuple[str, str]) -> Pairs:
+        pairs: Pairs = [
+            ("Event", name),
+            ("Privilege", "call,all"),
+            ("Conference", self.name),
+            *self._fields(count),
+        ]
+        if channel is not None:
+            pairs += channel.snapshot()
+        return pairs + list(extra)
+
+    def _peers(self, channel: Channel) -> str:
+        return ",".join([self.cbann, *(m.name for m in self.members if m is not channel)])
+
+    def join(self, channel: Channel) -> None:
+        """A channel enters: BridgeCreate/ConfbridgeStart for the first, then BridgeEnter + Join."""
+        emit = self.pbx.emit
+        first = not self.members
+        if first:
+            emit([("Event", "BridgeCreate"), ("Privilege", "call,all"), *self._fields(0)])
+        self.members.append(channel)
+        channel.bridge_id = self.bridge_id
+        count = len(self.members) + 1
+        emit([("Event", "BridgeEnter"), ("Privilege", "call,all"), *self._fields(count), *channel.snapshot()])
+        for other in self.members:
+            if other is not channel:
+                self.pbx.set_var(other, "BRIDGEPEER", self._peers(other))
+        self.pbx.set_var(channel, "BRIDGEPEER", self._peers(channel))
+        if first:
+            emit(
+                [
+                    ("Event", "ConfbridgeStart"),
+                    ("Privilege", "call,all"),
+                    ("Conference", self.name),
+                    *self._fields(1),
+                ]
+            )
+        emit(self._event("ConfbridgeJoin", count, channel, ("Admin", "No"), ("Muted", "No")))
+        self._recordings_changed()
+
+    def leave(self, channel: Channel, result: str = "HANGUP") -> None:
+        """A channel leaves; the last one out ends the conference and destroys its bridge."""
+        if channel not in self.members:
+            return
+        emit = self.pbx.emit
+        count = len(self.members) + 1
+        emit(self._event("ConfbridgeLeave", count, channel))
+        self.pbx.set_var(channel, "BRIDGEPEER", "")
+        self.members.remove(channel)
+        channel.bridge_id = ""
+        emit(
+            [
+                ("Event", "BridgeLeave"),
+                ("Privilege", "call,all"),
+                *self._fields(count - 1),
+                *channel.snapshot(),
+            ]
+        )
+        for other in self.members:
+            self.pbx.set_var(other, "BRIDGEPEER", self._peers(other))
+        self.pbx.set_var(channel, "CONFBRIDGE_RESULT", result)
+        call = self.pbx.call_of(channel.name)
+        if call is not None and call.recording is not None:
+            call.recording.unbridged(self.pbx.now())
+        self._recordings_changed()
+        if not self.members:
+            emit(
+                [
+                    ("Event", "ConfbridgeEnd"),
+                    ("Privilege", "call,all"),
+                    ("Conference", self.name),
+                    *self._fields(0),
+                ]
+            )
+            emit([("Event", "BridgeDestroy"), ("Privilege", "call,all"), *self._fields(0)])
+            self.pbx.drop_conference(self)
+
+    def _recordings_changed(self) -> None:
+        """Option ``b``: a member's recording runs while at least one other real member is present."""
+        now = self.pbx.now()
+        together = len(self.members) >= 2
+        for member in self.members:
+            call = self.pbx.call_of(member.name)
+            if call is None:
+                continue
+            if together:
+                call.connected.set()
+            if call.recording is not None:
+                if together:
+                    call.recording.bridged(now)
+                else:
+                    call.recording.unbridged(now)

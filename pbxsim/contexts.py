@@ -1,0 +1,144 @@
+"""The dialplans the simulator runs: the product's own (``asterisk-conf/extensions.conf``) and the
+lab's (``../shared/asterisk-traces/lab-conf/extensions.conf``), the latter so that replaying a
+capture's own Originate against the simulator can be compared event for event.
+
+Each coroutine mirrors one context priority by priority; keep them in step with the .conf files.
+"""
+
+from __future__ import annotations
+
+from pbxsim.channel import Channel
+from pbxsim.dialplan import Apps, Dialplan
+
+# The channel variables and FastAGI routes shared with the product (agi/ and asterisk-conf/).
+CALL_ID = "DIALER_CALL_ID"
+ROUTES = ("operator", "queue", "hangup", "abandon", "message", "survey")
+
+
+def _conf(apps: Apps) -> str:
+    return apps.var("CONF") or f"op{apps.var('OPERATOR')}"
+
+
+def product_dialplan() -> Dialplan:
+    """The product's contexts (asterisk-conf/extensions.conf)."""
+    dp = Dialplan()
+
+    def ended(ch: Channel, cause: int) -> str:
+        return f"dialer call {ch.var(CALL_ID)} ended cause={cause}"
+
+    @dp.extension("dialer-customer", "s")
+    async def customer(apps: Apps, ch: Channel) -> None:
+        apps.noop(
+            f"dialer call {apps.var(CALL_ID)} campaign={apps.var('CAMPAIGN_ID')} "
+            f"contact={apps.var('CONTACT_ID')}"
+        )
+        apps.gotoif(apps.var("DIALER_AMD") == "no", "ask", None)
+        if apps.var("DIALER_AMD") != "no":
+            await apps.amd()
+        await apps.agi(
+            f"{apps.var('DIALER_AGI') or apps.var('AGIURL')}/amd?call={apps.var(CALL_ID)}",
+            [apps.var("AMDSTATUS"), apps.var("AMDCAUSE")],
+        )
+        route = apps.var("AGI_ROUTE")
+        apps.goto(f"dialer-route-{route if route in ROUTES else 'hangup'}", "s", 1)
+
+    @dp.extension("dialer-route-operator", "s")
+    async def to_operator(apps: Apps, ch: Channel) -> None:
+        apps.mixmonitor(f"{apps.var('RECDIR')}/{apps.var('UNIQUEID')}.wav", "b")
+        await apps.confbridge(_conf(apps), "dialer_bridge", "dialer_customer", "dialer_menu")
+        apps.hangup()
+
+    @dp.extension("dialer-route-queue", "s")
+    async def to_queue(apps: Apps, ch: Channel) -> None:
+        apps.mixmonitor(f"{apps.var('RECDIR')}/{apps.var('UNIQUEID')}.wav", "b")
+        await apps.queue(apps.var("DIALER_QUEUE") or "sales", float(apps.var("DIALER_QUEUE_TIMEOUT") or 20))
+        apps.goto("dialer-route-abandon", "s", 1)
+
+    @dp.extension("dialer-route-abandon", "s")
+    async def abandon(apps: Apps, ch: Channel) -> None:
+        await apps.agi(f"{apps.var('DIALER_AGI') or apps.var('AGIURL')}/abandon?call={apps.var(CALL_ID)}", [])
+        apps.hangup()
+
+    @dp.extension("dialer-route-survey", "s")
+    async def survey(apps: Apps, ch: Channel) -> None:
+        await apps.agi(f"{apps.var('DIALER_AGI') or apps.var('AGIURL')}/survey?call={apps.var(CALL_ID)}", [])
+        apps.hangup()
+
+    @dp.extension("dialer-route-message", "s")
+    async def message(apps: Apps, ch: Channel) -> None:
+        await apps.playback(apps.var("DIALER_MESSAGE") or "dialer/message")
+        apps.hangup()
+
+    @dp.extension("dialer-route-hangup", "s")
+    async def hangup(apps: Apps, ch: Channel) -> None:
+        apps.hangup()
+
+    @dp.extension("dialer-operator-login", "_X.")
+    async def operator_login(apps: Apps, ch: Channel) -> None:
+        await apps.confbridge(f"op{ch.exten}", "dialer_bridge", "dialer_operator", "dialer_menu")
+        apps.hangup()
+
+    for context in ("dialer-customer", *(f"dialer-route-{r}" for r in ROUTES)):
+        dp.on_hangup(context, ended)
+    return dp
+
+
+def lab_dialplan() -> Dialplan:
+    """The lab's contexts that the captures ran through (lab-conf/extensions.conf)."""
+    dp = Dialplan()
+
+    @dp.extension("dialer-nailed-agi", "s")
+    async def nailed_agi(apps: Apps, ch: Channel) -> None:
+        apps.noop(f"Customer answered {ch.name} lead={apps.var('LEAD_ID')} operator={apps.var('OPERATOR')}")
+        await apps.agi(
+            f"{apps.var('AGIURL')}/nailed?campaign={apps.var('CAMPAIGN_ID')}", [apps.var("LEAD_ID")]
+        )
+        apps.noop(f"AGISTATUS={apps.var('AGISTATUS')} CONF={apps.var('CONF')}")
+        apps.goto("dialer-nailed-join", "s", 1)
+
+    @dp.extension("dialer-nailed-join", "s")
+    async def nailed_join(apps: Apps, ch: Channel) -> None:
+        conf = _conf(apps)
+        apps.noop(f"Customer {ch.name} -> ConfBridge {conf}")
+        apps.mixmonitor(f"{apps.var('RECDIR')}/nail-{ch.uniqueid}.wav", "b")
+        result = await apps.confbridge(conf, "op_bridge", "cust_user", "quiet_menu")
+        apps.noop(f"Customer left ConfBridge: CONFBRIDGE_RESULT={result}")
+        apps.hangup()
+
+    dp.on_hangup("dialer-nailed-join", lambda ch, cause: f"customer hangup: cause={cause}")
+
+    @dp.extension("dialer-amd2", "s")
+    async def amd2(apps: Apps, ch: Channel) -> None:
+        apps.noop(f"AMD2 on {ch.name} args=,,,,,,")
+        await apps.amd(",,,,,,")
+        apps.noop(f"AMDSTATUS={apps.var('AMDSTATUS')} AMDCAUSE={apps.var('AMDCAUSE')}")
+        apps.gotoif(
+            apps.var("AMDSTATUS") == "HUMAN", "dialer-nailed-join,s,1", ("dialer-nailed-join", "s", 1)
+        )
+        apps.hangup()
+
+    @dp.extension("operator-login", "_10XX")
+    async def operator_login(apps: Apps, ch: Channel) -> None:
+        apps.noop(f"Operator {ch.exten} nailed-up login on {ch.name}")
+        result = await apps.confbridge(f"op{ch.exten}", "op_bridge", "op_user", "quiet_menu")
+        apps.noop(f"Operator {ch.exten} left ConfBridge: CONFBRIDGE_RESULT={result}")
+        apps.hangup()
+
+    @dp.extension("lab-hold", "s")
+    async def hold(apps: Apps, ch: Channel) -> None:
+        apps.answer()
+        await apps.wait(60)
+        apps.hangup()
+
+    @dp.extension("lab-redirected", "s")
+    async def redirected(apps: Apps, ch: Channel) -> None:
+        apps.noop(f"Redirected here: {ch.name}")
+        await apps.wait(30)
+        apps.hangup()
+
+    return dp
+
+
+def default_dialplan() -> Dialplan:
+    """Both: the product's contexts, and the lab's for replaying captures."""
+    return product_dialplan().merged(lab_dialplan())

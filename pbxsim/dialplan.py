@@ -1,0 +1,320 @@
+"""A small dialplan interpreter: contexts are Python coroutines calling applications in order.
+
+Each application call is one priority: it emits Newexten with the channel's current priority and
+moves to the next one, as Asterisk does. ``Goto`` jumps by exception. When the far end hangs up, or
+AMI hangs the channel up, the running application is cancelled, cleans up (a ConfBridge member
+leaves), and ``run_channel`` ends the channel: SoftHangupRequest, the ``h`` extension, Cdr, Hangup.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pbxsim import events as ev
+from pbxsim.agi_client import AgiSession, parse_agi_url
+from pbxsim.channel import UP, Channel
+from pbxsim.clock import Clock
+from pbxsim.recorder import Recording
+from pbxsim.scenario import AMD_VERDICTS
+
+if TYPE_CHECKING:
+    from pbxsim.pbx import Call, Pbx
+
+Handler = Callable[["Apps", Channel], Awaitable[None]]
+
+
+class Goto(Exception):
+    def __init__(self, context: str, exten: str, priority: int = 1) -> None:
+        super().__init__(f"{context},{exten},{priority}")
+        self.context, self.exten, self.priority = context, exten, priority
+
+
+class HangupNow(Exception):
+    """The dialplan ran Hangup()."""
+
+
+@dataclass(frozen=True)
+class _Entry:
+    pattern: str
+    handler: Handler
+
+
+class Dialplan:
+    """Contexts by name; each maps an extension (or ``_X.``-style pattern) to a handler."""
+
+    def __init__(self) -> None:
+        self._contexts: dict[str, list[_Entry]] = {}
+        self._h: dict[str, Callable[[Channel, int], str]] = {}
+
+    def on_hangup(self, context: str, noop_text: Callable[[Channel, int], str]) -> None:
+        """The context's ``h`` extension: one NoOp whose text may show the hangup cause."""
+        self._h[context] = noop_text
+
+    def hangup_text(self, context: str) -> Callable[[Channel, int], str] | None:
+        return self._h.get(context)
+
+    def add(self, context: str, exten: str, handler: Handler) -> None:
+        self._contexts.setdefault(context, []).append(_Entry(exten, handler))
+
+    def extension(self, context: str, exten: str) -> Callable[[Handler], Handler]:
+        """Decorator form of ``add``."""
+
+        def register(handler: Handler) -> Handler:
+            self.add(context, exten, handler)
+            return handler
+
+        return register
+
+    def has_context(self, context: str) -> bool:
+        return context in self._contexts
+
+    def find(self, context: str, exten: str) -> Handler | None:
+        entries = self._contexts.get(context, [])
+        for entry in entries:
+            if entry.pattern == exten:
+                return entry.handler
+        for entry in entries:
+            if entry.pattern.startswith("_") and _pattern(entry.pattern).fullmatch(exten):
+                return entry.handler
+        return None
+
+    def merged(self, other: Dialplan) -> Dialplan:
+        out = Dialplan()
+        for source in (self, other):
+            for context, entries in source._contexts.items():
+                out._contexts.setdefault(context, []).extend(entries)
+            out._h.update(source._h)
+        return out
+
+
+def _pattern(pattern: str) -> re.Pattern[str]:
+    table = {"X": "[0-9]", "Z": "[1-9]", "N": "[2-9]", ".": ".+", "!": ".*"}
+    return re.compile("".join(table.get(c, re.escape(c)) for c in pattern[1:]))
+
+
+async def wait_event(clock: Clock, event: asyncio.Event, seconds: float) -> bool:
+    """Wait for ``event`` at most ``seconds`` of simulated time; True if it was set."""
+    if event.is_set():
+        return True
+    waiter = asyncio.ensure_future(event.wait())
+    sleeper = asyncio.ensure_future(clock.sleep(seconds))
+    try:
+        await asyncio.wait({waiter, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
+        sleeper.cancel()
+    return event.is_set()
+
+
+class Apps:
+    """The applications a context may run on one channel."""
+
+    def __init__(self, pbx: Pbx, call: Call) -> None:
+        self.pbx = pbx
+        self.call = call
+        self.ch = call.channel
+
+    @property
+    def globals(self) -> dict[str, str]:
+        return {"AGIURL": self.pbx.config.agi_url, "RECDIR": str(self.pbx.config.recordings_dir)}
+
+    def var(self, name: str) -> str:
+        value = self.ch.var(name)
+        return value or self.globals.get(name, "")
+
+    def _step(self, application: str, data: str) -> None:
+        self.pbx.app(self.ch, application, data)
+
+    def _next(self) -> None:
+        self.ch.priority += 1
+
+    def noop(self, text: str = "") -> None:
+        self._step("NoOp", text)
+        self._next()
+
+    def set(self, name: str, value: str) -> None:
+        self._step("Set", f"{name}={value}")
+        self.pbx.set_var(self.ch, name, value)
+        self._next()
+
+    def goto(self, context: str, exten: str = "s", priority: int = 1) -> None:
+        self._step("Goto", f"{context},{exten},{priority}")
+        raise Goto(context, exten, priority)
+
+    def gotoif(self, condition: bool, data: str, then: tuple[str, str, int] | None) -> None:
+        """``GotoIf(cond?then)``: jumps when true (to another context or, with None, nowhere)."""
+        self._step("GotoIf", f"{int(condition)}?{data}")
+        if condition and then is not None:
+            raise Goto(*then)
+        self._next()
+
+    def hangup(self) -> None:
+        self._step("Hangup", "")
+        raise HangupNow()
+
+    def answer(self) -> None:
+        self._step("Answer", "")
+        if self.ch.state != UP:
+            self.pbx.set_state(self.ch, UP)
+        self._next()
+
+    async def wait(self, seconds: float) -> None:
+        self._step("Wait", f"{seconds:g}")
+        await self.pbx.clock.sleep(seconds)
+        self._next()
+
+    async def playback(self, sound: str, seconds: float = 3.0) -> None:
+        self._step("Playback", sound)
+        await self.pbx.clock.sleep(seconds)
+        self.pbx.set_var(self.ch, "PLAYBACKSTATUS", "SUCCESS")
+        self._next()
+
+    async def agi(self, url: str, args: list[str]) -> str:
+        """FastAGI: connect to the product's server and run what it says; sets AGISTATUS."""
+        self._step("AGI", ",".join([url, *args]))
+        status = await AgiSession(self.pbx, self.call, parse_agi_url(url), args).run()
+        if self.call.agi_hungup:
+            raise HangupNow()
+        self.pbx.set_var(self.ch, "AGISTATUS", status)
+        self._next()
+        return status
+
+    async def amd(self, data: str = "") -> str:
+        """AMD(): after the verdict's delay, AMDSTATUS and AMDCAUSE (the customer's script decides)."""
+        self._step("AMD", data)
+        verdict = self.call.script.amd if self.call.script is not None else "human"
+        status, cause, seconds = AMD_VERDICTS[verdict]
+        await self.pbx.clock.sleep(seconds)
+        self.pbx.set_var(self.ch, "AMDSTATUS", status)
+        self.pbx.set_var(self.ch, "AMDCAUSE", cause)
+        self._next()
+        return status
+
+    def mixmonitor(self, filename: str, options: str = "") -> None:
+        self._step("MixMonitor", f"{filename},{options}" if options else filename)
+        start_recording(self.pbx, self.call, filename, options)
+        self._next()
+
+    async def queue(self, queue: str, limit: float) -> str:
+        """Queue(): ring the queue's free members (see ``pbxsim.queue``); sets QUEUESTATUS."""
+        from pbxsim.queue import run_queue
+
+        self._step("Queue", f"{queue},,,,{limit:g}")
+        status = await run_queue(self.pbx, self.call, queue, limit)
+        self.pbx.set_var(self.ch, "QUEUESTATUS", status)
+        self._next()
+        return status
+
+    async def confbridge(self, conference: str, bridge: str, user: str, menu: str) -> str:
+        """Join a conference and stay until hung up (or the conference ends under us)."""
+        self._step("ConfBridge", ",".join([conference, bridge, user, menu]))
+        conf = self.pbx.conference(conference)
+        self.call.conference = conf
+        conf.join(self.ch)
+        try:
+            await asyncio.Event().wait()  # only a hangup or redirect takes a member out
+        except asyncio.CancelledError:
+            conf.leave(self.ch, "HANGUP")
+            self.call.conference = None
+            raise
+        return "HANGUP"
+
+
+def start_recording(pbx: Pbx, call: Call, filename: str, options: str) -> Recording:
+    """MixMonitor on a channel (dialplan or AMI): VarSet MIXMONITOR_FILENAME, MixMonitorStart."""
+    path = pbx.recording_path(filename)
+    pbx.set_var(call.channel, "MIXMONITOR_FILENAME", str(path))
+    pbx.emit(ev.channel_event("MixMonitorStart", call.channel))
+    call.recording = Recording(path, "b" in options, pbx.now(), pbx.config.recording_tone_hz)
+    if "b" in options and call.connected.is_set() and call.channel.bridge_id:
+        call.recording.bridged(pbx.now())
+    return call.recording
+
+
+async def run_channel(
+    pbx: Pbx, call: Call, dialplan: Dialplan, context: str, exten: str, priority: int = 1
+) -> None:
+    """Run the channel's dialplan from ``context,exten``; whatever happens, end the channel."""
+    apps = Apps(pbx, call)
+    ch = call.channel
+    try:
+        while True:
+            handler = dialplan.find(context, exten)
+            if handler is None:
+                call.cause = 0  # "sent to invalid extension but no invalid handler" (capture d2)
+                break
+            ch.context, ch.exten, ch.priority = context, exten, priority
+            try:
+                await handler(apps, ch)
+                break
+            except Goto as goto:
+                context, exten, priority = goto.context, goto.exten, goto.priority
+            except HangupNow:
+                break
+            except asyncio.CancelledError:
+                if call.redirect_to is None:
+                    raise
+                context, exten, priority = call.redirect_to
+                call.redirect_to = None
+                task = asyncio.current_task()
+                if task is not None:
+                    task.uncancel()
+    except asyncio.CancelledError:
+        pass
+    finally:
+        end_channel(pbx, call, dialplan)
+
+
+def end_channel(pbx: Pbx, call: Call, dialplan: Dialplan | None) -> None:
+    """The end of a channel that ran dialplan: SoftHangupRequest, h, Cdr, Hangup, cleanup."""
+    ch = call.channel
+    if ch.hungup:
+        return
+    if call.conference is not None:
+        call.conference.leave(ch, "HANGUP")
+        call.conference = None
+    if not call.agi_hungup:
+        pbx.emit(ev.soft_hangup_request(ch, 16))
+    main_cdr = _cdr(pbx, ch)
+    h_cdr = None
+    h_text = dialplan.hangup_text(ch.context) if dialplan is not None else None
+    if h_text is not None:
+        ch.exten, ch.priority = "h", 1
+        h_start = pbx.now()
+        pbx.app(ch, "NoOp", h_text(ch, call.cause))
+        ch.priority += 1
+        if not call.far_hangup:
+            pbx.app(ch, "AppDial2", "(Outgoing Line)")  # as captured (n2a, n4) when Asterisk ended it
+        h_cdr = ev.CdrRecord(
+            ch, "h", ch.context, "NoOp", h_text(ch, call.cause), h_start, h_start, pbx.now(), "ANSWERED"
+        )
+    pbx.emit(main_cdr.event())
+    pbx.emit(ev.hangup(ch, call.cause))
+    if h_cdr is not None:
+        pbx.emit(h_cdr.event())
+    finish(pbx, call)
+
+
+def _cdr(pbx: Pbx, ch: Channel) -> ev.CdrRecord:
+    disposition = "ANSWERED" if ch.answered is not None else "NO ANSWER"
+    return ev.CdrRecord(
+        ch, ch.exten, ch.context, ch.application, ch.app_data, ch.created, ch.answered, pbx.now(), disposition
+    )
+
+
+def finish(pbx: Pbx, call: Call) -> None:
+    """Release what the channel held: its recording (written now), its endpoint, its device."""
+    ch = call.channel
+    if call.recording is not None:
+        call.recording.stop(pbx.now())
+        call.recording = None
+    pbx.forget(call)
+    if ch.endpoint == "trunk":
+        pbx.emit(ev.device_state("PJSIP/trunk", "NOT_INUSE"))
+    elif call.in_use:
+        call.in_use = False
+        pbx.endpoints.channel_down(ch.endpoint)

@@ -1,0 +1,178 @@
+"""Who the simulated customers and operators are, and how they behave: from Python or a file.
+
+A scenario file is JSON (``.json``) or TOML (``.toml``) with the same shape::
+
+    seed = 7
+    [customers."5551001"]          # by number: one script per dialled number
+    outcome = "answer"             # answer|busy|noanswer|unreachable|congestion|rejected|trunk_down
+    ring = 2.0                     # seconds of ringing before the outcome
+    talk = 8.0                     # seconds bridged with an operator before someone hangs up
+    hangup_by = "customer"         # customer|operator
+    amd = "human"                  # human|machine|notsure: what AMD() will conclude
+    [random]                       # every number not listed above
+    answer_rate = 0.3
+    ring = [2.0, 12.0]             # uniform range in seconds (or one number)
+    talk = [20.0, 90.0]
+    machine_rate = 0.2
+    failures = { busy = 0.5, noanswer = 0.3, unreachable = 0.1, congestion = 0.1 }
+    [operators."1001"]
+    registered = true
+    answer_delay = 0.0
+    talk = 30.0                    # queue mode: seconds until the operator hangs up
+    disposition = "sale"           # data for the product's tests; the PBX does not use it
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+OUTCOMES = ("answer", "busy", "noanswer", "unreachable", "congestion", "rejected", "trunk_down")
+
+# What AMD() sets for each verdict, and how long it takes after answer (captures n2a, n2c, a5).
+AMD_VERDICTS: dict[str, tuple[str, str, float]] = {
+    "human": ("HUMAN", "HUMAN-800-800", 1.3),
+    "machine": ("MACHINE", "INITIALSILENCE-2500-2500", 2.5),
+    "greeting": ("MACHINE", "LONGGREETING-1500-1500", 2.0),
+    "notsure": ("NOTSURE", "TOOLONG-4000", 4.0),
+}
+
+
+@dataclass(frozen=True)
+class CustomerScript:
+    """How the far end of one dialled number behaves."""
+
+    outcome: str = "answer"
+    ring: float = 2.0
+    talk: float = 8.0
+    hangup_by: str = "customer"
+    amd: str = "human"
+    patience: float = 30.0  # seconds an answered customer waits unconnected before hanging up
+    dtmf: str = ""  # digits typed at GET DATA prompts (survey)
+
+    def __post_init__(self) -> None:
+        if self.outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {self.outcome!r}; expected one of {OUTCOMES}")
+        if self.hangup_by not in ("customer", "operator"):
+            raise ValueError(f"hangup_by must be customer or operator, not {self.hangup_by!r}")
+        if self.amd not in AMD_VERDICTS:
+            raise ValueError(f"unknown amd verdict {self.amd!r}; expected one of {tuple(AMD_VERDICTS)}")
+
+
+@dataclass(frozen=True)
+class OperatorScript:
+    """One operator's softphone: its endpoint, whether it is registered, how it answers."""
+
+    endpoint: str
+    registered: bool = True
+    answer_delay: float = 0.0
+    talk: float | None = None  # None: the operator never ends a call by itself
+    disposition: str = ""
+    answers: bool = True  # False: rings but never answers (pjsua 1002 in a4)
+
+
+Range = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class RandomCustomers:
+    """Customers drawn at random, reproducibly, for numbers with no script of their own."""
+
+    answer_rate: float = 0.35
+    ring: Range = (2.0, 15.0)
+    talk: Range = (15.0, 90.0)
+    machine_rate: float = 0.15
+    failures: Mapping[str, float] = field(
+        default_factory=lambda: {"busy": 0.4, "noanswer": 0.4, "unreachable": 0.1, "congestion": 0.1}
+    )
+    hangup_by_operator_rate: float = 0.3
+
+    def draw(self, rng: random.Random) -> CustomerScript:
+        ring = rng.uniform(*self.ring)
+        if rng.random() < self.answer_rate:
+            return CustomerScript(
+                outcome="answer",
+                ring=ring,
+                talk=rng.uniform(*self.talk),
+                amd="machine" if rng.random() < self.machine_rate else "human",
+                hangup_by="operator" if rng.random() < self.hangup_by_operator_rate else "customer",
+            )
+        names = list(self.failures)
+        outcome = rng.choices(names, weights=[self.failures[n] for n in names])[0]
+        return CustomerScript(outcome=outcome, ring=ring if outcome in ("busy", "noanswer") else 0.3)
+
+
+@dataclass
+class Scenario:
+    """Scripts for the numbers the product will dial and the operators it will use."""
+
+    customers: dict[str, CustomerScript] = field(default_factory=dict)
+    operators: dict[str, OperatorScript] = field(default_factory=dict)
+    random_customers: RandomCustomers | None = None
+    default: CustomerScript = field(default_factory=CustomerScript)
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+
+    def customer(self, number: str) -> CustomerScript:
+        """The script for a dialled number: its own, else a random draw, else the default."""
+        if number in self.customers:
+            return self.customers[number]
+        if self.random_customers is not None:
+            return self.random_customers.draw(self._rng)
+        return self.default
+
+    def operator(self, endpoint: str) -> OperatorScript | None:
+        return self.operators.get(endpoint)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
+        customers = {str(k): _build(CustomerScript, v) for k, v in data.get("customers", {}).items()}
+        operators = {
+            str(k): _build(OperatorScript, {"endpoint": str(k), **v})
+            for k, v in data.get("operators", {}).items()
+        }
+        rnd = data.get("random")
+        random_customers = None
+        if rnd is not None:
+            rnd = dict(rnd)
+            for key in ("ring", "talk"):
+                if key in rnd:
+                    rnd[key] = _range(rnd[key])
+            random_customers = _build(RandomCustomers, rnd)
+        default = _build(CustomerScript, data["default"]) if "default" in data else CustomerScript()
+        return cls(customers, operators, random_customers, default, int(data.get("seed", 0)))
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario from a ``.json`` or ``.toml`` file."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".toml":
+        data: Mapping[str, Any] = tomllib.loads(text)
+    elif path.suffix == ".json":
+        data = json.loads(text)
+    else:
+        raise ValueError(f"{path}: scenario files are .json or .toml")
+    return Scenario.from_dict(data)
+
+
+def _range(value: Any) -> Range:
+    if isinstance(value, int | float):
+        return (float(value), float(value))
+    low, high = value
+    return (float(low), float(high))
+
+
+def _build(kind: type[Any], values: Mapping[str, Any]) -> Any:
+    known = {f.name for f in fields(kind)}
+    unknown = set(values) - known
+    if unknown:
+        raise ValueError(f"{kind.__name__}: unknown keys {sorted(unknown)}")
+    return kind(**values)

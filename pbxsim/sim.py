@@ -1,0 +1,228 @@
+"""``PbxSim``: the simulated Asterisk as one object to start, script and stop."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from pbxsim.actions import Actions
+from pbxsim.channel import Pairs
+from pbxsim.clock import Clock, RealClock
+from pbxsim.contexts import default_dialplan
+from pbxsim.dialplan import Dialplan
+from pbxsim.endpoints import Endpoint
+from pbxsim.events import soft_hangup_request
+from pbxsim.pbx import Pbx, PbxConfig
+from pbxsim.scenario import CustomerScript, OperatorScript, Scenario
+from pbxsim.server import AmiServer
+
+log = logging.getLogger(__name__)
+
+DEFAULT_USERS = {"dialer": "dialer"}
+
+
+class PbxSim:
+    """An AMI server and FastAGI caller that behave as the captured Asterisk 22 does.
+
+    >>> sim = PbxSim(Scenario(), ami_port=0, agi_port=4573)
+    >>> await sim.start(); port = sim.ami_port            # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        *,
+        clock: Clock | None = None,
+        host: str = "127.0.0.1",
+        ami_port: int = 0,
+        users: dict[str, str] | None = None,
+        agi_host: str = "127.0.0.1",
+        agi_port: int = 4573,
+        recordings_dir: str | Path = "recordings/sim",
+        recording_tone_hz: float | None = 440.0,
+        queues: dict[str, list[str]] | None = None,
+        auth_fail_delay: float = 1.0,
+        dialplan: Dialplan | None = None,
+        keep_events: bool = True,
+    ) -> None:
+        self.scenario = scenario or Scenario()
+        self.clock = clock or RealClock()
+        config = PbxConfig(
+            agi_host=agi_host,
+            agi_port=agi_port,
+            recordings_dir=Path(recordings_dir),
+            recording_tone_hz=recording_tone_hz,
+            queues=queues if queues is not None else {"sales": list(self.scenario.operators)},
+        )
+        self.pbx = Pbx(self.clock, self.scenario, config)
+        self.dialplan = dialplan or default_dialplan()
+        self.actions = Actions(self.pbx, self.dialplan)
+        self.server = AmiServer(
+            self.pbx, users or dict(DEFAULT_USERS), self.actions.handlers(), host, ami_port, auth_fail_delay
+        )
+        self.events: list[Pairs] = []
+        if keep_events:
+            self.pbx.add_listener(self.events.append)
+
+    # -- life -------------------------------------------------------------------------------------
+    @property
+    def ami_port(self) -> int:
+        return self.server.port
+
+    async def start(self) -> int:
+        """Listen for AMI clients; returns the port (useful with ``ami_port=0``)."""
+        return await self.server.start()
+
+    async def stop(self) -> None:
+        await self.server.stop()
+        await self.pbx.cancel_all()
+
+    async def __aenter__(self) -> PbxSim:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.stop()
+
+    # -- scripting --------------------------------------------------------------------------------
+    def customer(self, number: str, **behaviour: object) -> CustomerScript:
+        """Script one number: ``sim.customer("5551001", outcome="busy", ring=1.5)``."""
+        script = replace(CustomerScript(), **behaviour)  # type: ignore[arg-type]
+        self.scenario.customers[number] = script
+        return script
+
+    def operator(self, endpoint: str, **behaviour: object) -> Endpoint:
+        """Declare (or change) an operator endpoint; registered ones are reachable at once."""
+        script = replace(OperatorScript(endpoint=endpoint), **behaviour)  # type: ignore[arg-type]
+        self.scenario.operators[endpoint] = script
+        ep = self.pbx.endpoints.ensure(endpoint)
+        ep.script = script
+        if script.registered and not ep.registered:
+            ep.registered, ep.contact_status = True, "Reachable"
+        for members in self.pbx.config.queues.values():
+            if endpoint not in members:
+                members.append(endpoint)
+        self.actions.queues = type(self.actions.queues)(self.pbx.config.queues, self.pbx.now())
+        return ep
+
+    # -- softphones -------------------------------------------------------------------------------
+    def register(self, endpoint: str) -> None:
+        """The operator's softphone registers."""
+        self.pbx.endpoints.register(endpoint)
+
+    def unregister(self, endpoint: str) -> None:
+        """The softphone unregisters (REGISTER with Expires: 0)."""
+        self.pbx.endpoints.unregister(endpoint)
+
+    async def kill_softphone(
+        self, endpoint: str, qualify_after: float = 6.0, expire_after: float = 14.6
+    ) -> None:
+        """The softphone dies silently: unreachable when qualify fails, removed when it expires (n3)."""
+        await self.clock.sleep(qualify_after)
+        self.pbx.endpoints.lose(endpoint)
+        await self.clock.sleep(expire_after)
+        self.pbx.endpoints.expire(endpoint)
+
+    # -- calls ------------------------------------------------------------------------------------
+    def live_channels(self) -> list[str]:
+        return list(self.pbx.channels.live)
+
+    async def wait_idle(self) -> None:
+        """Wait until no channel is live (wrap it in ``asyncio.timeout`` to bound it)."""
+        while self.pbx.calls:
+            await next(iter(self.pbx.calls.values())).done.wait()
+
+    def hangup(self, channel: str, cause: int = 16) -> None:
+        """Hang a channel up from the PBX side, as AMI Hangup would."""
+        call = self.pbx.call_of(channel)
+        if call is not None:
+            self.pbx.hangup(call, cause)
+
+    # -- restart ----------------------------------------------------------------------------------
+    async def restart(self, downtime: float = 0.5, boot_time: float = 0.3, graceful: bool = True) -> None:
+        """``core restart now`` (n4): live channels soft-hung-up (Cause 4) and ended, a Shutdown event
+        with ``Restart: True``, EOF on every AMI connection, refused connections for ``downtime``, then
+        logins accepted again with FullyBooted ``boot_time`` later. Channel numbering starts again at 0.
+
+        ``graceful=False`` is a crash instead: the connections just drop, no event at all.
+        """
+        pbx = self.pbx
+        if graceful:
+            calls = list(pbx.calls.values())
+            for call in calls:
+                pbx.emit(soft_hangup_request(call.channel, 4))
+            for call in calls:
+                pbx.hangup(call, 16)
+            for call in calls:
+                await call.done.wait()
+            await self.clock.sleep(1.1)
+            pbx.emit(
+                [
+                    ("Event", "Shutdown"),
+                    ("Privilege", "system,all"),
+                    ("Shutdown", "Cleanly"),
+                    ("Restart", "True"),
+                ]
+            )
+            await self.clock.sleep(0.02)
+        else:
+            self.server.sessions.clear()  # nothing more reaches the old connections
+        await self.server.stop()
+        await pbx.cancel_all()
+        pbx.calls.clear()
+        pbx.conferences.clear()
+        pbx.channels.reset()
+        for endpoint in pbx.endpoints.by_name.values():
+            endpoint.in_use = 0
+        await self.clock.sleep(downtime)
+        pbx.booted_at = pbx.now()
+        self.server.fully_booted = False
+        await self.server.start()
+        await self.clock.sleep(boot_time)
+        self._boot_events()
+        self.server.fully_booted = True
+        for session in list(self.server.sessions):
+            if session.authenticated and session.events:
+                session.send(self.server.fully_booted_event())
+
+    def _boot_events(self) -> None:
+        """What a client logged in before FullyBooted saw (n4 after restart)."""
+        pbx = self.pbx
+        pbx.emit(
+            [
+                ("Event", "PeerStatus"),
+                ("Privilege", "system,all"),
+                ("ChannelType", "PJSIP"),
+                ("Peer", "PJSIP/trunk"),
+                ("PeerStatus", "Reachable"),
+            ]
+        )
+        endpoints = list(pbx.endpoints.by_name.values())
+        for endpoint in endpoints:
+            if endpoint.registered:
+                pbx.emit(pbx.endpoints.contact_status(endpoint, "NonQualified"))
+        for name, value in (("AGIURL", pbx.config.agi_url), ("RECDIR", str(pbx.config.recordings_dir))):
+            pbx.emit(
+                [
+                    ("Event", "VarSet"),
+                    ("Privilege", "dialplan,all"),
+                    ("Channel", "none"),
+                    ("Uniqueid", "none"),
+                    ("Linkedid", ""),
+                    ("Variable", name),
+                    ("Value", value),
+                ]
+            )
+        for endpoint in endpoints:
+            pbx.emit(
+                [
+                    ("Event", "ExtensionStatus"),
+                    ("Privilege", "call,all"),
+                    ("Exten", endpoint.name),
+                    ("Context", "from-operators"),
+                    ("Hint", f"PJSIP/{endpoint.name}"),
+                    ("Status", "4"),
+                    ("StatusText", "Unavailable"),
+                ]
+            )

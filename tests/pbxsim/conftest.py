@@ -1,0 +1,32 @@
+"""Fixtures: a simulator on a free port with a fast clock, and an AMI client logged in to it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from pbxsim import PbxSim, ScaledClock, Scenario
+from tests.pbxsim.helpers import AmiClient
+
+SPEED = 20.0  # simulated seconds per real second: a 30 s ring timeout takes 1.5 s
+
+
+@pytest.fixture
+async def sim(tmp_path) -> AsyncIterator[PbxSim]:
+    simulator = PbxSim(
+        Scenario(), clock=ScaledClock(SPEED), ami_port=0, recordings_dir=tmp_path / "rec",
+        auth_fail_delay=0.05, agi_port=1,
+    )
+    await simulator.start()
+    yield simulator
+    await simulator.stop()
+
+
+@pytest.fixture
+async def client(sim: PbxSim) -> AsyncIterator[AmiClient]:
+    ami = await AmiClient.connect(sim.ami_port)
+    response = await ami.login()
+    assert response.response == "Success"
+    yield ami
+    await ami.close()

@@ -1,0 +1,54 @@
+"""Originate outcomes that never answer (captures b1-b9): the simulator replays the capture's own
+Originate and must give the same events, fields and order (documented races aside)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pbxsim import PbxSim
+from tests.pbxsim.helpers import AmiClient, capture, captured_tx, compare
+
+CASES = {
+    "b1_originate_busy_486": ("5552001", {"outcome": "busy", "ring": 1.5}),
+    "b2_originate_noanswer_timeout": ("5552002", {"outcome": "noanswer", "ring": 60}),
+    "b3_originate_reject_404": ("5552003", {"outcome": "unreachable", "ring": 0.3}),
+    "b4_originate_reject_503": ("5552004", {"outcome": "congestion", "ring": 0.3}),
+    "b8_originate_trunk_down": ("5552008", {"outcome": "trunk_down"}),
+    "b9_originate_busy_with_channelid": ("5552009", {"outcome": "busy", "ring": 1.5}),
+}
+
+
+async def replay_originates(sim: PbxSim, client: AmiClient, name: str) -> None:
+    """Send the capture's Originate actions, each after the previous call has ended."""
+    for action in captured_tx(name):
+        if action.get("Action") != "Originate":
+            continue
+        start = len(client.received)
+        client.send(action.pairs)
+        await client.wait_for(lambda m: m.event == "Newchannel", start=start)
+        await sim.wait_idle()
+        await client.wait_for(lambda m: m.event == "Hangup", start=start)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+async def test_failed_originate_matches_capture(sim: PbxSim, client: AmiClient, name: str) -> None:
+    number, behaviour = CASES[name]
+    expected = capture(name)
+    sim.customer(number, **behaviour)
+    await replay_originates(sim, client, name)
+    assert compare(expected, client.received) == []
+
+
+async def test_failure_reason_and_cause(sim: PbxSim, client: AmiClient) -> None:
+    """The facts the tracker needs: busy is Reason 0 with Hangup Cause 17; timeout is Reason 3, Cause 19."""
+    sim.customer("100", outcome="busy", ring=0.5)
+    sim.customer("200", outcome="noanswer")
+    for number in ("100", "200"):
+        await client.action("Originate", ("Channel", f"PJSIP/{number}@trunk"), ("Context", "dialer-customer"),
+                            ("Exten", "s"), ("Async", "true"), ("Timeout", "5000"), ("ChannelId", f"c-{number}"))
+    busy = await client.wait_event("OriginateResponse", Uniqueid="c-100")
+    timeout = await client.wait_event("OriginateResponse", Uniqueid="c-200")
+    assert (busy["Response"], busy["Reason"]) == ("Failure", "0")
+    assert (timeout["Response"], timeout["Reason"]) == ("Failure", "3")
+    assert (await client.wait_event("Hangup", Uniqueid="c-100"))["Cause"] == "17"
+    assert (await client.wait_event("Hangup", Uniqueid="c-200"))["Cause"] == "19"
