@@ -35,6 +35,7 @@ class FakeChannel:
     variables: dict[str, str] = field(default_factory=dict)
     keys: list[object] = field(default_factory=list)
     hang_up_on: str | None = None  # first word(s) of the command during which the caller hangs up
+    missing_files: set[str] = field(default_factory=set)
     commands: list[list[str]] = field(default_factory=list)
     dead: bool = False
 
@@ -71,7 +72,11 @@ class FakeChannel:
             self.variables[args[2]] = args[3]
             writer.write(b"200 result=1\n")
         elif name == "STREAM FILE":
-            writer.write(b"200 result=0 endpos=8000\n")
+            writer.write(
+                b"200 result=-1 endpos=0\n"
+                if args[2] in self.missing_files
+                else b"200 result=0 endpos=8000\n"
+            )
         elif name == "GET DATA":
             key = self.keys.pop(0) if self.keys else TIMEOUT
             if key is HANG_UP:
