@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from pbxsim import PbxSim, ScaledClock, Scenario
-from tests.pbxsim.helpers import AmiClient
+from tests.pbxsim.helpers import AmiClient, TinyAgiServer
 
 SPEED = 20.0  # simulated seconds per real second: a 30 s ring timeout takes 1.5 s
 
@@ -30,3 +30,17 @@ async def client(sim: PbxSim) -> AsyncIterator[AmiClient]:
     assert response.response == "Success"
     yield ami
     await ami.close()
+
+
+@pytest.fixture
+async def agi(sim: PbxSim) -> AsyncIterator[TinyAgiServer]:
+    """A FastAGI server that answers like the lab's 'nailed' script: CONF=op<OPERATOR>."""
+
+    def nailed(env: dict[str, str]) -> list[str]:
+        operator = "1001"
+        return ["GET VARIABLE OPERATOR", "GET VARIABLE LEAD_ID", f'SET VARIABLE CONF "op{operator}"']
+
+    server = TinyAgiServer(nailed)
+    sim.pbx.config.agi_port = await server.start()
+    yield server
+    await server.stop()

@@ -201,7 +201,8 @@ def significant(messages: Iterable[Message]) -> list[Message]:
     """Events that carry behaviour: no responses, no action-list items, no noise."""
     out = []
     for m in messages:
-        if m.event is None or m.event in NOISE or m.action_id is not None:
+        listed = m.action_id is not None and m.event != "OriginateResponse"  # action-list items
+        if m.event is None or m.event in NOISE or listed:
             continue
         if m.event == "VarSet" and m.get("Variable") not in OUR_VARIABLES:
             continue
@@ -224,6 +225,8 @@ def keys(messages: Iterable[Message]) -> list[tuple[str, ...]]:
             if key in _RENAMED or (key.endswith("Uniqueid") and _GENERATED_UID.fullmatch(value)):
                 value = names.setdefault(f"{key}:{value}", f"{key}#{sum(k.startswith(key) for k in names)}")
             parts.append(f"{key}={value}")
+        if m.event == "VarSet" and m.get("Variable") != "MIXMONITOR_FILENAME":  # a path, site-specific
+            parts.append(f"Value={m.get('Value')}")
         out.append(tuple(parts))
     return out
 
