@@ -3,8 +3,8 @@
 Every command waits for its reply within a timeout. A ``511`` reply or a ``HANGUP`` notice that
 comes with a ``result=-1`` (Asterisk sends it some 40 ms after the reply) raises :class:`AgiHangup`;
 ``result=-1`` on a live channel (a missing sound file) raises :class:`AgiCommandFailed`. Commands
-Asterisk still allows on a dead channel (GET/SET VARIABLE, VERBOSE, NOOP) keep working after a
-hangup, as captured.
+Asterisk still allows on a dead channel (GET/SET VARIABLE, VERBOSE, NOOP, EXEC) keep working after
+a hangup: the captures show GET VARIABLE and VERBOSE answered after it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from agi.errors import (
     AgiCommandError,
     AgiCommandFailed,
     AgiHangup,
+    AgiProtocolError,
     AgiUnknownCommand,
     AgiUsageError,
 )
@@ -176,7 +177,10 @@ class AgiSession:
 
     async def channel_status(self) -> ChannelStatus:
         reply = await self._run("CHANNEL STATUS")
-        return ChannelStatus(reply.result_int or 0)
+        try:
+            return ChannelStatus(reply.result_int or 0)
+        except ValueError:
+            raise AgiProtocolError(f"unknown channel status {reply.result!r}") from None
 
     async def verbose(self, message: str, level: int = 1) -> None:
         """Write ``message`` to Asterisk's console and log at verbosity ``level``."""

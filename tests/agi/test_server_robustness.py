@@ -268,3 +268,19 @@ async def test_good_calls_stay_prompt_under_a_crowd_of_bad_clients(start_server:
     assert max(durations) < PROMPT
     for writer in bad:
         writer.close()
+
+
+async def test_handler_running_past_the_session_limit_is_ended(
+    start_server: StartServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def forever(session: AgiSession) -> None:
+        await session.noop()
+        await asyncio.Event().wait()
+
+    server = await start_server({"forever": forever, "ping": ping}, session_timeout=0.3)
+    channel = FakeChannel("forever")
+    started = time.monotonic()
+    await channel.call(server.port)
+    assert 0.2 < time.monotonic() - started < 1.5
+    assert any("ran past 0.3 s" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    assert await good_call(server) < PROMPT

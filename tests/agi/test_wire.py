@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from agi.errors import AgiProtocolError
 from agi.request import AgiRequest
@@ -255,3 +259,28 @@ def test_line_breaks_cannot_be_smuggled_into_a_command(value: str) -> None:
         quote(value)
     with pytest.raises(ValueError):
         command_line("VERBOSE", value)
+
+
+@given(st.text(st.characters(blacklist_characters="\r\n\x00", blacklist_categories=("Cs",))))
+def test_any_text_survives_quoting_and_asterisks_splitting(value: str) -> None:
+    line = command_line("SET VARIABLE", word("X"), quote(value), word(value)).decode()
+    assert split_command(line) == ["SET", "VARIABLE", "X", value, value]
+
+
+TOUR_REPLIES = (
+    b"".join(b.data for b in captures.load("fastagi_session_04_test.log")[2:] if b.direction == "RX")
+    if captures.SESSIONS
+    else b""
+)
+
+
+@given(st.lists(st.integers(0, len(TOUR_REPLIES)), max_size=8))
+def test_replies_split_anywhere_give_the_same_events(cuts: list[int]) -> None:
+    expected = ReplyParser().feed(TOUR_REPLIES)
+    parser = ReplyParser()
+    events = []
+    bounds = [0, *sorted(cuts), len(TOUR_REPLIES)]
+    for start, end in pairwise(bounds):
+        events.extend(parser.feed(TOUR_REPLIES[start:end]))
+    assert events == expected
+    assert len(expected) == 17  # 16 replies and the HANGUP notice
