@@ -1,0 +1,112 @@
+"""The pacing decision: how many calls to place now, as a pure function of a campaign snapshot.
+
+Progressive places one call per ready operator not already covered by a ringing call. Predictive
+counts the operators expected free by the time a call placed now is answered (ready ones, those in
+wrap-up by their time left, those in talk by the chance their talk and wrap-up end in time), takes
+away the people expected to answer among the calls already ringing, and places the calls that fill
+that gap while keeping a safety distance, in standard deviations, between expected answers and free
+operators; the distance grows as the abandon rate nears its threshold (cap less margin), and at the
+threshold predictive (and fixed-ratio) dialing falls back to progressive. Line and calls-per-second
+limits bound every mode.
+"""
+
+from __future__ import annotations
+
+import math
+
+from dialer.pacing.decision import Explanation, PacingDecision
+from dialer.pacing.forecast import answer_probability, free_in_time_after_talk, free_in_time_after_wrap
+from dialer.pacing.inputs import DialMode, PacingInput
+from dialer.pacing.risk import RiskTuning, max_calls, safety_z
+
+DEFAULT_TUNING = RiskTuning()
+MIN_ANSWER_RATE = 0.01
+
+
+def decide(snapshot: PacingInput, tuning: RiskTuning = DEFAULT_TUNING) -> PacingDecision:
+    """Decide how many new calls the campaign places now (see the module docstring)."""
+    mode = snapshot.mode
+    budget = snapshot.abandon
+    ringing = len(snapshot.ringing_elapsed)
+    in_flight = ringing + snapshot.waiting
+    fallback = mode in (DialMode.PREDICTIVE, DialMode.FIXED_RATIO) and (
+        budget.rate >= budget.threshold or budget.answered < tuning.min_answered
+    )
+    used = DialMode.PROGRESSIVE if fallback else mode
+    free = float(snapshot.ready)
+    answers = float(in_flight)
+    z = 0.0
+
+    if snapshot.logged_in == 0:
+        wanted, why, reason = 0.0, "no_operators", "no operator logged in"
+    elif used is DialMode.PREVIEW:
+        wanted, why, reason = 0.0, "preview", "preview: the operator starts each call"
+    elif not snapshot.dial_ahead and snapshot.ready == 0:
+        wanted, why, reason = 0.0, "no_ready_operator", "no operator ready and dialing ahead not allowed"
+    elif used is DialMode.PROGRESSIVE:
+        wanted = float(snapshot.ready - in_flight)
+        why = "model"
+        reason = (
+            "abandon margin gone: progressive" if fallback else "progressive: one call per ready operator"
+        )
+    elif used is DialMode.FIXED_RATIO:
+        wanted = math.floor(snapshot.fixed_ratio * snapshot.ready + 1e-9) - float(in_flight)
+        why, reason = "model", f"fixed ratio {snapshot.fixed_ratio:g} lines per ready operator"
+    else:
+        wanted, free, answers, z = _predictive(snapshot, tuning)
+        why, reason = "model", "predictive: fill expected free operators, keep the safety distance"
+
+    calls = max(0, math.floor(wanted + 1e-9))
+    lines_free = max(0, snapshot.limits.max_lines - snapshot.lines_in_use)
+    if calls > lines_free:
+        calls, why = lines_free, "lines"
+    if calls > snapshot.limits.cps_tokens:
+        calls, why = max(0, snapshot.limits.cps_tokens), "cps"
+
+    explanation = Explanation(
+        reason=reason,
+        limited_by=why,
+        answer_rate=snapshot.stats.answer_rate,
+        ready=snapshot.ready,
+        operators_expected_free=free,
+        answers_expected_in_flight=answers,
+        ringing=ringing,
+        waiting=snapshot.waiting,
+        abandon_rate=budget.rate,
+        abandon_threshold=budget.threshold,
+        abandon_cap=budget.cap,
+        risk_z=z,
+        lines_free=lines_free,
+        cps_tokens=snapshot.limits.cps_tokens,
+    )
+    level = (in_flight + calls) / free if free > 0.0 else float(in_flight + calls)
+    return PacingDecision(calls, level, mode, used, explanation)
+
+
+def _predictive(snapshot: PacingInput, tuning: RiskTuning) -> tuple[float, float, float, float]:
+    """Calls wanted, operators expected free, answers expected in flight, safety distance."""
+    stats = snapshot.stats
+    p = min(1.0, max(MIN_ANSWER_RATE, stats.answer_rate))
+    ring, limit = stats.mean_ring_s, snapshot.connect_limit_s
+
+    free = float(snapshot.ready)
+    variance = 0.0
+    if snapshot.dial_ahead:
+        for elapsed in snapshot.wrapping_elapsed:
+            f = free_in_time_after_wrap(max(0.0, stats.mean_wrap_s - elapsed), ring, limit)
+            free += f
+            variance += f * (1.0 - f)
+        f_talk = free_in_time_after_talk(stats.mean_talk_s, stats.mean_wrap_s, ring, limit)
+        talking = len(snapshot.talking_elapsed)
+        free += talking * f_talk
+        variance += talking * f_talk * (1.0 - f_talk)
+
+    answers = float(snapshot.waiting)
+    for elapsed in snapshot.ringing_elapsed:
+        q = answer_probability(elapsed, p, ring, stats.mean_fail_s)
+        answers += q
+        variance += q * (1.0 - q)
+
+    z = safety_z(snapshot.abandon, tuning)
+    wanted = max_calls(free - answers, variance, p, z)
+    return wanted, free, answers, z
