@@ -26,7 +26,7 @@ class Conference:
         self.name = name
         self.bridge_id = str(uuid.uuid4())
         self.members: list[Channel] = []
-        self.started = False
+        self.announcer = True  # the hidden CBAnn channel, counted in BridgeNumChannels
         self.cbann = f"CBAnn/{name}-{Conference._announcer_seq:08x};2"
         Conference._announcer_seq += 1
 
@@ -55,7 +55,7 @@ class Conference:
             emit([("Event", "BridgeCreate"), ("Privilege", "call,all"), *self._fields(0)])
         self.members.append(channel)
         channel.bridge_id = self.bridge_id
-        count = len(self.members) + 1
+        count = len(self.members) + self.announcer
         emit([("Event", "BridgeEnter"), ("Privilege", "call,all"), *self._fields(count), *channel.snapshot()])
         for other in self.members:
             if other is not channel:
@@ -78,7 +78,7 @@ class Conference:
         if channel not in self.members:
             return
         emit = self.pbx.emit
-        count = len(self.members) + 1
+        count = len(self.members) + self.announcer
         emit(self._event("ConfbridgeLeave", count, channel))
         self.pbx.set_var(channel, "BRIDGEPEER", "")
         self.members.remove(channel)

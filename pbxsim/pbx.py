@@ -78,6 +78,7 @@ class Pbx:
         self.conferences: dict[str, Conference] = {}
         self.endpoints = Endpoints(self, scenario)
         self._listeners: list[Listener] = []
+        self.muted = False
         self.booted_at = clock.time()
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -90,6 +91,8 @@ class Pbx:
             self._listeners.remove(listener)
 
     def emit(self, pairs: Pairs) -> None:
+        if self.muted:
+            return
         for listener in list(self._listeners):
             listener(pairs)
 

@@ -149,13 +149,20 @@ class PbxSim:
         """
         pbx = self.pbx
         if graceful:
-            calls = list(pbx.calls.values())
+            # Customers first, then operators, as captured; the conference announcer is shut down
+            # before the operators leave (their ConfbridgeLeave counts no announcer).
+            calls = sorted(pbx.calls.values(), key=lambda c: c.channel.endpoint != "trunk")
             for call in calls:
                 pbx.emit(soft_hangup_request(call.channel, 4))
-            for call in calls:
-                pbx.hangup(call, 16)
-            for call in calls:
-                await call.done.wait()
+            for customers in (True, False):
+                group = [c for c in calls if (c.channel.endpoint == "trunk") == customers]
+                if not customers:
+                    for conf in pbx.conferences.values():
+                        conf.announcer = False
+                for call in group:
+                    pbx.hangup(call, 16)
+                for call in group:
+                    await call.done.wait()
             await self.clock.sleep(1.1)
             pbx.emit(
                 [
@@ -167,9 +174,10 @@ class PbxSim:
             )
             await self.clock.sleep(0.02)
         else:
-            self.server.sessions.clear()  # nothing more reaches the old connections
+            pbx.muted = True  # a crash: the dying process says nothing more
         await self.server.stop()
         await pbx.cancel_all()
+        pbx.muted = False
         pbx.calls.clear()
         pbx.conferences.clear()
         pbx.channels.reset()

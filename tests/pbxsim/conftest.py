@@ -15,8 +15,12 @@ SPEED = 20.0  # simulated seconds per real second: a 30 s ring timeout takes 1.5
 @pytest.fixture
 async def sim(tmp_path) -> AsyncIterator[PbxSim]:
     simulator = PbxSim(
-        Scenario(), clock=ScaledClock(SPEED), ami_port=0, recordings_dir=tmp_path / "rec",
-        auth_fail_delay=0.05, agi_port=1,
+        Scenario(),
+        clock=ScaledClock(SPEED),
+        ami_port=0,
+        recordings_dir=tmp_path / "rec",
+        auth_fail_delay=0.05,
+        agi_port=1,
     )
     await simulator.start()
     yield simulator

@@ -97,14 +97,14 @@ class AmiClient:
         head = [("Action", name)] + ([("ActionID", action_id)] if action_id else [])
         start = len(self.received)
         self.send(head + list(pairs))
-        return await self.wait_for(
-            lambda m: m.response is not None and m.action_id == action_id, start=start
-        )
+        return await self.wait_for(lambda m: m.response is not None and m.action_id == action_id, start=start)
 
     async def login(self, username: str = "dialer", secret: str = "dialer", events: str = "on") -> Message:
         return await self.action("Login", ("Username", username), ("Secret", secret), ("Events", events))
 
-    async def wait_for(self, match: Callable[[Message], bool], start: int = 0, timeout: float = 10.0) -> Message:
+    async def wait_for(
+        self, match: Callable[[Message], bool], start: int = 0, timeout: float = 10.0
+    ) -> Message:
         async with asyncio.timeout(timeout), self._arrived:
             while True:
                 for message in self.received[start:]:
@@ -167,32 +167,87 @@ class TinyAgiServer:
 
 # -- comparing the simulator's events with a capture -----------------------------------------------
 NOISE = {
-    "CEL", "RTCPSent", "RTCPReceived",  # CEL and RTCP: not enabled on the product's Asterisk
+    "CEL",
+    "RTCPSent",
+    "RTCPReceived",  # CEL and RTCP: not enabled on the product's Asterisk
     "DeviceStateChange",  # order and set vary with hints/queues; the product reads ExtensionStatus
-    "SuccessfulAuth", "FullyBooted",  # session setup, tested on their own
-    "AGIExecStart", "AGIExecEnd",  # depend on the AGI server's commands, not on Asterisk
-    "NewCallerid", "NewConnectedLine",
+    "SuccessfulAuth",
+    "FullyBooted",  # session setup, tested on their own
+    "AGIExecStart",
+    "AGIExecEnd",  # depend on the AGI server's commands, not on Asterisk
+    "NewCallerid",
+    "NewConnectedLine",
 }
-OUR_VARIABLES = {"OPERATOR", "LEAD_ID", "CAMPAIGN_ID", "CONF", "AMDSTATUS", "AMDCAUSE", "AGISTATUS",
-                 "CONFBRIDGE_RESULT", "MIXMONITOR_FILENAME"}
-KEY_FIELDS = ("Channel", "DestChannel", "Uniqueid", "DestUniqueid", "ChannelStateDesc", "Context", "Exten",
-              "Priority", "Application", "Variable", "Cause", "DialStatus", "Reason", "Response",
-              "Disposition", "BridgeUniqueid", "BridgeNumChannels", "Conference", "Status", "PeerStatus",
-              "ContactStatus", "Restart", "Shutdown", "AOR", "Peer", "Queue", "Interface", "DialString")
+OUR_VARIABLES = {
+    "OPERATOR",
+    "LEAD_ID",
+    "CAMPAIGN_ID",
+    "CONF",
+    "AMDSTATUS",
+    "AMDCAUSE",
+    "AGISTATUS",
+    "CONFBRIDGE_RESULT",
+    "MIXMONITOR_FILENAME",
+}
+KEY_FIELDS = (
+    "Channel",
+    "DestChannel",
+    "Uniqueid",
+    "DestUniqueid",
+    "ChannelStateDesc",
+    "Context",
+    "Exten",
+    "Priority",
+    "Application",
+    "Variable",
+    "Cause",
+    "DialStatus",
+    "Reason",
+    "Response",
+    "Disposition",
+    "BridgeUniqueid",
+    "BridgeNumChannels",
+    "Conference",
+    "Status",
+    "PeerStatus",
+    "ContactStatus",
+    "Restart",
+    "Shutdown",
+    "AOR",
+    "Peer",
+    "Queue",
+    "Interface",
+    "DialString",
+)
 # Values that differ between runs for reasons that are not behaviour (paths, generated ids).
 _RENAMED = ("Channel", "DestChannel", "BridgeUniqueid")
 _GENERATED_UID = re.compile(r"\d+\.\d+")  # Asterisk's own <epoch>.<n>; a ChannelId is compared as is
 # Pairs of events whose relative order the captures show varying between runs (README obs. 3;
 # part 2 obs. 3, 4, 14): their order is not compared.
 RACES = {
-    frozenset(p) for p in (
-        ("OriginateResponse", "*"), ("Cdr", "*"), ("ExtensionStatus", "*"), ("QueueMemberStatus", "*"),
-        ("DialState", "Newstate"), ("HangupRequest", "ConfbridgeLeave"), ("ConfbridgeJoin", "*"),
-        ("ConfbridgeStart", "BridgeEnter"), ("ConfbridgeStart", "VarSet"), ("ConfbridgeLeave", "VarSet"),
-        ("ConfbridgeLeave", "SoftHangupRequest"), ("ConfbridgeLeave", "BridgeLeave"),
-        ("ConfbridgeEnd", "*"), ("BridgeDestroy", "*"), ("Hangup", "ConfbridgeLeave"),
-        ("Hangup", "ConfbridgeEnd"), ("BridgeLeave", "SoftHangupRequest"), ("BridgeLeave", "VarSet"),
-        ("BridgeLeave", "Newexten"), ("BridgeLeave", "Hangup"),
+    frozenset(p)
+    for p in (
+        ("OriginateResponse", "*"),
+        ("Cdr", "*"),
+        ("ExtensionStatus", "*"),
+        ("QueueMemberStatus", "*"),
+        ("DialState", "Newstate"),
+        ("HangupRequest", "ConfbridgeLeave"),
+        ("ConfbridgeJoin", "*"),
+        ("ConfbridgeStart", "BridgeEnter"),
+        ("ConfbridgeStart", "VarSet"),
+        ("ConfbridgeLeave", "VarSet"),
+        ("ConfbridgeLeave", "SoftHangupRequest"),
+        ("ConfbridgeLeave", "BridgeLeave"),
+        ("ConfbridgeEnd", "*"),
+        ("BridgeDestroy", "*"),
+        ("Hangup", "ConfbridgeLeave"),
+        ("Hangup", "ConfbridgeEnd"),
+        ("BridgeLeave", "SoftHangupRequest"),
+        ("BridgeLeave", "VarSet"),
+        ("BridgeLeave", "Newexten"),
+        ("BridgeLeave", "Hangup"),
+        ("Hangup", "VarSet"),  # n4: two channels torn down at once by the restart interleave
     )
 }
 
@@ -257,7 +312,7 @@ def compare(expected: list[Message], actual: list[Message]) -> list[str]:
         if at is not None:
             placed.append((key, at))
     for i, (a, pa) in enumerate(placed):
-        for b, pb in placed[i + 1:]:
+        for b, pb in placed[i + 1 :]:
             if pb < pa and not _raced(a[0], b[0]):
                 problems.append(f"order:   {' | '.join(b)}  came before  {' | '.join(a)}")
     return problems

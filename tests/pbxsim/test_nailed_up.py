@@ -45,7 +45,9 @@ async def test_customers_into_conference_match_capture(
     start = len(client.received)
     for action in originates("n1a_customers_via_fastagi_into_confbridge"):
         uid = action["ChannelId"]
-        await send_and_wait(client, action, lambda m, uid=uid: m.event == "Hangup" and m.get("Uniqueid") == uid)
+        await send_and_wait(
+            client, action, lambda m, uid=uid: m.event == "Hangup" and m.get("Uniqueid") == uid
+        )
     assert compare(capture("n1a_customers_via_fastagi_into_confbridge"), client.received[start:]) == []
     # the AGI environment as captured: script with its query string, the argument, the channel
     env = agi.sessions[0]

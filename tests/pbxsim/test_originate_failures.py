@@ -44,8 +44,15 @@ async def test_failure_reason_and_cause(sim: PbxSim, client: AmiClient) -> None:
     sim.customer("100", outcome="busy", ring=0.5)
     sim.customer("200", outcome="noanswer")
     for number in ("100", "200"):
-        await client.action("Originate", ("Channel", f"PJSIP/{number}@trunk"), ("Context", "dialer-customer"),
-                            ("Exten", "s"), ("Async", "true"), ("Timeout", "5000"), ("ChannelId", f"c-{number}"))
+        await client.action(
+            "Originate",
+            ("Channel", f"PJSIP/{number}@trunk"),
+            ("Context", "dialer-customer"),
+            ("Exten", "s"),
+            ("Async", "true"),
+            ("Timeout", "5000"),
+            ("ChannelId", f"c-{number}"),
+        )
     busy = await client.wait_event("OriginateResponse", Uniqueid="c-100")
     timeout = await client.wait_event("OriginateResponse", Uniqueid="c-200")
     assert (busy["Response"], busy["Reason"]) == ("Failure", "0")
