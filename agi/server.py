@@ -127,7 +127,9 @@ class FastAgiServer:
             await self._serve(reader, writer, peer)
         except Exception:
             log.exception("FastAGI: connection from %s failed", peer)
-            writer.transport.abort()
+        finally:  # whatever ended the call (close() included), its socket is not left open
+            if not writer.transport.is_closing():
+                writer.transport.abort()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: object) -> None:
         limits = self._limits

@@ -104,6 +104,7 @@ async def test_huge_environment_is_cut_off_at_the_limit(
     assert await closed_by_server(reader, within=1.0) < PROMPT
     assert await good_call(server) < PROMPT
     assert any("larger than 4096 bytes" in r.getMessage() for r in caplog.records)
+    writer.close()
 
 
 async def test_silent_client_is_dropped_after_the_environment_timeout(start_server: StartServer) -> None:
@@ -125,6 +126,7 @@ async def test_environment_trickling_in_too_slowly_is_dropped(start_server: Star
             if reader.at_eof():
                 raise ConnectionResetError
     assert await good_call(server) < PROMPT
+    writer.close()
 
 
 async def test_asterisk_that_never_replies_costs_one_command_timeout(
