@@ -234,6 +234,13 @@ class CallTracker:
         call.operator = operator
         self._register(call)
 
+    def originate_rejected(self, call_id: str) -> None:
+        """Asterisk refused the Originate outright (``Response: Error``): no channel was made."""
+        call = self._calls.get(call_id)
+        if call is not None and call.channel is None:
+            call.created_at = call.created_at or self._clock()
+            self._fail_now(call, FailReason.CHANNEL_UNAVAILABLE)
+
     def note_product_hangup(self, call_id: str | None = None) -> None:
         """The product sent an AMI Hangup: for ``call_id``, or (replays) for a channel not known."""
         call = self._calls.get(call_id) if call_id is not None else None
@@ -251,13 +258,9 @@ class CallTracker:
         """Close every live call whose channel the listing did not show; returns their ids."""
         seen, self._resync_seen = self._resync_seen or set(), None
         before, self._resync_calls = self._resync_calls, set()
-        gone = [
-            c
-            for c in self._calls.values()
-            if c.call_id in before
-            and c.uniqueid not in seen
-            and (c.channel is not None or c.phase > Phase.CREATED)
-        ]
+        # Calls live before the listing whose channel it does not show are gone, including an
+        # originate whose answer was lost with the old connection and whose channel never showed.
+        gone = [c for c in self._calls.values() if c.call_id in before and c.uniqueid not in seen]
         reason = HungUpBy.PBX_RESTART if pbx_restarted else HungUpBy.UNKNOWN
         now = self._clock()
         for call in gone:

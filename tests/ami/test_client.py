@@ -1,0 +1,282 @@
+"""The AMI client against a scripted AMI server: login, actions and every failure mode the issue names."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+
+from ami import facts as f
+from ami.actions import OriginateRejected
+from ami.client import AmiClient
+from ami.errors import ActionFailed, ConnectionLost, NotConnected
+from ami.settings import AmiSettings
+from ami.tracker import CallTracker
+from tests.ami.fake_ami import FakeAmi, channel_event
+
+SECRET = "s3cr3t-do-not-log"
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.facts: list[f.Fact] = []
+
+    def on_fact(self, fact: f.Fact) -> None:
+        self.facts.append(fact)
+
+    def of(self, kind: type) -> list:
+        return [x for x in self.facts if isinstance(x, kind)]
+
+
+def settings_for(server: FakeAmi, **changes: object) -> AmiSettings:
+    values: dict[str, object] = {
+        "host": "127.0.0.1", "port": server.port, "username": "autodialer", "secret": SECRET,
+        "connect_timeout": 0.5, "action_timeout": 0.5, "ping_interval": 0.05, "ping_timeout": 0.1,
+        "boot_timeout": 0.2, "reconnect_min": 0.01, "reconnect_max": 0.05,
+    }  # fmt: skip
+    values.update(changes)
+    return AmiSettings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeAmi]:
+    fake = FakeAmi(secret=SECRET)
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+async def client(server: FakeAmi, recorder: Recorder) -> AsyncIterator[AmiClient]:
+    ami = AmiClient(settings_for(server), tracker=CallTracker(recorder))
+    states: list[str] = []
+    ami.add_state_listener(lambda state, detail: states.append(state))
+    ami.states = states  # type: ignore[attr-defined]
+    await ami.start()
+    await ami.wait_ready(2)
+    yield ami
+    await ami.stop()
+
+
+async def until(condition, within: float = 2.0) -> None:
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.005)
+
+
+async def test_logs_in_with_the_event_classes_and_resyncs_before_ready(client: AmiClient, server: FakeAmi):
+    [login] = server.actions_named("Login")
+    assert (login["Username"], login["Events"]) == ("autodialer", "system,call,dialplan,agent,user,cdr,agi")
+    assert [a["Action"] for a in server.actions[1:3]] == ["CoreShowChannels", "Status"]
+    assert client.ready and client.states[-1] == "ready"  # type: ignore[attr-defined]
+    assert await client.command("core show uptime") == ["line one", "line two"]
+
+
+async def test_refused_login_is_reported_and_retried_with_backoff_never_silently_connected(
+    server: FakeAmi, caplog: pytest.LogCaptureFixture
+):
+    server.secret = "another"
+    ami = AmiClient(settings_for(server))
+    states: list[tuple[str, str]] = []
+    ami.add_state_listener(lambda state, detail: states.append((state, detail)))
+    with caplog.at_level(logging.DEBUG):
+        await ami.start()
+        await until(lambda: server.logins >= 3)
+        assert not ami.ready
+        with pytest.raises(NotConnected):
+            await ami.ping()
+        await ami.stop()
+    refused = [detail for state, detail in states if state == "login_refused"]
+    assert refused and "Authentication failed" in refused[0] and "autodialer" in refused[0]
+    assert "login refused" in caplog.text
+    assert SECRET not in caplog.text and SECRET not in repr(ami.settings)
+    assert not server.actions_named("CoreShowChannels")  # nothing was sent unauthenticated
+
+
+async def test_an_action_while_disconnected_fails_at_once(server: FakeAmi):
+    ami = AmiClient(settings_for(server))
+    started = time.monotonic()
+    with pytest.raises(NotConnected, match="no AMI connection"):
+        await ami.hangup("PJSIP/trunk-00000001")
+    assert time.monotonic() - started < 0.05
+
+
+async def test_an_action_after_the_server_went_away_fails_at_once(client: AmiClient, server: FakeAmi):
+    await server.stop()
+    await until(lambda: not client.ready)
+    started = time.monotonic()
+    with pytest.raises(NotConnected):
+        await client.originate("call-1", "PJSIP/5551001@trunk", context="dialer-answered")
+    assert time.monotonic() - started < 0.05
+
+
+async def test_disconnect_mid_originate_raises_and_the_resync_settles_the_call(
+    client: AmiClient, server: FakeAmi, recorder: Recorder
+):
+    server.on_originate = "drop"
+    started = time.monotonic()
+    with pytest.raises(ConnectionLost):
+        await client.originate("call-2", "PJSIP/5551002@trunk", context="dialer-answered")
+    assert time.monotonic() - started < 0.3  # not the action timeout, and never a hang
+    server.on_originate = "queue"
+    await until(lambda: client.ready and server.logins == 2)
+    [failed] = recorder.of(f.CallFailed)  # Asterisk lists no such channel after the reconnect
+    assert (failed.call_id, failed.reason) == ("call-2", f.FailReason.UNKNOWN)
+
+
+async def test_originate_sends_the_call_id_everywhere_and_follows_the_call(
+    client: AmiClient, server: FakeAmi, recorder: Recorder
+):
+    def answered(action):
+        uid = action["ChannelId"]
+        return [
+            channel_event("Newchannel", uid, "PJSIP/trunk-00000000", ("ChannelStateDesc", "Down")),
+            channel_event("Newstate", uid, "PJSIP/trunk-00000000", ("ChannelStateDesc", "Up")),
+            [("Event", "OriginateResponse"), ("ActionID", action["ActionID"]), ("Response", "Success"),
+             ("Channel", "PJSIP/trunk-00000000"), ("Uniqueid", uid), ("Reason", "4")],
+        ]  # fmt: skip
+
+    server.originate_events = answered
+    await client.originate(
+        "call-3", "PJSIP/5551003@trunk", context="dialer-answered", variables={"LEAD_ID": "7"}
+    )
+    [sent] = server.actions_named("Originate")
+    assert (sent["ActionID"], sent["ChannelId"], sent["Async"]) == ("call-3", "call-3", "true")
+    assert sent.get_all("Variable") == ["DIALER_CALL_ID=call-3", "LEAD_ID=7"]
+    await until(lambda: recorder.of(f.CallAnswered))
+    assert [type(x) for x in recorder.facts] == [f.CallCreated, f.CallAnswered]
+
+
+async def test_an_originate_refused_at_once_is_a_failed_call(
+    client: AmiClient, server: FakeAmi, recorder: Recorder
+):
+    server.on_originate = "error"
+    with pytest.raises(OriginateRejected, match="Invalid channel"):
+        await client.originate("call-4", "garbage", context="dialer-answered")
+    [failed] = recorder.of(f.CallFailed)
+    assert (failed.call_id, failed.reason) == ("call-4", f.FailReason.CHANNEL_UNAVAILABLE)
+
+
+async def test_an_error_response_raises_action_failed(client: AmiClient):
+    with pytest.raises(ActionFailed, match="QueueSummary failed: Invalid/unknown command"):
+        await client.send([("Action", "QueueSummary")])
+
+
+async def test_half_open_connection_is_found_by_the_ping_timeout(client: AmiClient, server: FakeAmi):
+    server.silent = True  # the socket stays open, nothing answers: a half-open peer
+    started = time.monotonic()
+    await until(lambda: not client.ready, within=1.0)
+    assert time.monotonic() - started < 0.5  # ping_interval 0.05 + ping_timeout 0.1
+    server.silent = False
+    server.drop_all()
+    await until(lambda: client.ready, within=1.0)
+    states = client.states  # type: ignore[attr-defined]
+    assert states.index("lost") < len(states) - 1 and states[-1] == "ready"
+
+
+async def test_asterisk_restart_closes_the_live_calls_as_ended_by_the_pbx(
+    client: AmiClient, server: FakeAmi, recorder: Recorder
+):
+    server.originate_events = lambda action: [
+        channel_event(
+            "Newchannel", action["ChannelId"], "PJSIP/trunk-00000000", ("ChannelStateDesc", "Down")
+        ),
+        channel_event("Newstate", action["ChannelId"], "PJSIP/trunk-00000000", ("ChannelStateDesc", "Up")),
+    ]
+    await client.originate("call-5", "PJSIP/5551005@trunk", context="dialer-answered")
+    await until(lambda: recorder.of(f.CallAnswered))
+    server.push(
+        [("Event", "Shutdown"), ("Privilege", "system,all"), ("Shutdown", "Cleanly"), ("Restart", "True")]
+    )
+    server.drop_all()  # then EOF, and no Hangup ever comes
+    await until(lambda: recorder.of(f.CallHungUp))
+    [ended] = recorder.of(f.CallHungUp)
+    assert (ended.call_id, ended.hung_up_by) == ("call-5", f.HungUpBy.PBX_RESTART)
+    # After the restart channel names start again from zero; the new call is a different call.
+    server.uptime = 0
+    await until(lambda: client.ready and server.logins == 2)
+    await client.originate("call-6", "PJSIP/5551006@trunk", context="dialer-answered")
+    await until(lambda: len(recorder.of(f.CallAnswered)) == 2)
+    assert recorder.of(f.CallAnswered)[1].call_id == "call-6"
+    assert len(recorder.of(f.CallHungUp)) == 1
+
+
+async def test_eof_without_shutdown_and_a_fresh_asterisk_means_a_restart(
+    client: AmiClient, server: FakeAmi, recorder: Recorder
+):
+    server.originate_events = lambda action: [
+        channel_event(
+            "Newchannel", action["ChannelId"], "PJSIP/trunk-00000000", ("ChannelStateDesc", "Down")
+        ),
+        channel_event("Newstate", action["ChannelId"], "PJSIP/trunk-00000000", ("ChannelStateDesc", "Up")),
+    ]
+    await client.originate("call-7", "PJSIP/5551007@trunk", context="dialer-answered")
+    await until(lambda: recorder.of(f.CallAnswered))
+    server.uptime = 0  # the Asterisk we reconnect to has just started
+    server.drop_all()
+    await until(lambda: recorder.of(f.CallHungUp))
+    [ended] = recorder.of(f.CallHungUp)
+    assert (ended.call_id, ended.hung_up_by) == ("call-7", f.HungUpBy.PBX_RESTART)
+
+
+async def test_eof_and_a_long_running_asterisk_means_the_call_ended_while_we_were_away(
+    client: AmiClient, server: FakeAmi, recorder: Recorder
+):
+    server.originate_events = lambda action: [
+        channel_event(
+            "Newchannel", action["ChannelId"], "PJSIP/trunk-00000000", ("ChannelStateDesc", "Down")
+        ),
+        channel_event("Newstate", action["ChannelId"], "PJSIP/trunk-00000000", ("ChannelStateDesc", "Up")),
+    ]
+    await client.originate("call-9", "PJSIP/5551009@trunk", context="dialer-answered")
+    await until(lambda: recorder.of(f.CallAnswered))
+    server.drop_all()  # uptime stays 100 s: not a restart
+    await until(lambda: recorder.of(f.CallHungUp))
+    [ended] = recorder.of(f.CallHungUp)
+    assert (ended.call_id, ended.hung_up_by) == ("call-9", f.HungUpBy.UNKNOWN)
+
+
+async def test_a_call_still_listed_after_reconnecting_stays_live(
+    client: AmiClient, server: FakeAmi, recorder: Recorder
+):
+    server.originate_events = lambda action: [
+        channel_event("Newchannel", action["ChannelId"], "PJSIP/trunk-00000000", ("ChannelStateDesc", "Up")),
+    ]
+    await client.originate("call-8", "PJSIP/5551008@trunk", context="dialer-answered")
+    await until(lambda: recorder.of(f.CallCreated))
+    server.channels = [[("Channel", "PJSIP/trunk-00000000"), ("Uniqueid", "call-8"), ("Linkedid", "call-8"),
+                        ("ChannelStateDesc", "Up"), ("Application", "Wait")]]  # fmt: skip
+    server.drop_all()
+    await until(lambda: client.ready and server.logins == 2)
+    assert not recorder.of(f.CallHungUp) and not recorder.of(f.CallFailed)
+    assert client.tracker is not None and client.tracker.live_calls == ["call-8"]
+
+
+async def test_listener_exceptions_are_logged_not_lost(
+    client: AmiClient, server: FakeAmi, caplog: pytest.LogCaptureFixture
+):
+    seen: list[str] = []
+
+    async def failing_coroutine(event):
+        seen.append(event.event_name)
+        raise RuntimeError("listener bug")
+
+    def failing_function(event):
+        raise ValueError("sync listener bug")
+
+    client.add_event_listener(failing_coroutine)
+    client.add_event_listener(failing_function)
+    server.push([("Event", "UserEvent"), ("UserEvent", "Hello")])
+    await until(lambda: "listener bug" in caplog.text and "sync listener bug" in caplog.text)
+    assert seen == ["UserEvent"]
+    assert client.ready  # the reader survived both
