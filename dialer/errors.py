@@ -6,6 +6,8 @@ field), so the message can be shown to the caller as it is. They never carry sec
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 
 class DomainError(Exception):
     """Base of every rule the domain refuses to break."""
@@ -29,3 +31,13 @@ class Conflict(DomainError):
 
 class InvalidInput(DomainError):
     """The input breaks a rule that needs the database to check (unknown ids, references)."""
+
+
+def from_validation(exc: ValidationError) -> InvalidInput:
+    """One InvalidInput from pydantic's errors, each as ``field: message``."""
+    parts = []
+    for error in exc.errors(include_url=False):
+        message = str(error["msg"]).removeprefix("Value error, ")
+        where = ".".join(str(part) for part in error["loc"])
+        parts.append(f"{where}: {message}" if where and not message.startswith(f"{where}:") else message)
+    return InvalidInput("; ".join(parts))

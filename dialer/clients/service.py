@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.auth.permissions import Permission
@@ -9,7 +10,7 @@ from dialer.auth.principal import Principal
 from dialer.clients import repository
 from dialer.clients.models import Client, Contract
 from dialer.clients.schemas import ClientCreate, ClientUpdate, ContractTerms, ContractUpdate
-from dialer.errors import Conflict, InvalidInput, NotFound
+from dialer.errors import Conflict, InvalidInput, NotFound, from_validation
 
 
 async def list_clients(session: AsyncSession, principal: Principal) -> list[Client]:
@@ -99,9 +100,12 @@ async def update_contract(
     for required in ("number", "pricing_model", "currency", "rate", "setup_fee", "period_start"):
         if required in changes and changes[required] is None:
             raise InvalidInput(f"{required}: may be changed but not emptied")
-    merged = ContractTerms.model_validate(
-        {field: getattr(contract, field) for field in ContractTerms.model_fields} | changes
-    )
+    try:
+        merged = ContractTerms.model_validate(
+            {field: getattr(contract, field) for field in ContractTerms.model_fields} | changes
+        )
+    except ValidationError as exc:
+        raise from_validation(exc) from None
     if merged.number != contract.number and await repository.contract_number_taken(
         session, contract.client_id, merged.number, other_than=contract.id
     ):

@@ -1,0 +1,286 @@
+"""Campaigns: defaults, validation of every setting, disposition codes, and the state machine."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from dialer.campaigns.calling_hours import CallingHours
+
+
+@pytest.fixture
+async def contract_id(client, admin) -> int:
+    client_id = (await client.post("/clients", json={"name": "Romashka"}, headers=admin)).json()["id"]
+    terms = {"number": "1", "pricing_model": "per_talk_minute", "rate": "9.90", "period_start": "2026-11-01"}
+    return (await client.post(f"/clients/{client_id}/contracts", json=terms, headers=admin)).json()["id"]
+
+
+@pytest.fixture
+def create(client, admin, contract_id):
+    async def _create(**fields):
+        return await client.post(
+            "/campaigns", json={"contract_id": contract_id, "name": "Autumn"} | fields, headers=admin
+        )
+
+    return _create
+
+
+async def test_a_new_campaign_is_a_draft_with_documented_defaults(create):
+    response = await create()
+    assert response.status_code == 201
+    campaign = response.json()
+    assert campaign["state"] == "draft"
+    assert campaign["abandon_cap"] == "0.03"
+    assert campaign["max_attempts"] == 3
+    assert campaign["dialing_mode"] == "progressive"
+    assert campaign["default_country"] == "RU"
+    assert campaign["retry_delays"] == {
+        "busy": 300,
+        "no_answer": 1800,
+        "machine": 3600,
+        "abandoned": 60,
+        "failed": 900,
+    }
+    assert campaign["calling_hours"]["mon"] == ["09:00-21:00"]
+    assert campaign["calling_hours"]["sun"] == ["10:00-18:00"]
+    codes = {d["code"]: d for d in campaign["dispositions"]}
+    assert set(codes) == {
+        "sale",
+        "hot_lead",
+        "not_interested",
+        "callback",
+        "try_later",
+        "wrong_number",
+        "do_not_call",
+    }
+    assert codes["sale"]["hot_lead"] and codes["sale"]["kind"] == "final"
+    assert codes["do_not_call"]["adds_to_dnc"]
+    assert codes["callback"]["kind"] == "callback"
+
+
+async def test_every_setting_given_is_kept(create):
+    body = {
+        "brief": {
+            "product": "Home internet 500 Mbit/s",
+            "audience": "Flats in Kazan",
+            "expected_result": "Visit",
+        },
+        "script": "Здравствуйте, {name}!",
+        "dialing_mode": "predictive",
+        "caller_id": "+74951502222",
+        "default_country": "KZ",
+        "calling_hours": {"mon": ["09:00-13:00", "14:00-20:00"], "sat": [], "sun": []},
+        "abandon_cap": "0.025",
+        "max_attempts": 5,
+        "retry_delays": {"busy": 120},
+        "dispositions": [
+            {"code": "sale", "label": "Sale", "kind": "final", "hot_lead": True, "counts_as_processed": True},
+            {"code": "later", "label": "Later", "kind": "retry"},
+        ],
+    }
+    campaign = (await create(**body)).json()
+    assert campaign["brief"]["product"] == "Home internet 500 Mbit/s"
+    assert campaign["script"] == "Здравствуйте, {name}!"
+    assert campaign["dialing_mode"] == "predictive"
+    assert campaign["default_country"] == "KZ"
+    assert campaign["calling_hours"]["mon"] == ["09:00-13:00", "14:00-20:00"]
+    assert campaign["calling_hours"]["sat"] == []
+    assert campaign["calling_hours"]["tue"] == ["09:00-21:00"]
+    assert campaign["abandon_cap"] == "0.025"
+    assert campaign["retry_delays"]["busy"] == 120
+    assert campaign["retry_delays"]["no_answer"] == 1800
+    assert [d["code"] for d in campaign["dispositions"]] == ["sale", "later"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "where", "message"),
+    [
+        ({"abandon_cap": "0"}, ["body", "abandon_cap"], "greater than 0"),
+        ({"abandon_cap": "1.5"}, ["body", "abandon_cap"], "less than or equal to 1"),
+        ({"max_attempts": 0}, ["body", "max_attempts"], "greater than or equal to 1"),
+        ({"retry_delays": {"busy": -5}}, ["body", "retry_delays", "busy"], "greater than or equal to 0"),
+        ({"retry_delays": {"fax": 60}}, ["body", "retry_delays", "fax"], "Extra inputs"),
+        ({"calling_hours": {"mon": ["9:00-21:00"]}}, ["body", "calling_hours", "mon"], "HH:MM-HH:MM"),
+        (
+            {"calling_hours": {"mon": ["21:00-09:00"]}},
+            ["body", "calling_hours", "mon"],
+            "ends before it starts",
+        ),
+        ({"calling_hours": {"mon": ["25:00-26:00"]}}, ["body", "calling_hours", "mon"], "HH:MM-HH:MM"),
+        (
+            {"calling_hours": {"mon": ["09:00-13:00", "12:00-18:00"]}},
+            ["body", "calling_hours", "mon"],
+            "overlap",
+        ),
+        ({"calling_hours": {"monday": []}}, ["body", "calling_hours", "monday"], "Extra inputs"),
+        ({"dialing_mode": "turbo"}, ["body", "dialing_mode"], "preview"),
+        ({"caller_id": "call me"}, ["body", "caller_id"], "pattern"),
+        ({"default_country": "XX"}, ["body", "default_country"], "not an ISO 3166"),
+    ],
+)
+async def test_bad_settings_are_refused_saying_what_and_where(create, fields, where, message):
+    response = await create(**fields)
+    assert response.status_code == 422
+    error = response.json()["detail"][0]
+    assert error["loc"] == where
+    assert message in error["msg"]
+
+
+@pytest.mark.parametrize(
+    ("dispositions", "message"),
+    [
+        (
+            [{"code": "a", "label": "A", "kind": "final"}, {"code": "a", "label": "B", "kind": "retry"}],
+            "disposition code 'a' appears more than once",
+        ),
+        ([{"code": "a", "label": "A", "kind": "maybe"}], "'final', 'retry' or 'callback'"),
+        ([{"code": "later", "label": "Later", "kind": "retry"}], "at least one disposition must be final"),
+        (
+            [{"code": "dnc", "label": "DNC", "kind": "callback", "adds_to_dnc": True}],
+            "a code that adds to do-not-call must be final",
+        ),
+        ([{"code": "Sale!", "label": "A", "kind": "final"}], "pattern"),
+    ],
+)
+async def test_disposition_codes_are_validated(create, dispositions, message):
+    response = await create(dispositions=dispositions)
+    assert response.status_code == 422
+    assert message in response.json()["detail"][0]["msg"]
+
+
+async def test_replacing_dispositions_keeps_the_ids_of_codes_that_stay(client, admin, create):
+    campaign = (await create()).json()
+    sale_id = next(d["id"] for d in campaign["dispositions"] if d["code"] == "sale")
+    wanted = [
+        {"code": "sale", "label": "Продажа", "kind": "final", "hot_lead": True},
+        {"code": "meeting", "label": "Встреча", "kind": "final", "counts_as_processed": True},
+    ]
+    response = await client.patch(
+        f"/campaigns/{campaign['id']}", json={"dispositions": wanted}, headers=admin
+    )
+    assert response.status_code == 200
+    after = {d["code"]: d for d in response.json()["dispositions"]}
+    assert set(after) == {"sale", "meeting"}
+    assert after["sale"]["id"] == sale_id
+    assert after["sale"]["label"] == "Продажа"
+
+
+async def test_settings_change_but_required_ones_are_not_emptied(client, admin, create):
+    campaign = (await create(caller_id="+74950000000")).json()
+    path = f"/campaigns/{campaign['id']}"
+    response = await client.patch(path, json={"max_attempts": 7, "caller_id": None}, headers=admin)
+    assert response.json()["max_attempts"] == 7
+    assert response.json()["caller_id"] is None
+    response = await client.patch(path, json={"name": None}, headers=admin)
+    assert response.status_code == 422
+    assert response.json() == {"detail": "name: may be changed but not emptied"}
+
+
+async def test_a_campaign_needs_a_contract_that_exists(client, admin):
+    response = await client.post("/campaigns", json={"contract_id": 42, "name": "x"}, headers=admin)
+    assert response.status_code == 422
+    assert response.json() == {"detail": "contract_id: contract 42 does not exist"}
+
+
+ALLOWED = [
+    ([], "start", "running"),
+    (["start"], "pause", "paused"),
+    (["start", "pause"], "resume", "running"),
+    (["start"], "stop", "finished"),
+    (["start", "pause"], "stop", "finished"),
+]
+
+
+@pytest.mark.parametrize(("before", "command", "after"), ALLOWED)
+async def test_allowed_transitions(client, admin, create, before, command, after):
+    campaign_id = (await create()).json()["id"]
+    for step in before:
+        assert (await client.post(f"/campaigns/{campaign_id}/{step}", headers=admin)).status_code == 200
+    response = await client.post(f"/campaigns/{campaign_id}/{command}", headers=admin)
+    assert response.status_code == 200
+    assert response.json()["state"] == after
+
+
+REFUSED = [
+    ([], "pause", "cannot pause a draft campaign (needs running); from draft you may start"),
+    ([], "resume", "cannot resume a draft campaign (needs paused); from draft you may start"),
+    ([], "stop", "cannot stop a draft campaign (needs paused or running); from draft you may start"),
+    (["start"], "start", "cannot start a running campaign (needs draft); from running you may pause or stop"),
+    (
+        ["start"],
+        "resume",
+        "cannot resume a running campaign (needs paused); from running you may pause or stop",
+    ),
+    (
+        ["start", "pause"],
+        "start",
+        "cannot start a paused campaign (needs draft); from paused you may resume or stop",
+    ),
+    (
+        ["start", "pause"],
+        "pause",
+        "cannot pause a paused campaign (needs running); from paused you may resume or stop",
+    ),
+    (["start", "stop"], "start", "cannot start a finished campaign (needs draft); it is over"),
+    (["start", "stop"], "pause", "cannot pause a finished campaign (needs running); it is over"),
+    (["start", "stop"], "resume", "cannot resume a finished campaign (needs paused); it is over"),
+    (["start", "stop"], "stop", "cannot stop a finished campaign (needs paused or running); it is over"),
+]
+
+
+@pytest.mark.parametrize(("before", "command", "message"), REFUSED)
+async def test_refused_transitions_answer_409_and_change_nothing(
+    client, admin, create, before, command, message
+):
+    campaign_id = (await create()).json()["id"]
+    for step in before:
+        assert (await client.post(f"/campaigns/{campaign_id}/{step}", headers=admin)).status_code == 200
+    state_before = (await client.get(f"/campaigns/{campaign_id}", headers=admin)).json()["state"]
+    response = await client.post(f"/campaigns/{campaign_id}/{command}", headers=admin)
+    assert response.status_code == 409
+    assert response.json() == {"detail": f"campaign {campaign_id}: {message}"}
+    assert (await client.get(f"/campaigns/{campaign_id}", headers=admin)).json()["state"] == state_before
+
+
+async def test_start_and_stop_times_are_recorded_in_utc(client, admin, create):
+    campaign_id = (await create()).json()["id"]
+    started = (await client.post(f"/campaigns/{campaign_id}/start", headers=admin)).json()
+    assert started["finished_at"] is None
+    started_at = datetime.fromisoformat(started["started_at"])
+    assert started_at.utcoffset().total_seconds() == 0
+    await client.post(f"/campaigns/{campaign_id}/pause", headers=admin)
+    resumed = (await client.post(f"/campaigns/{campaign_id}/resume", headers=admin)).json()
+    assert resumed["started_at"] == started["started_at"]
+    finished = (await client.post(f"/campaigns/{campaign_id}/stop", headers=admin)).json()
+    assert datetime.fromisoformat(finished["finished_at"]) >= started_at
+
+
+async def test_a_finished_campaign_cannot_be_changed_and_only_a_draft_deleted(client, admin, create):
+    campaign_id = (await create()).json()["id"]
+    await client.post(f"/campaigns/{campaign_id}/start", headers=admin)
+    response = await client.delete(f"/campaigns/{campaign_id}", headers=admin)
+    assert response.status_code == 409
+    await client.post(f"/campaigns/{campaign_id}/stop", headers=admin)
+    response = await client.patch(f"/campaigns/{campaign_id}", json={"name": "x"}, headers=admin)
+    assert response.status_code == 409
+    assert response.json() == {"detail": f"campaign {campaign_id} is finished and can no longer be changed"}
+
+
+async def test_campaigns_are_listed_by_state_and_paged(client, admin, create):
+    ids = [(await create(name=f"c{i}")).json()["id"] for i in range(3)]
+    await client.post(f"/campaigns/{ids[1]}/start", headers=admin)
+    running = (await client.get("/campaigns?state=running", headers=admin)).json()
+    assert [c["id"] for c in running["items"]] == [ids[1]]
+    page = (await client.get("/campaigns?limit=2&offset=2", headers=admin)).json()
+    assert page["total"] == 3 and [c["id"] for c in page["items"]] == [ids[2]]
+
+
+def test_calling_hours_open_only_inside_their_ranges():
+    hours = CallingHours(mon=["09:00-13:00", "14:00-24:00"], sun=[])
+    monday = datetime(2026, 11, 23)
+    assert not hours.is_open(monday.replace(hour=8, minute=59))
+    assert hours.is_open(monday.replace(hour=9))
+    assert not hours.is_open(monday.replace(hour=13, minute=30))
+    assert hours.is_open(monday.replace(hour=23, minute=59))
+    assert not hours.is_open(datetime(2026, 11, 29, 12))
