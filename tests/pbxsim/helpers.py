@@ -103,9 +103,9 @@ class AmiClient:
         return await self.action("Login", ("Username", username), ("Secret", secret), ("Events", events))
 
     async def wait_for(
-        self, match: Callable[[Message], bool], start: int = 0, timeout: float = 10.0
+        self, match: Callable[[Message], bool], start: int = 0, limit: float = 10.0
     ) -> Message:
-        async with asyncio.timeout(timeout), self._arrived:
+        async with asyncio.timeout(limit), self._arrived:
             while True:
                 for message in self.received[start:]:
                     if match(message):
@@ -114,9 +114,9 @@ class AmiClient:
                     raise EOFError("connection closed")
                 await self._arrived.wait()
 
-    async def wait_event(self, name: str, timeout: float = 10.0, **fields: str) -> Message:
+    async def wait_event(self, name: str, limit: float = 10.0, **fields: str) -> Message:
         return await self.wait_for(
-            lambda m: m.event == name and all(m.get(k) == v for k, v in fields.items()), timeout=timeout
+            lambda m: m.event == name and all(m.get(k) == v for k, v in fields.items()), limit=limit
         )
 
     async def close(self) -> None:

@@ -12,7 +12,7 @@ from tests.pbxsim.helpers import AmiClient, TinyAgiServer, capture, captured_tx,
 async def send_and_wait(client: AmiClient, action, until) -> None:
     start = len(client.received)
     client.send(action.pairs)
-    await client.wait_for(until, start=start, timeout=20)
+    await client.wait_for(until, start=start, limit=20)
 
 
 def originates(name: str):
