@@ -132,20 +132,18 @@ class FastAgiServer:
                 writer.transport.abort()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: object) -> None:
+        """One call; the caller (:meth:`_guarded`) aborts the socket if it is still open after."""
         limits = self._limits
         try:
             request, leftover = await self._read_request(reader)
         except TimeoutError:
             log.warning("FastAGI: %s sent no complete environment within %s s", peer, limits.env_timeout)
-            writer.transport.abort()
             return
         except AgiProtocolError as exc:
             log.warning("FastAGI: %s: %s", peer, exc)
-            writer.transport.abort()
             return
         except (AgiDisconnected, ConnectionError, OSError) as exc:
             log.info("FastAGI: %s left before its environment was complete: %s", peer, exc)
-            writer.transport.abort()
             return
         handler = self._routes.get(request.route)
         if handler is None:

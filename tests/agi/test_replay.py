@@ -18,7 +18,7 @@ from tests.agi import captures
 from tests.agi.conftest import StartServer
 from tests.agi.replay import replay
 
-pytestmark = pytest.mark.usefixtures("shared_dir")
+pytestmark = [pytest.mark.usefixtures("shared_dir"), pytest.mark.filterwarnings("error")]
 
 
 async def test_c1_command_tour(start_server: StartServer) -> None:

@@ -23,7 +23,7 @@ from tests.agi.conftest import StartServer
 from tests.agi.engine_double import InMemoryEngine
 from tests.agi.fake_asterisk import HANG_UP, TIMEOUT, FakeChannel
 
-pytestmark = pytest.mark.usefixtures("shared_dir")
+pytestmark = [pytest.mark.usefixtures("shared_dir"), pytest.mark.filterwarnings("error")]
 
 # What the product's Originate puts on the customer channel (README part 1, point 4).
 CALL_VARS = {"DIALER_CALL_ID": "call-7", "CAMPAIGN_ID": "42", "LEAD_ID": "5556001"}

@@ -16,7 +16,7 @@ from tests.agi import captures
 from tests.agi.conftest import StartServer
 from tests.agi.fake_asterisk import FakeChannel, environment
 
-pytestmark = pytest.mark.usefixtures("shared_dir")
+pytestmark = [pytest.mark.usefixtures("shared_dir"), pytest.mark.filterwarnings("error")]
 
 PROMPT = 0.5  # seconds: a good call must be done within this, well under every bad client's timeout
 

@@ -24,7 +24,7 @@ from agi.wire import (
 )
 from tests.agi import captures
 
-pytestmark = pytest.mark.usefixtures("shared_dir")
+pytestmark = [pytest.mark.usefixtures("shared_dir"), pytest.mark.filterwarnings("error")]
 
 
 @pytest.mark.parametrize("name", captures.SESSIONS)
