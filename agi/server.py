@@ -38,7 +38,7 @@ class AgiLimits:
     media_timeout: float = 300.0
     reply_max_bytes: int = DEFAULT_REPLY_MAX_BYTES
     hangup_grace: float = 0.2
-    session_timeout: float = 3600.0
+    session_timeout: float = 900.0
     max_sessions: int = 500
     close_timeout: float = 1.0
 

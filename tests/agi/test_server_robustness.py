@@ -221,6 +221,10 @@ async def test_unknown_route_is_closed_without_commands(
     await channel.call(server.port)
     assert channel.commands == []
     assert any("no route 'nosuchroute'" in r.getMessage() for r in caplog.records)
+    server.add_route("/nosuchroute/", ping)
+    served = FakeChannel("nosuchroute?campaign=1", {"LEAD_ID": "1"})
+    await served.call(server.port)
+    assert served.variables["PONG"] == "1"
 
 
 async def test_sessions_over_the_limit_are_refused_and_capacity_comes_back(start_server: StartServer) -> None:
