@@ -189,6 +189,7 @@ class CallTracker:
         self._calls: dict[str, _Call] = {}  # call id -> live call
         self._by_uniqueid: dict[str, _Call] = {}  # primary uniqueid (and linkedid) -> call
         self._by_action: dict[str, _Call] = {}
+        self._by_dial: dict[str, _Call] = {}  # replays: "PJSIP/5552001@trunk" -> adopted call
         self._ended: OrderedDict[str, _Call] = OrderedDict()
         self._channels: dict[str, _Channel] = {}
         self._bridges: dict[str, set[str]] = {}
@@ -431,6 +432,9 @@ class CallTracker:
                 self._adopt_originate(dest, event.dial_string)
             if dest.call is not None and dest.role is Role.PRIMARY:
                 dest.call.dial_string = event.dial_string
+                if self._adopt:
+                    tech = (dest.name or "").partition("/")[0]
+                    self._by_dial[f"{tech}/{event.dial_string}"] = dest.call
             return
         caller, call = self._live_call_of(event.uniqueid)
         if call is None or caller is None or caller.role is not Role.PRIMARY:
@@ -495,12 +499,9 @@ class CallTracker:
         if call is None and event.action_id is not None:
             call = self._by_action.get(event.action_id)
         if call is None and self._adopt and event.channel:
-            for candidate in [*self._calls.values(), *self._ended.values()]:
-                ch = candidate.channel
-                tech = (ch.name or "").partition("/")[0] if ch else ""
-                if candidate.action_id is None and f"{tech}/{candidate.dial_string}" == event.channel:
-                    call = candidate
-                    break
+            candidate = self._by_dial.get(event.channel)
+            if candidate is not None and candidate.action_id is None:
+                call = candidate
         if call is not None and event.action_id and call.action_id is None:
             call.action_id = event.action_id
             self._by_action[event.action_id] = call
@@ -657,14 +658,22 @@ class CallTracker:
             self._disconnect(call, now)
 
     def _calls_connected_through(self, operator_ch: _Channel, bridge: str | None = None) -> list[_Call]:
+        """Live calls put through to the operator on ``operator_ch``, found among the bridge's members."""
         bridge = bridge or operator_ch.bridge
         if bridge is None:
             return []
-        return [
-            c
-            for c in self._calls.values()
-            if c.connected_bridge == bridge and c.operator_channel is operator_ch
-        ]
+        calls = []
+        for uid in self._bridges.get(bridge, ()):
+            ch = self._channels.get(uid)
+            call = ch.call if ch is not None else None
+            if (
+                call is not None
+                and call.phase is not Phase.ENDED
+                and call.connected_bridge == bridge
+                and call.operator_channel is operator_ch
+            ):
+                calls.append(call)
+        return calls
 
     def _is_operator(self, ch: _Channel) -> str | None:
         if ch.role is Role.OPERATOR or (ch.call is not None and ch.call.kind is Kind.OPERATOR):
