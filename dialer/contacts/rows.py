@@ -1,0 +1,238 @@
+"""One row of a base to one record to write, or to a problem in the report.
+
+The rules, in the order applied:
+
+* blank rows are skipped (not counted); a row with more cells than the header, where the extra cells
+  are not empty, is refused (its columns have shifted, usually a separator inside a name); a row with
+  fewer cells is read with the missing cells empty;
+* every phone column is read, a cell may hold several numbers separated by ``,`` or ``;``; the first
+  valid number becomes the contact's phone, the others its extra phones; a row without any valid number
+  is refused with the first problem found (empty phone, not a number, invalid number);
+* a number already seen in the file, or already in the campaign, is not dialed twice: a row whose
+  numbers are all known is a duplicate, and known numbers are dropped from a row that still has a new
+  one (noted in the report);
+* a row with any number on a do-not-call list (global or the campaign's client's) is imported with
+  ``on_dnc`` set and status ``do_not_call``;
+* the time zone comes from the time zone column when it names a zone, else from the phone number.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from dialer.contacts.columns import ColumnPlan
+from dialer.contacts.models import ContactStatus
+from dialer.contacts.phones import PhoneNormaliser, PhoneProblem
+from dialer.contacts.report import ImportReport, RowProblem
+from dialer.contacts.timezones import parse_timezone
+
+MAX_TEXT = 300
+MAX_VALUE_IN_REPORT = 200
+_MULTI_SPLIT = re.compile(r"[,;\n]+")
+
+# (e164, zone, column index, written value)
+_Number = tuple[str, str | None, int, str]
+
+
+def _split_numbers(raw: str) -> list[str]:
+    if "," in raw or ";" in raw or "\n" in raw:
+        return [part for part in _MULTI_SPLIT.split(raw) if part.strip()]
+    return [raw]
+
+
+class _RowReader:
+    """What contact and do-not-call rows share: width checks, reading numbers, reporting problems."""
+
+    def __init__(self, plan: ColumnPlan, normaliser: PhoneNormaliser, report: ImportReport) -> None:
+        self.plan = plan
+        self.width = len(plan.headers)
+        self.normaliser = normaliser
+        self.report = report
+
+    def problem(self, row: int, column: int | str, value: str, reason: str) -> None:
+        name = self.plan.header_of(column) if isinstance(column, int) else column
+        self.report.add_problem(RowProblem(row, name, value[:MAX_VALUE_IN_REPORT], reason))
+
+    def reject(self, row: int, column: int | str, value: str, reason: str) -> None:
+        self.report.rejected += 1
+        self.problem(row, column, value, reason)
+
+    def start(self, row: int, cells: list[str]) -> bool:
+        """Count the row and check its width; ``False`` if it is blank or refused."""
+        if not any(cells) or not any(cell.strip() for cell in cells):
+            return False
+        self.report.rows_read += 1
+        count = len(cells)
+        if count > self.width:
+            extra = next((i for i in range(self.width, count) if cells[i].strip()), None)
+            if extra is not None:
+                self.reject(
+                    row,
+                    f"column {extra + 1}",
+                    cells[extra],
+                    f"row has {count} cells, the header has {self.width}",
+                )
+                return False
+        return True
+
+    def numbers(self, row: int, cells: list[str]) -> list[_Number] | None:
+        """The row's valid numbers, without repeats; ``None`` (and the row refused) if it has none."""
+        found: list[_Number] = []
+        seen: set[str] = set()
+        failures: list[tuple[int, str, PhoneProblem]] = []
+        count = len(cells)
+        normalise = self.normaliser.normalise
+        for index in self.plan.phone:
+            raw = cells[index] if index < count else ""
+            if not raw or raw.isspace():
+                continue
+            for piece in _split_numbers(raw):
+                result = normalise(piece)
+                if isinstance(result, PhoneProblem):
+                    failures.append((index, piece.strip(), result))
+                elif result[0] not in seen:
+                    seen.add(result[0])
+                    found.append((result[0], result[1], index, piece.strip()))
+        if not found:
+            if failures:
+                index, value, failure = failures[0]
+                self.reject(row, index, value, failure.value)
+            else:
+                first = self.plan.phone[0]
+                reason = PhoneProblem.EMPTY.value
+                if first >= count:
+                    reason += f" (row has {count} cells, the header has {self.width})"
+                self.reject(row, first, "", reason)
+            return None
+        for index, value, failure in failures:
+            self.problem(row, index, value, f"{failure.value}: the row's other numbers were imported")
+        return found
+
+
+class ContactRows(_RowReader):
+    """Turns rows into ``contacts`` records (columns of :data:`dialer.contacts.writers.CONTACT_COLUMNS`)."""
+
+    def __init__(
+        self,
+        plan: ColumnPlan,
+        normaliser: PhoneNormaliser,
+        report: ImportReport,
+        *,
+        campaign_id: int,
+        import_id: int,
+        known: dict[int, int],
+        dnc: set[int],
+    ) -> None:
+        super().__init__(plan, normaliser, report)
+        self.campaign_id = campaign_id
+        self.import_id = import_id
+        self.known = known
+        self.dnc = dnc
+
+    def _known_reason(self, row: int) -> str:
+        return "already in the campaign" if row == 0 else f"duplicate of row {row}"
+
+    def build(self, row: int, cells: list[str]) -> tuple[Any, ...] | None:
+        if not self.start(row, cells):
+            return None
+        numbers = self.numbers(row, cells)
+        if numbers is None:
+            return None
+        known = self.known
+        keys = [int(number[0][1:]) for number in numbers]
+        fresh = [i for i, key in enumerate(keys) if key not in known]
+        if not fresh:
+            self.report.duplicates += 1
+            _, _, index, value = numbers[0]
+            self.problem(row, index, value, self._known_reason(known[keys[0]]))
+            return None
+        if len(fresh) < len(numbers):
+            for i, key in enumerate(keys):
+                if key in known:
+                    self.problem(
+                        row,
+                        numbers[i][2],
+                        numbers[i][3],
+                        f"{self._known_reason(known[key])}: number not kept",
+                    )
+        for i in fresh:
+            known[keys[i]] = row
+        on_dnc = any(key in self.dnc for key in keys)
+        primary = numbers[fresh[0]]
+        extras = [numbers[i][0] for i in fresh[1:]]
+
+        plan = self.plan
+        count = len(cells)
+        zone = primary[1]
+        if plan.timezone is not None and plan.timezone < count:
+            written = cells[plan.timezone].strip()
+            if written:
+                parsed = parse_timezone(written)
+                if parsed is None:
+                    self.problem(row, plan.timezone, written, "unknown time zone: taken from the number")
+                else:
+                    zone = parsed
+        name = " ".join(v for i in plan.name if i < count and (v := cells[i].strip()))
+        company = cells[plan.company].strip() if plan.company is not None and plan.company < count else ""
+        data = {key: v for i, key in plan.data if i < count and (v := cells[i].strip())}
+
+        self.report.imported += 1
+        if on_dnc:
+            self.report.on_dnc += 1
+        return (
+            self.campaign_id,
+            primary[0],
+            json.dumps(extras) if extras else "[]",
+            name[:MAX_TEXT],
+            company[:MAX_TEXT],
+            zone,
+            json.dumps(data, ensure_ascii=False) if data else "{}",
+            ContactStatus.DO_NOT_CALL.value if on_dnc else ContactStatus.NEW.value,
+            on_dnc,
+            0,
+            self.import_id,
+            row,
+        )
+
+
+class DncRows(_RowReader):
+    """Turns rows into ``dnc_entries`` records: every valid number of a row is an entry."""
+
+    def __init__(
+        self,
+        plan: ColumnPlan,
+        normaliser: PhoneNormaliser,
+        report: ImportReport,
+        *,
+        client_id: int | None,
+        known: set[str],
+        default_reason: str,
+    ) -> None:
+        super().__init__(plan, normaliser, report)
+        self.client_id = client_id
+        self.known = known
+        self.default_reason = default_reason
+
+    def build(self, row: int, cells: list[str]) -> list[tuple[Any, ...]]:
+        if not self.start(row, cells):
+            return []
+        numbers = self.numbers(row, cells)
+        if numbers is None:
+            return []
+        reason_column = self.plan.reason
+        reason = self.default_reason
+        if reason_column is not None and reason_column < len(cells) and cells[reason_column].strip():
+            reason = cells[reason_column].strip()[:200]
+        records = []
+        for e164, _, index, value in numbers:
+            if e164 in self.known:
+                self.problem(row, index, value, "already on the do-not-call list")
+                continue
+            self.known.add(e164)
+            records.append((self.client_id, e164, reason))
+        if not records:
+            self.report.duplicates += 1
+        self.report.imported += len(records)
+        return records
