@@ -29,10 +29,10 @@ class CampaignOut(Out):
     dialing_mode: DialingMode
     caller_id: str | None
     default_country: str
-    calling_hours: dict[str, list[str]]
+    calling_hours: dict[str, list[list[str]]]
     abandon_cap: DecimalStr
     max_attempts: int
-    retry_delays: dict[str, int]
+    retry_delays: dict[str, int | list[int]]
     state: CampaignState
     created_at: datetime
     started_at: datetime | None

@@ -1,16 +1,26 @@
-"""When a campaign may call: ranges of "HH:MM-HH:MM" per weekday, in the contact's local time."""
+"""When a campaign may call: windows of ``["HH:MM", "HH:MM"]`` per weekday, in the contact's local time.
+
+Stored exactly as ``dialer.compliance.hours`` reads it: ``{"mon": [["09:00", "21:00"]], "sun": []}``.
+A day left empty has no calls; ``"24:00"`` ends a window at midnight; a window whose end is before
+its start runs past midnight into the next day (``["22:00", "02:00"]``). Here the windows are checked
+strictly (two-digit times, no empty or overlapping windows) before a campaign is stored.
+"""
 
 from __future__ import annotations
 
 import itertools
 import re
-from datetime import datetime, time
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from dialer.compliance.hours import parse_calling_hours
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-(([01]\d|2[0-3]):([0-5]\d)|24:00)$")
+DAY = 24 * 60
+WEEK = 7 * DAY
+_START = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_END = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
 
 
 def _minutes(hhmm: str) -> int:
@@ -18,46 +28,61 @@ def _minutes(hhmm: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-def parse_range(text: str) -> tuple[int, int]:
-    """``"09:00-21:00"`` as minutes since midnight, ``(540, 1260)``; the end is exclusive."""
-    if not _RANGE.match(text):
-        raise ValueError(f"{text!r} is not a range of the form HH:MM-HH:MM (00:00 to 24:00)")
-    start, end = (_minutes(part) for part in text.split("-"))
-    if start >= end:
-        raise ValueError(f"{text!r} ends before it starts; split a range that crosses midnight in two")
-    return start, end
+def _window(pair: list[str]) -> list[str]:
+    start, end = pair
+    if not _START.match(start):
+        raise ValueError(f"start {start!r} is not a time HH:MM from 00:00 to 23:59")
+    if not _END.match(end):
+        raise ValueError(f"end {end!r} is not a time HH:MM from 00:01 to 24:00")
+    if _minutes(start) == _minutes(end) % DAY:
+        raise ValueError(f"window {start}-{end} is empty")
+    return [start, end]
 
 
-def _day(ranges: list[str]) -> list[str]:
-    parsed = sorted((parse_range(r), r) for r in ranges)
-    for (previous, previous_text), (current, current_text) in itertools.pairwise(parsed):
-        if current[0] < previous[1]:
-            raise ValueError(f"{previous_text!r} and {current_text!r} overlap")
-    return [text for _, text in parsed]
+Window = Annotated[
+    list[str],
+    Field(min_length=2, max_length=2, examples=[["09:00", "21:00"]]),
+    AfterValidator(_window),
+]
+DayWindows = Annotated[list[Window], Field(max_length=12)]
+
+WEEKDAY_DEFAULT = [["09:00", "21:00"]]
+WEEKEND_DEFAULT = [["10:00", "18:00"]]
 
 
-DayRanges = Annotated[list[str], Field(max_length=12), AfterValidator(_day)]
+def _intervals(day: int, start: str, end: str) -> list[tuple[int, int]]:
+    """A window as minute intervals of the week, split where it wraps from Sunday into Monday."""
+    begin = day * DAY + _minutes(start)
+    length = (_minutes(end) - _minutes(start)) % DAY or DAY
+    finish = begin + length
+    if finish <= WEEK:
+        return [(begin, finish)]
+    return [(begin, WEEK), (0, finish - WEEK)]
 
 
 class CallingHours(BaseModel):
-    """Per weekday, the ranges when calls may be placed; a day left empty is a day without calls."""
+    """Per weekday, the windows when calls may be placed; a day left empty is a day without calls."""
 
     model_config = ConfigDict(extra="forbid")
 
-    mon: DayRanges = Field(default_factory=lambda: ["09:00-21:00"])
-    tue: DayRanges = Field(default_factory=lambda: ["09:00-21:00"])
-    wed: DayRanges = Field(default_factory=lambda: ["09:00-21:00"])
-    thu: DayRanges = Field(default_factory=lambda: ["09:00-21:00"])
-    fri: DayRanges = Field(default_factory=lambda: ["09:00-21:00"])
-    sat: DayRanges = Field(default_factory=lambda: ["10:00-18:00"])
-    sun: DayRanges = Field(default_factory=lambda: ["10:00-18:00"])
+    mon: DayWindows = Field(default_factory=lambda: [list(w) for w in WEEKDAY_DEFAULT])
+    tue: DayWindows = Field(default_factory=lambda: [list(w) for w in WEEKDAY_DEFAULT])
+    wed: DayWindows = Field(default_factory=lambda: [list(w) for w in WEEKDAY_DEFAULT])
+    thu: DayWindows = Field(default_factory=lambda: [list(w) for w in WEEKDAY_DEFAULT])
+    fri: DayWindows = Field(default_factory=lambda: [list(w) for w in WEEKDAY_DEFAULT])
+    sat: DayWindows = Field(default_factory=lambda: [list(w) for w in WEEKEND_DEFAULT])
+    sun: DayWindows = Field(default_factory=lambda: [list(w) for w in WEEKEND_DEFAULT])
 
-    def is_open(self, local: datetime | time, weekday: int | None = None) -> bool:
-        """Whether a call may be placed at this local time (a datetime, or a time and a weekday 0-6)."""
-        if isinstance(local, datetime):
-            weekday, local = local.weekday(), local.time()
-        if weekday is None:
-            raise ValueError("a weekday is needed with a bare time")
-        minute = local.hour * 60 + local.minute
-        ranges: list[str] = getattr(self, WEEKDAYS[weekday])
-        return any(start <= minute < end for start, end in map(parse_range, ranges))
+    @model_validator(mode="after")
+    def _no_overlaps(self) -> CallingHours:
+        spans = sorted(
+            (interval, f"{name} {start}-{end}")
+            for day, name in enumerate(WEEKDAYS)
+            for start, end in getattr(self, name)
+            for interval in _intervals(day, start, end)
+        )
+        for (previous, previous_name), (current, current_name) in itertools.pairwise(spans):
+            if current[0] < previous[1]:
+                raise ValueError(f"windows {previous_name} and {current_name} overlap")
+        parse_calling_hours(self.model_dump())  # what the engine will read must parse there too
+        return self

@@ -14,7 +14,18 @@ from dialer.clients.schemas import Country
 
 MAX_RETRY_DELAY = 30 * 24 * 3600
 
-Seconds = Annotated[int, Field(ge=0, le=MAX_RETRY_DELAY)]
+
+def _delay(value: int | list[int]) -> int | list[int]:
+    delays = value if isinstance(value, list) else [value]
+    if not 1 <= len(delays) <= 50:
+        raise ValueError("give one delay, or a list of 1 to 50 delays (one per attempt)")
+    for seconds in delays:
+        if not 0 <= seconds <= MAX_RETRY_DELAY:
+            raise ValueError(f"{seconds} is not a delay from 0 to {MAX_RETRY_DELAY} seconds (30 days)")
+    return value
+
+
+Delay = Annotated[int | list[int], AfterValidator(_delay)]
 AbandonCap = Annotated[
     Decimal,
     Field(gt=0, le=1, max_digits=7, decimal_places=6, description="share of answered calls, 0.03 for 3%"),
@@ -24,15 +35,19 @@ Dispositions = Annotated[list[DispositionIn], Field(max_length=100), AfterValida
 
 
 class RetryDelays(BaseModel):
-    """Seconds to wait before dialing a contact again, per outcome of the last attempt."""
+    """Seconds to wait before dialing a contact again, per outcome of the last attempt.
+
+    A number, or a list per attempt whose last entry repeats (``[900, 3600, 14400]``): the shape
+    ``dialer.compliance.attempts`` reads. Defaults match that module's.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    busy: Seconds = 300
-    no_answer: Seconds = 1800
-    machine: Seconds = 3600
-    abandoned: Seconds = 60
-    failed: Seconds = 900
+    busy: Delay = 900
+    no_answer: Delay = 3 * 3600
+    machine: Delay = 4 * 3600
+    abandoned: Delay = 3600
+    failed: Delay = 4 * 3600
 
 
 class Brief(BaseModel):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from dialer.campaigns.calling_hours import CallingHours
+from dialer.campaigns.models import Campaign
+from dialer.compliance.hours import is_within_calling_hours
 
 
 @pytest.fixture
@@ -36,14 +38,14 @@ async def test_a_new_campaign_is_a_draft_with_documented_defaults(create):
     assert campaign["dialing_mode"] == "progressive"
     assert campaign["default_country"] == "RU"
     assert campaign["retry_delays"] == {
-        "busy": 300,
-        "no_answer": 1800,
-        "machine": 3600,
-        "abandoned": 60,
-        "failed": 900,
+        "busy": 900,
+        "no_answer": 10800,
+        "machine": 14400,
+        "abandoned": 3600,
+        "failed": 14400,
     }
-    assert campaign["calling_hours"]["mon"] == ["09:00-21:00"]
-    assert campaign["calling_hours"]["sun"] == ["10:00-18:00"]
+    assert campaign["calling_hours"]["mon"] == [["09:00", "21:00"]]
+    assert campaign["calling_hours"]["sun"] == [["10:00", "18:00"]]
     codes = {d["code"]: d for d in campaign["dispositions"]}
     assert set(codes) == {
         "sale",
@@ -70,10 +72,15 @@ async def test_every_setting_given_is_kept(create):
         "dialing_mode": "predictive",
         "caller_id": "+74951502222",
         "default_country": "KZ",
-        "calling_hours": {"mon": ["09:00-13:00", "14:00-20:00"], "sat": [], "sun": []},
+        "calling_hours": {
+            "mon": [["09:00", "13:00"], ["14:00", "20:00"]],
+            "fri": [["18:00", "02:00"]],
+            "sat": [],
+            "sun": [],
+        },
         "abandon_cap": "0.025",
         "max_attempts": 5,
-        "retry_delays": {"busy": 120},
+        "retry_delays": {"busy": 120, "no_answer": [900, 3600, 14400]},
         "dispositions": [
             {"code": "sale", "label": "Sale", "kind": "final", "hot_lead": True, "counts_as_processed": True},
             {"code": "later", "label": "Later", "kind": "retry"},
@@ -84,12 +91,14 @@ async def test_every_setting_given_is_kept(create):
     assert campaign["script"] == "Здравствуйте, {name}!"
     assert campaign["dialing_mode"] == "predictive"
     assert campaign["default_country"] == "KZ"
-    assert campaign["calling_hours"]["mon"] == ["09:00-13:00", "14:00-20:00"]
+    assert campaign["calling_hours"]["mon"] == [["09:00", "13:00"], ["14:00", "20:00"]]
+    assert campaign["calling_hours"]["fri"] == [["18:00", "02:00"]]
     assert campaign["calling_hours"]["sat"] == []
-    assert campaign["calling_hours"]["tue"] == ["09:00-21:00"]
+    assert campaign["calling_hours"]["tue"] == [["09:00", "21:00"]]
     assert campaign["abandon_cap"] == "0.025"
     assert campaign["retry_delays"]["busy"] == 120
-    assert campaign["retry_delays"]["no_answer"] == 1800
+    assert campaign["retry_delays"]["no_answer"] == [900, 3600, 14400]
+    assert campaign["retry_delays"]["machine"] == 14400
     assert [d["code"] for d in campaign["dispositions"]] == ["sale", "later"]
 
 
@@ -99,19 +108,43 @@ async def test_every_setting_given_is_kept(create):
         ({"abandon_cap": "0"}, ["body", "abandon_cap"], "greater than 0"),
         ({"abandon_cap": "1.5"}, ["body", "abandon_cap"], "less than or equal to 1"),
         ({"max_attempts": 0}, ["body", "max_attempts"], "greater than or equal to 1"),
-        ({"retry_delays": {"busy": -5}}, ["body", "retry_delays", "busy"], "greater than or equal to 0"),
-        ({"retry_delays": {"fax": 60}}, ["body", "retry_delays", "fax"], "Extra inputs"),
-        ({"calling_hours": {"mon": ["9:00-21:00"]}}, ["body", "calling_hours", "mon"], "HH:MM-HH:MM"),
         (
-            {"calling_hours": {"mon": ["21:00-09:00"]}},
-            ["body", "calling_hours", "mon"],
-            "ends before it starts",
+            {"retry_delays": {"busy": -5}},
+            ["body", "retry_delays", "busy"],
+            "-5 is not a delay from 0 to 2592000",
         ),
-        ({"calling_hours": {"mon": ["25:00-26:00"]}}, ["body", "calling_hours", "mon"], "HH:MM-HH:MM"),
+        ({"retry_delays": {"fax": 60}}, ["body", "retry_delays", "fax"], "Extra inputs"),
         (
-            {"calling_hours": {"mon": ["09:00-13:00", "12:00-18:00"]}},
-            ["body", "calling_hours", "mon"],
+            {"calling_hours": {"mon": [["9:00", "21:00"]]}},
+            ["body", "calling_hours", "mon", 0],
+            "not a time HH:MM",
+        ),
+        (
+            {"calling_hours": {"mon": [["09:00", "25:00"]]}},
+            ["body", "calling_hours", "mon", 0],
+            "not a time HH:MM",
+        ),
+        ({"calling_hours": {"mon": [["09:00", "09:00"]]}}, ["body", "calling_hours", "mon", 0], "is empty"),
+        ({"calling_hours": {"mon": [["09:00"]]}}, ["body", "calling_hours", "mon", 0], "at least 2 items"),
+        (
+            {"calling_hours": {"mon": [["09:00", "13:00"], ["12:00", "18:00"]]}},
+            ["body", "calling_hours"],
+            "windows mon 09:00-13:00 and mon 12:00-18:00 overlap",
+        ),
+        (
+            {"calling_hours": {"mon": [["22:00", "03:00"]], "tue": [["02:00", "09:00"]]}},
+            ["body", "calling_hours"],
+            "windows mon 22:00-03:00 and tue 02:00-09:00 overlap",
+        ),
+        (
+            {"calling_hours": {"sun": [["22:00", "03:00"]], "mon": [["02:00", "09:00"]]}},
+            ["body", "calling_hours"],
             "overlap",
+        ),
+        (
+            {"retry_delays": {"busy": []}},
+            ["body", "retry_delays", "busy"],
+            "a list of 1 to 50 delays",
         ),
         ({"calling_hours": {"monday": []}}, ["body", "calling_hours", "monday"], "Extra inputs"),
         ({"dialing_mode": "turbo"}, ["body", "dialing_mode"], "preview"),
@@ -276,11 +309,19 @@ async def test_campaigns_are_listed_by_state_and_paged(client, admin, create):
     assert page["total"] == 3 and [c["id"] for c in page["items"]] == [ids[2]]
 
 
-def test_calling_hours_open_only_inside_their_ranges():
-    hours = CallingHours(mon=["09:00-13:00", "14:00-24:00"], sun=[])
-    monday = datetime(2026, 11, 23)
-    assert not hours.is_open(monday.replace(hour=8, minute=59))
-    assert hours.is_open(monday.replace(hour=9))
-    assert not hours.is_open(monday.replace(hour=13, minute=30))
-    assert hours.is_open(monday.replace(hour=23, minute=59))
-    assert not hours.is_open(datetime(2026, 11, 29, 12))
+async def test_stored_calling_hours_are_what_the_compliance_rules_read(app, create):
+    hours = {"mon": [["09:00", "13:00"], ["14:00", "24:00"]], "fri": [["22:00", "02:00"]], "sun": []}
+    campaign_id = (await create(calling_hours=hours)).json()["id"]
+    async with app.state.sessions() as session:
+        stored = (await session.get(Campaign, campaign_id)).calling_hours
+    moscow = ZoneInfo("Europe/Moscow")
+
+    def open_at(*args):
+        return is_within_calling_hours(stored, "Europe/Moscow", datetime(*args, tzinfo=moscow))
+
+    assert not open_at(2026, 11, 23, 8, 59)  # a Monday
+    assert open_at(2026, 11, 23, 9, 0)
+    assert not open_at(2026, 11, 23, 13, 30)
+    assert open_at(2026, 11, 23, 23, 59)
+    assert open_at(2026, 11, 28, 1, 30)  # Friday's window runs into Saturday night
+    assert not open_at(2026, 11, 29, 12, 0)  # no calls on Sunday
