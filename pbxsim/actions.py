@@ -11,7 +11,7 @@ from pbxsim.channel import Channel, Pairs
 from pbxsim.dialplan import Dialplan, start_recording
 from pbxsim.originate import OriginateRequest, Originator, parse_caller_id, parse_variables
 from pbxsim.pbx import Pbx
-from pbxsim.queue import Member, Queues
+from pbxsim.queue import Member
 from pbxsim.server import ActionHandler, Session
 
 _QUEUE_STATUS = {"UNAVAILABLE": 5, "INUSE": 2, "NOT_INUSE": 1}
@@ -26,7 +26,6 @@ class Actions:
         self.pbx = pbx
         self.dialplan = dialplan
         self.originator = Originator(pbx, dialplan)
-        self.queues = Queues(pbx.config.queues, pbx.now())
 
     def handlers(self) -> dict[str, ActionHandler]:
         return {
@@ -315,7 +314,7 @@ class Actions:
 
     async def queue_add(self, session: Session, msg: Message) -> None:
         queue, interface = msg.get("Queue") or "", msg.get("Interface") or ""
-        members = self.queues.members.get(queue)
+        members = self.pbx.queues.members.get(queue)
         if members is None:
             session.respond(msg, "Error", "Unable to add interface to queue: No such queue")
             return
@@ -332,22 +331,22 @@ class Actions:
 
     async def queue_remove(self, session: Session, msg: Message) -> None:
         queue, interface = msg.get("Queue") or "", msg.get("Interface") or ""
-        member = self.queues.members.get(queue, {}).get(interface)
+        member = self.pbx.queues.members.get(queue, {}).get(interface)
         if member is None:
             session.respond(msg, "Error", "Unable to remove interface: Not there")
             return
         if not member.dynamic:
             session.respond(msg, "Error", "Member not dynamic")
             return
-        del self.queues.members[queue][interface]
+        del self.pbx.queues.members[queue][interface]
         session.respond(msg, "Success", "Removed interface from queue")
         self.pbx.emit(self._member_event("QueueMemberRemoved", queue, member))
 
     async def queue_pause(self, session: Session, msg: Message) -> None:
         interface = msg.get("Interface") or ""
         paused = (msg.get("Paused") or "false").lower() in ("true", "yes", "1")
-        queues = [msg["Queue"]] if msg.get("Queue") else list(self.queues.members)
-        hits = [(q, self.queues.members.get(q, {}).get(interface)) for q in queues]
+        queues = [msg["Queue"]] if msg.get("Queue") else list(self.pbx.queues.members)
+        hits = [(q, self.pbx.queues.members.get(q, {}).get(interface)) for q in queues]
         found = [(q, m) for q, m in hits if m is not None]
         if not found:
             session.respond(msg, "Error", "Interface not found")
@@ -362,7 +361,7 @@ class Actions:
     async def queue_status(self, session: Session, msg: Message) -> None:
         wanted = msg.get("Queue")
         items: list[Pairs] = []
-        for queue, members in self.queues.members.items():
+        for queue, members in self.pbx.queues.members.items():
             if wanted and queue != wanted:
                 continue
             items.append(

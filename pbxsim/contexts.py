@@ -10,8 +10,13 @@ from __future__ import annotations
 from pbxsim.channel import Channel
 from pbxsim.dialplan import Apps, Dialplan
 
-# The channel variables and FastAGI routes shared with the product (agi/ and asterisk-conf/).
+# The channel variables and FastAGI routes shared with the product (agi/variables.py, asterisk-conf/).
 CALL_ID = "DIALER_CALL_ID"
+ROUTE = "AGI_ROUTE"  # operator | queue | message | abandon | hangup (| survey)
+OPERATOR = "AGI_OPERATOR"  # endpoint to Dial (route operator, ringing)
+BRIDGE = "AGI_BRIDGE"  # the operator's held ConfBridge (route operator, nailed-up)
+QUEUE = "AGI_QUEUE"
+MESSAGE = "AGI_MESSAGE"
 ROUTES = ("operator", "queue", "hangup", "abandon", "message", "survey")
 
 
@@ -20,7 +25,7 @@ def _conf(apps: Apps) -> str:
 
 
 def product_dialplan() -> Dialplan:
-    """The product's contexts (asterisk-conf/extensions.conf)."""
+    """The product's contexts (asterisk-conf/extensions.conf), priority for priority."""
     dp = Dialplan()
 
     def ended(ch: Channel, cause: int) -> str:
@@ -29,44 +34,49 @@ def product_dialplan() -> Dialplan:
     @dp.extension("dialer-customer", "s")
     async def customer(apps: Apps, ch: Channel) -> None:
         apps.noop(
-            f"dialer call {apps.var(CALL_ID)} campaign={apps.var('CAMPAIGN_ID')} "
-            f"contact={apps.var('CONTACT_ID')}"
+            f"dialer call {apps.var(CALL_ID)} campaign={apps.var('CAMPAIGN_ID')} lead={apps.var('LEAD_ID')}"
         )
-        apps.gotoif(apps.var("DIALER_AMD") == "no", "ask", None)
-        if apps.var("DIALER_AMD") != "no":
+        skip_amd = apps.var("DIALER_AMD") == "no"
+        apps.gotoif(skip_amd, "ask", None)
+        if skip_amd:
+            apps.jump(4)
+        else:
             await apps.amd()
-        await apps.agi(
-            f"{apps.var('DIALER_AGI') or apps.var('AGIURL')}/amd?call={apps.var(CALL_ID)}",
-            [apps.var("AMDSTATUS"), apps.var("AMDCAUSE")],
-        )
-        route = apps.var("AGI_ROUTE")
+        await apps.agi(f"{apps.var('DIALER_AGI')}/amd", [])
+        route = apps.var(ROUTE)
         apps.goto(f"dialer-route-{route if route in ROUTES else 'hangup'}", "s", 1)
 
     @dp.extension("dialer-route-operator", "s")
     async def to_operator(apps: Apps, ch: Channel) -> None:
-        apps.mixmonitor(f"{apps.var('RECDIR')}/{apps.var('UNIQUEID')}.wav", "b")
-        await apps.confbridge(_conf(apps), "dialer_bridge", "dialer_customer", "dialer_menu")
+        apps.mixmonitor(f"{apps.var('DIALER_RECDIR')}/{ch.uniqueid}.wav", "b")
+        bridge = apps.var(BRIDGE)
+        apps.gotoif(not bridge, "dial", None)
+        if bridge:
+            await apps.confbridge(bridge, "dialer_bridge", "dialer_customer", "dialer_menu")
+            apps.hangup()
+        apps.jump(5)
+        await apps.dial(apps.var(OPERATOR), float(apps.var("DIALER_OPERATOR_RING")))
         apps.hangup()
 
     @dp.extension("dialer-route-queue", "s")
     async def to_queue(apps: Apps, ch: Channel) -> None:
-        apps.mixmonitor(f"{apps.var('RECDIR')}/{apps.var('UNIQUEID')}.wav", "b")
-        await apps.queue(apps.var("DIALER_QUEUE") or "sales", float(apps.var("DIALER_QUEUE_TIMEOUT") or 20))
+        apps.mixmonitor(f"{apps.var('DIALER_RECDIR')}/{ch.uniqueid}.wav", "b")
+        await apps.queue(apps.var(QUEUE) or "sales", float(apps.var("DIALER_QUEUE_TIMEOUT")))
         apps.goto("dialer-route-abandon", "s", 1)
 
     @dp.extension("dialer-route-abandon", "s")
     async def abandon(apps: Apps, ch: Channel) -> None:
-        await apps.agi(f"{apps.var('DIALER_AGI') or apps.var('AGIURL')}/abandon?call={apps.var(CALL_ID)}", [])
+        await apps.agi(f"{apps.var('DIALER_AGI')}/abandon", [])
         apps.hangup()
 
     @dp.extension("dialer-route-survey", "s")
     async def survey(apps: Apps, ch: Channel) -> None:
-        await apps.agi(f"{apps.var('DIALER_AGI') or apps.var('AGIURL')}/survey?call={apps.var(CALL_ID)}", [])
+        await apps.agi(f"{apps.var('DIALER_AGI')}/survey", [])
         apps.hangup()
 
     @dp.extension("dialer-route-message", "s")
     async def message(apps: Apps, ch: Channel) -> None:
-        await apps.playback(apps.var("DIALER_MESSAGE") or "dialer/message")
+        await apps.playback(apps.var(MESSAGE) or "dialer/message")
         apps.hangup()
 
     @dp.extension("dialer-route-hangup", "s")

@@ -120,7 +120,10 @@ class Apps:
 
     @property
     def globals(self) -> dict[str, str]:
-        return {"AGIURL": self.pbx.config.agi_url, "RECDIR": str(self.pbx.config.recordings_dir)}
+        """[globals] of both dialplans: the lab's AGIURL/RECDIR, the product's DIALER_*."""
+        agi, rec = self.pbx.config.agi_url, str(self.pbx.config.recordings_dir)
+        return {"AGIURL": agi, "RECDIR": rec, "DIALER_AGI": agi, "DIALER_RECDIR": rec,
+                "DIALER_QUEUE_TIMEOUT": "20", "DIALER_OPERATOR_RING": "20"}  # fmt: skip
 
     def var(self, name: str) -> str:
         value = self.ch.var(name)
@@ -208,6 +211,20 @@ class Apps:
         self.pbx.set_var(self.ch, "QUEUESTATUS", status)
         self._next()
         return status
+
+    async def dial(self, endpoint: str, ring_limit: float) -> str:
+        """Dial(PJSIP/<operator>,<limit>): ring an operator, bridge on answer; sets DIALSTATUS."""
+        from pbxsim.queue import dial_operator
+
+        self._step("Dial", f"PJSIP/{endpoint},{ring_limit:g}")
+        status = await dial_operator(self.pbx, self.call, endpoint, ring_limit)
+        self.pbx.set_var(self.ch, "DIALSTATUS", status)
+        self._next()
+        return status
+
+    def jump(self, priority: int) -> None:
+        """Continue at another priority of this extension (a GotoIf to a label)."""
+        self.ch.priority = priority
 
     async def confbridge(self, conference: str, bridge: str, user: str, menu: str) -> str:
         """Join a conference and stay until hung up (or the conference ends under us)."""

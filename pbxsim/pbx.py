@@ -19,6 +19,7 @@ from pbxsim.channel import UP, Channel, ChannelRegistry, Pairs
 from pbxsim.clock import Clock
 from pbxsim.conference import Conference
 from pbxsim.endpoints import Endpoints
+from pbxsim.queue import Queues
 from pbxsim.recorder import Recording
 from pbxsim.scenario import CustomerScript, Scenario
 
@@ -77,9 +78,10 @@ class Pbx:
         self.calls: dict[str, Call] = {}
         self.conferences: dict[str, Conference] = {}
         self.endpoints = Endpoints(self, scenario)
+        self.booted_at = clock.time()
+        self.queues = Queues(config.queues, self.booted_at)
         self._listeners: list[Listener] = []
         self.muted = False
-        self.booted_at = clock.time()
         self._tasks: set[asyncio.Task[None]] = set()
 
     # -- the event stream -------------------------------------------------------------------------
@@ -119,8 +121,16 @@ class Pbx:
         await asyncio.gather(*tasks, return_exceptions=True)
 
     # -- channel helpers --------------------------------------------------------------------------
-    def new_channel(self, endpoint: str, context: str, channel_id: str | None = None) -> Call:
-        channel = self.channels.new(endpoint, context, self.now(), channel_id)
+    def new_channel(
+        self,
+        endpoint: str,
+        context: str,
+        channel_id: str | None = None,
+        linkedid: str | None = None,
+        exten: str = "s",
+    ) -> Call:
+        channel = self.channels.new(endpoint, context, self.now(), channel_id, linkedid)
+        channel.exten = exten
         call = Call(channel)
         self.calls[channel.name] = call
         self.emit(ev.channel_event("Newchannel", channel))

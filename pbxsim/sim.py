@@ -100,10 +100,10 @@ class PbxSim:
         ep.script = script
         if script.registered and not ep.registered:
             ep.registered, ep.contact_status = True, "Reachable"
-        for members in self.pbx.config.queues.values():
+        for queue, members in self.pbx.config.queues.items():
             if endpoint not in members:
                 members.append(endpoint)
-        self.actions.queues = type(self.actions.queues)(self.pbx.config.queues, self.pbx.now())
+            self.pbx.queues.add_static(queue, endpoint)
         return ep
 
     # -- softphones -------------------------------------------------------------------------------

@@ -1,0 +1,135 @@
+"""The product's own dialplan (asterisk-conf/extensions.conf as the simulator runs it) driven by
+the product's FastAGI server (agi/): AMD, the engine's decision, then operator, queue or abandon."""
+
+from __future__ import annotations
+
+import wave
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from agi.routes import AmdResult, CallInfo, RouteAction, RouteDecision, product_routes
+from agi.server import FastAgiServer
+from pbxsim import PbxSim
+from tests.pbxsim.helpers import AmiClient
+
+
+class Engine:
+    """Stands in for dialer/: records what the AGI routes tell it, decides with ``decide``."""
+
+    def __init__(self) -> None:
+        self.decide: Callable[[AmdResult], RouteDecision] = lambda result: RouteDecision.hangup()
+        self.amd: list[tuple[CallInfo, AmdResult]] = []
+        self.abandoned: list[CallInfo] = []
+
+    async def on_amd_result(self, call: CallInfo, result: AmdResult) -> RouteDecision:
+        self.amd.append((call, result))
+        return self.decide(result)
+
+    async def on_abandoned(self, call: CallInfo, message: str) -> None:
+        self.abandoned.append(call)
+
+    async def survey_for(self, call: CallInfo, survey_id: str | None) -> None:
+        return None
+
+    async def on_survey_finished(self, call: CallInfo, report: object) -> None:
+        return None
+
+
+@pytest.fixture
+async def engine(sim: PbxSim) -> AsyncIterator[Engine]:
+    engine = Engine()
+    server = FastAgiServer(product_routes(engine, abandon_message="dialer/abandon"), port=0)
+    await server.start()
+    sim.pbx.config.agi_port = server.port
+    yield engine
+    await server.close()
+
+
+async def originate(client: AmiClient, number: str, call_id: str, **variables: str) -> None:
+    extra = [("Variable", f"{k}={v}") for k, v in {"DIALER_CALL_ID": call_id, **variables}.items()]
+    response = await client.action(
+        "Originate", ("Channel", f"PJSIP/{number}@trunk"), ("Context", "dialer-customer"), ("Exten", "s"),
+        ("Priority", "1"), ("Async", "true"), ("Timeout", "30000"), ("ChannelId", call_id),
+        ("CallerID", '"Campaign 7" <5550000>'), ("Variable", "CAMPAIGN_ID=7,LEAD_ID=" + number), *extra,
+    )  # fmt: skip
+    assert response["Message"] == "Originate successfully queued"
+
+
+async def login(client: AmiClient, endpoint: str) -> None:
+    channel, context = ("Channel", f"PJSIP/{endpoint}"), ("Context", "dialer-operator-login")
+    ids = (("Exten", endpoint), ("Async", "true"), ("ChannelId", f"login-{endpoint}"))
+    await client.action("Originate", channel, context, *ids)
+    await client.wait_event("ConfbridgeJoin", Uniqueid=f"login-{endpoint}")
+
+
+async def test_human_goes_to_the_nailed_operator_and_is_recorded(
+    sim: PbxSim, client: AmiClient, engine: Engine, tmp_path
+) -> None:
+    sim.operator("1001")
+    await login(client, "1001")
+    engine.decide = lambda result: RouteDecision.to_operator(operator="1001", bridge="op1001")
+    sim.customer("5551001", ring=2, amd="human", talk=5)
+    await originate(client, "5551001", "call-1")
+    joined = await client.wait_event("ConfbridgeJoin", Uniqueid="call-1")
+    assert joined["Conference"] == "op1001"
+    hangup = await client.wait_event("Hangup", Uniqueid="call-1")
+    assert hangup["Cause"] == "16"
+    call, result = engine.amd[0]
+    assert (call.call_id, call.campaign_id, call.lead_id, result.cause) == (
+        "call-1",
+        "7",
+        "5551001",
+        "HUMAN-800-800",
+    )
+    routes = [m["Value"] for m in client.received if m.event == "VarSet" and m.get("Variable") == "AGI_ROUTE"]
+    assert routes == ["operator"]
+    with wave.open(str(tmp_path / "rec" / "call-1.wav")) as wav:
+        assert abs(wav.getnframes() / 8000 - 5) < 0.5
+    assert "PJSIP/1001-00000000" in sim.live_channels()  # the operator stays nailed up
+
+
+async def test_machine_is_hung_up_without_an_operator(sim: PbxSim, client: AmiClient, engine: Engine) -> None:
+    sim.customer("5551002", ring=1, amd="machine")
+    await originate(client, "5551002", "call-2")
+    await client.wait_event("Hangup", Uniqueid="call-2")
+    assert engine.amd[0][1].cause == "INITIALSILENCE-2500-2500"
+    assert not any(m.event in ("ConfbridgeJoin", "BridgeEnter") for m in client.received)
+
+
+async def test_no_operator_free_means_abandon_message(sim: PbxSim, client: AmiClient, engine: Engine) -> None:
+    engine.decide = lambda result: RouteDecision.abandon()
+    sim.customer("5551003", ring=1, amd="human")
+    await originate(client, "5551003", "call-3")
+    await client.wait_event("Hangup", Uniqueid="call-3")
+    assert [c.call_id for c in engine.abandoned] == ["call-3"]
+    commands = [
+        m["Command"] for m in client.received if m.event == "AGIExecStart" and m.get("Uniqueid") == "call-3"
+    ]
+    assert any(c.startswith("STREAM FILE dialer/abandon") for c in commands)
+    assert any(c.startswith("HANGUP") for c in commands)
+
+
+async def test_queue_rings_a_free_operator(sim: PbxSim, client: AmiClient, engine: Engine) -> None:
+    sim.operator("1002", answer_delay=2)
+    engine.decide = lambda result: RouteDecision(RouteAction.QUEUE, queue="sales")
+    sim.customer("5551004", ring=1, amd="human", talk=4, hangup_by="customer")
+    await originate(client, "5551004", "call-4")
+    connect = await client.wait_event("AgentConnect")
+    assert (connect["Queue"], connect["DestChannel"]) == ("sales", "PJSIP/1002-00000001")
+    complete = await client.wait_event("AgentComplete")
+    assert complete["Reason"] == "caller"
+    await client.wait_event("Hangup", Channel="PJSIP/1002-00000001")
+    assert sim.live_channels() == []
+
+
+async def test_direct_dial_operator_hangs_up_first(sim: PbxSim, client: AmiClient, engine: Engine) -> None:
+    sim.operator("1002", answer_delay=1, talk=3)
+    engine.decide = lambda result: RouteDecision.to_operator(operator="1002")
+    sim.customer("5551005", ring=1, amd="human", talk=600)
+    await originate(client, "5551005", "call-5")
+    end = await client.wait_event("DialEnd", DestChannel="PJSIP/1002-00000001")
+    assert end["DialStatus"] == "ANSWER" and end["Channel"] == "PJSIP/trunk-00000000"
+    await client.wait_event("Hangup", Uniqueid="call-5")
+    first = next(m for m in client.received if m.event == "HangupRequest")
+    assert first["Channel"] == "PJSIP/1002-00000001"
