@@ -187,6 +187,8 @@ class FastPath:
             return None
         shape = self.shape
         length = len(digits)
+        if not plus and digits.startswith(shape.idd_prefix):
+            return None  # phonenumbers reads an international call prefix here
         if plus:
             if length != self._plus_length or not digits.startswith(self._cc):
                 return None
@@ -194,15 +196,10 @@ class FastPath:
         elif length == shape.nsn_length:
             nsn = digits
         elif length == shape.nsn_length + 1 and len(self._cc) == 1:
-            first = digits[0]
-            if first == shape.national_prefix:
-                if digits.startswith(shape.idd_prefix):
-                    return None
-                nsn = digits[1:]
-            elif first == self._cc:
-                nsn = digits[1:]
-            else:
+            # national prefix (8) or the country code (7) before a full national number
+            if digits[0] not in (shape.national_prefix, self._cc):
                 return None
+            nsn = digits[1:]
         else:
             return None
         if nsn[0] == "0":

@@ -15,7 +15,7 @@ import io
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import IO, Any, BinaryIO
@@ -119,7 +119,7 @@ def _is_blank(cells: list[str]) -> bool:
     return not any(cell.strip() for cell in cells)
 
 
-def _decoded_lines(source: BinaryIO, encoding: str) -> Iterator[str]:
+def _decoded_lines(source: BinaryIO, encoding: str) -> Generator[str, None, None]:
     """The file's lines as text, decoded one by one so that an error names its row exactly."""
     if encoding == "utf-16":
         yield from io.TextIOWrapper(source, encoding=encoding, errors="strict", newline="")
