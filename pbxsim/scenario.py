@@ -153,13 +153,10 @@ class Scenario:
 def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario from a ``.json`` or ``.toml`` file."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".toml":
-        data: Mapping[str, Any] = tomllib.loads(text)
-    elif path.suffix == ".json":
-        data = json.loads(text)
-    else:
+    if path.suffix not in (".toml", ".json"):
         raise ValueError(f"{path}: scenario files are .json or .toml")
+    text = path.read_text(encoding="utf-8")
+    data: Mapping[str, Any] = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
     return Scenario.from_dict(data)
 
 
