@@ -75,6 +75,11 @@ class Role(enum.Enum):
     OTHER = "other"  # seen in a bridge, belongs to no tracked call
 
 
+def _customer_side(ch: _Channel) -> bool:
+    """The customer's own channel, or another channel on the customer's side (Local halves, trunk leg)."""
+    return ch.call is not None and ch.call.kind is Kind.CUSTOMER and ch.role in (Role.PRIMARY, Role.LEG)
+
+
 def endpoint_of(channel: str | None) -> str | None:
     """``PJSIP/1001-00000003`` -> ``1001``; None for Local and other non-endpoint channels."""
     if not channel or channel.startswith("Local/"):
@@ -192,6 +197,7 @@ class CallTracker:
         self._by_dial: dict[str, _Call] = {}  # replays: "PJSIP/5552001@trunk" -> adopted call
         self._ended: OrderedDict[str, _Call] = OrderedDict()
         self._channels: dict[str, _Channel] = {}
+        self._local_names: dict[str, str] = {}  # Local channel name -> uniqueid (to pair ;1 and ;2)
         self._bridges: dict[str, set[str]] = {}
         self._conferences: dict[str, str] = {}  # bridge uniqueid -> conference name
         self._pending_product_hangups = 0
@@ -261,7 +267,7 @@ class CallTracker:
         before, self._resync_calls = self._resync_calls, set()
         # Calls live before the listing whose channel it does not show are gone, including an
         # originate whose answer was lost with the old connection and whose channel never showed.
-        gone = [c for c in self._calls.values() if c.call_id in before and c.uniqueid not in seen]
+        gone = [c for c in self._calls.values() if c.call_id in before and _uniqueid(c) not in seen]
         reason = HungUpBy.PBX_RESTART if pbx_restarted else HungUpBy.UNKNOWN
         now = self._clock()
         for call in gone:
@@ -322,6 +328,8 @@ class CallTracker:
         if ch is None:
             ch = _Channel(uid, event.channel, event.linkedid)
             self._channels[uid] = ch
+            if event.channel and event.channel.startswith("Local/"):
+                self._local_names[event.channel] = uid
             call = self._by_uniqueid.get(uid)
             if call is not None and call.phase is not Phase.ENDED:
                 self._attach(ch, call, Role.PRIMARY)
@@ -437,15 +445,31 @@ class CallTracker:
                     self._by_dial[f"{tech}/{event.dial_string}"] = dest.call
             return
         caller, call = self._live_call_of(event.uniqueid)
-        if call is None or caller is None or caller.role is not Role.PRIMARY:
-            return
+        if call is None or caller is None or caller.role is Role.LEG:
+            return  # a customer-side leg dialling on (Local;2 -> trunk) stays customer side
         dest = self._channels.get(event.dest_uniqueid or "")
         if dest is None and event.dest_uniqueid:
             dest = _Channel(event.dest_uniqueid, event.dest_channel, event.dest_linkedid)
             self._channels[event.dest_uniqueid] = dest
         if dest is not None and (dest.call is None or dest.call is call):
-            dest.call, dest.role = call, Role.OPERATOR
-            dest.operator = dest.operator or endpoint_of(event.dest_channel)
+            # Whatever the customer's channel dials is an operator; so is what an operator leg
+            # dials on (a Local queue member reaching the softphone).
+            self._mark_operator(dest, call, endpoint_of(event.dest_channel))
+
+    def _mark_operator(self, ch: _Channel, call: _Call, operator: str | None) -> None:
+        ch.call, ch.role = call, Role.OPERATOR
+        ch.operator = ch.operator or operator
+        partner = self._local_partner(ch)
+        if partner is not None and partner.role is not Role.OPERATOR:
+            partner.call, partner.role, partner.operator = call, Role.OPERATOR, ch.operator
+
+    def _local_partner(self, ch: _Channel) -> _Channel | None:
+        """The other half of a Local channel pair (``...;1`` <-> ``...;2``), if it is known."""
+        name = ch.name or ""
+        if not name.startswith("Local/") or name[-2:] not in (";1", ";2"):
+            return None
+        uid = self._local_names.get(name[:-1] + ("2" if name.endswith("1") else "1"))
+        return self._channels.get(uid) if uid is not None else None
 
     def _adopt_originate(self, ch: _Channel, dial_string: str) -> None:
         if "@" in dial_string or (ch.name or "").startswith("Local/"):
@@ -523,6 +547,8 @@ class CallTracker:
             if event.cause:
                 call.request_cause = event.cause
             self._first_signal(call, HungUpBy.OPERATOR if call.kind is Kind.OPERATOR else HungUpBy.CUSTOMER)
+        elif ch is not None and call is not None and ch.role is Role.LEG and call.kind is Kind.CUSTOMER:
+            self._first_signal(call, HungUpBy.CUSTOMER)  # the trunk leg behind a Local originate
         if ch is not None:
             for connected in self._calls_connected_through(ch):
                 self._first_signal(connected, HungUpBy.OPERATOR)
@@ -554,16 +580,30 @@ class CallTracker:
         ch = self._channels.pop(uid, None) if uid is not None else None
         if ch is None:
             return
+        if ch.name and ch.name.startswith("Local/"):
+            self._local_names.pop(ch.name, None)
         if ch.bridge is not None:
             self._leave_bridge(ch, ch.bridge)
         call = ch.call
         if call is None or call.phase is Phase.ENDED or ch.role is not Role.PRIMARY:
             return
+        if (ch.name or "").startswith("Local/") and self._promote_leg(call):
+            return  # the Local half went away (optimised out); the real customer channel lives on
         call.cause, call.cause_txt = event.cause, event.cause_txt
         if call.hung_up_by is None:
             call.hung_up_by = HungUpBy.DIALPLAN if ch.last_app == "Hangup" else HungUpBy.UNKNOWN
         cause = event.cause or call.request_cause
         self._end(call, self._clock(), fail_reason(cause, call.dial_status))
+
+    def _promote_leg(self, call: _Call) -> bool:
+        """Make a live, non-Local, customer-side leg the call's channel; False when there is none."""
+        for leg in self._channels.values():
+            if leg.call is call and leg.role is Role.LEG and not (leg.name or "").startswith("Local/"):
+                leg.role = Role.PRIMARY
+                call.channel = leg
+                self._by_uniqueid[leg.uniqueid] = call
+                return True
+        return False
 
     def _end(self, call: _Call, now: datetime, reason_if_failed: FailReason) -> None:
         """Close a call: CallFailed if it never answered, else CallHungUp (talk time settled)."""
@@ -612,8 +652,9 @@ class CallTracker:
         if dest is None:
             dest = _Channel(event.dest_uniqueid, event.dest_channel, call.uniqueid)
             self._channels[event.dest_uniqueid] = dest
-        dest.call, dest.role = call, Role.OPERATOR
-        dest.operator = interface_endpoint(event.interface) if event.interface else endpoint_of(dest.name)
+        operator = interface_endpoint(event.interface) if event.interface else endpoint_of(dest.name)
+        dest.operator = None if dest.role is not Role.OPERATOR else dest.operator
+        self._mark_operator(dest, call, operator)
 
     def _on_agent_complete(self, event: ev.AgentComplete) -> None:
         _caller, call = self._live_call_of(event.uniqueid)
@@ -652,8 +693,13 @@ class CallTracker:
         if ch.bridge == bridge:
             ch.bridge = None
         now = self._clock()
-        if ch.role is Role.PRIMARY and ch.call is not None and ch.call.connected_bridge == bridge:
-            self._disconnect(ch.call, now)
+        call = ch.call
+        if _customer_side(ch) and call is not None and call.connected_bridge == bridge:
+            still_in = (self._channels.get(u) for u in members or ())
+            if not any(
+                other is not None and other.call is call and _customer_side(other) for other in still_in
+            ):
+                self._disconnect(call, now)
         for call in self._calls_connected_through(ch, bridge):
             self._disconnect(call, now)
 
@@ -695,9 +741,11 @@ class CallTracker:
         now = self._clock()
         for ch in members:
             call = ch.call
-            if call is None or call.phase is Phase.ENDED or ch.role is not Role.PRIMARY:
+            if call is None or call.phase is Phase.ENDED or ch.role not in (Role.PRIMARY, Role.LEG):
                 continue
             if call.kind is Kind.OPERATOR:
+                if ch.role is not Role.PRIMARY:
+                    continue
                 if conference and bridge not in call.ready_bridges:
                     call.ready_bridges.add(bridge)
                     self._emit(OperatorReady(call.call_id, now, call.operator or "", conference))
@@ -782,6 +830,10 @@ class CallTracker:
             ended_at=call.ended_at,
             variables=dict(call.variables),
         )
+
+
+def _uniqueid(call: _Call) -> str:
+    return call.channel.uniqueid if call.channel is not None else call.uniqueid
 
 
 def _order_key(call: _Call) -> tuple[float, str]:

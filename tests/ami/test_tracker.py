@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -214,3 +214,71 @@ def test_a_customer_moved_to_another_operator_is_transferred():
         tracker.feed(to_event(Message.of([("Event", "BridgeEnter"), *pairs, ("BridgeUniqueid", "b-2")])))
     [moved] = [x for x in recorder.facts if isinstance(x, f.CallTransferred)]
     assert (moved.call_id, moved.from_operator, moved.to_operator) == ("cust-5556001-A1", "1001", "1002")
+
+
+def _chan(event: str, uid: str, name: str, *extra: tuple[str, str], linked: str = "call-L") -> Message:
+    return Message.of([("Event", event), ("Channel", name), ("Uniqueid", uid), ("Linkedid", linked), *extra])
+
+
+def _dial(
+    event: str, caller: tuple[str, str] | None, dest: tuple[str, str], *extra: tuple[str, str]
+) -> Message:
+    pairs = [("Event", event)]
+    if caller:
+        pairs += [("Channel", caller[1]), ("Uniqueid", caller[0]), ("Linkedid", "call-L")]
+    pairs += [("DestChannel", dest[1]), ("DestUniqueid", dest[0]), ("DestLinkedid", "call-L"), *extra]
+    return Message.of(pairs)
+
+
+def test_a_local_channel_originate_optimised_away_is_still_the_same_call():
+    """Originate Local/...@dialer-outbound: the ;1 half is the call (ChannelId), the trunk leg is the
+    customer; after Local optimisation the trunk leg sits in the operator's bridge and ;1/;2 hang up."""
+    one = ("call-L", "Local/5551001@dialer-outbound-00000001;1")
+    two = ("call-L;2", "Local/5551001@dialer-outbound-00000001;2")
+    trunk = ("t-1", "PJSIP/trunk-00000001")
+    op = ("op-1", "PJSIP/1001-00000002")
+    script = [
+        _chan("Newchannel", *one),
+        _chan("Newchannel", *two),
+        _dial("DialBegin", None, one, ("DialString", "5551001@dialer-outbound")),
+        _chan("Newchannel", *trunk),
+        _dial("DialBegin", two, trunk, ("DialString", "5551001@trunk")),
+        _dial("DialState", None, one, ("DialStatus", "RINGING")),
+        _chan("Newstate", *trunk, ("ChannelStateDesc", "Up")),
+        _dial("DialEnd", two, trunk, ("DialStatus", "ANSWER")),
+        _chan("Newstate", *one, ("ChannelStateDesc", "Up")),
+        _dial("DialEnd", None, one, ("DialStatus", "ANSWER")),
+        _chan("BridgeEnter", *two, ("BridgeUniqueid", "b-0")),
+        _chan("BridgeEnter", *trunk, ("BridgeUniqueid", "b-0")),
+        _chan("Newchannel", *op),
+        _dial("DialBegin", one, op, ("DialString", "1001")),
+        _dial("DialEnd", one, op, ("DialStatus", "ANSWER")),
+        _chan("BridgeEnter", *op, ("BridgeUniqueid", "b-1")),
+        _chan("BridgeEnter", *one, ("BridgeUniqueid", "b-1")),  # connected at tick 16
+        _chan("BridgeLeave", *trunk, ("BridgeUniqueid", "b-0")),  # Local optimisation
+        _chan("BridgeEnter", *trunk, ("BridgeUniqueid", "b-1")),
+        _chan("BridgeLeave", *one, ("BridgeUniqueid", "b-1")),
+        _chan("BridgeLeave", *two, ("BridgeUniqueid", "b-0")),
+        _chan("Hangup", *two, ("Cause", "16")),
+        _chan("Hangup", *one, ("Cause", "16")),
+        _chan("HangupRequest", *trunk, ("Cause", "16")),
+        _chan("BridgeLeave", *trunk, ("BridgeUniqueid", "b-1")),  # talk ends at tick 24
+        _chan("Hangup", *trunk, ("Cause", "16"), ("Cause-txt", "Normal Clearing")),
+        _chan("BridgeLeave", *op, ("BridgeUniqueid", "b-1")),
+        _chan("Hangup", *op, ("Cause", "16")),
+    ]
+    recorder = Recorder()
+    ticks = iter(range(1000))
+    start = datetime(2030, 1, 1, tzinfo=UTC)
+    now = [start]
+    tracker = CallTracker(recorder, clock=lambda: now[0])
+    tracker.track_call("call-L")
+    for message in script:
+        now[0] = start + timedelta(seconds=next(ticks))
+        tracker.feed(to_event(message))
+    kinds = [type(x).__name__ for x in recorder.facts]
+    assert kinds == ["CallCreated", "CallRinging", "CallAnswered", "CallConnected", "CallHungUp"]
+    connected, ended = recorder.facts[3], recorder.facts[4]
+    assert isinstance(connected, f.CallConnected) and connected.operator == "1001"
+    assert isinstance(ended, f.CallHungUp)
+    assert (ended.cause, ended.hung_up_by, ended.talk_seconds) == (16, f.HungUpBy.CUSTOMER, 24 - 16)
