@@ -65,7 +65,7 @@ def test_bad_scenarios_are_refused(tmp_path) -> None:
     path.write_text(json.dumps({"customers": {"1": {"colour": "red"}}}))
     with pytest.raises(ValueError, match="unknown keys"):
         load_scenario(path)
-    with pytest.raises(ValueError, match=".json or .toml"):
+    with pytest.raises(ValueError, match=r"\.json or \.toml"):
         load_scenario(tmp_path / "x.yaml")
 
 
