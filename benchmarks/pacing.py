@@ -1,15 +1,18 @@
 """Pacing benchmark: a discrete-event simulation of an outbound shift driven by ``dialer.pacing.decide``.
 
-The simulated campaign calls the very function the engine calls, once a second (the engine's
-pacing tick), with a snapshot built the way the engine builds it and live statistics estimated from
-the shift's own recent outcomes (cold start on a generic prior).
+The simulated campaign calls the very function the engine calls, on a 1 s tick and again on every
+call or operator event, with a snapshot built the way the engine builds it and live statistics
+estimated from the shift's own recent outcomes (cold start on a generic prior). Random numbers are
+seeded per shift; the two policies see the same seeds.
 
 Model, per placed call: with probability ``answer_rate`` a person answers after a gamma-distributed
 ring time (shape 2, mean ``ring_s``: rarely under 2 s, a long right tail); otherwise the attempt ends
 unanswered after a gamma time (shape 4, mean ``fail_s``). An answered person is put through at once
 to a ready operator, else waits for the first operator to come free; not put through within the
-connect limit (2 s) the call is abandoned. Talk is exponential (mean ``talk_s``), wrap-up fixed
-(``wrap_s``). Operators are nailed up, so putting a person through costs no ring time.
+connect limit (2 s) the call is abandoned. Talk is exponential with mean ``talk_s`` (or lognormal of
+the same mean and spread with ``--talk-dist lognormal``), wrap-up lasts ``wrap_s`` exactly.
+Operators are nailed up, so putting a person through costs no ring time. The pacing model assumes
+exponential ring and failure times: the gamma shapes here are a deliberate mismatch.
 
 Reported per parameter set and policy, over all seeds: occupancy (talk time / logged-in time) as a
 fraction of the ceiling T/(T+W) (mean over seeds), the worst seed's abandon rate (abandoned / answered
@@ -59,6 +62,9 @@ RATE_WINDOW = 600  # attempts the answer rate is estimated over
 MEAN_WINDOW = 200  # observations each mean is estimated over
 TICK_S = 1.0
 CONNECT_LIMIT_S = 2.0
+LOGNORMAL_SIGMA = math.sqrt(math.log(2.0))  # talk's coefficient of variation 1, as exponential
+RING_SHAPE = 2.0  # gamma shape of a person's ring-to-answer time
+FAIL_SHAPE = 4.0  # gamma shape of an unanswered attempt's duration
 CPS = 20  # calls per second the simulated server allows
 ON_EVENTS = True  # decide again on every call or operator event, not only on the 1 s tick
 POLICIES = (DialMode.PROGRESSIVE, DialMode.PREDICTIVE)
@@ -78,6 +84,7 @@ class ParameterSet:
     ring_s: float = 9.0
     fail_s: float = 25.0
     hours: float = 8.0
+    talk_dist: str = "exponential"  # or "lognormal" (coefficient of variation 1)
 
     @property
     def ceiling(self) -> float:
@@ -162,8 +169,13 @@ def simulate(
     waiting: dict[int, float] = {}  # call -> answered at (insertion order = arrival order)
     call_ids = itertools.count()
 
+    talk_mu = math.log(params.talk_s) - LOGNORMAL_SIGMA**2 / 2
+
     def start_talk(op: int, now: float) -> None:
-        length = rng.expovariate(1.0 / params.talk_s)
+        if params.talk_dist == "lognormal":
+            length = rng.lognormvariate(talk_mu, LOGNORMAL_SIGMA)
+        else:
+            length = rng.expovariate(1.0 / params.talk_s)
         talking[op] = now
         result.talk_s += min(now + length, end) - now
         heapq.heappush(events, (now + length, TALK_END, next(seq), op))
@@ -193,10 +205,10 @@ def simulate(
             ringing[call] = now
             result.placed += 1
             if rng.random() < params.answer_rate:
-                at = now + rng.gammavariate(2.0, params.ring_s / 2.0)
+                at = now + rng.gammavariate(RING_SHAPE, params.ring_s / RING_SHAPE)
                 heapq.heappush(events, (at, ANSWER, next(seq), call))
             else:
-                at = now + rng.gammavariate(4.0, params.fail_s / 4.0)
+                at = now + rng.gammavariate(FAIL_SHAPE, params.fail_s / FAIL_SHAPE)
                 heapq.heappush(events, (at, FAIL, next(seq), call))
 
     heapq.heappush(events, (0.0, TICK, next(seq), 0))
@@ -350,6 +362,7 @@ def sets_from_args(args: argparse.Namespace) -> list[ParameterSet]:
             wrap_s=args.wrap,
             ring_s=args.ring,
             fail_s=args.fail,
+            talk_dist=args.talk_dist,
             hours=args.hours,
         )
         for n in (args.operators or [20])
@@ -363,7 +376,11 @@ def render(summaries: Sequence[Summary], seeds: int, elapsed: float) -> str:
         f"{'ops':>4} {'answer':>6} {'talk':>5} {'hours':>5} {'policy':<12} {'occ/ceil':>8} {'min':>6} "
         f"{'abandon max':>11} {'mean':>7} {'p99 delay':>9} {'through':>8} {'calls/op·h':>10}"
     )
-    lines = [f"pacing benchmark: {seeds} seed(s) per set, {elapsed:.0f} s", head, "-" * len(head)]
+    lines = [
+        f"pacing benchmark: {seeds} seed(s) per set and policy, {elapsed:.0f} s wall",
+        head,
+        "-" * len(head),
+    ]
     for s in summaries:
         p = s.params
         lines.append(
@@ -384,6 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ring", type=float, default=9.0, help="mean ring seconds before a person answers")
     parser.add_argument("--fail", type=float, default=25.0, help="mean seconds of an unanswered attempt")
     parser.add_argument("--hours", type=float, default=8.0)
+    parser.add_argument("--talk-dist", choices=("exponential", "lognormal"), default="exponential")
     parser.add_argument("--seeds", type=int, default=30)
     parser.add_argument("--file", help="TOML ([[set]] tables) or JSON list of parameter sets")
     parser.add_argument("--jobs", type=int, default=2, choices=(1, 2))
