@@ -119,7 +119,6 @@ class AmiClient(AmiActions):
             self._set_state("connecting", self.settings.address)
             try:
                 await self._session()
-                attempt = 0  # it was up: the next outage starts the backoff again
             except LoginRefused as exc:
                 self.last_error = str(exc)
                 log.error("%s; retrying with backoff", exc)
@@ -128,7 +127,8 @@ class AmiClient(AmiActions):
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("AMI %s: %s", self.settings.address, self.last_error)
             finally:
-                self._drop_connection()
+                if self._drop_connection():
+                    attempt = 0  # it was up: this outage starts the backoff again
             delay = min(self.settings.reconnect_max, self.settings.reconnect_min * (2 ** min(attempt, 16)))
             attempt += 1
             await asyncio.sleep(delay)
@@ -213,7 +213,8 @@ class AmiClient(AmiActions):
                 break
         raise ConnectionLost(f"AMI connection to {settings.address} ended")
 
-    def _drop_connection(self) -> None:
+    def _drop_connection(self) -> bool:
+        """Forget the connection; True when it had been ready."""
         connection, self._connection = self._connection, None
         was_ready = self._ready.is_set()
         self._logged_in = False
@@ -223,6 +224,7 @@ class AmiClient(AmiActions):
         if was_ready:
             self._lost_at = time.monotonic()
             self._set_state("lost", self.last_error or "")
+        return was_ready
 
     # ---- events ---------------------------------------------------------------------------------
 

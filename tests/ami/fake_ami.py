@@ -27,6 +27,7 @@ class FakeAmi:
         self.silent = False  # answer nothing at all (a half-open peer)
         self.actions: list[Message] = []
         self.logins = 0
+        self.login_times: list[float] = []
         self.writers: list[asyncio.StreamWriter] = []
         self._server: asyncio.Server | None = None
         self.port = 0
@@ -74,6 +75,7 @@ class FakeAmi:
 
         if name == "Login":
             self.logins += 1
+            self.login_times.append(asyncio.get_running_loop().time())
             if action.get("Secret") != self.secret:
                 await asyncio.sleep(0.01)  # Asterisk waits ~1 s, then closes
                 reply(("Message", "Authentication failed"), response="Error")
@@ -130,6 +132,10 @@ class FakeAmi:
             reply(("Message", "Originate successfully queued"))
             for pairs in self.originate_events(action):
                 writer.write(encode(pairs))
+        elif name == "Filter":
+            reply(("Message", "Filter Added Successfully"))
+        elif name == "UserEvent":
+            reply(("Message", "Event Sent"))
         elif name == "Hangup":
             reply(("Message", "Channel Hungup"))
         elif name == "Command":

@@ -33,10 +33,18 @@ class Recorder:
 
 def settings_for(server: FakeAmi, **changes: object) -> AmiSettings:
     values: dict[str, object] = {
-        "host": "127.0.0.1", "port": server.port, "username": "autodialer", "secret": SECRET,
-        "connect_timeout": 0.5, "action_timeout": 0.5, "ping_interval": 0.05, "ping_timeout": 0.1,
-        "boot_timeout": 0.2, "reconnect_min": 0.01, "reconnect_max": 0.05,
-    }  # fmt: skip
+        "host": "127.0.0.1",
+        "port": server.port,
+        "username": "autodialer",
+        "secret": SECRET,
+        "connect_timeout": 0.5,
+        "action_timeout": 0.5,
+        "ping_interval": 0.05,
+        "ping_timeout": 0.1,
+        "boot_timeout": 0.2,
+        "reconnect_min": 0.01,
+        "reconnect_max": 0.05,
+    }
     values.update(changes)
     return AmiSettings(**values)  # type: ignore[arg-type]
 
@@ -86,12 +94,12 @@ async def test_refused_login_is_reported_and_retried_with_backoff_never_silently
     server: FakeAmi, caplog: pytest.LogCaptureFixture
 ):
     server.secret = "another"
-    ami = AmiClient(settings_for(server))
+    ami = AmiClient(settings_for(server, reconnect_min=0.02, reconnect_max=0.5))
     states: list[tuple[str, str]] = []
     ami.add_state_listener(lambda state, detail: states.append((state, detail)))
     with caplog.at_level(logging.DEBUG):
         await ami.start()
-        await until(lambda: server.logins >= 3)
+        await until(lambda: server.logins >= 4)
         assert not ami.ready
         with pytest.raises(NotConnected):
             await ami.ping()
@@ -101,6 +109,8 @@ async def test_refused_login_is_reported_and_retried_with_backoff_never_silently
     assert "login refused" in caplog.text
     assert SECRET not in caplog.text and SECRET not in repr(ami.settings)
     assert not server.actions_named("CoreShowChannels")  # nothing was sent unauthenticated
+    gaps = [b - a for a, b in zip(server.login_times, server.login_times[1:], strict=False)]
+    assert gaps[2] > gaps[0] * 1.5  # backoff: 0.02 s, 0.04 s, 0.08 s between attempts
 
 
 async def test_an_action_while_disconnected_fails_at_once(server: FakeAmi):
@@ -142,9 +152,15 @@ async def test_originate_sends_the_call_id_everywhere_and_follows_the_call(
         return [
             channel_event("Newchannel", uid, "PJSIP/trunk-00000000", ("ChannelStateDesc", "Down")),
             channel_event("Newstate", uid, "PJSIP/trunk-00000000", ("ChannelStateDesc", "Up")),
-            [("Event", "OriginateResponse"), ("ActionID", action["ActionID"]), ("Response", "Success"),
-             ("Channel", "PJSIP/trunk-00000000"), ("Uniqueid", uid), ("Reason", "4")],
-        ]  # fmt: skip
+            [
+                ("Event", "OriginateResponse"),
+                ("ActionID", action["ActionID"]),
+                ("Response", "Success"),
+                ("Channel", "PJSIP/trunk-00000000"),
+                ("Uniqueid", uid),
+                ("Reason", "4"),
+            ],
+        ]
 
     server.originate_events = answered
     await client.originate(
@@ -254,8 +270,15 @@ async def test_a_call_still_listed_after_reconnecting_stays_live(
     ]
     await client.originate("call-8", "PJSIP/5551008@trunk", context="dialer-answered")
     await until(lambda: recorder.of(f.CallCreated))
-    server.channels = [[("Channel", "PJSIP/trunk-00000000"), ("Uniqueid", "call-8"), ("Linkedid", "call-8"),
-                        ("ChannelStateDesc", "Up"), ("Application", "Wait")]]  # fmt: skip
+    server.channels = [
+        [
+            ("Channel", "PJSIP/trunk-00000000"),
+            ("Uniqueid", "call-8"),
+            ("Linkedid", "call-8"),
+            ("ChannelStateDesc", "Up"),
+            ("Application", "Wait"),
+        ]
+    ]
     server.drop_all()
     await until(lambda: client.ready and server.logins == 2)
     assert not recorder.of(f.CallHungUp) and not recorder.of(f.CallFailed)
@@ -280,3 +303,44 @@ async def test_listener_exceptions_are_logged_not_lost(
     await until(lambda: "listener bug" in caplog.text and "sync listener bug" in caplog.text)
     assert seen == ["UserEvent"]
     assert client.ready  # the reader survived both
+
+
+async def test_event_filters_are_added_after_login_before_the_resync(server: FakeAmi):
+    ami = AmiClient(settings_for(server, event_filters=("Event: Newchannel", "Event: Hangup")))
+    await ami.start()
+    try:
+        await ami.wait_ready(2)
+    finally:
+        await ami.stop()
+    names = [a["Action"] for a in server.actions]
+    assert names[:5] == ["Login", "Filter", "Filter", "CoreShowChannels", "Status"]
+    assert [(a["Operation"], a["Filter"]) for a in server.actions_named("Filter")] == [
+        ("Add", "Event: Newchannel"),
+        ("Add", "Event: Hangup"),
+    ]
+
+
+async def test_action_methods_send_what_asterisk_expects(
+    client: AmiClient, server: FakeAmi, recorder: Recorder
+):
+    server.channels = [
+        [
+            ("Channel", "PJSIP/trunk-00000001"),
+            ("Uniqueid", "u-1"),
+            ("Linkedid", "u-1"),
+            ("ChannelStateDesc", "Up"),
+            ("Application", "ConfBridge"),
+            ("BridgeId", "b-1"),
+        ]
+    ]
+    [listed] = await client.core_show_channels()
+    assert (listed.uniqueid, listed.application, listed.bridge_id) == ("u-1", "ConfBridge", "b-1")
+    await client.hangup("PJSIP/trunk-00000001", cause=16)
+    await client.user_event("DialerHello", {"Campaign": "42"})
+    [hangup] = server.actions_named("Hangup")
+    assert (hangup["Channel"], hangup["Cause"]) == ("PJSIP/trunk-00000001", "16")
+    [user] = server.actions_named("UserEvent")
+    assert (user["UserEvent"], user["Campaign"]) == ("DialerHello", "42")
+    with pytest.raises(ValueError, match="splits values"):
+        await client.originate("call-x", "PJSIP/1@trunk", context="c", variables={"LIST": "a,b"})
+    assert not server.actions_named("Originate")
