@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 
 from ami.wire import Message
@@ -53,6 +54,7 @@ class Actions:
             "ExtensionState": self.extension_state,
             "Bridge": self.bridge,
             "Events": self.events,
+            "Filter": self.filter,
         }
 
     # -- helpers ----------------------------------------------------------------------------------
@@ -89,8 +91,20 @@ class Actions:
         session.close()
 
     async def events(self, session: Session, msg: Message) -> None:
-        session.events = (msg.get("EventMask") or "on").lower() != "off"
+        session.set_events(msg.get("EventMask") or "on")
         session.respond(msg, "Success", None, ("Events", "On" if session.events else "Off"))
+
+    async def filter(self, session: Session, msg: Message) -> None:
+        """``Action: Filter``, ``Operation: Add``: a regex on ``Key: Value`` lines; ``!`` excludes."""
+        expression = msg.get("Filter") or ""
+        keep = not expression.startswith("!")
+        try:
+            pattern = re.compile(expression.removeprefix("!"))
+        except re.error:
+            session.respond(msg, "Error", "Filter Not Added")
+            return
+        session.filters.append((keep, pattern))
+        session.respond(msg, "Success", "Filter Added Successfully")
 
     async def originate(self, session: Session, msg: Message) -> None:
         channel = msg.get("Channel")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import Awaitable, Callable
 
 from ami.wire import AmiParser, Message, encode
@@ -28,6 +29,8 @@ class Session:
         self.writer = writer
         self.username: str | None = None
         self.events = False
+        self.classes: frozenset[str] | None = None  # None: every class ("Events: on")
+        self.filters: list[tuple[bool, re.Pattern[str]]] = []  # (keep, regex) from Action: Filter
         peer = writer.get_extra_info("peername") or ("127.0.0.1", 0)
         self.remote = f"IPV4/TCP/{peer[0]}/{peer[1]}"
         self.session_id = f"0x{id(self):x}"
@@ -37,6 +40,29 @@ class Session:
     @property
     def authenticated(self) -> bool:
         return self.username is not None
+
+    def set_events(self, value: str) -> None:
+        """``Events:`` of Login (or the Events action): on, off, or a list of classes."""
+        text = value.strip().lower()
+        self.events = text not in ("off", "no", "false", "0", "")
+        self.classes = None if text in ("on", "yes", "true", "1") else frozenset(text.split(","))
+
+    def wants(self, pairs: Pairs) -> bool:
+        """Whether this session receives an event: its class mask, then its Filter expressions."""
+        if not (self.authenticated and self.events):
+            return False
+        if self.classes is not None:
+            privilege = next((v for k, v in pairs if k == "Privilege"), "")
+            if not self.classes.intersection(privilege.lower().split(",")) - {"all"}:
+                return False
+        if not self.filters:
+            return True
+        lines = [f"{k}: {v}" for k, v in pairs]
+        keep = [rx for want, rx in self.filters if want]
+        drop = [rx for want, rx in self.filters if not want]
+        if keep and not any(rx.search(line) for rx in keep for line in lines):
+            return False
+        return not any(rx.search(line) for rx in drop for line in lines)
 
     def send(self, pairs: Pairs) -> None:
         if self.closed:
@@ -119,7 +145,7 @@ class AmiServer:
 
     def _broadcast(self, pairs: Pairs) -> None:
         for session in list(self.sessions):
-            if session.authenticated and session.events:
+            if session.wants(pairs):
                 session.send(pairs)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -186,10 +212,11 @@ class AmiServer:
             session.close()
             return
         session.username = username
-        session.events = (msg.get("Events") or "on").strip().lower() != "off"
+        session.set_events(msg.get("Events") or "on")
         session.respond(msg, "Success", "Authentication accepted")
-        if session.events and self.fully_booted:
-            session.send(self.fully_booted_event())
+        booted = self.fully_booted_event()
+        if self.fully_booted and session.wants(booted):
+            session.send(booted)
         now = event_tv(self.pbx.now())
         self.pbx.emit(
             session.security_event(

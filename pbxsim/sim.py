@@ -19,7 +19,7 @@ from pbxsim.server import AmiServer
 
 log = logging.getLogger(__name__)
 
-DEFAULT_USERS = {"dialer": "dialer"}
+DEFAULT_USERS = {"autodialer": "autodialer"}  # the user asterisk-conf/manager.conf declares
 
 
 class PbxSim:
@@ -190,9 +190,10 @@ class PbxSim:
         await self.clock.sleep(boot_time)
         self._boot_events()
         self.server.fully_booted = True
+        booted = self.server.fully_booted_event()
         for session in list(self.server.sessions):
-            if session.authenticated and session.events:
-                session.send(self.server.fully_booted_event())
+            if session.wants(booted):
+                session.send(booted)
 
     def _boot_events(self) -> None:
         """What a client logged in before FullyBooted saw (n4 after restart)."""

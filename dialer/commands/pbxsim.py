@@ -28,7 +28,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--scenario", help="scenario file (.toml or .json); default: everyone answers")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--ami-port", type=int, default=5038, help="AMI port (default 5038)")
-    parser.add_argument("--user", default="dialer:dialer", help="AMI USER:SECRET (default dialer:dialer)")
+    parser.add_argument(
+        "--user", default="autodialer:autodialer", help="AMI USER:SECRET (default autodialer:autodialer)"
+    )
     parser.add_argument("--agi-host", default="127.0.0.1", help="the product's FastAGI host")
     parser.add_argument("--agi-port", type=int, default=4573, help="the product's FastAGI port")
     parser.add_argument("--recordings", default="recordings/sim", help="folder for MixMonitor WAV files")

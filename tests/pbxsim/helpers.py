@@ -99,7 +99,9 @@ class AmiClient:
         self.send(head + list(pairs))
         return await self.wait_for(lambda m: m.response is not None and m.action_id == action_id, start=start)
 
-    async def login(self, username: str = "dialer", secret: str = "dialer", events: str = "on") -> Message:
+    async def login(
+        self, username: str = "autodialer", secret: str = "autodialer", events: str = "on"
+    ) -> Message:
         return await self.action("Login", ("Username", username), ("Secret", secret), ("Events", events))
 
     async def wait_for(

@@ -37,7 +37,7 @@ async def test_login_with_events_off_gets_no_events(sim: PbxSim) -> None:
 @pytest.mark.parametrize(
     ("capture_name", "username", "listener_event"),
     [
-        ("d1_ami_login_good_and_bad", "dialer", "InvalidPassword"),
+        ("d1_ami_login_good_and_bad", "autodialer", "InvalidPassword"),
         ("d1c_ami_login_unknown_user", "nobody", None),
     ],
 )
@@ -161,3 +161,20 @@ async def test_action_answers_match_capture_d2(sim: PbxSim, client: AmiClient, t
     await client.wait_event("RequestBadFormat")
     await check("d2-orig-nochannel", "Originate", ("Context", "dialer-answered"), ("Exten", "s"))
     await check("lab-70", "Command", ("Command", "core show channels concise"))
+
+
+async def test_event_classes_and_filters(sim: PbxSim) -> None:
+    """The product's client logs in with a class list and may add Filter expressions."""
+    client = await AmiClient.connect(sim.ami_port)
+    await client.login(events="system,call,dialplan,agent,user,cdr,agi")
+    await client.wait_event("FullyBooted")
+    added = await client.action("Filter", ("Operation", "Add"), ("Filter", "!Event: Newexten"))
+    assert added["Message"] == "Filter Added Successfully"
+    sim.customer("300", outcome="busy", ring=0.5)
+    await client.action("Originate", ("Channel", "PJSIP/300@trunk"), ("Context", "dialer-customer"),
+                        ("Exten", "s"), ("Async", "true"), ("ChannelId", "f-1"))  # fmt: skip
+    await client.wait_event("Hangup", Uniqueid="f-1")
+    seen = {m.event for m in client.received if m.event}
+    assert {"Newchannel", "DialBegin", "Cdr", "OriginateResponse"} <= seen
+    assert not seen & {"Newexten", "SuccessfulAuth"}  # filtered out; security class not asked for
+    await client.close()
