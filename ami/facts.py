@@ -107,6 +107,28 @@ class OperatorLoggedOut(CallFact):
 
 
 @dataclass(frozen=True, slots=True)
+class OperatorRingNoAnswer(CallFact):
+    """A queue rang this operator for the call and the operator did not answer."""
+
+    operator: str
+
+
+@dataclass(frozen=True, slots=True)
+class SpyStarted(CallFact):
+    """A supervisor's leg (``call_id`` is its session id) listens to, whispers to or barges into an
+    operator's channel (the mode is not in AMI's events, only in the dialplan the product chose)."""
+
+    supervisor: str
+    operator: str
+
+
+@dataclass(frozen=True, slots=True)
+class SpyStopped(CallFact):
+    supervisor: str
+    operator: str
+
+
+@dataclass(frozen=True, slots=True)
 class EndpointStatus:
     """An operator softphone's registration as Asterisk sees it: reachable, unreachable, removed."""
 

@@ -47,7 +47,10 @@ from ami.facts import (
     HungUpBy,
     OperatorLoggedOut,
     OperatorReady,
+    OperatorRingNoAnswer,
     PbxRestarted,
+    SpyStarted,
+    SpyStopped,
 )
 
 log = logging.getLogger(__name__)
@@ -59,6 +62,7 @@ _ENDED_KEPT = 10_000  # ended calls remembered so late events stay harmless and 
 class Kind(enum.StrEnum):
     CUSTOMER = "customer"  # a call to a customer the product placed
     OPERATOR = "operator"  # an operator's nailed-up session the product originated
+    SUPERVISOR = "supervisor"  # an endpoint leg that turned out to spy on an operator (ChanSpy)
 
 
 class Phase(enum.IntEnum):
@@ -143,6 +147,8 @@ class _Call:
     operator_channel: _Channel | None = None
     talk_seconds: float = 0.0
     ready_bridges: set[str] = field(default_factory=set)
+    unanswered_legs: set[str] = field(default_factory=set)  # operator legs that rang in vain
+    spying_on: str | None = None  # supervisor sessions: the spied channel's uniqueid
     variables: dict[str, str] = field(default_factory=dict)
 
 
@@ -222,6 +228,9 @@ class CallTracker:
             ev.AgentCalled: self._on_agent,  # type: ignore[dict-item]
             ev.AgentConnect: self._on_agent,  # type: ignore[dict-item]
             ev.AgentComplete: self._on_agent_complete,  # type: ignore[dict-item]
+            ev.AgentRingNoAnswer: self._on_agent_ring_no_answer,  # type: ignore[dict-item]
+            ev.ChanSpyStart: self._on_spy,  # type: ignore[dict-item]
+            ev.ChanSpyStop: self._on_spy,  # type: ignore[dict-item]
             ev.Shutdown: self._on_shutdown,  # type: ignore[dict-item]
             ev.CoreShowChannel: self._on_channel_listed,  # type: ignore[dict-item]
             ev.Status: self._on_channel_listed,  # type: ignore[dict-item]
@@ -546,7 +555,7 @@ class CallTracker:
         if ch is not None and call is not None and ch.role is Role.PRIMARY:
             if event.cause:
                 call.request_cause = event.cause
-            self._first_signal(call, HungUpBy.OPERATOR if call.kind is Kind.OPERATOR else HungUpBy.CUSTOMER)
+            self._first_signal(call, HungUpBy.CUSTOMER if call.kind is Kind.CUSTOMER else HungUpBy.OPERATOR)
         elif ch is not None and call is not None and ch.role is Role.LEG and call.kind is Kind.CUSTOMER:
             self._first_signal(call, HungUpBy.CUSTOMER)  # the trunk leg behind a Local originate
         if ch is not None:
@@ -618,7 +627,9 @@ class CallTracker:
             self._by_uniqueid.pop(old.uniqueid, None)
             if old.action_id:
                 self._by_action.pop(old.action_id, None)
-        if call.kind is Kind.OPERATOR:
+        if call.kind is Kind.SUPERVISOR:
+            pass  # a spy leg ending is no news for the engine beyond SpyStopped
+        elif call.kind is Kind.OPERATOR:
             self._emit(
                 OperatorLoggedOut(call.call_id, now, call.operator or "", call.hung_up_by or HungUpBy.UNKNOWN)
             )
@@ -655,6 +666,31 @@ class CallTracker:
         operator = interface_endpoint(event.interface) if event.interface else endpoint_of(dest.name)
         dest.operator = None if dest.role is not Role.OPERATOR else dest.operator
         self._mark_operator(dest, call, operator)
+
+    def _on_agent_ring_no_answer(self, event: ev.AgentRingNoAnswer) -> None:
+        _caller, call = self._live_call_of(event.uniqueid)
+        leg = event.dest_uniqueid or event.interface
+        if call is not None and leg not in call.unanswered_legs:
+            call.unanswered_legs.add(leg)
+            operator = (
+                interface_endpoint(event.interface) if event.interface else endpoint_of(event.dest_channel)
+            )
+            self._emit(OperatorRingNoAnswer(call.call_id, self._clock(), operator or ""))
+
+    def _on_spy(self, event: ev.ChanSpyStart | ev.ChanSpyStop) -> None:
+        spyer = self._channels.get(event.spyer_uniqueid or "")
+        session = spyer.call if spyer is not None else None
+        if session is None or session.phase is Phase.ENDED or session.kind is Kind.CUSTOMER:
+            return
+        session.kind = Kind.SUPERVISOR
+        starting = isinstance(event, ev.ChanSpyStart)
+        if starting == (session.spying_on is not None):
+            return  # a duplicate
+        session.spying_on = (event.spyee_uniqueid or "?") if starting else None
+        spyee = self._channels.get(event.spyee_uniqueid or "")
+        operator = (spyee.operator if spyee is not None else None) or endpoint_of(event.spyee_channel) or ""
+        fact = SpyStarted if starting else SpyStopped
+        self._emit(fact(session.call_id, self._clock(), session.operator or "", operator))
 
     def _on_agent_complete(self, event: ev.AgentComplete) -> None:
         _caller, call = self._live_call_of(event.uniqueid)
@@ -743,8 +779,8 @@ class CallTracker:
             call = ch.call
             if call is None or call.phase is Phase.ENDED or ch.role not in (Role.PRIMARY, Role.LEG):
                 continue
-            if call.kind is Kind.OPERATOR:
-                if ch.role is not Role.PRIMARY:
+            if call.kind is not Kind.CUSTOMER:
+                if ch.role is not Role.PRIMARY or call.kind is Kind.SUPERVISOR:
                     continue
                 if conference and bridge not in call.ready_bridges:
                     call.ready_bridges.add(bridge)
@@ -792,7 +828,7 @@ class CallTracker:
     # ---- internals: summaries -------------------------------------------------------------------
 
     def _summary(self, call: _Call) -> CallSummary:
-        if call.kind is Kind.OPERATOR:
+        if call.kind is not Kind.CUSTOMER:
             outcome = "ended" if call.phase is Phase.ENDED else "live"
             bridge = call.channel.bridge if call.channel is not None else None
             conference = self._conferences.get(bridge) if bridge is not None else None

@@ -77,6 +77,12 @@ def test_a4_the_operator_who_did_not_answer_is_not_the_one_connected():
     assert not [x for x in facts if isinstance(x, f.CallTransferred)]
 
 
+def test_a4_tells_that_1002_rang_and_did_not_answer():
+    facts, _ = replay(capture("a4_originate_queue_ringnoanswer_then_unpause"))
+    missed = [x for x in facts if isinstance(x, f.OperatorRingNoAnswer)]
+    assert [(m.call_id, m.operator) for m in missed] == [("1795755755.22", "1002")]
+
+
 def test_failures_are_told_once_and_never_as_hang_ups():
     for scenario in ("b1_originate_busy_486", "b2_originate_noanswer_timeout", "b8_originate_trunk_down"):
         facts, _ = replay(capture(scenario))
@@ -195,6 +201,32 @@ def test_n5_a_fresh_connection_rebuilds_the_live_call_from_the_listing():
     assert summary.variables["CAMPAIGN_ID"] == "42"
     connected = [x for x in replayer.facts if isinstance(x, f.CallConnected)]
     assert [(c.call_id, c.operator) for c in connected] == [("cust-5556005-C1", "1001")]
+
+
+def test_n1_0_then_n1a_the_operator_stays_ready_in_its_bridge_between_customers():
+    """The captures were taken one after the other on the same Asterisk: replay them as one stream."""
+    replayer = Replayer()
+    for name in ("n1_0_operator_nailed_login", "n1a_customers_via_fastagi_into_confbridge"):
+        replayer.feed(capture_messages(capture(name, ".log")))
+    facts = replayer.facts
+    about_operator = [x for x in facts if not isinstance(x, f.CallFact) or x.call_id == "op1001-login-1"]
+    assert [type(x).__name__ for x in about_operator] == ["CallCreated", "OperatorReady"]
+    connected = [(x.call_id, x.operator) for x in facts if isinstance(x, f.CallConnected)]
+    assert connected == [("cust-5556001-A1", "1001"), ("cust-5556002-A2", "1001")]
+    session = replayer.tracker.summary("op1001-login-1")
+    assert session is not None and session.outcome == "ready in op1001"
+
+
+def test_n6_a_supervisor_listened_whispered_and_barged_into_1001():
+    facts, summaries = replay(capture("n6_chanspy_listen_whisper_barge"))
+    spying = [(type(x).__name__, x.call_id, x.supervisor, x.operator) for x in facts
+              if isinstance(x, (f.SpyStarted, f.SpyStopped))]  # fmt: skip
+    assert spying == [
+        (kind, f"sup1003-{mode}", "1003", "1001")
+        for mode in ("listen", "whisper", "barge")
+        for kind in ("SpyStarted", "SpyStopped")
+    ]
+    assert {s.kind for s in summaries if s.call_id.startswith("sup1003")} == {"supervisor"}
 
 
 def test_n6_chanspy_does_not_affect_the_customers_call():
