@@ -94,7 +94,7 @@ class AmiActions:
         self, channel: str, *, cause: int = 16, call_id: str | None = None, within: float | None = None
     ) -> None:
         """Hang a channel up (``call_id`` tells the tracker the product ended that call)."""
-        if self.tracker is not None:
+        if self.tracker is not None and call_id is not None:
             self.tracker.note_product_hangup(call_id)
         await self.send([("Action", "Hangup"), ("Channel", channel), ("Cause", str(cause))], within=within)
 

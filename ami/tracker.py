@@ -96,8 +96,10 @@ def endpoint_of(channel: str | None) -> str | None:
 
 
 def interface_endpoint(interface: str) -> str:
-    """``PJSIP/1001`` -> ``1001``."""
-    return interface.partition("/")[2] or interface
+    """A queue member's interface as the operator's endpoint: ``PJSIP/1001`` or ``Local/1001@agents``
+    -> ``1001``."""
+    resource = interface.partition("/")[2] or interface
+    return resource.partition("@")[0] if interface.startswith("Local/") else resource
 
 
 def conference_operator(conference: str) -> str | None:
@@ -257,13 +259,11 @@ class CallTracker:
             call.created_at = call.created_at or self._clock()
             self._fail_now(call, FailReason.CHANNEL_UNAVAILABLE)
 
-    def note_product_hangup(self, call_id: str | None = None) -> None:
-        """The product sent an AMI Hangup: for ``call_id``, or (replays) for a channel not known."""
-        call = self._calls.get(call_id) if call_id is not None else None
+    def note_product_hangup(self, call_id: str) -> None:
+        """The product sent an AMI Hangup for this call: if it ends that way, the product ended it."""
+        call = self._calls.get(call_id)
         if call is not None:
             call.product_hangup = True
-        else:
-            self._pending_product_hangups += 1
 
     def begin_resync(self) -> None:
         """A (re)connected client is about to list live channels (CoreShowChannels / Status)."""
@@ -625,8 +625,11 @@ class CallTracker:
         if len(self._ended) > _ENDED_KEPT:
             _, old = self._ended.popitem(last=False)
             self._by_uniqueid.pop(old.uniqueid, None)
+            self._by_uniqueid.pop(_uniqueid(old), None)
             if old.action_id:
                 self._by_action.pop(old.action_id, None)
+            if old.channel is not None and old.dial_string:
+                self._by_dial.pop(f"{(old.channel.name or '').partition('/')[0]}/{old.dial_string}", None)
         if call.kind is Kind.SUPERVISOR:
             pass  # a spy leg ending is no news for the engine beyond SpyStopped
         elif call.kind is Kind.OPERATOR:
