@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from dialer.contacts import errors as contacts
 from dialer.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 
 STATUS: dict[type[DomainError], int] = {
@@ -21,8 +22,24 @@ async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": message}, status_code=status)
 
 
+IMPORT_STATUS: dict[type[Exception], int] = {
+    contacts.FileTooLarge: 413,
+    contacts.UnreadableFile: 422,
+    contacts.NotFound: 404,
+}
+
+
+async def import_error(_request: Request, exc: Exception) -> JSONResponse:
+    """An import refused as a whole: too large (413), unreadable (422), its target gone (404)."""
+    status = next((code for kind, code in IMPORT_STATUS.items() if isinstance(exc, kind)), 422)
+    message = exc.message if isinstance(exc, contacts.ImportRefused) else str(exc)
+    return JSONResponse({"detail": message}, status_code=status)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(contacts.ImportRefused, import_error)
+    app.add_exception_handler(contacts.NotFound, import_error)
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {

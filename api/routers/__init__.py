@@ -5,7 +5,7 @@ Every router but ``health`` and the token route requires a credential (``api.aut
 
 from fastapi import APIRouter
 
-from api.routers import api_keys, auth, campaigns, clients, contracts, health, operators, users
+from api.routers import api_keys, auth, campaigns, clients, contacts, contracts, dnc, health, operators, users
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -16,4 +16,6 @@ ROUTERS: list[APIRouter] = [
     contracts.router,
     campaigns.router,
     operators.router,
+    contacts.router,
+    dnc.router,
 ]

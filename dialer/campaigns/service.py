@@ -170,3 +170,11 @@ async def assign_operators(
         raise InvalidInput(f"operator_ids: operator {', '.join(map(str, inactive))} is inactive")
     await repository.replace_operators(session, campaign.id, wanted)
     return await repository.operators_of(session, campaign.id)
+
+
+async def campaign_for_contacts(
+    session: AsyncSession, principal: Principal, campaign_id: int, *, write: bool = False
+) -> Campaign:
+    """The campaign whose contacts the caller reads (or loads): the role check, then the scope's 404."""
+    principal.require(Permission.CONTACTS_WRITE if write else Permission.CONTACTS_READ)
+    return await get_campaign(session, principal, campaign_id)

@@ -124,3 +124,17 @@ async def delete_contract(session: AsyncSession, principal: Principal, contract_
         raise Conflict(f"contract {contract_id} has {campaigns} campaign(s); delete them first")
     await session.delete(contract)
     await session.flush()
+
+
+async def dnc_list_for(
+    session: AsyncSession, principal: Principal, client_id: int | None, *, write: bool = False
+) -> int | None:
+    """Which do-not-call list the caller means: the global one (None) or a client's it may see.
+
+    A client's controller has only its client's list, which is also what it gets when it names none.
+    """
+    principal.require(Permission.DNC_WRITE if write else Permission.DNC_READ)
+    if client_id is None:
+        return principal.client_id if principal.client_scoped else None
+    client = await get_client(session, principal, client_id)
+    return client.id

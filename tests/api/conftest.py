@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,8 +25,10 @@ Headers = dict[str, str]
 
 
 @pytest.fixture
-async def app(database_url: str) -> AsyncIterator[FastAPI]:
-    settings = Settings(database_url=database_url, secret_key=SecretStr("a test secret of some length"))
+async def app(database_url: str, tmp_path: Path) -> AsyncIterator[FastAPI]:
+    settings = Settings(
+        database_url=database_url, data_dir=tmp_path, secret_key=SecretStr("a test secret of some length")
+    )
     app = create_app(settings, migrate=False)
     async with app.router.lifespan_context(app):
         yield app
