@@ -44,7 +44,7 @@ def product_dialplan() -> Dialplan:
             await apps.amd()
         await apps.agi(f"{apps.var('DIALER_AGI')}/amd", [])
         route = apps.var(ROUTE)
-        apps.goto(f"dialer-route-{route if route in ROUTES else 'hangup'}", "s", 1)
+        apps.goto(f"dialer-route-{route or 'fallback'}", "s", 1)
 
     @dp.extension("dialer-route-operator", "s")
     async def to_operator(apps: Apps, ch: Channel) -> None:
@@ -79,6 +79,11 @@ def product_dialplan() -> Dialplan:
         await apps.playback(apps.var(MESSAGE) or "dialer/message")
         apps.hangup()
 
+    @dp.extension("dialer-route-fallback", "s")
+    async def fallback(apps: Apps, ch: Channel) -> None:
+        await apps.playback(apps.var("DIALER_ABANDON_MESSAGE"))
+        apps.hangup()
+
     @dp.extension("dialer-route-hangup", "s")
     async def hangup(apps: Apps, ch: Channel) -> None:
         apps.hangup()
@@ -88,7 +93,7 @@ def product_dialplan() -> Dialplan:
         await apps.confbridge(f"op{ch.exten}", "dialer_bridge", "dialer_operator", "dialer_menu")
         apps.hangup()
 
-    for context in ("dialer-customer", *(f"dialer-route-{r}" for r in ROUTES)):
+    for context in ("dialer-customer", "dialer-route-fallback", *(f"dialer-route-{r}" for r in ROUTES)):
         dp.on_hangup(context, ended)
     return dp
 

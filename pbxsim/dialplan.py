@@ -123,7 +123,8 @@ class Apps:
         """[globals] of both dialplans: the lab's AGIURL/RECDIR, the product's DIALER_*."""
         agi, rec = self.pbx.config.agi_url, str(self.pbx.config.recordings_dir)
         return {"AGIURL": agi, "RECDIR": rec, "DIALER_AGI": agi, "DIALER_RECDIR": rec,
-                "DIALER_QUEUE_TIMEOUT": "20", "DIALER_OPERATOR_RING": "20"}  # fmt: skip
+                "DIALER_QUEUE_TIMEOUT": "20", "DIALER_OPERATOR_RING": "20",
+                "DIALER_ABANDON_MESSAGE": "dialer/abandon", "DIALER_INBOUND_QUEUE": "sales"}  # fmt: skip
 
     def var(self, name: str) -> str:
         value = self.ch.var(name)

@@ -12,6 +12,7 @@ from agi.routes import AmdResult, CallInfo, RouteAction, RouteDecision, product_
 from agi.server import FastAgiServer
 from pbxsim import PbxSim
 from tests.pbxsim.helpers import AmiClient
+from tests.pbxsim.test_asterisk_conf import conf_contexts
 
 
 class Engine:
@@ -87,6 +88,17 @@ async def test_human_goes_to_the_nailed_operator_and_is_recorded(
     with wave.open(str(tmp_path / "rec" / "call-1.wav")) as wav:
         assert abs(wav.getnframes() / 8000 - 5) < 0.5
     assert "PJSIP/1001-00000000" in sim.live_channels()  # the operator stays nailed up
+    # the simulator ran asterisk-conf/extensions.conf's priorities, in order
+    conf = conf_contexts()
+    steps = [m for m in client.received if m.event == "Newexten" and m.get("Uniqueid") == "call-1"]
+    ran = [
+        (m["Context"], m["Application"])
+        for m in steps
+        if m["Context"].startswith("dialer") and m["Exten"] == "s"
+    ]
+    expected = [("dialer-customer", a) for a in conf["dialer-customer"]]
+    expected += [("dialer-route-operator", a) for a in conf["dialer-route-operator"][:3]]
+    assert ran == expected
 
 
 async def test_machine_is_hung_up_without_an_operator(sim: PbxSim, client: AmiClient, engine: Engine) -> None:
@@ -133,3 +145,15 @@ async def test_direct_dial_operator_hangs_up_first(sim: PbxSim, client: AmiClien
     await client.wait_event("Hangup", Uniqueid="call-5")
     first = next(m for m in client.received if m.event == "HangupRequest")
     assert first["Channel"] == "PJSIP/1002-00000001"
+
+
+async def test_agi_server_down_plays_the_abandon_message(sim: PbxSim, client: AmiClient) -> None:
+    """FastAGI unreachable: AGISTATUS=FAILURE, no route, so the fallback plays the message."""
+    sim.pbx.config.agi_port = 1  # nothing listens there
+    sim.customer("5551006", ring=1, amd="human")
+    await originate(client, "5551006", "call-6")
+    await client.wait_event("Hangup", Uniqueid="call-6")
+    status = next(m for m in client.received if m.event == "VarSet" and m.get("Variable") == "AGISTATUS")
+    assert status["Value"] == "FAILURE"
+    played = [m for m in client.received if m.event == "Newexten" and m.get("Application") == "Playback"]
+    assert played[0]["Context"] == "dialer-route-fallback" and played[0]["AppData"] == "dialer/abandon"
