@@ -14,6 +14,7 @@ do-not-call import is one transaction on both. The failed job keeps its error.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -45,6 +46,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[ImportProgress], None]
+_YIELD_EVERY = 1000
 _CAMPAIGN_LOCK = 0x1D1A  # first key of the advisory lock that serialises imports into one campaign
 
 
@@ -182,23 +184,40 @@ async def _write_contacts(
             dnc=await dnc_numbers(session, client_id),
         )
         writer = bulk_writer(session, "contacts", CONTACT_COLUMNS)
+
+        async def flush(records: list[tuple[Any, ...]]) -> None:
+            await writer.write(records)
+            if not postgresql:
+                await session.commit()
+
+        # One batch is written while the next is built: the database works on its own core meanwhile.
+        pending: asyncio.Task[None] | None = None
         build = rows.build
         batch: list[tuple[Any, ...]] = []
         read_before = 0
-        for row_number, cells in table.rows:
-            record = build(row_number, cells)
-            if record is not None:
-                batch.append(record)
-                if len(batch) >= batch_rows:
-                    await writer.write(batch)
-                    batch = []
-                    if not postgresql:
-                        await session.commit()
-            if report.rows_read - read_before >= batch_rows:
-                read_before = report.rows_read
-                tick()
-        await writer.write(batch)
-        await session.commit()
+        try:
+            for row_number, cells in table.rows:
+                record = build(row_number, cells)
+                if record is not None:
+                    batch.append(record)
+                    if len(batch) >= batch_rows:
+                        if pending is not None:
+                            await pending
+                        pending = asyncio.create_task(flush(batch))
+                        batch = []
+                if report.rows_read - read_before >= _YIELD_EVERY:
+                    read_before = report.rows_read
+                    await asyncio.sleep(0)  # let the pending write feed its socket
+                    if read_before % batch_rows < _YIELD_EVERY:
+                        tick()
+            if pending is not None:
+                await pending
+                pending = None
+            await writer.write(batch)
+            await session.commit()
+        finally:
+            if pending is not None:
+                await asyncio.gather(pending, return_exceptions=True)
 
 
 async def _undo_contacts(sessions: async_sessionmaker[AsyncSession], job_id: int) -> None:

@@ -74,18 +74,32 @@ class _Desc:
         pattern = desc.national_number_pattern
         self.pattern = re.compile(pattern) if pattern else None
 
+    def accepts_length(self, length: int) -> bool:
+        return self.pattern is not None and (not self.lengths or length in self.lengths)
+
     def matches(self, nsn: str) -> bool:
-        if self.lengths and len(nsn) not in self.lengths:
-            return False
-        return self.pattern is not None and self.pattern.fullmatch(nsn) is not None
+        return (
+            self.accepts_length(len(nsn))
+            and self.pattern is not None
+            and self.pattern.fullmatch(nsn) is not None
+        )
 
 
 def _desc(desc: Any) -> _Desc | None:
     return None if desc is None else _Desc(desc)
 
 
+_FIXED_LINE = "fixed"
+_MOBILE = "mobile"
+
+
 class _RegionTypes:
-    """``_number_type_helper`` for one region's metadata."""
+    """``_number_type_helper`` for one region's metadata.
+
+    The library tries the number types one after the other; here the types whose possible lengths
+    admit the number's length are joined, in the library's order, into one alternation per length,
+    so one ``fullmatch`` finds the same first matching type.
+    """
 
     def __init__(self, metadata: Any) -> None:
         self.general = _Desc(metadata.general_desc)
@@ -93,20 +107,48 @@ class _RegionTypes:
         self.fixed_line = _desc(metadata.fixed_line)
         self.mobile = _desc(metadata.mobile)
         self.same_mobile_and_fixed = bool(metadata.same_mobile_and_fixed_line_pattern)
+        self._by_length: dict[int, tuple[re.Pattern[str], dict[str, int]] | None] = {}
+
+    def _alternation(self, length: int) -> tuple[re.Pattern[str], dict[str, int]] | None:
+        parts: list[tuple[str, str, int]] = []
+        for desc, number_type in self.typed:
+            if desc.accepts_length(length) and desc.pattern is not None:
+                parts.append((f"t{number_type}", desc.pattern.pattern, number_type))
+        fixed = self.fixed_line
+        if fixed is not None and fixed.accepts_length(length) and fixed.pattern is not None:
+            parts.append((_FIXED_LINE, fixed.pattern.pattern, PhoneNumberType.FIXED_LINE))
+        mobile = self.mobile
+        if (
+            not self.same_mobile_and_fixed
+            and mobile is not None
+            and mobile.accepts_length(length)
+            and mobile.pattern is not None
+        ):
+            parts.append((_MOBILE, mobile.pattern.pattern, PhoneNumberType.MOBILE))
+        if not parts:
+            return None
+        pattern = re.compile("|".join(f"(?P<{name}>(?:{body}))" for name, body, _ in parts))
+        return pattern, {name: number_type for name, _, number_type in parts}
 
     def number_type(self, nsn: str) -> int:
         if not self.general.matches(nsn):
             return PhoneNumberType.UNKNOWN
-        for desc, number_type in self.typed:
-            if desc.matches(nsn):
-                return number_type
-        if self.fixed_line is not None and self.fixed_line.matches(nsn):
+        length = len(nsn)
+        if length not in self._by_length:
+            self._by_length[length] = self._alternation(length)
+        compiled = self._by_length[length]
+        if compiled is None:
+            return PhoneNumberType.UNKNOWN
+        pattern, types = compiled
+        match = pattern.fullmatch(nsn)
+        if match is None:
+            return PhoneNumberType.UNKNOWN
+        name = next(key for key, value in match.groupdict().items() if value is not None)
+        if name == _FIXED_LINE:
             if self.same_mobile_and_fixed or (self.mobile is not None and self.mobile.matches(nsn)):
                 return PhoneNumberType.FIXED_LINE_OR_MOBILE
             return PhoneNumberType.FIXED_LINE
-        if not self.same_mobile_and_fixed and self.mobile is not None and self.mobile.matches(nsn):
-            return PhoneNumberType.MOBILE
-        return PhoneNumberType.UNKNOWN
+        return types[name]
 
 
 class CallingCode:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from dialer.contacts.columns import ColumnPlan
@@ -31,6 +32,8 @@ from dialer.contacts.timezones import parse_timezone
 MAX_TEXT = 300
 MAX_VALUE_IN_REPORT = 200
 _MULTI_SPLIT = re.compile(r"[,;\n]+")
+# A JSON string literal with non-ASCII kept (the C function ``json.dumps(..., ensure_ascii=False)`` uses).
+_json_string: Callable[[str], str] = json.encoder.encode_basestring
 
 # (e164, zone, column index, written value)
 _Number = tuple[str, str | None, int, str]
@@ -130,6 +133,7 @@ class ContactRows(_RowReader):
         self.import_id = import_id
         self.known = known
         self.dnc = dnc
+        self._data_keys = [(i, _json_string(key)) for i, key in plan.data]
 
     def _known_reason(self, row: int) -> str:
         return "already in the campaign" if row == 0 else f"duplicate of row {row}"
@@ -176,7 +180,9 @@ class ContactRows(_RowReader):
                     zone = parsed
         name = " ".join(v for i in plan.name if i < count and (v := cells[i].strip()))
         company = cells[plan.company].strip() if plan.company is not None and plan.company < count else ""
-        data = {key: v for i, key in plan.data if i < count and (v := cells[i].strip())}
+        data = ",".join(
+            f"{key}:{_json_string(v)}" for i, key in self._data_keys if i < count and (v := cells[i].strip())
+        )
 
         self.report.imported += 1
         if on_dnc:
@@ -188,7 +194,7 @@ class ContactRows(_RowReader):
             name[:MAX_TEXT],
             company[:MAX_TEXT],
             zone,
-            json.dumps(data, ensure_ascii=False) if data else "{}",
+            "{" + data + "}",
             ContactStatus.DO_NOT_CALL.value if on_dnc else ContactStatus.NEW.value,
             on_dnc,
             0,

@@ -1,0 +1,216 @@
+"""Import speed and memory of a Russian-style contact base, on SQLite and on PostgreSQL.
+
+Generates a ``;``-separated Windows-1251 CSV (1,000,000 rows by default, ``--rows N``) with numbers
+in the shapes bases really hold (``8 (916) 123-45-67``, ``+7 916 123 45 67``, ``79161234567``,
+``916-123-45-67``, Moscow landlines), names, companies, a city and a comment column, about 1% repeated
+numbers and 0.5% rubbish. Then imports it once into a fresh SQLite file and once into a fresh
+PostgreSQL database (created and dropped at ``--pg-url``, default postgresql://postgres@127.0.0.1:5432/
+postgres), each in its own subprocess so the peak memory (``ru_maxrss``) is that import's alone.
+
+Measured, not asserted. The goal: PostgreSQL at least 50,000 rows/s, peak memory under 500 MB.
+The last line of output is one JSON object with both results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+SURNAMES = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков"]
+NAMES = ["Александр", "Сергей", "Дмитрий", "Андрей", "Алексей", "Максим", "Евгений", "Иван", "Михаил"]
+PATRONYMICS = ["Александрович", "Сергеевич", "Дмитриевич", "Андреевич", "Иванович", "Петрович"]
+COMPANIES = ["ООО «Ромашка»", "АО «Вектор»", "ИП Сидоров", "ООО «Техносфера»", "ЗАО «Альянс»", ""]
+CITIES = ["Москва", "Санкт-Петербург", "Новосибирск", "Екатеринбург", "Казань", "Тула", "Омск"]
+
+
+def _shape(rng: random.Random, nsn: str) -> str:
+    a, b, c, d = nsn[:3], nsn[3:6], nsn[6:8], nsn[8:]
+    style = rng.randrange(5)
+    if style == 0:
+        return f"8 ({a}) {b}-{c}-{d}"
+    if style == 1:
+        return f"+7 {a} {b} {c} {d}"
+    if style == 2:
+        return f"7{nsn}"
+    if style == 3:
+        return f"{a}-{b}-{c}-{d}"
+    return f"8{nsn}"
+
+
+def generate(path: Path, rows: int, seed: int = 7) -> None:
+    """Write the base: unique numbers from a permutation, plus a few repeats and a little rubbish."""
+    rng = random.Random(seed)
+    step = 387_420_489  # coprime with 10**9: i -> i*step mod 10**9 visits every 9-digit tail once
+    with path.open("w", encoding="cp1251", newline="") as out:
+        out.write("Телефон;ФИО;Компания;Город;Комментарий\r\n")
+        recent: list[str] = []
+        for i in range(rows):
+            roll = rng.random()
+            if roll < 0.01 and recent:
+                phone = rng.choice(recent)
+            elif roll < 0.015:
+                phone = rng.choice(["", "нет", "8 916 12", "звонить после 18"])
+            else:
+                tail = f"{(i * step) % 10**9:09d}"
+                nsn = ("495" + tail[2:]) if roll > 0.9 else ("9" + tail)
+                phone = _shape(rng, nsn)
+                if i % 97 == 0:
+                    recent = [*recent[-50:], phone]
+            name = f"{rng.choice(SURNAMES)} {rng.choice(NAMES)} {rng.choice(PATRONYMICS)}"
+            comment = "перезвонить" if rng.random() < 0.1 else ""
+            out.write(f"{phone};{name};{rng.choice(COMPANIES)};{rng.choice(CITIES)};{comment}\r\n")
+
+
+async def _prepare(url: str) -> int:
+    from dialer.campaigns.models import Campaign, DialingMode
+    from dialer.clients.models import Client, Contract, PricingModel
+    from dialer.db.engine import make_engine, make_sessionmaker, unit_of_work
+    from dialer.db.migrate import upgrade
+
+    engine = make_engine(url)
+    try:
+        await upgrade(engine)
+        async with unit_of_work(make_sessionmaker(engine)) as session:
+            client = Client(name="Бенчмарк", country="RU")
+            session.add(client)
+            await session.flush()
+            contract = Contract(
+                client_id=client.id,
+                number="B-1",
+                pricing_model=PricingModel.PER_PROCESSED_CONTACT,
+                period_start=date(2026, 1, 1),
+            )
+            session.add(contract)
+            await session.flush()
+            campaign = Campaign(
+                contract_id=contract.id,
+                client_id=client.id,
+                name="Бенчмарк",
+                dialing_mode=DialingMode.PREDICTIVE,
+            )
+            session.add(campaign)
+            await session.flush()
+            return campaign.id
+    finally:
+        await engine.dispose()
+
+
+async def _import(url: str, file: Path, batch_rows: int) -> dict[str, float]:
+    from dialer.contacts.importing import import_contacts
+    from dialer.db.engine import make_engine, make_sessionmaker
+    from dialer.settings import Settings
+
+    campaign_id = await _prepare(url)
+    settings = Settings(database_url=url, import_batch_rows=batch_rows)
+    engine = make_engine(url)
+    try:
+        sessions = make_sessionmaker(engine)
+        started = time.perf_counter()
+        with file.open("rb") as source:
+            report = await import_contacts(sessions, campaign_id, source, file.name, settings=settings)
+        elapsed = time.perf_counter() - started
+    finally:
+        await engine.dispose()
+    return {
+        "rows_per_s": round(report.rows_read / elapsed),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "seconds": round(elapsed, 2),
+        "rows_read": report.rows_read,
+        "imported": report.imported,
+        "duplicates": report.duplicates,
+        "rejected": report.rejected,
+    }
+
+
+def worker(args: argparse.Namespace) -> int:
+    result = asyncio.run(_import(args.url, Path(args.file), args.batch_rows))
+    print(json.dumps(result))
+    return 0
+
+
+async def _pg_admin(admin_url: str, sql: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+def _run_worker(name: str, url: str, file: Path, batch_rows: int) -> dict[str, float]:
+    command = [sys.executable, __file__, "--worker", "--url", url, "--file", str(file)]
+    command += ["--batch-rows", str(batch_rows)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"{name} import failed")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    print(
+        f"{name:<10} {result['rows_read']:>9,} rows in {result['seconds']:>6.1f} s = "
+        f"{result['rows_per_s']:>7,.0f} rows/s, peak RSS {result['peak_rss_mb']:.0f} MB "
+        f"(imported {result['imported']:,}, duplicates {result['duplicates']:,}, "
+        f"rejected {result['rejected']:,})",
+        flush=True,
+    )
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--batch-rows", type=int, default=5000, help="rows per COPY / executemany batch")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("DIALER_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+    )
+    parser.add_argument("--skip", choices=["sqlite", "postgresql"], action="append", default=[])
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args)
+
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="dialer-bench-") as folder:
+        base = Path(folder) / "base.csv"
+        started = time.perf_counter()
+        generate(base, args.rows)
+        size_mb = base.stat().st_size / 1e6
+        print(
+            f"generated {args.rows:,} rows ({size_mb:.0f} MB, cp1251) in {time.perf_counter() - started:.1f} s"
+        )
+        if "sqlite" not in args.skip:
+            url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+            results["sqlite"] = _run_worker("sqlite", url, base, args.batch_rows)
+        if "postgresql" not in args.skip:
+            name = f"dialer_bench_{uuid.uuid4().hex[:10]}"
+            asyncio.run(_pg_admin(args.pg_url, f'CREATE DATABASE "{name}"'))
+            try:
+                prefix = args.pg_url.rpartition("/")[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+                results["postgresql"] = _run_worker("postgresql", f"{prefix}/{name}", base, args.batch_rows)
+            finally:
+                asyncio.run(_pg_admin(args.pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    summary = {
+        k: {"rows_per_s": v["rows_per_s"], "peak_rss_mb": v["peak_rss_mb"]} for k, v in results.items()
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
