@@ -192,7 +192,8 @@ def main() -> int:
         generate(base, args.rows)
         size_mb = base.stat().st_size / 1e6
         print(
-            f"generated {args.rows:,} rows ({size_mb:.0f} MB, cp1251) in {time.perf_counter() - started:.1f} s"
+            f"generated {args.rows:,} rows ({size_mb:.0f} MB, cp1251) "
+            f"in {time.perf_counter() - started:.1f} s"
         )
         if "sqlite" not in args.skip:
             url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
