@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 
 from dialer.contacts import errors as contacts
 from dialer.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
@@ -36,8 +37,18 @@ async def import_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": message}, status_code=status)
 
 
+async def integrity_error(_request: Request, _exc: Exception) -> JSONResponse:
+    """A uniqueness or reference rule the database caught after the service's own checks, as when two
+    requests race for one name. The SQL is not shown: it says nothing the caller can use."""
+    return JSONResponse(
+        {"detail": "the change conflicts with data written at the same time; reload and try again"},
+        status_code=409,
+    )
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(IntegrityError, integrity_error)
     app.add_exception_handler(contacts.ImportRefused, import_error)
     app.add_exception_handler(contacts.NotFound, import_error)
 

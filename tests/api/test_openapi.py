@@ -25,3 +25,23 @@ async def test_docs_are_served(client):
     response = await client.get("/docs")
     assert response.status_code == 200
     assert "swagger" in response.text.lower()
+
+
+async def test_a_race_the_database_catches_answers_409_without_sql(app, client, admin, monkeypatch):
+    from dialer.clients import repository
+
+    async def never_taken(*_args, **_kwargs):
+        return False  # as if another request created the same client between check and write
+
+    await client.post("/clients", json={"name": "Romashka"}, headers=admin)
+    monkeypatch.setattr(repository, "name_taken", never_taken)
+    response = await client.post("/clients", json={"name": "Romashka"}, headers=admin)
+    assert response.status_code == 409
+    assert "reload and try again" in response.json()["detail"]
+    assert "INSERT" not in response.text
+
+
+async def test_uploads_are_documented_as_multipart(client):
+    spec = (await client.get("/openapi.json")).json()
+    body = spec["paths"]["/campaigns/{campaign_id}/contacts/import"]["post"]["requestBody"]
+    assert body["content"]["multipart/form-data"]["schema"]["required"] == ["file"]
