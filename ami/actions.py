@@ -49,13 +49,15 @@ class AmiActions:
         variables: Mapping[str, str] | None = None,
         caller_id: str | None = None,
         ring_timeout_s: float = 30.0,
+        operator: str | None = None,
         within: float | None = None,
     ) -> None:
         """Place a call, always ``Async``: returns once Asterisk has queued it.
 
         The call id is the ActionID, the ChannelId (so the channel's Uniqueid and Linkedid) and the
         ``DIALER_CALL_ID`` channel variable. What happens next (answer, failure with its cause) comes
-        as events to the tracker. An immediate ``Response: Error`` raises ``OriginateRejected`` and the
+        as events to the tracker (``operator``: this is that operator's nailed-up leg, not a customer
+        call). An immediate ``Response: Error`` raises ``OriginateRejected`` and the
         tracker reports the call failed (channel unavailable). A connection lost before the answer
         raises ``ConnectionLost``; the resync after reconnecting settles the call.
         """
@@ -75,7 +77,9 @@ class AmiActions:
             if "," in value or "=" in name:
                 raise ValueError(f"Originate variable {name}={value!r}: Asterisk splits values on ','")
             pairs.append(("Variable", f"{name}={value}"))
-        if self.tracker is not None:
+        if self.tracker is not None and operator is not None:
+            self.tracker.track_operator(call_id, operator, action_id=call_id)
+        elif self.tracker is not None:
             self.tracker.track_call(call_id, action_id=call_id)
         try:
             await self.send(pairs, within=within, action_id=call_id)

@@ -60,6 +60,7 @@ class AmiClient(AmiActions):
         self._state_listeners: list[StateListener] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self._runner: asyncio.Task[None] | None = None
+        self._stopping = False
 
     # ---- public surface -------------------------------------------------------------------------
 
@@ -76,6 +77,7 @@ class AmiClient(AmiActions):
     async def start(self) -> None:
         """Start connecting in the background; ``wait_ready`` to know when actions may be sent."""
         if self._runner is None or self._runner.done():
+            self._stopping = False
             self._runner = asyncio.create_task(self._run(), name=f"ami-client-{self.settings.address}")
 
     async def wait_ready(self, within: float | None = None) -> None:
@@ -85,6 +87,7 @@ class AmiClient(AmiActions):
     async def stop(self) -> None:
         """Log off (best effort), close and stop reconnecting."""
         runner, self._runner = self._runner, None
+        self._stopping = True
         connection = self._connection
         if connection is not None and connection.is_open and self._logged_in:
             with contextlib.suppress(AmiError):
@@ -221,7 +224,7 @@ class AmiClient(AmiActions):
         self._ready.clear()
         if connection is not None:
             connection.close()
-        if was_ready:
+        if was_ready and not self._stopping:
             self._lost_at = time.monotonic()
             self._set_state("lost", self.last_error or "")
         return was_ready

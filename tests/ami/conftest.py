@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,3 +25,12 @@ def capture(name: str, suffix: str = ".raw") -> bytes:
 def capture_path(name: str, suffix: str = ".raw") -> Path:
     capture(name, suffix)
     return CAPTURES / f"ami_{name}{suffix}"
+
+
+async def until(condition: Callable[[], object], within: float = 2.0) -> None:
+    """Wait (polling every 5 ms) until ``condition()`` is true; fail after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.005)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -15,6 +14,7 @@ from ami.client import AmiClient
 from ami.errors import ActionFailed, ConnectionLost, NotConnected
 from ami.settings import AmiSettings
 from ami.tracker import CallTracker
+from tests.ami.conftest import until
 from tests.ami.fake_ami import FakeAmi, channel_event
 
 SECRET = "s3cr3t-do-not-log"
@@ -72,14 +72,6 @@ async def client(server: FakeAmi, recorder: Recorder) -> AsyncIterator[AmiClient
     await ami.wait_ready(2)
     yield ami
     await ami.stop()
-
-
-async def until(condition, within: float = 2.0) -> None:
-    deadline = time.monotonic() + within
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.005)
 
 
 async def test_logs_in_with_the_event_classes_and_resyncs_before_ready(client: AmiClient, server: FakeAmi):
