@@ -48,14 +48,14 @@ async def test_operator_customer_and_restart_through_the_simulator(tmp_path):
         await client.originate(
             "op1001-login-1", "PJSIP/1001", context="operator-login", exten="1001", operator="1001"
         )
-        await until(lambda: "OperatorReady" in recorder.names("op1001-login-1"))
+        await until(lambda: "OperatorReady" in recorder.names("op1001-login-1"), within=5)
         await client.originate(
             "cust-1", "PJSIP/5551002@trunk", context="dialer-nailed-join", variables={"OPERATOR": "1001"}
         )
-        await until(lambda: "CallConnected" in recorder.names("cust-1"))
+        await until(lambda: "CallConnected" in recorder.names("cust-1"), within=5)
         await sim.restart(downtime=0.2, boot_time=0.1)
-        await until(lambda: "CallHungUp" in recorder.names("cust-1"))
-        await until(lambda: client.ready)
+        await until(lambda: "CallHungUp" in recorder.names("cust-1"), within=5)
+        await until(lambda: client.ready, within=5)
     finally:
         await client.stop()
         await sim.stop()
