@@ -14,11 +14,12 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
+from ami.call_state import CallSummary
 from ami.clock import EventClock
 from ami.endpoints import EndpointTracker
 from ami.events import AmiEvent, event_time, to_event
 from ami.facts import Fact
-from ami.tracker import CallSummary, CallTracker
+from ami.tracker import CallTracker
 from ami.wire import AmiParser, Message, iter_messages
 
 _HEADER = re.compile(rb"^#### (RX|TX|NOTE|RX-EOF)(?: (\S+))?[^\n]*\n", re.MULTILINE)

@@ -23,14 +23,13 @@ Rules that make it safe against the real event stream (see the captures' README)
 
 from __future__ import annotations
 
-import enum
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from ami import events as ev
+from ami.call_state import CallState, CallSummary, ChannelState, Kind, Phase, Role, customer_side
 from ami.causes import fail_reason
 from ami.clock import utc_now
 from ami.facts import (
@@ -52,129 +51,12 @@ from ami.facts import (
     SpyStarted,
     SpyStopped,
 )
+from ami.naming import conference_operator, endpoint_of, interface_endpoint
 
 log = logging.getLogger(__name__)
 
 CALL_ID_VARIABLE = "DIALER_CALL_ID"
 _ENDED_KEPT = 10_000  # ended calls remembered so late events stay harmless and summaries readable
-
-
-class Kind(enum.StrEnum):
-    CUSTOMER = "customer"  # a call to a customer the product placed
-    OPERATOR = "operator"  # an operator's nailed-up session the product originated
-    SUPERVISOR = "supervisor"  # an endpoint leg that turned out to spy on an operator (ChanSpy)
-
-
-class Phase(enum.IntEnum):
-    CREATED = 0
-    RINGING = 1
-    ANSWERED = 2
-    ENDED = 3
-
-
-class Role(enum.Enum):
-    PRIMARY = "primary"  # the channel the product originated
-    LEG = "leg"  # another channel of the call (Local half, queue/dial leg not yet known as operator)
-    OPERATOR = "operator"  # a channel that reaches an operator's softphone
-    OTHER = "other"  # seen in a bridge, belongs to no tracked call
-
-
-def _customer_side(ch: _Channel) -> bool:
-    """The customer's own channel, or another channel on the customer's side (Local halves, trunk leg)."""
-    return ch.call is not None and ch.call.kind is Kind.CUSTOMER and ch.role in (Role.PRIMARY, Role.LEG)
-
-
-def endpoint_of(channel: str | None) -> str | None:
-    """``PJSIP/1001-00000003`` -> ``1001``; None for Local and other non-endpoint channels."""
-    if not channel or channel.startswith("Local/"):
-        return None
-    _tech, slash, rest = channel.partition("/")
-    if not slash:
-        return None
-    base, dash, _seq = rest.rpartition("-")
-    return base if dash else rest
-
-
-def interface_endpoint(interface: str) -> str:
-    """A queue member's interface as the operator's endpoint: ``PJSIP/1001`` or ``Local/1001@agents``
-    -> ``1001``."""
-    resource = interface.partition("/")[2] or interface
-    return resource.partition("@")[0] if interface.startswith("Local/") else resource
-
-
-def conference_operator(conference: str) -> str | None:
-    """Default rule for the nailed-up bridge's name: ``op1001`` holds operator ``1001``."""
-    return conference[2:] if conference.startswith("op") and len(conference) > 2 else None
-
-
-@dataclass(slots=True, eq=False)
-class _Channel:
-    uniqueid: str
-    name: str | None
-    linkedid: str | None
-    call: _Call | None = None
-    role: Role = Role.OTHER
-    operator: str | None = None
-    bridge: str | None = None
-    last_app: str = ""
-    variables: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(slots=True, eq=False)
-class _Call:
-    call_id: str
-    kind: Kind
-    uniqueid: str
-    action_id: str | None = None
-    operator: str | None = None  # the operator connected (or, for a session, the operator itself)
-    channel: _Channel | None = None
-    phase: Phase = Phase.CREATED
-    failed: FailReason | None = None
-    dial_string: str = ""
-    dial_status: str | None = None
-    request_cause: int | None = None
-    cause: int | None = None
-    cause_txt: str = ""
-    hung_up_by: HungUpBy | None = None
-    product_hangup: bool = False
-    amd_status: str | None = None
-    amd_cause: str | None = None
-    amd_reported: bool = False
-    created_at: datetime | None = None
-    ringing_at: datetime | None = None
-    answered_at: datetime | None = None
-    connected_at: datetime | None = None
-    ended_at: datetime | None = None
-    connected_bridge: str | None = None
-    operator_channel: _Channel | None = None
-    talk_seconds: float = 0.0
-    ready_bridges: set[str] = field(default_factory=set)
-    unanswered_legs: set[str] = field(default_factory=set)  # operator legs that rang in vain
-    spying_on: str | None = None  # supervisor sessions: the spied channel's uniqueid
-    variables: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class CallSummary:
-    """What the tracker concluded about one call (or operator session), for display and tests."""
-
-    call_id: str
-    kind: str
-    outcome: str  # answered | failed | live | ended (operator session)
-    fail_reason: str | None
-    cause: int | None
-    cause_txt: str
-    operator: str | None
-    talk_seconds: float
-    hung_up_by: str | None
-    amd_status: str | None
-    amd_cause: str | None
-    created_at: datetime | None
-    ringing_at: datetime | None
-    answered_at: datetime | None
-    connected_at: datetime | None
-    ended_at: datetime | None
-    variables: dict[str, str]
 
 
 class CallTracker:
@@ -199,12 +81,12 @@ class CallTracker:
         self._adopt = adopt_originates
         self._call_id_variable = call_id_variable
         self._operator_of_conference = operator_of_conference
-        self._calls: dict[str, _Call] = {}  # call id -> live call
-        self._by_uniqueid: dict[str, _Call] = {}  # primary uniqueid (and linkedid) -> call
-        self._by_action: dict[str, _Call] = {}
-        self._by_dial: dict[str, _Call] = {}  # replays: "PJSIP/5552001@trunk" -> adopted call
-        self._ended: OrderedDict[str, _Call] = OrderedDict()
-        self._channels: dict[str, _Channel] = {}
+        self._calls: dict[str, CallState] = {}  # call id -> live call
+        self._by_uniqueid: dict[str, CallState] = {}  # primary uniqueid (and linkedid) -> call
+        self._by_action: dict[str, CallState] = {}
+        self._by_dial: dict[str, CallState] = {}  # replays: "PJSIP/5552001@trunk" -> adopted call
+        self._ended: OrderedDict[str, CallState] = OrderedDict()
+        self._channels: dict[str, ChannelState] = {}
         self._local_names: dict[str, str] = {}  # Local channel name -> uniqueid (to pair ;1 and ;2)
         self._bridges: dict[str, set[str]] = {}
         self._conferences: dict[str, str] = {}  # bridge uniqueid -> conference name
@@ -242,13 +124,13 @@ class CallTracker:
 
     def track_call(self, call_id: str, *, action_id: str | None = None, uniqueid: str | None = None) -> None:
         """Follow a customer call the product is about to originate (``ChannelId`` = ``uniqueid``)."""
-        self._register(_Call(call_id, Kind.CUSTOMER, uniqueid or call_id, action_id=action_id))
+        self._register(CallState(call_id, Kind.CUSTOMER, uniqueid or call_id, action_id=action_id))
 
     def track_operator(
         self, session_id: str, operator: str, *, action_id: str | None = None, uniqueid: str | None = None
     ) -> None:
         """Follow an operator's nailed-up leg the product is about to originate."""
-        call = _Call(session_id, Kind.OPERATOR, uniqueid or session_id, action_id=action_id)
+        call = CallState(session_id, Kind.OPERATOR, uniqueid or session_id, action_id=action_id)
         call.operator = operator
         self._register(call)
 
@@ -315,7 +197,7 @@ class CallTracker:
 
     # ---- internals: registration and lookup -----------------------------------------------------
 
-    def _register(self, call: _Call) -> None:
+    def _register(self, call: CallState) -> None:
         if call.call_id in self._calls or call.call_id in self._ended:
             return
         self._calls[call.call_id] = call
@@ -323,19 +205,19 @@ class CallTracker:
         if call.action_id:
             self._by_action[call.action_id] = call
 
-    def _live_call_of(self, uniqueid: str | None) -> tuple[_Channel | None, _Call | None]:
+    def _live_call_of(self, uniqueid: str | None) -> tuple[ChannelState | None, CallState | None]:
         ch = self._channels.get(uniqueid) if uniqueid is not None else None
         if ch is None or ch.call is None or ch.call.phase is Phase.ENDED:
             return ch, None
         return ch, ch.call
 
-    def _channel(self, event: ev.ChannelEvent) -> _Channel | None:
+    def _channel(self, event: ev.ChannelEvent) -> ChannelState | None:
         uid = event.uniqueid
         if uid is None:
             return None
         ch = self._channels.get(uid)
         if ch is None:
-            ch = _Channel(uid, event.channel, event.linkedid)
+            ch = ChannelState(uid, event.channel, event.linkedid)
             self._channels[uid] = ch
             if event.channel and event.channel.startswith("Local/"):
                 self._local_names[event.channel] = uid
@@ -346,7 +228,7 @@ class CallTracker:
             ch.name = event.channel
         return ch
 
-    def _attach(self, ch: _Channel, call: _Call, role: Role) -> None:
+    def _attach(self, ch: ChannelState, call: CallState, role: Role) -> None:
         ch.call = call
         ch.role = role
         if role is Role.PRIMARY and call.channel is None:
@@ -390,7 +272,7 @@ class CallTracker:
             call.amd_cause = event.value
             self._amd_verdict(call)
 
-    def _link_by_variable(self, ch: _Channel, call_id: str) -> None:
+    def _link_by_variable(self, ch: ChannelState, call_id: str) -> None:
         call = self._calls.get(call_id)
         if call is None:
             return
@@ -401,7 +283,7 @@ class CallTracker:
         else:
             self._attach(ch, call, Role.LEG)
 
-    def _amd_verdict(self, call: _Call) -> None:
+    def _amd_verdict(self, call: CallState) -> None:
         if call.amd_status is None or call.amd_cause is None or call.amd_reported:
             return
         call.amd_reported = True
@@ -424,14 +306,14 @@ class CallTracker:
         elif event.state == "Up":
             self._answered(call)
 
-    def _ringing(self, call: _Call) -> None:
+    def _ringing(self, call: CallState) -> None:
         if call.phase is Phase.CREATED:
             call.phase = Phase.RINGING
             call.ringing_at = self._clock()
             if call.kind is Kind.CUSTOMER:
                 self._emit(CallRinging(call.call_id, call.ringing_at))
 
-    def _answered(self, call: _Call) -> None:
+    def _answered(self, call: CallState) -> None:
         if call.phase < Phase.ANSWERED and call.failed is None:
             call.phase = Phase.ANSWERED
             call.answered_at = self._clock()
@@ -458,21 +340,21 @@ class CallTracker:
             return  # a customer-side leg dialling on (Local;2 -> trunk) stays customer side
         dest = self._channels.get(event.dest_uniqueid or "")
         if dest is None and event.dest_uniqueid:
-            dest = _Channel(event.dest_uniqueid, event.dest_channel, event.dest_linkedid)
+            dest = ChannelState(event.dest_uniqueid, event.dest_channel, event.dest_linkedid)
             self._channels[event.dest_uniqueid] = dest
         if dest is not None and (dest.call is None or dest.call is call):
             # Whatever the customer's channel dials is an operator; so is what an operator leg
             # dials on (a Local queue member reaching the softphone).
             self._mark_operator(dest, call, endpoint_of(event.dest_channel))
 
-    def _mark_operator(self, ch: _Channel, call: _Call, operator: str | None) -> None:
+    def _mark_operator(self, ch: ChannelState, call: CallState, operator: str | None) -> None:
         ch.call, ch.role = call, Role.OPERATOR
         ch.operator = ch.operator or operator
         partner = self._local_partner(ch)
         if partner is not None and partner.role is not Role.OPERATOR:
             partner.call, partner.role, partner.operator = call, Role.OPERATOR, ch.operator
 
-    def _local_partner(self, ch: _Channel) -> _Channel | None:
+    def _local_partner(self, ch: ChannelState) -> ChannelState | None:
         """The other half of a Local channel pair (``...;1`` <-> ``...;2``), if it is known."""
         name = ch.name or ""
         if not name.startswith("Local/") or name[-2:] not in (";1", ";2"):
@@ -480,11 +362,11 @@ class CallTracker:
         uid = self._local_names.get(name[:-1] + ("2" if name.endswith("1") else "1"))
         return self._channels.get(uid) if uid is not None else None
 
-    def _adopt_originate(self, ch: _Channel, dial_string: str) -> None:
+    def _adopt_originate(self, ch: ChannelState, dial_string: str) -> None:
         if "@" in dial_string or (ch.name or "").startswith("Local/"):
-            call = _Call(ch.uniqueid, Kind.CUSTOMER, ch.uniqueid)
+            call = CallState(ch.uniqueid, Kind.CUSTOMER, ch.uniqueid)
         else:
-            call = _Call(ch.uniqueid, Kind.OPERATOR, ch.uniqueid)
+            call = CallState(ch.uniqueid, Kind.OPERATOR, ch.uniqueid)
             call.operator = dial_string or endpoint_of(ch.name)
         self._register(call)
         self._attach(ch, call, Role.PRIMARY)
@@ -509,7 +391,7 @@ class CallTracker:
             if self._adopt and not event.success:
                 # No channel was ever made (bad channel name, no such endpoint): a failure at once.
                 key = event.action_id or event.channel or "originate"
-                call = _Call(key, Kind.CUSTOMER, key, action_id=event.action_id)
+                call = CallState(key, Kind.CUSTOMER, key, action_id=event.action_id)
                 self._register(call)
                 call.created_at = self._clock()
                 self._emit(CallCreated(call.call_id, call.created_at, None))
@@ -525,7 +407,7 @@ class CallTracker:
             self._fail_now(call, FailReason.CHANNEL_UNAVAILABLE)
         # A failure with a channel is concluded at that channel's Hangup, from its cause.
 
-    def _find_originate(self, event: ev.OriginateResponse) -> _Call | None:
+    def _find_originate(self, event: ev.OriginateResponse) -> CallState | None:
         call = None
         if event.uniqueid is not None:
             call = self._by_uniqueid.get(event.uniqueid)
@@ -540,13 +422,13 @@ class CallTracker:
             self._by_action[event.action_id] = call
         return call
 
-    def _fail_now(self, call: _Call, reason: FailReason) -> None:
+    def _fail_now(self, call: CallState, reason: FailReason) -> None:
         call.failed = reason
         self._end(call, self._clock(), reason)
 
     # ---- internals: hanging up ------------------------------------------------------------------
 
-    def _first_signal(self, call: _Call, who: HungUpBy) -> None:
+    def _first_signal(self, call: CallState, who: HungUpBy) -> None:
         if call.hung_up_by is None and call.phase is not Phase.ENDED:
             call.hung_up_by = who
 
@@ -604,7 +486,7 @@ class CallTracker:
         cause = event.cause or call.request_cause
         self._end(call, self._clock(), fail_reason(cause, call.dial_status))
 
-    def _promote_leg(self, call: _Call) -> bool:
+    def _promote_leg(self, call: CallState) -> bool:
         """Make a live, non-Local, customer-side leg the call's channel; False when there is none."""
         for leg in self._channels.values():
             if leg.call is call and leg.role is Role.LEG and not (leg.name or "").startswith("Local/"):
@@ -614,7 +496,7 @@ class CallTracker:
                 return True
         return False
 
-    def _end(self, call: _Call, now: datetime, reason_if_failed: FailReason) -> None:
+    def _end(self, call: CallState, now: datetime, reason_if_failed: FailReason) -> None:
         """Close a call: CallFailed if it never answered, else CallHungUp (talk time settled)."""
         self._disconnect(call, now)
         call.ended_at = now
@@ -664,7 +546,7 @@ class CallTracker:
             return
         dest = self._channels.get(event.dest_uniqueid)
         if dest is None:
-            dest = _Channel(event.dest_uniqueid, event.dest_channel, call.uniqueid)
+            dest = ChannelState(event.dest_uniqueid, event.dest_channel, call.uniqueid)
             self._channels[event.dest_uniqueid] = dest
         operator = interface_endpoint(event.interface) if event.interface else endpoint_of(dest.name)
         dest.operator = None if dest.role is not Role.OPERATOR else dest.operator
@@ -709,7 +591,7 @@ class CallTracker:
             self._conferences[bridge] = event.conference
         self._enter_bridge(ch, bridge)
 
-    def _enter_bridge(self, ch: _Channel, bridge: str) -> None:
+    def _enter_bridge(self, ch: ChannelState, bridge: str) -> None:
         if ch.bridge is not None and ch.bridge != bridge:
             self._leave_bridge(ch, ch.bridge)
         ch.bridge = bridge
@@ -722,7 +604,7 @@ class CallTracker:
         if ch is not None and bridge is not None:
             self._leave_bridge(ch, bridge)
 
-    def _leave_bridge(self, ch: _Channel, bridge: str) -> None:
+    def _leave_bridge(self, ch: ChannelState, bridge: str) -> None:
         members = self._bridges.get(bridge)
         if members is not None:
             members.discard(ch.uniqueid)
@@ -733,16 +615,18 @@ class CallTracker:
             ch.bridge = None
         now = self._clock()
         call = ch.call
-        if _customer_side(ch) and call is not None and call.connected_bridge == bridge:
+        if customer_side(ch) and call is not None and call.connected_bridge == bridge:
             still_in = (self._channels.get(u) for u in members or ())
             if not any(
-                other is not None and other.call is call and _customer_side(other) for other in still_in
+                other is not None and other.call is call and customer_side(other) for other in still_in
             ):
                 self._disconnect(call, now)
         for call in self._calls_connected_through(ch, bridge):
             self._disconnect(call, now)
 
-    def _calls_connected_through(self, operator_ch: _Channel, bridge: str | None = None) -> list[_Call]:
+    def _calls_connected_through(
+        self, operator_ch: ChannelState, bridge: str | None = None
+    ) -> list[CallState]:
         """Live calls put through to the operator on ``operator_ch``, found among the bridge's members."""
         bridge = bridge or operator_ch.bridge
         if bridge is None:
@@ -760,7 +644,7 @@ class CallTracker:
                 calls.append(call)
         return calls
 
-    def _is_operator(self, ch: _Channel) -> str | None:
+    def _is_operator(self, ch: ChannelState) -> str | None:
         if ch.role is Role.OPERATOR or (ch.call is not None and ch.call.kind is Kind.OPERATOR):
             return ch.operator or endpoint_of(ch.name)
         if ch.call is None:  # a channel of no tracked call bridged with a customer: the operator's leg
@@ -770,7 +654,7 @@ class CallTracker:
     def _check_bridge(self, bridge: str) -> None:
         members = [self._channels[u] for u in self._bridges.get(bridge, ()) if u in self._channels]
         operator: str | None = None
-        operator_ch: _Channel | None = None
+        operator_ch: ChannelState | None = None
         for ch in members:
             name = self._is_operator(ch)
             if name:
@@ -802,7 +686,7 @@ class CallTracker:
             elif previous is None:
                 self._emit(CallConnected(call.call_id, now, who))
 
-    def _disconnect(self, call: _Call, now: datetime) -> None:
+    def _disconnect(self, call: CallState, now: datetime) -> None:
         if call.connected_bridge is not None and call.connected_at is not None:
             call.talk_seconds += max(0.0, (now - call.connected_at).total_seconds())
         call.connected_bridge = None
@@ -830,7 +714,7 @@ class CallTracker:
 
     # ---- internals: summaries -------------------------------------------------------------------
 
-    def _summary(self, call: _Call) -> CallSummary:
+    def _summary(self, call: CallState) -> CallSummary:
         if call.kind is not Kind.CUSTOMER:
             outcome = "ended" if call.phase is Phase.ENDED else "live"
             bridge = call.channel.bridge if call.channel is not None else None
@@ -871,9 +755,9 @@ class CallTracker:
         )
 
 
-def _uniqueid(call: _Call) -> str:
+def _uniqueid(call: CallState) -> str:
     return call.channel.uniqueid if call.channel is not None else call.uniqueid
 
 
-def _order_key(call: _Call) -> tuple[float, str]:
+def _order_key(call: CallState) -> tuple[float, str]:
     return (call.created_at.timestamp() if call.created_at else float("inf"), call.call_id)

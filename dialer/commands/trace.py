@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ami.call_state import CallSummary
 from ami.replay import replay
-from ami.tracker import CallSummary
 
 _COLUMNS = ("call", "kind", "outcome", "cause", "operator", "talk_s", "hung_up_first", "amd")
 

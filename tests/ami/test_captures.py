@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import pytest
 
 from ami import facts as f
+from ami.call_state import CallSummary
 from ami.replay import Replayer, capture_messages, replay
-from ami.tracker import CallSummary
 from tests.ami.conftest import capture
 
 
