@@ -19,6 +19,13 @@ Rules that make it safe against the real event stream (see the captures' README)
 - an Asterisk restart (Shutdown, then EOF and no Hangup for the calls that died) closes every live call
   as ended by the PBX restart; after a reconnect ``begin_resync``/``end_resync`` reconcile with
   CoreShowChannels/Status.
+
+Who the operator is: whoever shares a bridge with the customer's side (the leg the customer's channel
+dialled, the queue member's channel, the operator's nailed-up leg, or any untracked endpoint channel
+bridged by AMI Bridge), else the conference's owner by name (``op1001`` -> 1001, configurable) when
+the operator's leg joined before the capture started. Operators' nailed-up legs are tracked too
+(ready in their bridge, logged out); a leg that starts ChanSpy becomes a supervisor. Times come from
+the injected clock (wall time live, event time in replays); all are aware UTC.
 """
 
 from __future__ import annotations
