@@ -2,7 +2,13 @@
 
 Support staff run it on a capture from a customer's Asterisk (the bytes an AMI client received,
 ``*.raw``, or a ``#### RX <time>`` transcript, ``*.log``). Every originate in it is treated as the
-product's own. Prints a table, or one JSON object per call with ``--json``.
+product's own. Prints a table, or one JSON object per call with ``--json``; ``--endpoints`` adds the
+softphones' registration changes (reachable, unreachable, removed).
+
+Times: a transcript gives each message's receive time. Raw bytes carry only the times Asterisk put
+in the events (CEL ``EventTime`` in whole seconds, security ``EventTV``; every event's ``Timestamp``
+when ``timestampevents = yes`` in manager.conf, which support should ask for before capturing), so a
+stretch without such events gets the time of the nearest one.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ami.call_state import CallSummary
+from ami.facts import EndpointStatus
 from ami.replay import replay
 
 _COLUMNS = ("call", "kind", "outcome", "cause", "operator", "talk_s", "hung_up_first", "amd")
@@ -23,6 +30,9 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("trace", help="replay an AMI capture and print each call's facts")
     parser.add_argument("file", type=Path, help="AMI capture: raw received bytes or a #### transcript")
     parser.add_argument("--json", action="store_true", help="one JSON object per call instead of a table")
+    parser.add_argument(
+        "--endpoints", action="store_true", help="also list softphone registration changes (after the calls)"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -80,13 +90,22 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"dialer trace: cannot read {path}: {exc.strerror}", file=sys.stderr)
         return 2
-    _facts, summaries = replay(data)
+    facts, summaries = replay(data)
     records = [as_record(s) for s in summaries]
+    changes = [x for x in facts if isinstance(x, EndpointStatus)] if args.endpoints else []
     if args.json:
         for record in records:
-            print(json.dumps(record, sort_keys=False))
-    elif records:
-        print(render_table(records))
-    else:
-        print("no originated calls in this capture")
+            print(json.dumps(record))
+        for change in changes:
+            print(
+                json.dumps(
+                    {"endpoint": change.endpoint, "status": change.status, "at": change.at.isoformat()}
+                )
+            )
+        return 0
+    print(render_table(records) if records else "no originated calls in this capture")
+    if changes:
+        print("\nregistrations:")
+        for change in changes:
+            print(f"{change.at.isoformat()}  {change.endpoint}  {change.status}")
     return 0

@@ -57,6 +57,20 @@ def test_table_lists_every_call_of_the_capture(capsys):
     ]
 
 
+def test_registration_changes_on_request(capsys):
+    path = capture_path("n3_registration_lifecycle_1002", ".log")
+    assert main(["trace", str(path), "--json", "--endpoints"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [(x["endpoint"], x["status"]) for x in lines] == [
+        ("1002", "reachable"), ("1002", "unreachable"), ("1002", "removed"),
+        ("1002", "reachable"), ("1002", "unreachable"), ("1002", "removed"),
+    ]  # fmt: skip
+    assert main(["trace", str(path), "--endpoints"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("no originated calls in this capture\n\nregistrations:\n")
+    assert out.rstrip().endswith("1002  removed")
+
+
 def test_a_missing_file_is_a_clear_error(tmp_path, capsys):
     assert main(["trace", str(tmp_path / "nope.raw")]) == 2
     assert "cannot read" in capsys.readouterr().err
