@@ -1,0 +1,117 @@
+"""Who may do what, route by route: a role outside a route's row answers 403, a role inside it gets
+past the role check (to 2xx, 404, 409, 415 or 422). A route missing from the table fails the test,
+so every new route must declare who may call it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.routing import APIRoute
+
+from api.routers import ROUTERS
+from dialer.auth.models import Role
+
+A, S, C = Role.ADMIN, Role.SUPERVISOR, Role.CONTROLLER
+EVERYONE = set(Role)
+ADMIN = {A}
+MANAGERS = {A, S}
+CLIENT_READERS = {A, S, C}
+STAFF_READERS = {A, S, Role.QA}
+
+MATRIX: dict[tuple[str, str], set[Role]] = {
+    ("GET", "/auth/me"): EVERYONE,
+    ("GET", "/users"): ADMIN,
+    ("POST", "/users"): ADMIN,
+    ("GET", "/users/{user_id}"): ADMIN,
+    ("PATCH", "/users/{user_id}"): ADMIN,
+    ("DELETE", "/users/{user_id}"): ADMIN,
+    ("GET", "/api-keys"): ADMIN,
+    ("POST", "/api-keys"): ADMIN,
+    ("DELETE", "/api-keys/{key_id}"): ADMIN,
+    ("GET", "/clients"): CLIENT_READERS,
+    ("POST", "/clients"): MANAGERS,
+    ("GET", "/clients/{client_id}"): CLIENT_READERS,
+    ("PATCH", "/clients/{client_id}"): MANAGERS,
+    ("DELETE", "/clients/{client_id}"): MANAGERS,
+    ("GET", "/clients/{client_id}/contracts"): CLIENT_READERS,
+    ("POST", "/clients/{client_id}/contracts"): MANAGERS,
+    ("GET", "/contracts/{contract_id}"): CLIENT_READERS,
+    ("PATCH", "/contracts/{contract_id}"): MANAGERS,
+    ("DELETE", "/contracts/{contract_id}"): MANAGERS,
+    ("GET", "/campaigns"): EVERYONE,
+    ("POST", "/campaigns"): MANAGERS,
+    ("GET", "/campaigns/{campaign_id}"): EVERYONE,
+    ("PATCH", "/campaigns/{campaign_id}"): MANAGERS,
+    ("DELETE", "/campaigns/{campaign_id}"): MANAGERS,
+    ("POST", "/campaigns/{campaign_id}/start"): MANAGERS,
+    ("POST", "/campaigns/{campaign_id}/pause"): MANAGERS,
+    ("POST", "/campaigns/{campaign_id}/resume"): MANAGERS,
+    ("POST", "/campaigns/{campaign_id}/stop"): MANAGERS,
+    ("GET", "/campaigns/{campaign_id}/operators"): STAFF_READERS,
+    ("PUT", "/campaigns/{campaign_id}/operators"): MANAGERS,
+    ("GET", "/operators"): STAFF_READERS,
+    ("POST", "/operators"): MANAGERS,
+    ("GET", "/operators/{operator_id}"): STAFF_READERS,
+    ("PATCH", "/operators/{operator_id}"): MANAGERS,
+    ("DELETE", "/operators/{operator_id}"): MANAGERS,
+    ("POST", "/campaigns/{campaign_id}/contacts/import"): MANAGERS,
+    ("GET", "/campaigns/{campaign_id}/contacts"): CLIENT_READERS,
+    ("GET", "/campaigns/{campaign_id}/contacts.csv"): CLIENT_READERS,
+    ("GET", "/dnc"): CLIENT_READERS,
+    ("POST", "/dnc"): MANAGERS,
+    ("DELETE", "/dnc/{entry_id}"): MANAGERS,
+    ("POST", "/dnc/import"): MANAGERS,
+}
+PUBLIC = {("GET", "/health"), ("POST", "/auth/token")}
+
+
+def body_for(method: str, path: str, role: Role) -> dict | None:
+    """A valid body, so that only the role decides between 403 and getting through."""
+    unique = f"{role.value}-{method.lower()}"
+    bodies = {
+        ("POST", "/users"): {"username": unique, "password": "long enough password", "role": "qa"},
+        ("POST", "/api-keys"): {"name": unique, "role": "qa"},
+        ("POST", "/clients"): {"name": unique},
+        ("POST", "/clients/{client_id}/contracts"): {
+            "number": unique,
+            "pricing_model": "per_seat_hour",
+            "period_start": "2026-11-01",
+        },
+        ("POST", "/campaigns"): {"contract_id": 999_999, "name": unique},
+        ("PUT", "/campaigns/{campaign_id}/operators"): {"operator_ids": []},
+        ("POST", "/operators"): {"name": unique, "login": unique, "sip_endpoint": unique},
+        ("POST", "/dnc"): {"phone": "+74951502222"},
+    }
+    if (method, path) in bodies:
+        return bodies[(method, path)]
+    return {} if method in {"PATCH", "PUT"} else None
+
+
+def routes() -> list[tuple[str, str]]:
+    return sorted(
+        (method, route.path)
+        for router in ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    )
+
+
+def test_every_route_declares_who_may_call_it():
+    assert set(routes()) - PUBLIC == set(MATRIX)
+
+
+@pytest.mark.parametrize("role", list(Role))
+async def test_each_role_is_refused_exactly_outside_its_routes(client, login, admin, role):
+    home = (await client.post("/clients", json={"name": "Home"}, headers=admin)).json()["id"]
+    headers = await login(role, client_id=home if role is Role.CONTROLLER else None)
+    wrong = []
+    for (method, path), allowed in MATRIX.items():
+        url = re.sub(r"\{[^}]+\}", "999999", path)
+        body = body_for(method, path, role)
+        response = await client.request(method, url, headers=headers, json=body)
+        refused = response.status_code == 403
+        if refused == (role in allowed) or response.status_code in {401, 500}:
+            wrong.append(f"{method} {path}: {response.status_code} {response.text[:100]}")
+    assert not wrong, f"{role.value}:\n" + "\n".join(wrong)
