@@ -92,6 +92,7 @@ class AgiSession:
         self.channel = call.channel
         self.target = target
         self.args = args
+        self.dead = False  # the channel hung up while the AGI was running
         self._handlers: dict[str, Callable[[list[str]], Awaitable[str]]] = {
             "ANSWER": self._answer,
             "GET VARIABLE": self._get_variable,
@@ -122,33 +123,53 @@ class AgiSession:
             await writer.drain()
             writer.write(second)
             await writer.drain()
-            while True:
-                try:
-                    line = await reader.readuntil(b"\n")
-                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
-                    break
-                command = line.decode("utf-8", "replace").strip()
-                if not command:
-                    continue
-                try:
-                    reply = await self.execute(command)
-                except asyncio.CancelledError:
-                    # The customer hung up mid-command: Asterisk answers it with -1, then says HANGUP.
-                    writer.write(b"200 result=-1\nHANGUP\n")
-                    raise
-                writer.write(reply.encode())
-                await writer.drain()
-                if self.call.agi_hungup and command.upper().startswith("HANGUP"):
-                    await self.pbx.clock.sleep(0.04)
-                    writer.write(b"HANGUP\n")
-                    await writer.drain()
-            return "HANGUP" if self.call.agi_hungup else "SUCCESS"
-        except asyncio.CancelledError:
-            with contextlib.suppress(ConnectionError, RuntimeError):
-                writer.write(b"HANGUP\n")
-            raise
+            await self._serve(reader, writer)
         finally:
             writer.close()
+        if self.dead:
+            self.call.cause = 0  # a channel that dies inside AGI ends with Cause 0 (capture c2)
+            return "HANGUP"
+        return "FAILURE" if self.call.agi_hungup else "SUCCESS"  # after AGI HANGUP: FAILURE (c1)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Answer commands until the server closes the socket, even after the channel has died: as
+        captured, GET VARIABLE still works after a hangup; only the HANGUP line tells the server."""
+        while True:
+            try:
+                line = await reader.readuntil(b"\n")
+            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+                return
+            except asyncio.CancelledError:
+                await self._died(writer, b"")  # hung up between commands
+                continue
+            command = line.decode("utf-8", "replace").strip()
+            if not command:
+                continue
+            try:
+                reply = await self.execute(command)
+            except asyncio.CancelledError:
+                await self._died(writer, b"200 result=-1\n")  # hung up during the command
+                continue
+            writer.write(reply.encode())
+            await writer.drain()
+            if self.call.agi_hungup and command.upper().startswith("HANGUP"):
+                await self.pbx.clock.sleep(0.04)
+                writer.write(b"HANGUP\n")
+                await writer.drain()
+
+    async def _died(self, writer: asyncio.StreamWriter, reply: bytes) -> None:
+        """The far end hung up (or AMI did): reply to the running command, then the HANGUP line."""
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()
+        if self.dead:
+            return
+        self.dead = True
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            writer.write(reply)
+            await self.pbx.clock.sleep(0.04)
+            writer.write(b"HANGUP\n")
+            await writer.drain()
 
     async def execute(self, command: str) -> str:
         """Run one command; mirror it on AMI; return the reply line(s)."""
@@ -216,7 +237,7 @@ class AgiSession:
 
     async def _set_variable(self, args: list[str]) -> str:
         if len(args) != 2:
-            return SYNTAX_ERROR.format(usage=" Usage: SET VARIABLE <variablename> <value>")
+            return SYNTAX_ERROR.format(usage="Sets a variable to the current channel.")
         self.pbx.set_var(self.channel, args[0], args[1])
         return "200 result=1\n"
 
@@ -226,6 +247,8 @@ class AgiSession:
         app, data = args[0], ",".join(args[1:])
         if app.capitalize() not in KNOWN_APPS and app not in KNOWN_APPS:
             return "200 result=-2\n"
+        if self.dead:
+            return "200 result=-1\n"
         if app.lower() == "wait":
             await self.pbx.clock.sleep(float(data or 0))
         elif app.lower() == "playback":
@@ -237,6 +260,8 @@ class AgiSession:
     async def _stream_file(self, args: list[str]) -> str:
         if not args:
             return SYNTAX_ERROR.format(usage=" Usage: STREAM FILE <filename> <escape digits> [sample offset]")
+        if self.dead or args[0] in self.pbx.config.missing_sounds:
+            return "200 result=-1 endpos=0\n"
         await self.pbx.clock.sleep(1.0)
         return "200 result=0 endpos=8000\n"
 

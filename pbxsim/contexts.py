@@ -139,6 +139,20 @@ def lab_dialplan() -> Dialplan:
         apps.noop(f"Operator {ch.exten} left ConfBridge: CONFBRIDGE_RESULT={result}")
         apps.hangup()
 
+    @dp.extension("agi-test", "s")
+    async def agi_test(apps: Apps, ch: Channel) -> None:
+        apps.answer()
+        await apps.agi(f"{apps.var('AGIURL')}/test", ["one", "two words"])
+        apps.noop(f"AGISTATUS={apps.var('AGISTATUS')} FROM_AGI={apps.var('FROM_AGI')}")
+        apps.hangup()
+
+    @dp.extension("agi-slow", "s")
+    async def agi_slow(apps: Apps, ch: Channel) -> None:
+        apps.noop("slow AGI")
+        await apps.agi(f"{apps.var('AGIURL')}/slow", [])
+        apps.noop(f"AGISTATUS={apps.var('AGISTATUS')}")
+        apps.hangup()
+
     @dp.extension("lab-hold", "s")
     async def hold(apps: Apps, ch: Channel) -> None:
         apps.answer()

@@ -180,10 +180,13 @@ class Apps:
     async def agi(self, url: str, args: list[str]) -> str:
         """FastAGI: connect to the product's server and run what it says; sets AGISTATUS."""
         self._step("AGI", ",".join([url, *args]))
-        status = await AgiSession(self.pbx, self.call, parse_agi_url(url), args).run()
+        session = AgiSession(self.pbx, self.call, parse_agi_url(url), args)
+        status = await session.run()
+        self.pbx.set_var(self.ch, "AGISTATUS", status)
+        if session.dead:
+            raise asyncio.CancelledError  # the far end is gone: unwind as a hangup
         if self.call.agi_hungup:
             raise HangupNow()
-        self.pbx.set_var(self.ch, "AGISTATUS", status)
         self._next()
         return status
 
@@ -295,8 +298,7 @@ def end_channel(pbx: Pbx, call: Call, dialplan: Dialplan | None) -> None:
     if call.conference is not None:
         call.conference.leave(ch, "HANGUP")
         call.conference = None
-    if not call.agi_hungup:
-        pbx.emit(ev.soft_hangup_request(ch, 16))
+    pbx.emit(ev.soft_hangup_request(ch, 16))  # also after AGI HANGUP's own Cause 32 (capture c1)
     main_cdr = _cdr(pbx, ch)
     h_cdr = None
     h_text = dialplan.hangup_text(ch.context) if dialplan is not None else None

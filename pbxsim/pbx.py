@@ -37,6 +37,7 @@ class PbxConfig:
     recordings_dir: Path = Path("recordings/sim")
     recording_tone_hz: float | None = 440.0
     queues: dict[str, list[str]] = field(default_factory=lambda: {"sales": []})
+    missing_sounds: frozenset[str] = frozenset()  # STREAM FILE of these fails (endpos=0)
 
     @property
     def agi_url(self) -> str:
