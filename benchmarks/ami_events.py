@@ -138,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
             best = (elapsed, latencies)
     assert best is not None
     elapsed, latencies = best
+    tracker_share = sum(latencies) / 1e9 / elapsed
+    print(f"time in the tracker: {tracker_share:.0%} (the rest: reading, parsing, typing events)")
     latencies.sort()
     p99_ms = latencies[int(len(latencies) * 0.99)] / 1e6
     print(f"tracker latency per event: median {statistics.median(latencies) / 1e3:.1f} us, "
