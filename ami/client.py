@@ -129,6 +129,9 @@ class AmiClient(AmiActions):
             except (OSError, AmiError, TimeoutError) as exc:
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("AMI %s: %s", self.settings.address, self.last_error)
+            except Exception as exc:  # a bug must not stop the reconnecting for good
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.exception("AMI %s: unexpected failure; reconnecting", self.settings.address)
             finally:
                 if self._drop_connection():
                     attempt = 0  # it was up: this outage starts the backoff again
@@ -141,6 +144,7 @@ class AmiClient(AmiActions):
         connection = AmiConnection(self._on_message)
         self._connection = connection
         self._booted.clear()
+        self._boot_uptime = None
         await connection.open(settings.host, settings.port, within=settings.connect_timeout)
         login = await connection.request(
             [
