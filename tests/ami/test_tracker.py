@@ -282,3 +282,30 @@ def test_a_local_channel_originate_optimised_away_is_still_the_same_call():
     assert isinstance(connected, f.CallConnected) and connected.operator == "1001"
     assert isinstance(ended, f.CallHungUp)
     assert (ended.cause, ended.hung_up_by, ended.talk_seconds) == (16, f.HungUpBy.CUSTOMER, 24 - 16)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("a_originate_answer_queue", "b1_originate_busy_486"),
+        ("a4_originate_queue_ringnoanswer_then_unpause", "c1_fastagi_command_tour"),
+        ("a2_originate_answer_direct_operator", "n2c_amd_machine_initial_silence"),
+    ],
+)
+def test_concurrent_calls_do_not_disturb_each_other(first: str, second: str):
+    """Two captures interleaved at random (each keeping its own order) give each call the facts it
+    gets alone: calls are kept apart by their ids, whatever else happens on the PBX meanwhile."""
+    one = [(None, m) for _, m in messages(first, ".raw")]
+    two = [(None, m) for _, m in messages(second, ".raw")]
+    alone = sorted(outcome(one)[1] + outcome(two)[1])
+    alone_facts = sorted(outcome(one)[0] + outcome(two)[0])
+    shuffler = random.Random(7)
+    for _ in range(40):
+        lanes = [list(one), list(two)]
+        merged: Timed = []
+        while lanes[0] or lanes[1]:
+            lane = lanes[shuffler.randrange(2)] if lanes[0] and lanes[1] else (lanes[0] or lanes[1])
+            merged.append(lane.pop(0))
+        facts, calls = outcome(merged)
+        assert sorted(calls) == alone
+        assert sorted(facts) == alone_facts
