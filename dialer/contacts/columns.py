@@ -102,6 +102,14 @@ def is_phone_header(header: str) -> bool:
     return bool(words & _PHONE_WORDS) and not words & _PHONE_EXCLUDED_WORDS
 
 
+def looks_like_header(cells: Sequence[str], column_map: Mapping[str, str] | None = None) -> bool:
+    """Whether a row can be the header: it names the mapped phone column(s), or a phone column."""
+    if column_map and "phone" in column_map:
+        present = {cell.strip().lower() for cell in cells}
+        return all(part.strip().lower() in present for part in column_map["phone"].split(",") if part.strip())
+    return any(is_phone_header(cell) for cell in cells)
+
+
 @dataclass(frozen=True)
 class ColumnPlan:
     """Column indexes for each field, in file order, and the data columns with their keys."""

@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialer.contacts.columns import ColumnPlan, plan_columns
+from dialer.contacts.columns import ColumnPlan, looks_like_header, plan_columns
 from dialer.contacts.dnc import campaign_client, dnc_numbers, list_numbers, mark_contacts
 from dialer.contacts.errors import ImportRefused, NotFound
 from dialer.contacts.jobs import finish_job, start_job
@@ -124,7 +124,12 @@ async def import_contacts(
     async with sessions() as session:
         campaign = await campaign_client(session, campaign_id)
         client_id, country = campaign.client_id, campaign.default_country or settings.default_country
-    table = open_table(source, filename, max_bytes=settings.import_max_bytes)
+    table = open_table(
+        source,
+        filename,
+        max_bytes=settings.import_max_bytes,
+        is_header=lambda cells: looks_like_header(cells, column_map),
+    )
     try:
         plan = plan_columns(table.header, column_map)
         job_id = await start_job(
@@ -258,9 +263,16 @@ async def import_dnc(
             if client is None:
                 raise NotFound(f"client {client_id} does not exist")
             country = client.country or country
-    table = open_table(source, filename, max_bytes=settings.import_max_bytes)
+    normaliser = PhoneNormaliser(country)
+
+    def is_header(cells: list[str]) -> bool:
+        first = cells[0] if cells else ""
+        return looks_like_header(cells, column_map) or not isinstance(
+            normaliser.normalise(first), PhoneProblem
+        )
+
+    table = open_table(source, filename, max_bytes=settings.import_max_bytes, is_header=is_header)
     try:
-        normaliser = PhoneNormaliser(country)
         plan, header_is_data = _dnc_plan(table.header, normaliser, column_map)
         job_id = await start_job(
             sessions, ImportKind.DNC, filename, campaign_id=None, client_id=client_id, created_by=created_by

@@ -12,9 +12,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import tempfile
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -27,8 +29,11 @@ COPY_CHUNK = 1024 * 1024
 MAX_FIELD_CHARS = 1024 * 1024
 _DELIMITERS = (";", "\t", ",", "|")
 
+HEADER_SEARCH_ROWS = 10
+
 Row = tuple[int, list[str]]
 """A row as the file shows it: its number (the header is row 1 in a file that starts with it) and cells."""
+HeaderTest = Callable[[list[str]], bool]
 
 
 @dataclass
@@ -102,21 +107,49 @@ def detect_encoding(sample: bytes) -> str:
     return encoding
 
 
-def detect_delimiter(first_line: str) -> str:
-    """The separator the header line uses most outside quotes (``;`` wins ties, as Excel writes it)."""
-    counts = dict.fromkeys(_DELIMITERS, 0)
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    count = 0
     quoted = False
-    for ch in first_line:
+    for ch in line:
         if ch == '"':
             quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(_DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
+        elif ch == delimiter and not quoted:
+            count += 1
+    return count
+
+
+def detect_delimiter(lines: list[str]) -> str:
+    """The separator of the table in the first lines: the candidate that splits the most lines into
+    the same number of cells (so a title line above the table does not mislead); ``;`` wins ties."""
+    best, best_score = ",", 0
+    for delimiter in _DELIMITERS:
+        counts = Counter(_count_outside_quotes(line, delimiter) for line in lines)
+        counts.pop(0, None)
+        score = max(counts.values(), default=0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def _is_blank(cells: list[str]) -> bool:
     return not any(cell.strip() for cell in cells)
+
+
+def find_header(rows: Iterator[Row], is_header: HeaderTest | None) -> tuple[int, list[str], Iterator[Row]]:
+    """The header row's number and cells, and the rows after it."""
+    candidates: list[Row] = []
+    for number, cells in rows:
+        if _is_blank(cells):
+            continue
+        candidates.append((number, cells))
+        if is_header is None or is_header(cells):
+            return number, cells, rows
+        if len(candidates) >= HEADER_SEARCH_ROWS:
+            break
+    if not candidates:
+        raise UnreadableFile("the file is empty: no header row and no data")
+    number, cells = candidates[0]
+    return number, cells, itertools.chain(candidates[1:], rows)
 
 
 def _decoded_lines(source: BinaryIO, encoding: str) -> Generator[str, None, None]:
@@ -129,45 +162,30 @@ def _decoded_lines(source: BinaryIO, encoding: str) -> Generator[str, None, None
         yield line.decode(codec)
 
 
-def _csv_table(source: BinaryIO, sample: bytes, size: int) -> Table:
+def _csv_rows(lines: Iterator[str], delimiter: str, encoding: str) -> Iterator[Row]:
+    row_number = 0
+    try:
+        for cells in csv.reader(lines, delimiter=delimiter):
+            row_number += 1
+            yield row_number, cells
+    except (UnicodeError, csv.Error) as error:
+        what = "not valid " + encoding if isinstance(error, UnicodeError) else "broken CSV"
+        raise UnreadableFile(f"the file is {what} at row {row_number + 1}: {error}") from error
+
+
+def _csv_table(source: BinaryIO, sample: bytes, size: int, is_header: HeaderTest | None) -> Table:
     encoding = detect_encoding(sample)
     lines = _decoded_lines(source, encoding)
     csv.field_size_limit(MAX_FIELD_CHARS)
-    row_number = 0
-
-    def fail(error: Exception) -> UnreadableFile:
-        what = "not valid " + encoding if isinstance(error, UnicodeError) else "broken CSV"
-        return UnreadableFile(f"the file is {what} at row {row_number + 1}: {error}")
-
+    sample_text = sample.decode(encoding, errors="ignore").lstrip("\ufeff")
+    delimiter = detect_delimiter([line for line in sample_text.splitlines()[:50] if line.strip()][:20])
     try:
-        sample_text = sample.decode(encoding, errors="ignore").lstrip("\ufeff")
-        delimiter = detect_delimiter(sample_text.splitlines()[0] if sample_text.strip() else "")
-        reader = csv.reader(lines, delimiter=delimiter)
-        header: list[str] | None = None
-        for cells in reader:
-            row_number += 1
-            if not _is_blank(cells):
-                header = cells
-                break
-    except (UnicodeError, csv.Error) as error:
-        raise fail(error) from error
-    if header is None:
-        raise UnreadableFile("the file is empty: no header row and no data")
-    header[0] = header[0].lstrip("\ufeff")
-
-    def rows() -> Iterator[Row]:
-        nonlocal row_number
-        try:
-            for cells in reader:
-                row_number += 1
-                yield row_number, cells
-        except (UnicodeError, csv.Error) as error:
-            raise fail(error) from error
-
-    def close() -> None:
+        header_row, header, rows = find_header(_csv_rows(lines, delimiter, encoding), is_header)
+    except BaseException:
         lines.close()
-
-    return Table("csv", encoding, delimiter, row_number, header, rows(), source.tell, size, close)
+        raise
+    header[0] = header[0].lstrip("\ufeff")
+    return Table("csv", encoding, delimiter, header_row, header, rows, source.tell, size, lines.close)
 
 
 def cell_text(value: Any) -> str:
@@ -185,7 +203,7 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _xlsx_table(source: BinaryIO, size: int) -> Table:
+def _xlsx_table(source: BinaryIO, is_header: HeaderTest | None) -> Table:
     try:
         with zipfile.ZipFile(source) as archive:
             names = set(archive.namelist())
@@ -203,20 +221,9 @@ def _xlsx_table(source: BinaryIO, size: int) -> Table:
         values = sheet.iter_rows(values_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged workbook
         raise UnreadableFile(f"the Excel workbook cannot be read: {error}") from error
-    row_number = 0
-    header: list[str] | None = None
-    for raw in values:
-        row_number += 1
-        cells = [cell_text(v) for v in raw]
-        if not _is_blank(cells):
-            header = cells
-            break
-    if header is None:
-        workbook.close()
-        raise UnreadableFile("the workbook's first sheet is empty: no header row and no data")
 
     def rows() -> Iterator[Row]:
-        nonlocal row_number
+        row_number = 0
         try:
             for raw in values:
                 row_number += 1
@@ -224,12 +231,23 @@ def _xlsx_table(source: BinaryIO, size: int) -> Table:
         except Exception as error:  # a damaged sheet part
             raise UnreadableFile(f"the Excel workbook is damaged at row {row_number + 1}: {error}") from error
 
+    try:
+        header_row, header, rest = find_header(rows(), is_header)
+    except BaseException:
+        workbook.close()
+        raise
     # openpyxl reads the archive itself, so there is no byte position to report progress by.
-    return Table("xlsx", None, None, row_number, header, rows(), lambda: 0, None, workbook.close)
+    return Table("xlsx", None, None, header_row, header, rest, lambda: 0, None, workbook.close)
 
 
-def open_table(source: BinaryIO, filename: str, *, max_bytes: int) -> Table:
-    """Open a CSV or XLSX base; every refusal here happens before anything is imported."""
+def open_table(
+    source: BinaryIO, filename: str, *, max_bytes: int, is_header: HeaderTest | None = None
+) -> Table:
+    """Open a CSV or XLSX base; every refusal here happens before anything is imported.
+
+    ``is_header`` recognises the header row among the first :data:`HEADER_SEARCH_ROWS` non-blank rows
+    (title lines above a table are skipped); without it, or if no row qualifies, the first non-blank
+    row is the header."""
     source, size = checked_source(source, max_bytes)
     start = source.tell()
     sample = source.read(SAMPLE_BYTES)
@@ -237,9 +255,9 @@ def open_table(source: BinaryIO, filename: str, *, max_bytes: int) -> Table:
     if not sample.strip():
         raise UnreadableFile("the file is empty")
     if sample.startswith(b"PK\x03\x04"):
-        return _xlsx_table(source, size)
+        return _xlsx_table(source, is_header)
     if sample.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableFile("old Excel .xls files are not supported: save the sheet as .xlsx or CSV")
     if sample.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z")):
         raise UnreadableFile(f"{filename or 'the file'} is not a table: upload CSV or XLSX")
-    return _csv_table(source, sample, size)
+    return _csv_table(source, sample, size, is_header)
