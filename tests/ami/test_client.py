@@ -336,3 +336,28 @@ async def test_action_methods_send_what_asterisk_expects(
     with pytest.raises(ValueError, match="splits values"):
         await client.originate("call-x", "PJSIP/1@trunk", context="c", variables={"LIST": "a,b"})
     assert not server.actions_named("Originate")
+
+
+async def test_a_queued_originate_that_fails_later_without_a_channel_is_a_failed_call(
+    client: AmiClient, server: FakeAmi, recorder: Recorder
+):
+    """Async with a bad channel: "Originate successfully queued", then OriginateResponse Failure
+    Reason 0 carrying the ChannelId as Uniqueid (captures, observations 2 and 9)."""
+    server.originate_events = lambda action: [
+        [
+            ("Event", "OriginateResponse"),
+            ("ActionID", action["ActionID"]),
+            ("Response", "Failure"),
+            ("Channel", action["Channel"]),
+            ("Uniqueid", action["ChannelId"]),
+            ("Reason", "0"),
+        ],
+    ]
+    await client.originate("call-10", "PJSIP/5554002@nosuchendpoint", context="dialer-answered")
+    await until(lambda: recorder.of(f.CallFailed))
+    [failed] = recorder.of(f.CallFailed)
+    assert (failed.call_id, failed.reason, failed.cause) == (
+        "call-10",
+        f.FailReason.CHANNEL_UNAVAILABLE,
+        None,
+    )
