@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import re
 import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -96,6 +97,7 @@ class AgiSession:
         self._handlers: dict[str, Callable[[list[str]], Awaitable[str]]] = {
             "ANSWER": self._answer,
             "GET VARIABLE": self._get_variable,
+            "GET FULL VARIABLE": self._get_full_variable,
             "SET VARIABLE": self._set_variable,
             "EXEC": self._exec,
             "STREAM FILE": self._stream_file,
@@ -234,6 +236,19 @@ class AgiSession:
         if name in self.channel.variables or name in ("CHANNEL", "UNIQUEID", "EXTEN"):
             return f"200 result=1 ({self.channel.var(name)})\n"
         return "200 result=0\n"
+
+    async def _get_full_variable(self, args: list[str]) -> str:
+        """``${NAME}``, ``${CALLERID(num)}``, ``${CHANNEL(state)}`` expanded in an expression."""
+        if not args:
+            return SYNTAX_ERROR.format(usage=" Usage: GET FULL VARIABLE <variablename> [<channel name>]")
+        ch = self.channel
+        functions = {
+            "CALLERID(num)": ch.caller_num,
+            "CALLERID(name)": ch.caller_name,
+            "CHANNEL(state)": ch.state_desc,
+        }
+        expanded = re.sub(r"\$\{([^}]+)\}", lambda m: functions.get(m.group(1), ch.var(m.group(1))), args[0])
+        return f"200 result=1 ({expanded})\n"
 
     async def _set_variable(self, args: list[str]) -> str:
         if len(args) != 2:

@@ -139,6 +139,43 @@ def lab_dialplan() -> Dialplan:
         apps.noop(f"Operator {ch.exten} left ConfBridge: CONFBRIDGE_RESULT={result}")
         apps.hangup()
 
+    @dp.extension("dialer-answered", "s")
+    async def answered(apps: Apps, ch: Channel) -> None:
+        campaign, lead = apps.var("CAMPAIGN_ID"), apps.var("LEAD_ID")
+        apps.noop(f"Customer answered: {ch.name} campaign={campaign} lead={lead}")
+        apps.set("CDR(userfield)", f"campaign={campaign}/lead={lead}")
+        await apps.agi(f"{apps.var('AGIURL')}/screen?campaign={campaign}", [lead, ch.caller_num])
+        route = apps.var("AGI_ROUTE")
+        apps.noop(f"AGISTATUS={apps.var('AGISTATUS')} AGI_ROUTE={route}")
+        apps.gotoif(route == "operator", "dialer-operator,s,1", ("dialer-operator", "s", 1))
+        apps.gotoif(route == "hangup", "bye", None)
+        if route == "hangup":
+            apps.jump(8)
+            apps.hangup()
+        apps.goto("dialer-queue", "s", 1)
+
+    dp.on_hangup(
+        "dialer-answered",
+        lambda ch, cause: f"dialer-answered hangup: cause={cause} dialstatus={ch.var('DIALSTATUS')}",
+    )
+
+    @dp.extension("dialer-operator", "s")
+    async def operator(apps: Apps, ch: Channel) -> None:
+        apps.noop(f"Connect to operator {apps.var('OPERATOR')}")
+        apps.mixmonitor(f"{apps.var('RECDIR')}/op-{ch.uniqueid}.wav", "b")
+        await apps.dial(apps.var("OPERATOR") or "1001", 20)
+        apps.noop(f"DIALSTATUS={apps.var('DIALSTATUS')}")
+        apps.hangup()
+
+    @dp.extension("dialer-queue", "s")
+    async def queue(apps: Apps, ch: Channel) -> None:
+        apps.noop("Into queue sales")
+        apps.set("MIXMON_FILE", f"{apps.var('RECDIR')}/q-{ch.uniqueid}.wav")
+        apps.mixmonitor(apps.var("MIXMON_FILE"), "b")
+        await apps.queue("sales", 60)
+        apps.noop(f"QUEUESTATUS={apps.var('QUEUESTATUS')}")
+        apps.hangup()
+
     @dp.extension("agi-test", "s")
     async def agi_test(apps: Apps, ch: Channel) -> None:
         apps.answer()

@@ -142,7 +142,10 @@ class Apps:
 
     def set(self, name: str, value: str) -> None:
         self._step("Set", f"{name}={value}")
-        self.pbx.set_var(self.ch, name, value)
+        if "(" in name:
+            self.ch.variables[name] = value  # a function such as CDR(userfield): no VarSet event
+        else:
+            self.pbx.set_var(self.ch, name, value)
         self._next()
 
     def goto(self, context: str, exten: str = "s", priority: int = 1) -> None:
@@ -221,8 +224,10 @@ class Apps:
         from pbxsim.queue import dial_operator
 
         self._step("Dial", f"PJSIP/{endpoint},{ring_limit:g}")
+        self.pbx.set_var(self.ch, "DIALSTATUS", "")
         status = await dial_operator(self.pbx, self.call, endpoint, ring_limit)
-        self.pbx.set_var(self.ch, "DIALSTATUS", status)
+        if status != "ANSWER":  # ANSWER was set when it happened
+            self.pbx.set_var(self.ch, "DIALSTATUS", status)
         self._next()
         return status
 
@@ -338,3 +343,6 @@ def finish(pbx: Pbx, call: Call) -> None:
     elif call.in_use:
         call.in_use = False
         pbx.endpoints.channel_down(ch.endpoint)
+    for callback in call.after_hangup:
+        callback()
+    call.after_hangup.clear()

@@ -65,6 +65,8 @@ class Call:
     dtmf_left: str = ""
     in_use: bool = False  # counted as busy on its operator endpoint
     side_task: asyncio.Task[None] | None = None  # the far end's own behaviour
+    bye_cause: int | None = None  # the Cause a far-end BYE shows in HangupRequest (None: no Cause)
+    after_hangup: list[Callable[[], None]] = field(default_factory=list)  # run after its Hangup
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -167,7 +169,7 @@ class Pbx:
         """The far end sent BYE: HangupRequest (no cause, as captured), then the dialplan unwinds."""
         if call.channel.hungup:
             return
-        self.emit(ev.hangup_request(call.channel))
+        self.emit(ev.hangup_request(call.channel, call.bye_cause))
         call.far_hangup, call.cause = True, 16
         if call.task is not None:
             call.task.cancel()

@@ -90,33 +90,44 @@ async def _operator_leg_life(pbx: Pbx, leg: _Leg) -> None:
 async def dial_operator(
     pbx: Pbx, call: Call, endpoint: str, ring_limit: float, queue: str | None = None
 ) -> str:
-    """Ring ``endpoint`` for the customer ``call``; bridge them on answer. Returns DIALSTATUS."""
+    """Ring ``endpoint`` for the customer ``call``; bridge them on answer. Returns DIALSTATUS.
+
+    ``queue`` set: the Queue() flavour (AgentCalled/AgentConnect/AgentComplete, AppQueue), else
+    Dial() (AppDial, DIALSTATUS). Returns when the operator's side ended; the customer hanging up
+    cancels it, and the operator's leg is then torn down after the customer's Hangup, as captured.
+    """
     target = pbx.endpoints.get(endpoint)
     if target is None or target.device_state == "UNAVAILABLE":
         return "CHANUNAVAIL"
     if target.device_state == "INUSE":
         return "BUSY"
     cust = call.channel
-    leg_call = pbx.new_channel(endpoint, "from-operators", linkedid=cust.linkedid, exten="")
+    member = [
+        ("Queue", queue or ""),
+        ("Interface", f"PJSIP/{endpoint}"),
+        ("MemberName", f"Operator {endpoint}"),
+    ]
+    leg_call = pbx.new_channel(endpoint, "from-operators", linkedid=cust.linkedid)
     op = leg_call.channel
     leg = _Leg(leg_call, asyncio.Event())
-    pbx.emit(_two("DialBegin", cust, op, ("DialString", endpoint)))
-    if queue is not None:
-        pbx.emit(_two("AgentCalled", cust, op, ("Queue", queue), ("Interface", f"PJSIP/{endpoint}"),
-                      ("MemberName", f"Operator {endpoint}"), privilege="agent,all"))  # fmt: skip
-    pbx.emit(_two("DialState", cust, op, ("DialStatus", "RINGING")))
-    pbx.set_state(op, RINGING)
+    if queue is None:
+        pbx.app(op, "AppDial", "(Outgoing Line)")
+        pbx.emit(_two("DialBegin", cust, op, ("DialString", endpoint)))
+    else:
+        pbx.emit(_two("AgentCalled", cust, op, *member, privilege="agent,all"))
+        pbx.emit(_two("DialBegin", cust, op, ("DialString", f"PJSIP/{endpoint}")))
     script = target.script
     rang_at = pbx.now()
     try:
+        if script.answer_delay > 0 or not script.answers:
+            pbx.emit(_two("DialState", cust, op, ("DialStatus", "RINGING")))
+            pbx.set_state(op, RINGING)
         if not script.answers or script.answer_delay >= ring_limit:
             await pbx.clock.sleep(ring_limit)
             pbx.emit(_two("DialEnd", cust, op, ("DialStatus", "NOANSWER")))
             if queue is not None:
                 ring_time = ("RingTime", f"{ring_limit:.0f}")
-                pbx.emit(
-                    _two("AgentRingNoAnswer", cust, op, ("Queue", queue), ring_time, privilege="agent,all")
-                )
+                pbx.emit(_two("AgentRingNoAnswer", cust, op, *member, ring_time, privilege="agent,all"))
             _end_leg(pbx, leg_call, cause=0)
             return "NOANSWER"
         await pbx.clock.sleep(script.answer_delay)
@@ -125,78 +136,115 @@ async def dial_operator(
         _end_leg(pbx, leg_call, cause=0)
         raise
     pbx.set_state(op, UP)
-    pbx.emit(_two("DialEnd", cust, op, ("DialStatus", "ANSWER")))
+    waited = f"{pbx.now() - cust.answered if cust.answered else 0:.0f}"
+    if queue is None:
+        pbx.set_var(cust, "DIALSTATUS", "ANSWER")
+        pbx.emit(_two("DialEnd", cust, op, ("DialStatus", "ANSWER")))
+    else:
+        pbx.app(op, "AppQueue", "(Outgoing Line)")
+        pbx.emit(_two("DialEnd", cust, op, ("DialStatus", "ANSWER")))
+        pbx.emit(ev.channel_event("MusicOnHoldStop", cust))
     leg_call.in_use = True
     pbx.endpoints.channel_up(endpoint)
     leg_call.task = pbx.spawn(_operator_leg_life(pbx, leg), f"operator leg {op.name}")
-    waited = f"{pbx.now() - cust.answered if cust.answered else 0:.0f}"
     if queue is not None:
         _caller_leave(pbx, cust, queue)
-        pbx.emit(_two("AgentConnect", cust, op, ("Queue", queue), ("Interface", f"PJSIP/{endpoint}"),
-                      ("MemberName", f"Operator {endpoint}"), ("HoldTime", waited),
-                      ("RingTime", f"{pbx.now() - rang_at:.0f}"), privilege="agent,all"))  # fmt: skip
+        ring_time = ("RingTime", f"{pbx.now() - rang_at:.0f}")
+        pbx.emit(
+            _two("AgentConnect", cust, op, *member, ("HoldTime", waited), ring_time, privilege="agent,all")
+        )
     bridge = str(uuid.uuid4())
     pbx.emit([("Event", "BridgeCreate"), ("Privilege", "call,all"), *ev.bridge_fields(bridge, 0)])
+    if queue is None:
+        op.exten = ""  # as captured (a2): the operator leg shows an empty Exten once bridged
+        pbx.app(op, "AppDial", "(Outgoing Line)")
     for count, channel in ((1, op), (2, cust)):
         channel.bridge_id = bridge
-        pbx.emit([("Event", "BridgeEnter"), ("Privilege", "call,all"), *ev.bridge_fields(bridge, count),
-                  *channel.snapshot()])  # fmt: skip
+        _bridge_event(pbx, "BridgeEnter", bridge, count, channel)
     connected_at = pbx.now()
     call.connected.set()
+    call.bye_cause = 16 if queue is None else None  # HangupRequest of a BYE: Cause 16 in Dial (a2)
     if call.recording is not None:
         call.recording.bridged(connected_at)
-    operator_talk = script.talk
-    ender = (
-        pbx.spawn(_operator_hangs_up(pbx, leg_call, operator_talk), "operator talk")
-        if operator_talk
-        else None
-    )
-    reason = "agent"
+    ender = pbx.spawn(_operator_hangs_up(pbx, leg, script.talk), "operator talk") if script.talk else None
+
+    def complete(reason: str) -> None:
+        if queue is not None:
+            talk = ("TalkTime", f"{pbx.now() - connected_at:.0f}")
+            extra = (("HoldTime", waited), talk, ("Reason", reason))
+            pbx.emit(_two("AgentComplete", cust, op, *member, *extra, privilege="agent,all"))
+
     try:
         await leg.gone.wait()
     except asyncio.CancelledError:
-        reason = "caller"
-        raise
-    finally:
+        # The customer hung up: they leave the bridge now; the operator's leg goes after their Hangup.
         if ender is not None:
             ender.cancel()
-        if call.recording is not None:
-            call.recording.unbridged(pbx.now())
-        first, second = (cust, op) if reason == "caller" else (op, cust)
-        for count, channel in ((1, first), (0, second)):
-            channel.bridge_id = ""
-            pbx.emit([("Event", "BridgeLeave"), ("Privilege", "call,all"), *ev.bridge_fields(bridge, count),
-                      *channel.snapshot()])  # fmt: skip
-        pbx.emit([("Event", "BridgeDestroy"), ("Privilege", "call,all"), *ev.bridge_fields(bridge, 0)])
-        if queue is not None:
-            pbx.emit(_two("AgentComplete", cust, op, ("Queue", queue), ("Interface", f"PJSIP/{endpoint}"),
-                          ("MemberName", f"Operator {endpoint}"), ("HoldTime", waited),
-                          ("TalkTime", f"{pbx.now() - connected_at:.0f}"), ("Reason", reason),
-                          privilege="agent,all"))  # fmt: skip
-        if not op.hungup:
+        complete("caller")
+        _unbridge(pbx, call, bridge, 1, cust)
+        if queue is None:
+            pbx.set_var(cust, "DIALSTATUS", "ANSWER")
+
+        def operator_leg_ends() -> None:
+            _bridge_event(pbx, "BridgeLeave", bridge, 0, op)
+            pbx.emit([("Event", "BridgeDestroy"), ("Privilege", "call,all"), *ev.bridge_fields(bridge, 0)])
             if leg_call.task is not None:
                 leg_call.task.cancel()
-            _end_leg(pbx, leg_call, cause=16)
+            _end_leg(pbx, leg_call, cause=16, cdr=False)
+
+        call.after_hangup.append(operator_leg_ends)
+        raise
+    # The operator hung up first: both leave, the customer goes on in the dialplan.
+    _bridge_event(pbx, "BridgeLeave", bridge, 1, op)
+    _end_leg(pbx, leg_call, cause=16, cdr=False)
+    _unbridge(pbx, call, bridge, 0, cust)
+    pbx.emit([("Event", "BridgeDestroy"), ("Privilege", "call,all"), *ev.bridge_fields(bridge, 0)])
+    complete("agent")
+    call.bye_cause = None
     return "ANSWER"
 
 
-async def _operator_hangs_up(pbx: Pbx, leg_call: Call, talk: float) -> None:
+def _bridge_event(pbx: Pbx, name: str, bridge: str, count: int, channel: Channel) -> None:
+    pbx.emit(
+        [("Event", name), ("Privilege", "call,all"), *ev.bridge_fields(bridge, count), *channel.snapshot()]
+    )
+
+
+def _unbridge(pbx: Pbx, call: Call, bridge: str, count: int, cust: Channel) -> None:
+    if call.recording is not None:
+        call.recording.unbridged(pbx.now())
+    cust.bridge_id = ""
+    _bridge_event(pbx, "BridgeLeave", bridge, count, cust)
+
+
+async def _operator_hangs_up(pbx: Pbx, leg: _Leg, talk: float) -> None:
+    """The operator ends the call after ``talk`` seconds (their softphone sends BYE)."""
     await pbx.clock.sleep(talk)
-    if not leg_call.channel.hungup:
-        pbx.emit(ev.hangup_request(leg_call.channel))
-        _end_leg(pbx, leg_call, cause=16)
-        if leg_call.task is not None:
-            leg_call.task.cancel()
+    if not leg.call.channel.hungup:
+        pbx.emit(ev.hangup_request(leg.call.channel))
+        if leg.call.task is not None:
+            leg.call.task.cancel()
 
 
-def _end_leg(pbx: Pbx, leg_call: Call, cause: int) -> None:
-    """The operator's leg ends: Cdr and Hangup, its endpoint released."""
+def _end_leg(pbx: Pbx, leg_call: Call, cause: int, cdr: bool = True) -> None:
+    """The operator's leg ends: Hangup (a Cdr of its own only if it never answered)."""
     op = leg_call.channel
     if op.hungup:
         return
-    disposition = "ANSWERED" if op.answered is not None else "NO ANSWER"
-    pbx.emit(ev.CdrRecord(op, op.exten, op.context, "AppQueue", "(Outgoing Line)", op.created, op.answered,
-                          pbx.now(), disposition).event())  # fmt: skip
+    if cdr:
+        disposition = "ANSWERED" if op.answered is not None else "NO ANSWER"
+        record = ev.CdrRecord(
+            op,
+            op.exten,
+            op.context,
+            op.application,
+            op.app_data,
+            op.created,
+            op.answered,
+            pbx.now(),
+            disposition,
+        )
+        pbx.emit(record.event())
     pbx.emit(ev.hangup(op, cause))
     finish(pbx, leg_call)
 
@@ -206,6 +254,7 @@ async def run_queue(pbx: Pbx, call: Call, queue: str, limit: float, ring_each: f
     cust = call.channel
     pbx.emit([("Event", "QueueCallerJoin"), ("Privilege", "agent,all"), *cust.snapshot(), ("Queue", queue),
               ("Position", "1"), ("Count", "1")])  # fmt: skip
+    pbx.emit(ev.channel_event("MusicOnHoldStart", cust, ("Class", "default")))
     deadline = pbx.now() + limit
     members = pbx.queues.members.get(queue, {})
     while pbx.now() < deadline:
@@ -218,6 +267,7 @@ async def run_queue(pbx: Pbx, call: Call, queue: str, limit: float, ring_each: f
             if status == "ANSWER":
                 return "COMPLETED"
         await wait_event(pbx.clock, asyncio.Event(), min(2.0, max(0.0, deadline - pbx.now())) or 0.01)
+    pbx.emit(ev.channel_event("MusicOnHoldStop", cust))
     _caller_leave(pbx, cust, queue)
     return "TIMEOUT"
 
