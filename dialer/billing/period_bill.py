@@ -43,7 +43,7 @@ def is_first_period(period: BillingPeriod, contract_start: date) -> bool:
 
 def setup_fee_due(fee: Decimal, period: BillingPeriod, contract_start: date) -> Decimal:
     """The setup fee in the contract's first period, nothing in any other."""
-    return fee if is_first_period(period, contract_start) else fee * 0
+    return fee if is_first_period(period, contract_start) else fee * 0  # zero at the fee's exponent
 
 
 def assemble_bill(

@@ -14,8 +14,8 @@ from dialer.billing.talk_time import PER_6_SECONDS, TalkTariff, charge_call, tot
 MOSCOW = ZoneInfo("Europe/Moscow")
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_a_month_in_moscow():
