@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, bindparam, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.campaigns.models import Campaign
+from dialer.clients.models import Client
 from dialer.contacts.errors import NotFound
 from dialer.contacts.models import DncEntry
 from dialer.contacts.phones import PhoneNormaliser, PhoneProblem
@@ -73,8 +74,6 @@ async def mark_contacts(session: AsyncSession, client_id: int | None, phones: Se
 async def _check_client(session: AsyncSession, client_id: int | None) -> None:
     if client_id is None:
         return
-    from dialer.clients.models import Client
-
     if await session.get(Client, client_id) is None:
         raise NotFound(f"client {client_id} does not exist")
 

@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dialer.clients.models import Client
 from dialer.contacts.columns import ColumnPlan, looks_like_header, plan_columns
 from dialer.contacts.dnc import campaign_client, dnc_numbers, list_numbers, mark_contacts
 from dialer.contacts.errors import ImportRefused, NotFound
@@ -257,8 +258,6 @@ async def import_dnc(
     country = settings.default_country
     async with sessions() as session:
         if client_id is not None:
-            from dialer.clients.models import Client
-
             client = await session.get(Client, client_id)
             if client is None:
                 raise NotFound(f"client {client_id} does not exist")
