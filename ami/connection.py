@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 _action_ids = IdGenerator("dialer")
 _READ_SIZE = 65536
+_MAX_PENDING = 4 * 1024 * 1024  # an unterminated message this big is not AMI: drop the connection
 
 
 def next_action_id() -> str:
@@ -141,9 +142,11 @@ class AmiConnection:
                     break
                 for message in parser.feed(data):
                     self._dispatch(message)
+                if parser.pending > _MAX_PENDING:
+                    raise ConnectionLost(f"{parser.pending} bytes without a message end: not AMI")
         except asyncio.CancelledError:
             pass
-        except (ConnectionError, OSError) as exc:
+        except (ConnectionError, OSError, ConnectionLost) as exc:
             error = exc
         except Exception as exc:  # a bug in a handler must not leave the connection half-dead
             log.exception("AMI reader failed")
