@@ -59,6 +59,7 @@ class Actions:
 
     # -- helpers ----------------------------------------------------------------------------------
     @staticmethod
+    @staticmethod
     def _list(
         session: Session,
         msg: Message,
@@ -66,15 +67,16 @@ class Actions:
         items: list[Pairs],
         complete: str,
         *extra: tuple[str, str],
+        action_id_last: bool = False,
     ) -> None:
-        """An EventList action: start response, items carrying the ActionID, *Complete with ListItems."""
+        """An EventList action: start response, items carrying the ActionID, *Complete with ListItems.
+        Status, QueueStatus put the items' ActionID last, the others right after Event (captured)."""
         session.respond(msg, "Success", None, ("EventList", "start"), ("Message", message))
         aid = [("ActionID", msg.action_id)] if msg.action_id is not None else []
         for item in items:
-            session.send([item[0], *aid, *item[1:]])
-        session.send(
-            [("Event", complete), *aid, ("EventList", "Complete"), ("ListItems", str(len(items))), *extra]
-        )
+            session.send(item + aid if action_id_last else [item[0], *aid, *item[1:]])
+        session.send([("Event", complete), *aid, ("EventList", "Complete"), ("ListItems", str(len(items))),
+                      *extra])  # fmt: skip
 
     def _channel(self, msg: Message) -> Channel | None:
         return self.pbx.channels.get(msg.get("Channel") or "")
@@ -246,7 +248,13 @@ class Actions:
             session.respond(msg, "Error", "No such channel")
             return
         self._list(
-            session, msg, "Channel status will follow", items, "StatusComplete", ("Items", str(len(items)))
+            session,
+            msg,
+            "Channel status will follow",
+            items,
+            "StatusComplete",
+            ("Items", str(len(items))),
+            action_id_last=True,
         )
 
     async def mixmonitor(self, session: Session, msg: Message) -> None:
@@ -473,11 +481,19 @@ class Actions:
                     ("ObjectName", f"{endpoint.name};@{abs(hash(endpoint.uri)):x}"),
                     ("ViaAddr", "127.0.0.1"),
                     ("QualifyTimeout", "3.000000"),
+                    ("Qualify2xxOnly", "false"),
+                    ("CallId", f"{endpoint.name}-{endpoint.port}-pbxsim"),
+                    ("RegServer", ""),
+                    ("PruneOnBoot", "no"),
+                    ("Path", ""),
                     ("Endpoint", endpoint.name),
                     ("ViaPort", str(endpoint.port)),
+                    ("AuthenticateQualify", "no"),
                     ("Uri", endpoint.uri),
                     ("QualifyFrequency", "30"),
                     ("UserAgent", "pbxsim softphone"),
+                    ("ExpirationTime", str(int(self.pbx.now()) + 300)),
+                    ("OutboundProxy", ""),
                     ("Status", endpoint.contact_status or "Reachable"),
                     ("RoundtripUsec", "951" if reachable else "N/A"),
                 ]

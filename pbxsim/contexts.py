@@ -176,6 +176,18 @@ def lab_dialplan() -> Dialplan:
         apps.noop(f"QUEUESTATUS={apps.var('QUEUESTATUS')}")
         apps.hangup()
 
+    @dp.extension("dialer-amd", "s")
+    async def amd(apps: Apps, ch: Channel) -> None:
+        apps.noop(f"AMD on {ch.name}")
+        await apps.amd()
+        status = apps.var("AMDSTATUS")
+        apps.noop(f"AMDSTATUS={status} AMDCAUSE={apps.var('AMDCAUSE')}")
+        apps.gotoif(status == "MACHINE", "machine", None)
+        if status == "MACHINE":
+            apps.jump(6)
+            apps.hangup()
+        apps.goto("dialer-queue", "s", 1)
+
     @dp.extension("agi-test", "s")
     async def agi_test(apps: Apps, ch: Channel) -> None:
         apps.answer()

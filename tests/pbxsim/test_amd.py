@@ -33,3 +33,13 @@ async def test_machine_is_hung_up_by_the_dialplan(sim: PbxSim, client: AmiClient
     assert compare(capture("n2c_amd_machine_initial_silence"), client.received[start:]) == []
     status = next(m for m in client.received[start:] if m.get("Variable") == "AMDCAUSE")
     assert status["Value"] == "INITIALSILENCE-2500-2500"
+
+
+async def test_long_greeting_machine_matches_capture_a5(sim: PbxSim, client: AmiClient) -> None:
+    sim.customer("5551005", ring=2, amd="greeting")
+    start = len(client.received)
+    (action,) = originates("a5_originate_answer_amd")
+    await send_and_wait(client, action, lambda m: m.event == "Hangup")
+    assert compare(capture("a5_originate_answer_amd"), client.received[start:]) == []
+    cause = next(m for m in client.received[start:] if m.get("Variable") == "AMDCAUSE")
+    assert cause["Value"] == "LONGGREETING-1500-1500"
