@@ -31,19 +31,45 @@ async def test_field_names_and_order_match_the_captures(sim: PbxSim, client: Ami
     sim.operator("1002", registered=False)
     sim.customer("5550001", ring=1, talk=600)
     sim.customer("5550002", outcome="busy", ring=0.5)
-    await client.action("Originate", ("Channel", "PJSIP/1001"), ("Context", "operator-login"), ("Exten", "1001"),
-                        ("Async", "true"), ("CallerID", '"Dialer login" <0000>'), ("Variable", "OPERATOR=1001"))  # fmt: skip
+    await client.action(
+        "Originate",
+        ("Channel", "PJSIP/1001"),
+        ("Context", "operator-login"),
+        ("Exten", "1001"),
+        ("Async", "true"),
+        ("CallerID", '"Dialer login" <0000>'),
+        ("Variable", "OPERATOR=1001"),
+    )
     await client.wait_event("ConfbridgeJoin")
-    await client.action("Originate", ("Channel", "PJSIP/5550001@trunk"), ("Context", "lab-hold"), ("Exten", "s"),
-                        ("Async", "true"), ("CallerID", '"Campaign 42" <5550000>'), ("ChannelId", "hold"))  # fmt: skip
-    await client.action("Originate", ("Channel", "PJSIP/5550002@trunk"), ("Context", "lab-hold"), ("Exten", "s"),
-                        ("Async", "true"), ("CallerID", '"Campaign 42" <5550000>'))  # fmt: skip
+    await client.action(
+        "Originate",
+        ("Channel", "PJSIP/5550001@trunk"),
+        ("Context", "lab-hold"),
+        ("Exten", "s"),
+        ("Async", "true"),
+        ("CallerID", '"Campaign 42" <5550000>'),
+        ("ChannelId", "hold"),
+    )
+    await client.action(
+        "Originate",
+        ("Channel", "PJSIP/5550002@trunk"),
+        ("Context", "lab-hold"),
+        ("Exten", "s"),
+        ("Async", "true"),
+        ("CallerID", '"Campaign 42" <5550000>'),
+    )
     await client.wait_event("Newexten", Application="Wait")
     await client.wait_event("Hangup", Cause="17")
     hold = sim.pbx.channels.by_uniqueid("hold")
     assert hold is not None
-    for action in ("CoreShowChannels", "Status", "ConfbridgeListRooms", "PJSIPShowContacts", "PJSIPShowEndpoints",
-                   "QueueStatus"):  # fmt: skip
+    for action in (
+        "CoreShowChannels",
+        "Status",
+        "ConfbridgeListRooms",
+        "PJSIPShowContacts",
+        "PJSIPShowEndpoints",
+        "QueueStatus",
+    ):
         await client.action(action)
     await client.action("ConfbridgeList", ("Conference", "op1001"))
     await client.action("MixMonitor", ("Channel", hold.name), ("File", "x.wav"))
@@ -58,8 +84,11 @@ async def test_field_names_and_order_match_the_captures(sim: PbxSim, client: Ami
     expected, actual = captured_fields(), shapes(client.received)
     compared = sorted(set(expected) & set(actual))
     assert len(compared) > 35, compared
-    different = {name: (expected[name], actual[name] - expected[name]) for name in compared
-                 if not actual[name] <= expected[name]}  # fmt: skip
+    different = {
+        name: (expected[name], actual[name] - expected[name])
+        for name in compared
+        if not actual[name] <= expected[name]
+    }
     assert different == {}, "\n".join(
         f"{n}:\n  capture {e}\n  sim     {a}" for n, (e, a) in different.items()
     )
