@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, bindparam, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialer.campaigns.models import Campaign
 from dialer.clients.models import Client
 from dialer.contacts.errors import NotFound
 from dialer.contacts.models import DncEntry
@@ -144,10 +143,3 @@ async def list_numbers(session: AsyncSession, client_id: int | None) -> set[str]
         select(DncEntry.phone).where(_scope(client_id)).execution_options(yield_per=10_000)
     )
     return {phone async for phone in result}
-
-
-async def campaign_client(session: AsyncSession, campaign_id: int) -> Campaign:
-    campaign = await session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound(f"campaign {campaign_id} does not exist")
-    return campaign

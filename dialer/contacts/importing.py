@@ -23,9 +23,10 @@ from typing import Any, BinaryIO
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dialer.campaigns.models import Campaign
 from dialer.clients.models import Client
 from dialer.contacts.columns import ColumnPlan, looks_like_header, plan_columns
-from dialer.contacts.dnc import campaign_client, dnc_numbers, list_numbers, mark_contacts
+from dialer.contacts.dnc import dnc_numbers, list_numbers, mark_contacts
 from dialer.contacts.errors import ImportRefused, NotFound
 from dialer.contacts.jobs import finish_job, start_job
 from dialer.contacts.models import Contact, ImportKind, ImportStatus
@@ -123,7 +124,9 @@ async def import_contacts(
     broken part-way, after undoing what the import wrote.
     """
     async with sessions() as session:
-        campaign = await campaign_client(session, campaign_id)
+        campaign = await session.get(Campaign, campaign_id)
+        if campaign is None:
+            raise NotFound(f"campaign {campaign_id} does not exist")
         client_id, country = campaign.client_id, campaign.default_country or settings.default_country
     table = open_table(
         source,
