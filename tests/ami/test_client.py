@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -11,6 +12,7 @@ import pytest
 from ami import facts as f
 from ami.actions import OriginateRejected
 from ami.client import AmiClient
+from ami.connection import AmiConnection
 from ami.errors import ActionFailed, ConnectionLost, NotConnected
 from ami.settings import AmiSettings
 from ami.tracker import CallTracker
@@ -361,3 +363,21 @@ async def test_a_queued_originate_that_fails_later_without_a_channel_is_a_failed
         f.FailReason.CHANNEL_UNAVAILABLE,
         None,
     )
+
+
+async def test_a_peer_that_never_ends_a_message_is_dropped():
+    async def garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"Asterisk Call Manager/11.0.0\r\n" + b"X" * (5 * 1024 * 1024))
+        await writer.drain()
+        await reader.read()
+
+    server = await asyncio.start_server(garbage, "127.0.0.1", 0)
+    closed: list[BaseException | None] = []
+    connection = AmiConnection(lambda message: None, closed.append)
+    try:
+        await connection.open("127.0.0.1", server.sockets[0].getsockname()[1], within=1.0)
+        await asyncio.wait_for(connection.wait_closed(), 2.0)
+    finally:
+        connection.close()
+        server.close()
+    assert closed and isinstance(closed[0], ConnectionLost) and "not AMI" in str(closed[0])
