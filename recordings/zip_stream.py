@@ -16,9 +16,10 @@ import zipfile
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from recordings.manifest import MANIFEST_COLUMNS, ManifestSpool
-from recordings.store import RecordingNotFound, RecordingStore, validate_key
+from recordings.store import RecordingNotFound, RecordingStore, StoredObject, validate_key
 
 DEFLATED_SUFFIXES = frozenset({".csv", ".txt", ".json", ".xml", ".html"})
 FLUSH_SIZE = 256 * 1024
@@ -187,3 +188,15 @@ async def stream_zip(
     finally:
         if manifest is not None:
             manifest.close()
+
+
+async def export_to_store(
+    source: RecordingStore,
+    items: Iterable[ExportItem] | AsyncIterable[ExportItem],
+    target: RecordingStore,
+    key: str,
+    **options: Any,
+) -> StoredObject:
+    """Stream a ZIP of ``items`` straight into ``target`` (a client's bucket or folder, e.g. the
+    daily pack): nothing is staged, and S3 receives it as a multipart upload as it is built."""
+    return await target.put(key, stream_zip(source, items, **options), content_type="application/zip")

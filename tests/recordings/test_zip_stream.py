@@ -15,8 +15,9 @@ import pytest
 
 from recordings.local_store import LocalStore
 from recordings.memory_store import MemoryStore
-from recordings.store import InvalidKey, RecordingStore
-from recordings.zip_stream import ExportItem, ExportProgress, stream_zip
+from recordings.s3_store import S3Store
+from recordings.store import InvalidKey, RecordingStore, read_all
+from recordings.zip_stream import ExportItem, ExportProgress, export_to_store, stream_zip
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -180,3 +181,22 @@ async def test_thousand_recordings_in_flat_memory(tmp_path: Path, asterisk_recor
     assert [row["file_name"] for row in rows] == [item.name for item in items]
     assert [row["call_id"] for row in rows] == [f"call-{n}" for n in range(1000)]
     assert rows[999]["contact"] == "+15550000999" and rows[999]["status"] == "ok"
+
+
+async def test_daily_pack_streams_into_a_client_bucket(
+    tmp_path: Path, s3_store: S3Store, asterisk_recordings: list[Path]
+) -> None:
+    """The export is piped into S3 as a multipart upload: the pack is never staged anywhere."""
+    ours = LocalStore(tmp_path / "ours", fsync=False)
+    items = []
+    for n in range(100):
+        path = asterisk_recordings[n % len(asterisk_recordings)]
+        await ours.put(f"c/{n}.wav", path)
+        items.append(ExportItem(f"c/{n}.wav", f"{n:03d}-{path.name}", {"call_id": n}))
+    stored = await export_to_store(ours, items, s3_store, "client-a/2026-11-27.zip")
+    head = s3_store.client.head_object(Bucket=s3_store.bucket, Key="client-a/2026-11-27.zip")
+    assert head["ContentType"] == "application/zip" and head["ContentLength"] == stored.size > 5 * 1024 * 1024
+    assert head["ETag"].strip('"').endswith("-2")  # sent as two parts while being built
+    with zipfile.ZipFile(io.BytesIO(await read_all(s3_store, "client-a/2026-11-27.zip"))) as archive:
+        assert archive.testzip() is None
+        assert len(read_manifest(archive)) == 100
