@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from recordings.config import StorageConfig, open_store
 from recordings.local_store import INCOMING, LocalStore
 from recordings.s3_store import S3Store
 from recordings.store import InvalidKey, PutSource, RecordingNotFound, RecordingStore, read_all, validate_key
@@ -208,3 +209,19 @@ async def test_s3_prefix_isolates_keys(s3_store: S3Store) -> None:
     await s3_store.put("b.wav", b"2")
     assert [key async for key in scoped.iter_keys()] == ["a.wav"]
     assert sorted([key async for key in s3_store.iter_keys()]) == ["b.wav", "client-7/a.wav"]
+
+
+async def test_store_from_settings(tmp_path: Path, s3_endpoint: str) -> None:
+    local = open_store(StorageConfig(root=tmp_path / "rec"))
+    assert isinstance(local, LocalStore) and isinstance(local, RecordingStore)
+    remote = open_store(
+        StorageConfig(
+            kind="s3", bucket="from-settings", endpoint_url=s3_endpoint, access_key="k", secret_key="s"
+        )
+    )
+    assert isinstance(remote, S3Store) and isinstance(remote, RecordingStore)
+    await remote.create_bucket()
+    await remote.put("x.wav", b"1")
+    assert await remote.exists("x.wav")
+    with pytest.raises(ValueError, match="bucket"):
+        open_store(StorageConfig(kind="s3"))
