@@ -651,22 +651,30 @@ class CallTracker:
                 calls.append(call)
         return calls
 
-    def _is_operator(self, ch: ChannelState) -> str | None:
-        if ch.role is Role.OPERATOR or (ch.call is not None and ch.call.kind is Kind.OPERATOR):
-            return ch.operator or endpoint_of(ch.name)
-        if ch.call is None:  # a channel of no tracked call bridged with a customer: the operator's leg
-            return endpoint_of(ch.name)
-        return None
+    def _bridge_operator(
+        self, members: list[ChannelState], conference: str | None, customer: ChannelState
+    ) -> tuple[str | None, ChannelState | None]:
+        """Who in this bridge is the customer's operator, in order of certainty: a channel known to
+        reach an operator (dialled by the customer, a queue member, an operator's nailed-up leg); the
+        conference's owner by name; an untracked endpoint channel not on the customer's own trunk
+        (bridged by AMI Bridge, or an operator leg that joined before the stream began)."""
+        fallback: tuple[str, ChannelState] | None = None
+        customer_endpoint = endpoint_of(customer.name)
+        for ch in members:
+            if ch.role is Role.OPERATOR or (ch.call is not None and ch.call.kind is Kind.OPERATOR):
+                return ch.operator or endpoint_of(ch.name), ch
+            if ch.call is None and fallback is None:
+                endpoint = endpoint_of(ch.name)
+                if endpoint and endpoint != customer_endpoint:
+                    fallback = endpoint, ch
+        owner = self._operator_of_conference(conference) if conference else None
+        if owner is not None:
+            return owner, next((ch for ch in members if endpoint_of(ch.name) == owner), None)
+        return fallback if fallback is not None else (None, None)
 
     def _check_bridge(self, bridge: str) -> None:
-        members = [self._channels[u] for u in self._bridges.get(bridge, ()) if u in self._channels]
-        operator: str | None = None
-        operator_ch: ChannelState | None = None
-        for ch in members:
-            name = self._is_operator(ch)
-            if name:
-                operator, operator_ch = name, ch
-                break
+        uids = sorted(self._bridges.get(bridge, ()))  # sorted: the same answer whatever the hash seed
+        members = [self._channels[u] for u in uids if u in self._channels]
         conference = self._conferences.get(bridge)
         now = self._clock()
         for ch in members:
@@ -680,7 +688,7 @@ class CallTracker:
                     call.ready_bridges.add(bridge)
                     self._emit(OperatorReady(call.call_id, now, call.operator or "", conference))
                 continue
-            who = operator or (self._operator_of_conference(conference) if conference else None)
+            who, operator_ch = self._bridge_operator(members, conference, ch)
             if who is None or (call.connected_bridge == bridge and call.operator == who):
                 continue
             self._answered(call)

@@ -40,7 +40,7 @@ SCENARIOS = (
 _IDS = frozenset((
     "Uniqueid", "Linkedid", "DestUniqueid", "DestLinkedid", "UniqueID", "LinkedID", "BridgeUniqueid",
     "ActionID", "Channel", "DestChannel", "DestinationChannel", "DialString", "SpyerUniqueid",
-    "SpyeeUniqueid", "SpyerChannel", "SpyeeChannel", "Conference", "BridgeName",
+    "SpyeeUniqueid", "SpyerChannel", "SpyeeChannel", "BridgeId", "BridgeID",
 ))  # fmt: skip
 
 
