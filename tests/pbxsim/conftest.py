@@ -30,6 +30,7 @@ async def sim(tmp_path) -> AsyncIterator[PbxSim]:
 @pytest.fixture
 async def client(sim: PbxSim) -> AsyncIterator[AmiClient]:
     ami = await AmiClient.connect(sim.ami_port)
+    ami.clock = sim.clock.time
     response = await ami.login()
     assert response.response == "Success"
     yield ami

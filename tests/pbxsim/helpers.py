@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -63,6 +65,8 @@ class AmiClient:
         self.reader, self.writer = reader, writer
         self.parser = AmiParser()
         self.received: list[Message] = []
+        self.transcript = bytearray()  # what arrived, as a timestamped ``*.log`` transcript
+        self.clock: Callable[[], float] | None = None  # the simulator's clock, for the transcript
         self._arrived = asyncio.Condition()
         self.eof = asyncio.Event()
         self._task = asyncio.ensure_future(self._read())
@@ -81,10 +85,20 @@ class AmiClient:
                 async with self._arrived:
                     self._arrived.notify_all()
                 return
+            self._record(data)
             messages = self.parser.feed(data)
             async with self._arrived:
                 self.received.extend(messages)
                 self._arrived.notify_all()
+
+    def _record(self, data: bytes) -> None:
+        if data.startswith(b"Asterisk Call Manager/"):
+            data = data.split(b"\r\n", 1)[1]
+        if not data:
+            return
+        now = self.clock() if self.clock is not None else time.time()
+        stamp = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+        self.transcript += f"#### RX {stamp} (+0.000s)\n".encode() + data
 
     def send(self, pairs: Iterable[tuple[str, str]]) -> None:
         self.writer.write(encode(list(pairs)))
@@ -320,4 +334,32 @@ def compare(
         for b, pb in placed[i + 1 :]:
             if pb < pa and not _raced(a[0], b[0]):
                 problems.append(f"order:   {' | '.join(b)}  came before  {' | '.join(a)}")
+    return problems
+
+
+# -- the product's own conclusions ------------------------------------------------------------------
+def customer_facts(transcript: bytes) -> list[tuple[object, ...]]:
+    """What the product's call tracker (ami/) concludes from a transcript: per customer call, in order."""
+    from ami.replay import replay
+
+    _, summaries = replay(bytes(transcript))
+    return [
+        (s.outcome, s.fail_reason, s.cause, s.operator, s.hung_up_by, s.amd_status, round(s.talk_seconds))
+        for s in summaries
+        if s.kind == "customer"
+    ]
+
+
+def same_facts(name: str, client: AmiClient) -> list[str]:
+    """The tracker's conclusions from what the simulator sent against those from the capture's
+    transcript (both with arrival times, in the simulator's clock for the simulator)."""
+    path = AMI_DIR / f"ami_{name}.log"
+    expected, actual = customer_facts(path.read_bytes()), customer_facts(client.transcript)
+    if len(expected) != len(actual):
+        return [f"{len(expected)} customer calls in the capture, {len(actual)} from the simulator"]
+    problems = []
+    for want, got in zip(expected, actual, strict=True):
+        talk_ok = abs(float(want[-1]) - float(got[-1])) <= 1  # type: ignore[arg-type]
+        if want[:-1] != got[:-1] or not talk_ok:
+            problems.append(f"capture {want} != simulator {got}")
     return problems

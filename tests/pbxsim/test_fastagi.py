@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from pbxsim import PbxSim
-from tests.pbxsim.helpers import TRACES, AmiClient, capture, captured_tx, compare
+from tests.pbxsim.helpers import TRACES, AmiClient, capture, captured_tx, compare, same_facts
 
 
 def session_log(name: str) -> list[tuple[str, str]]:
@@ -85,6 +85,7 @@ async def test_command_tour_replies_and_events_match_capture(sim: PbxSim, client
     assert (server.env["agi_arg_1"], server.env["agi_arg_2"]) == ("one", "two words")
     assert server.replies == captured_replies(log)
     assert compare(capture("c1_fastagi_command_tour"), received) == []
+    assert same_facts("c1_fastagi_command_tour", client) == []
 
 
 async def test_customer_hangs_up_during_agi(sim: PbxSim, client: AmiClient) -> None:
@@ -96,3 +97,4 @@ async def test_customer_hangs_up_during_agi(sim: PbxSim, client: AmiClient) -> N
     server, received = await replay(sim, client, "c2_fastagi_customer_hangs_up_during_agi", commands)
     assert server.replies == captured_replies(log)  # 200 result=-1, HANGUP, 200 result=1 (44)
     assert compare(capture("c2_fastagi_customer_hangs_up_during_agi"), received) == []
+    assert same_facts("c2_fastagi_customer_hangs_up_during_agi", client) == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import wave
 
 from pbxsim import PbxSim
-from tests.pbxsim.helpers import AmiClient, TinyAgiServer, capture, captured_tx, compare
+from tests.pbxsim.helpers import AmiClient, TinyAgiServer, capture, captured_tx, compare, same_facts
 
 
 async def send_and_wait(client: AmiClient, action, until) -> None:
@@ -49,6 +49,7 @@ async def test_customers_into_conference_match_capture(
             client, action, lambda m, uid=uid: m.event == "Hangup" and m.get("Uniqueid") == uid
         )
     assert compare(capture("n1a_customers_via_fastagi_into_confbridge"), client.received[start:]) == []
+    assert same_facts("n1a_customers_via_fastagi_into_confbridge", client) == []
     # the AGI environment as captured: script with its query string, the argument, the channel
     env = agi.sessions[0]
     assert env["agi_network_script"] == "nailed?campaign=42"

@@ -9,7 +9,7 @@ import wave
 import pytest
 
 from pbxsim import PbxSim
-from tests.pbxsim.helpers import AmiClient, capture, compare
+from tests.pbxsim.helpers import AmiClient, capture, compare, same_facts
 from tests.pbxsim.test_fastagi import captured_replies, replay, session_log
 
 CASES = {
@@ -36,6 +36,7 @@ async def test_ringing_an_operator_matches_capture(
     # The part-1 lab had no hints yet (README part 2, obs. 17): no ExtensionStatus in these captures.
     problems = compare(capture(name), received, ignore=frozenset({"ExtensionStatus"}))
     assert problems == [], "\n".join(problems)
+    assert same_facts(name, client) == []
     (recording,) = (tmp_path / "rec").glob(f"{prefix}-*.wav")
     with wave.open(str(recording)) as wav:
         assert abs(wav.getnframes() / 8000 - talk) < 0.5

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pbxsim import PbxSim
-from tests.pbxsim.helpers import AmiClient, capture, captured_tx, compare
+from tests.pbxsim.helpers import AmiClient, capture, captured_tx, compare, same_facts
 
 CASES = {
     "b1_originate_busy_486": ("5552001", {"outcome": "busy", "ring": 1.5}),
@@ -37,6 +37,7 @@ async def test_failed_originate_matches_capture(sim: PbxSim, client: AmiClient, 
     sim.customer(number, **behaviour)
     await replay_originates(sim, client, name)
     assert compare(expected, client.received) == []
+    assert same_facts(name, client) == []
 
 
 async def test_failure_reason_and_cause(sim: PbxSim, client: AmiClient) -> None:
