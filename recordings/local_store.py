@@ -10,9 +10,10 @@ import asyncio
 import hashlib
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from datetime import timedelta
 from pathlib import Path
+from stat import S_ISREG
 from typing import BinaryIO
 
 from recordings.store import (
@@ -83,7 +84,9 @@ class LocalStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(temp, target)
 
-    async def open_range(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+    async def open_range(
+        self, key: str, start: int = 0, end: int | None = None
+    ) -> AsyncGenerator[bytes, None]:
         path = self.path_for(key)
         try:
             handle = await asyncio.to_thread(path.open, "rb")
@@ -104,14 +107,10 @@ class LocalStore:
             await asyncio.to_thread(handle.close)
 
     async def size(self, key: str) -> int:
-        path = self.path_for(key)
-        try:
-            stat = await asyncio.to_thread(path.stat)
-        except (FileNotFoundError, NotADirectoryError) as exc:
-            raise RecordingNotFound(key) from exc
-        if not path.is_file():
+        size = await asyncio.to_thread(_file_size, self.path_for(key))
+        if size is None:
             raise RecordingNotFound(key)
-        return stat.st_size
+        return size
 
     async def exists(self, key: str) -> bool:
         return await asyncio.to_thread(self.path_for(key).is_file)
@@ -124,7 +123,7 @@ class LocalStore:
             return False
         return True
 
-    async def iter_keys(self, prefix: str = "") -> AsyncIterator[str]:
+    async def iter_keys(self, prefix: str = "") -> AsyncGenerator[str, None]:
         """Keys starting with ``prefix`` (a plain string prefix, as on S3), directory by directory."""
         head, _, _ = prefix.rpartition("/")
         if head:
@@ -160,6 +159,14 @@ def _scan(directory: Path) -> list[tuple[str, bool]]:
     except (FileNotFoundError, NotADirectoryError):
         return []
     return sorted(found)
+
+
+def _file_size(path: Path) -> int | None:
+    try:
+        stat = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return stat.st_size if S_ISREG(stat.st_mode) else None
 
 
 def _discard(handle: BinaryIO, temp: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from datetime import timedelta
 
 from recordings.store import (
@@ -30,7 +30,9 @@ class MemoryStore:
         self.objects[key] = data
         return StoredObject(key=key, size=len(data), sha256=hashlib.sha256(data).hexdigest())
 
-    async def open_range(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+    async def open_range(
+        self, key: str, start: int = 0, end: int | None = None
+    ) -> AsyncGenerator[bytes, None]:
         data = self._get(key)
         first, last = check_range(start, end, len(data))
         for offset in range(first, last + 1, self.chunk_size):
@@ -45,7 +47,7 @@ class MemoryStore:
     async def delete(self, key: str) -> bool:
         return self.objects.pop(validate_key(key), None) is not None
 
-    async def iter_keys(self, prefix: str = "") -> AsyncIterator[str]:
+    async def iter_keys(self, prefix: str = "") -> AsyncGenerator[str, None]:
         for key in sorted(self.objects):
             if key.startswith(prefix):
                 yield key

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from concurrent.futures import Executor
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -156,7 +156,9 @@ class S3Store:
         )
         return {"PartNumber": number, "ETag": answer["ETag"]}
 
-    async def open_range(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+    async def open_range(
+        self, key: str, start: int = 0, end: int | None = None
+    ) -> AsyncGenerator[bytes, None]:
         name = self._name(key)
         check_range(start, end, 1 << 62)
         if end is not None and end < start:
@@ -203,7 +205,7 @@ class S3Store:
             await self._call(self.client.delete_object, Bucket=self.bucket, Key=self._name(key))
         return existed
 
-    async def iter_keys(self, prefix: str = "") -> AsyncIterator[str]:
+    async def iter_keys(self, prefix: str = "") -> AsyncGenerator[str, None]:
         request: dict[str, Any] = {"Bucket": self.bucket, "Prefix": self.prefix + prefix}
         while True:
             page = await self._call(self.client.list_objects_v2, **request)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -60,13 +60,14 @@ class RecordingStore(Protocol):
     """Where recordings live. All methods are safe to call from the event loop.
 
     ``open_range`` takes an inclusive ``end`` (as HTTP ``Range`` does; ``None`` means to the last
-    byte) and raises :class:`RecordingNotFound` on first iteration when the key is absent.
+    byte) and raises :class:`RecordingNotFound` on first iteration when the key is absent; close it
+    (``contextlib.aclosing``) when stopping early, so the file or connection is released at once.
     ``presigned_url`` returns ``None`` where the backend cannot hand out direct links.
     """
 
     async def put(self, key: str, source: PutSource, *, content_type: str | None = None) -> StoredObject: ...
 
-    def open_range(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]: ...
+    def open_range(self, key: str, start: int = 0, end: int | None = None) -> AsyncGenerator[bytes, None]: ...
 
     async def size(self, key: str) -> int: ...
 
@@ -74,7 +75,7 @@ class RecordingStore(Protocol):
 
     async def delete(self, key: str) -> bool: ...
 
-    def iter_keys(self, prefix: str = "") -> AsyncIterator[str]: ...
+    def iter_keys(self, prefix: str = "") -> AsyncGenerator[str, None]: ...
 
     async def presigned_url(
         self, key: str, expires_in: timedelta, *, download_name: str | None = None
@@ -105,7 +106,7 @@ def sha256_file(path: Path, chunk: int = 1024 * 1024) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-async def source_chunks(source: PutSource, chunk: int = DEFAULT_CHUNK) -> AsyncIterator[bytes]:
+async def source_chunks(source: PutSource, chunk: int = DEFAULT_CHUNK) -> AsyncGenerator[bytes, None]:
     """Any ``PutSource`` as an async stream of byte blocks; file reads run in a worker thread."""
     if isinstance(source, bytes):
         for offset in range(0, len(source), chunk):

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Sequence, Sized
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Iterable, Sequence, Sized
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -117,7 +118,7 @@ async def stream_zip(
     columns: Sequence[str] = MANIFEST_COLUMNS,
     progress: ProgressCallback | None = None,
     flush_size: int = FLUSH_SIZE,
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """Yield a ZIP of ``items`` read from ``store``, ending with a manifest CSV.
 
     A recording missing from the store is left out of the archive and its manifest row says
@@ -139,33 +140,33 @@ async def stream_zip(
         with zipfile.ZipFile(sink, "w", allowZip64=True) as archive:
             async for item in _aiter(items):
                 name = _unique(validate_key(item.name), taken)
-                try:
-                    size = await store.size(item.key)
-                    chunks = store.open_range(item.key)
-                    first = await anext(chunks, b"")
-                except RecordingNotFound:
-                    missing += 1
-                    if manifest is not None:
-                        manifest.add(item.row, file_name="", status="missing")
-                    done += 1
-                    report()
-                    continue
-                info = zipfile.ZipInfo(name, date_time=_zip_time(item.modified))
-                info.compress_type = compression_for(name)
-                info.file_size = size  # lets zipfile choose ZIP64 for this entry up front
-                with archive.open(info, "w") as entry:
-                    block = first
-                    while True:
-                        entry.write(block)
-                        bytes_read += len(block)
-                        if sink.pending >= flush_size:
-                            data = sink.take()
-                            bytes_sent += len(data)
-                            yield data
-                        next_block = await anext(chunks, None)
-                        if next_block is None:
-                            break
-                        block = next_block
+                async with aclosing(store.open_range(item.key)) as chunks:
+                    try:
+                        size = await store.size(item.key)
+                        first = await anext(chunks, b"")
+                    except RecordingNotFound:
+                        missing += 1
+                        if manifest is not None:
+                            manifest.add(item.row, file_name="", status="missing")
+                        done += 1
+                        report()
+                        continue
+                    info = zipfile.ZipInfo(name, date_time=_zip_time(item.modified))
+                    info.compress_type = compression_for(name)
+                    info.file_size = size  # lets zipfile choose ZIP64 for this entry up front
+                    with archive.open(info, "w") as entry:
+                        block = first
+                        while True:
+                            entry.write(block)
+                            bytes_read += len(block)
+                            if sink.pending >= flush_size:
+                                data = sink.take()
+                                bytes_sent += len(data)
+                                yield data
+                            next_block = await anext(chunks, None)
+                            if next_block is None:
+                                break
+                            block = next_block
                 if manifest is not None:
                     manifest.add(item.row, file_name=name, status="ok")
                 done += 1

@@ -129,3 +129,9 @@ async def test_pool_is_bounded_and_off_the_loop(tmp_path: Path) -> None:
         futures.append(await fifth)
         results = await asyncio.gather(*futures)
     assert len(results) == 5 and peak == 2
+
+
+async def test_pool_with_processes(tmp_path: Path, asterisk_recordings: list[Path]) -> None:
+    async with TranscodePool(max_workers=1, processes=True) as pool:
+        result = await pool.transcode(TranscodeJob(asterisk_recordings[0], tmp_path, TranscodePolicy()))
+    assert result.outputs[0].exists() and result.audio_seconds > 0

@@ -7,6 +7,7 @@ import hashlib
 import io
 import tracemalloc
 import zipfile
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -200,3 +201,28 @@ async def test_daily_pack_streams_into_a_client_bucket(
     with zipfile.ZipFile(io.BytesIO(await read_all(s3_store, "client-a/2026-11-27.zip"))) as archive:
         assert archive.testzip() is None
         assert len(read_manifest(archive)) == 100
+
+
+async def test_client_gone_releases_the_open_recording() -> None:
+    """When the HTTP client goes away mid-export, the recording being read is closed at once."""
+
+    class Tracking(MemoryStore):
+        open_readers = 0
+
+        async def open_range(
+            self, key: str, start: int = 0, end: int | None = None
+        ) -> AsyncGenerator[bytes, None]:
+            Tracking.open_readers += 1
+            try:
+                async for block in super().open_range(key, start, end):
+                    yield block
+            finally:
+                Tracking.open_readers -= 1
+
+    store = Tracking(chunk_size=64 * 1024)
+    await store.put("long.wav", bytes(2 * 1024 * 1024))
+    export = stream_zip(store, [ExportItem("long.wav", "long.wav")])
+    assert len(await anext(export)) >= 256 * 1024
+    assert Tracking.open_readers == 1
+    await export.aclose()
+    assert Tracking.open_readers == 0
