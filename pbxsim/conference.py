@@ -27,6 +27,7 @@ class Conference:
         self.bridge_id = str(uuid.uuid4())
         self.members: list[Channel] = []
         self.announcer = True  # the hidden CBAnn channel, counted in BridgeNumChannels
+        self.marked: set[str] = set()
         self.cbann = f"CBAnn/{name}-{Conference._announcer_seq:08x};2"
         Conference._announcer_seq += 1
 
@@ -47,9 +48,12 @@ class Conference:
     def _peers(self, channel: Channel) -> str:
         return ",".join([self.cbann, *(m.name for m in self.members if m is not channel)])
 
-    def join(self, channel: Channel) -> None:
-        """A channel enters: BridgeCreate/ConfbridgeStart for the first, then BridgeEnter + Join."""
+    def join(self, channel: Channel, marked: bool = False) -> None:
+        """A channel enters: BridgeCreate/ConfbridgeStart for the first, then BridgeEnter + Join.
+        ``marked``: the operator's profile; when the last marked member leaves, the others go."""
         emit = self.pbx.emit
+        if marked:
+            self.marked.add(channel.name)
         first = not self.members
         if first:
             emit([("Event", "BridgeCreate"), ("Privilege", "call,all"), *self._fields(0)])
@@ -98,6 +102,13 @@ class Conference:
         if call is not None and call.recording is not None:
             call.recording.unbridged(self.pbx.now())
         self._recordings_changed()
+        if channel.name in self.marked:
+            self.marked.discard(channel.name)
+            if not self.marked:  # end_marked: the customers are taken out too
+                for other in list(self.members):
+                    call = self.pbx.call_of(other.name)
+                    if call is not None:
+                        call.kicked.set()
         if not self.members:
             emit(
                 [

@@ -236,18 +236,23 @@ class Apps:
         self.ch.priority = priority
 
     async def confbridge(self, conference: str, bridge: str, user: str, menu: str) -> str:
-        """Join a conference and stay until hung up (or the conference ends under us)."""
+        """Join a conference and stay until hung up, redirected, or removed because the marked user
+        (the operator) left: ``end_marked`` customer profiles, CONFBRIDGE_RESULT=ENDMARKED."""
         self._step("ConfBridge", ",".join([conference, bridge, user, menu]))
         conf = self.pbx.conference(conference)
         self.call.conference = conf
-        conf.join(self.ch)
+        self.call.kicked.clear()
+        conf.join(self.ch, marked=user.endswith("operator") or user == "op_user")
         try:
-            await asyncio.Event().wait()  # only a hangup or redirect takes a member out
+            await self.call.kicked.wait()
         except asyncio.CancelledError:
             conf.leave(self.ch, "HANGUP")
             self.call.conference = None
             raise
-        return "HANGUP"
+        conf.leave(self.ch, "ENDMARKED")
+        self.call.conference = None
+        self._next()
+        return "ENDMARKED"
 
 
 def start_recording(pbx: Pbx, call: Call, filename: str, options: str) -> Recording:

@@ -58,6 +58,7 @@ class Call:
     far_hangup: bool = False  # the far end sent BYE
     redirect_to: tuple[str, str, int] | None = None
     connected: asyncio.Event = field(default_factory=asyncio.Event)
+    kicked: asyncio.Event = field(default_factory=asyncio.Event)  # removed from its ConfBridge
     recording: Recording | None = None
     conference: Conference | None = None
     agi_hungup: bool = False

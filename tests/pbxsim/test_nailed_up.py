@@ -63,3 +63,24 @@ async def test_customers_into_conference_match_capture(
         with wave.open(str(tmp_path / "rec" / f"nail-{uid}.wav")) as wav:
             assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (8000, 1, 2)
             assert abs(wav.getnframes() / 8000 - talk) < 0.5
+
+
+async def test_operator_hanging_up_ends_the_customer_too(
+    sim: PbxSim, client: AmiClient, agi: TinyAgiServer
+) -> None:
+    """end_marked: when the operator's nailed-up leg ends, the customer is taken out and hung up."""
+    await login_operator(sim, client)
+    sim.customer("5556001", ring=1.0, talk=600)
+    first = originates("n1a_customers_via_fastagi_into_confbridge")[0]
+    await send_and_wait(
+        client, first, lambda m: m.event == "ConfbridgeJoin" and m.get("Uniqueid") == first["ChannelId"]
+    )
+    operator = next(c for c in sim.live_channels() if c.startswith("PJSIP/1001-"))
+    await client.action("Hangup", ("Channel", operator))
+    result = await client.wait_for(
+        lambda m: m.get("Variable") == "CONFBRIDGE_RESULT" and m.get("Value") == "ENDMARKED"
+    )
+    assert result["Uniqueid"] == first["ChannelId"]
+    await client.wait_event("Hangup", Uniqueid=first["ChannelId"])
+    await client.wait_event("ConfbridgeEnd")
+    assert sim.live_channels() == []
