@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
+import pytest
+
 from dialer.cli import main
+from dialer.commands import users
 from tests.api.conftest import sign_in
 
 SECRET = "bootstrap password 1"
@@ -12,8 +16,6 @@ SECRET = "bootstrap password 1"
 
 async def run_cli(monkeypatch, database_url, argv, stdin=""):
     """Run the CLI in a worker thread (it runs its own event loop), as a shell would."""
-    import asyncio
-
     monkeypatch.setenv("DIALER_DATABASE_URL", database_url)
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     return await asyncio.to_thread(main, argv)
@@ -62,3 +64,19 @@ async def test_keys_create_prints_a_working_key_once(monkeypatch, database_url, 
     assert key.startswith("dk_") and "not shown again" in err
     me = await client.get("/auth/me", headers={"X-API-Key": key})
     assert me.json()["role"] == "qa"
+
+
+def test_create_admin_asks_twice_at_a_terminal_and_refuses_a_mismatch(monkeypatch):
+    answers = iter([SECRET, "something else entirely", SECRET, SECRET])
+    monkeypatch.setattr(users.getpass, "getpass", lambda _prompt: next(answers))
+    monkeypatch.setattr("sys.stdin", io.StringIO())
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    with pytest.raises(SystemExit, match="the passwords differ; nothing was created"):
+        users.read_password(from_stdin=False)
+    assert users.read_password(from_stdin=False) == SECRET
+
+
+def test_without_a_terminal_the_password_must_come_on_stdin(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO())
+    with pytest.raises(SystemExit, match="--password-stdin"):
+        users.read_password(from_stdin=False)
