@@ -120,7 +120,10 @@ async def test_pool_is_bounded_and_off_the_loop(tmp_path: Path) -> None:
 
     async with TranscodePool(max_workers=2, queue_size=2, transcoder=slow) as pool:
         futures = [await pool.submit(TranscodeJob(tmp_path / f"{n}.wav", tmp_path)) for n in range(4)]
-        await asyncio.sleep(0.05)  # the loop stays free while two jobs block their threads
+        for _ in range(500):  # the loop stays free while two jobs block their threads
+            if running == 2:
+                break
+            await asyncio.sleep(0.01)
         assert running == 2 and pool.waiting == 2
         fifth = asyncio.create_task(pool.submit(TranscodeJob(tmp_path / "5.wav", tmp_path)))
         await asyncio.sleep(0.05)
