@@ -17,7 +17,7 @@ import math
 from dialer.pacing.decision import Explanation, PacingDecision
 from dialer.pacing.forecast import answer_probability, free_in_time_after_talk, free_in_time_after_wrap
 from dialer.pacing.inputs import DialMode, PacingInput
-from dialer.pacing.risk import RiskTuning, max_calls, safety_z
+from dialer.pacing.risk import RiskTuning, margin_gone, max_calls, safety_z
 
 DEFAULT_TUNING = RiskTuning()
 MIN_ANSWER_RATE = 0.01
@@ -29,9 +29,7 @@ def decide(snapshot: PacingInput, tuning: RiskTuning = DEFAULT_TUNING) -> Pacing
     budget = snapshot.abandon
     ringing = len(snapshot.ringing_elapsed)
     in_flight = ringing + snapshot.waiting
-    fallback = mode in (DialMode.PREDICTIVE, DialMode.FIXED_RATIO) and (
-        budget.rate >= budget.threshold or budget.answered < tuning.min_answered
-    )
+    fallback = mode in (DialMode.PREDICTIVE, DialMode.FIXED_RATIO) and margin_gone(budget, tuning)
     used = DialMode.PROGRESSIVE if fallback else mode
     free = float(snapshot.ready)
     answers = float(in_flight)

@@ -23,15 +23,29 @@ from dialer.pacing.inputs import AbandonBudget
 class RiskTuning:
     """How boldly predictive dialing spends the abandon budget.
 
-    ``z_low`` is the safety distance with no abandons so far, ``z_high`` the one reached at the
-    abandon threshold (the rate in between moves it linearly). ``min_answered`` is the number of
-    person-answered calls needed before any dialing ahead: with fewer, one abandon would already
-    breach the threshold.
+    ``z_low`` is the safety distance with the whole budget left, ``z_high`` the one with none left
+    (in between it moves linearly with the share used). The share used is the larger of the rate's
+    share of the threshold and ``cushion / (cushion + headroom)``, where ``headroom`` is the number
+    of abandons the threshold still allows: a campaign's first minutes, when one abandon would
+    breach the threshold, dial ahead cautiously. Dialing ahead stops (falls back to progressive)
+    while fewer than ``min_headroom`` abandons fit under the threshold: the margin then only has to
+    absorb the calls already in flight, which keeps the cap a hard limit even early in a window.
     """
 
     z_low: float = 0.6
     z_high: float = 2.0
-    min_answered: int = 0
+    cushion: float = 1.0
+    min_headroom: float = 1.0
+
+
+def headroom(budget: AbandonBudget) -> float:
+    """How many more abandons the threshold allows now (0 when the rate is at or above it)."""
+    return max(0.0, budget.threshold * budget.answered - budget.abandoned)
+
+
+def margin_gone(budget: AbandonBudget, tuning: RiskTuning) -> bool:
+    """True when dialing ahead must stop: the rate reached the threshold, or too little headroom."""
+    return budget.rate >= budget.threshold or headroom(budget) + 1e-9 < tuning.min_headroom
 
 
 def safety_z(budget: AbandonBudget, tuning: RiskTuning) -> float:
@@ -39,7 +53,8 @@ def safety_z(budget: AbandonBudget, tuning: RiskTuning) -> float:
     threshold = budget.threshold
     if threshold <= 0.0:
         return math.inf
-    used = min(1.0, budget.rate / threshold)
+    early = tuning.cushion / (tuning.cushion + headroom(budget)) if tuning.cushion > 0.0 else 0.0
+    used = min(1.0, max(budget.rate / threshold, early))
     return tuning.z_low + (tuning.z_high - tuning.z_low) * used
 
 

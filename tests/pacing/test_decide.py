@@ -7,10 +7,11 @@ import pytest
 from dialer.pacing import AbandonBudget, CallStats, DialMode, LineLimits, PacingInput, decide
 
 STATS = CallStats(answer_rate=1 / 3, mean_ring_s=9.0, mean_fail_s=25.0, mean_talk_s=90.0, mean_wrap_s=10.0)
+ROOMY = AbandonBudget(answered=1000, abandoned=0)  # a campaign well under its cap
 
 
 def snapshot(mode: DialMode = DialMode.PREDICTIVE, **changes: object) -> PacingInput:
-    base: dict[str, object] = {"mode": mode, "ready": 0, "stats": STATS}
+    base: dict[str, object] = {"mode": mode, "ready": 0, "stats": STATS, "abandon": ROOMY}
     base.update(changes)
     return PacingInput(**base)  # type: ignore[arg-type]
 
@@ -71,6 +72,15 @@ def test_predictive_falls_back_to_progressive_when_the_abandon_margin_is_gone() 
     assert decision.fell_back
     assert decision.calls == 5
     assert "margin gone" in decision.explanation.reason
+
+
+def test_a_cold_campaign_dials_progressive_until_one_abandon_fits_under_the_threshold() -> None:
+    cold = decide(snapshot(ready=5, abandon=AbandonBudget(answered=30, abandoned=0)))
+    assert cold.mode_used is DialMode.PROGRESSIVE
+    assert cold.calls == 5
+    warm = decide(snapshot(ready=5, abandon=AbandonBudget(answered=40, abandoned=0)))
+    assert warm.mode_used is DialMode.PREDICTIVE
+    assert warm.calls > 5
 
 
 def test_fixed_ratio_also_falls_back_at_the_threshold() -> None:
