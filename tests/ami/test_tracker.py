@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import random
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +17,7 @@ from ami.events import to_event
 from ami.replay import Replayer, capture_messages
 from ami.tracker import CallTracker
 from ami.wire import Message
-from tests.ami.conftest import capture
+from tests.ami.conftest import CAPTURES, REPO_ROOT, capture
 
 Timed = list[tuple[datetime | None, Message]]
 
@@ -309,3 +312,50 @@ def test_concurrent_calls_do_not_disturb_each_other(first: str, second: str):
         facts, calls = outcome(merged)
         assert sorted(calls) == alone
         assert sorted(facts) == alone_facts
+
+
+def test_conclusions_do_not_depend_on_the_hash_seed():
+    """Sets of channel ids iterate in a per-process order; the facts must not depend on it."""
+    capture("a_originate_answer_queue")  # skips without the captures
+    script = (
+        "import sys, pathlib\n"
+        "from ami.replay import replay\n"
+        "for path in sorted(pathlib.Path(sys.argv[1]).glob('ami_*.raw')):\n"
+        "    facts, calls = replay(path.read_bytes())\n"
+        "    print(path.name, [type(x).__name__ + getattr(x, 'call_id', '') for x in facts])\n"
+        "    print([(c.call_id, c.outcome, c.operator, c.hung_up_by, c.talk_seconds) for c in calls])\n"
+    )
+    outputs = []
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(CAPTURES)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO_ROOT,
+        )
+        outputs.append(done.stdout)
+    assert outputs[0] and outputs[0] == outputs[1] == outputs[2]
+
+
+@pytest.mark.parametrize("join", ["ConfbridgeJoin", "BridgeEnter"])
+def test_the_operator_is_not_another_customer_already_in_the_bridge(join: str):
+    """A conference holding an operator's leg and another customer, both from before the tracker
+    started: a new customer joining is put through to the operator, never to the other customer."""
+    recorder = Recorder()
+    tracker = CallTracker(recorder)
+    tracker.track_call("new-call")
+    room = [("BridgeUniqueid", "b-9"), ("Conference", "op1001")]
+    for pairs in (
+        [("Channel", "PJSIP/trunk-00000009"), ("Uniqueid", "a-earlier-customer"), ("Linkedid", "a")],
+        [("Channel", "PJSIP/1001-00000000"), ("Uniqueid", "z-operator-leg"), ("Linkedid", "z")],
+    ):
+        tracker.feed(to_event(Message.of([("Event", join), *pairs, *room])))
+    new = [("Channel", "PJSIP/trunk-0000000a"), ("Uniqueid", "new-call"), ("Linkedid", "new-call")]
+    tracker.feed(to_event(Message.of([("Event", "Newchannel"), *new])))
+    tracker.feed(to_event(Message.of([("Event", "Newstate"), *new, ("ChannelStateDesc", "Up")])))
+    tracker.feed(to_event(Message.of([("Event", join), *new, *room])))
+    [connected] = [x for x in recorder.facts if isinstance(x, f.CallConnected)]
+    assert connected.operator == "1001"
