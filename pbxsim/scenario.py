@@ -12,7 +12,7 @@ A scenario file is JSON (``.json``) or TOML (``.toml``) with the same shape::
     [random]                       # every number not listed above
     answer_rate = 0.3
     ring = [2.0, 12.0]             # uniform range in seconds (or one number)
-    talk = [20.0, 90.0]
+    talk = { kind = "lognormal", mean = 90, sd = 70, low = 10, high = 900 }
     machine_rate = 0.2
     failures = { busy = 0.5, noanswer = 0.3, unreachable = 0.1, congestion = 0.1 }
     [operators."1001"]
@@ -25,6 +25,7 @@ A scenario file is JSON (``.json``) or TOML (``.toml``) with the same shape::
 from __future__ import annotations
 
 import json
+import math
 import random
 import tomllib
 from collections.abc import Mapping
@@ -76,7 +77,32 @@ class OperatorScript:
     answers: bool = True  # False: rings but never answers (pjsua 1002 in a4)
 
 
-Range = tuple[float, float]
+@dataclass(frozen=True)
+class Distribution:
+    """Seconds drawn at random: ``uniform`` between low and high, or ``lognormal`` with the given
+    mean and standard deviation (talk times are long-tailed), clipped to [low, high]."""
+
+    low: float
+    high: float
+    kind: str = "uniform"
+    mean: float = 0.0
+    sd: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("uniform", "lognormal"):
+            raise ValueError(f"unknown distribution {self.kind!r}: uniform or lognormal")
+        if self.kind == "lognormal" and (self.mean <= 0 or self.sd <= 0):
+            raise ValueError("a lognormal distribution needs a positive mean and sd")
+
+    def draw(self, rng: random.Random) -> float:
+        if self.kind == "uniform":
+            return rng.uniform(self.low, self.high)
+        sigma2 = math.log(1 + (self.sd / self.mean) ** 2)
+        value = rng.lognormvariate(math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2))
+        return min(self.high, max(self.low, value))
+
+
+Range = Distribution
 
 
 @dataclass(frozen=True)
@@ -84,8 +110,8 @@ class RandomCustomers:
     """Customers drawn at random, reproducibly, for numbers with no script of their own."""
 
     answer_rate: float = 0.35
-    ring: Range = (2.0, 15.0)
-    talk: Range = (15.0, 90.0)
+    ring: Distribution = Distribution(2.0, 15.0)
+    talk: Distribution = Distribution(15.0, 600.0, "lognormal", mean=90.0, sd=70.0)
     machine_rate: float = 0.15
     failures: Mapping[str, float] = field(
         default_factory=lambda: {"busy": 0.4, "noanswer": 0.4, "unreachable": 0.1, "congestion": 0.1}
@@ -93,12 +119,12 @@ class RandomCustomers:
     hangup_by_operator_rate: float = 0.3
 
     def draw(self, rng: random.Random) -> CustomerScript:
-        ring = rng.uniform(*self.ring)
+        ring = self.ring.draw(rng)
         if rng.random() < self.answer_rate:
             return CustomerScript(
                 outcome="answer",
                 ring=ring,
-                talk=rng.uniform(*self.talk),
+                talk=self.talk.draw(rng),
                 amd="machine" if rng.random() < self.machine_rate else "human",
                 hangup_by="operator" if rng.random() < self.hangup_by_operator_rate else "customer",
             )
@@ -160,11 +186,15 @@ def load_scenario(path: str | Path) -> Scenario:
     return Scenario.from_dict(data)
 
 
-def _range(value: Any) -> Range:
+def _range(value: Any) -> Distribution:
+    """``30`` (fixed), ``[2, 12]`` (uniform) or ``{kind = "lognormal", mean = 90, sd = 60, low = 5,
+    high = 900}``."""
     if isinstance(value, int | float):
-        return (float(value), float(value))
+        return Distribution(float(value), float(value))
+    if isinstance(value, Mapping):
+        return _build(Distribution, {"low": 0.0, "high": 86400.0, **value})  # type: ignore[no-any-return]
     low, high = value
-    return (float(low), float(high))
+    return Distribution(float(low), float(high))
 
 
 def _build(kind: type[Any], values: Mapping[str, Any]) -> Any:

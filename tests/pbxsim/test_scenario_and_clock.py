@@ -145,3 +145,15 @@ async def test_simulator_on_a_virtual_clock(tmp_path) -> None:
         hangup = await client.wait_event("Hangup", Uniqueid="v-1")
         assert hangup["Cause"] == "19"
         await client.close()
+
+
+def test_lognormal_talk_times(tmp_path) -> None:
+    path = tmp_path / "d.toml"
+    path.write_text('seed = 5\n[random]\nanswer_rate = 1.0\nmachine_rate = 0.0\n'
+                    'talk = { kind = "lognormal", mean = 90, sd = 60, low = 5, high = 900 }\n')  # fmt: skip
+    scenario = load_scenario(path)
+    talks = [scenario.customer(str(n)).talk for n in range(4000)]
+    mean = sum(talks) / len(talks)
+    assert 80 < mean < 100
+    assert min(talks) >= 5 and max(talks) <= 900
+    assert sorted(talks)[len(talks) // 2] < mean  # long-tailed: the median is below the mean
