@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import shutil
 import tracemalloc
 import zipfile
 from collections.abc import AsyncGenerator
@@ -182,6 +183,7 @@ async def test_thousand_recordings_in_flat_memory(tmp_path: Path, asterisk_recor
     assert [row["file_name"] for row in rows] == [item.name for item in items]
     assert [row["call_id"] for row in rows] == [f"call-{n}" for n in range(1000)]
     assert rows[999]["contact"] == "+15550000999" and rows[999]["status"] == "ok"
+    shutil.rmtree(tmp_path)  # ~200 MB: do not leave it for pytest's kept temporary folders
 
 
 async def test_daily_pack_streams_into_a_client_bucket(
