@@ -192,7 +192,8 @@ def _range(value: Any) -> Distribution:
     if isinstance(value, int | float):
         return Distribution(float(value), float(value))
     if isinstance(value, Mapping):
-        return _build(Distribution, {"low": 0.0, "high": 86400.0, **value})  # type: ignore[no-any-return]
+        distribution: Distribution = _build(Distribution, {"low": 0.0, "high": 86400.0, **value})
+        return distribution
     low, high = value
     return Distribution(float(low), float(high))
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from pbxsim.actions import Actions
 from pbxsim.channel import Pairs
@@ -86,15 +86,15 @@ class PbxSim:
         await self.stop()
 
     # -- scripting --------------------------------------------------------------------------------
-    def customer(self, number: str, **behaviour: object) -> CustomerScript:
+    def customer(self, number: str, **behaviour: Any) -> CustomerScript:
         """Script one number: ``sim.customer("5551001", outcome="busy", ring=1.5)``."""
-        script = replace(CustomerScript(), **behaviour)  # type: ignore[arg-type]
+        script = CustomerScript(**behaviour)
         self.scenario.customers[number] = script
         return script
 
-    def operator(self, endpoint: str, **behaviour: object) -> Endpoint:
+    def operator(self, endpoint: str, **behaviour: Any) -> Endpoint:
         """Declare (or change) an operator endpoint; registered ones are reachable at once."""
-        script = replace(OperatorScript(endpoint=endpoint), **behaviour)  # type: ignore[arg-type]
+        script = OperatorScript(endpoint=endpoint, **behaviour)
         self.scenario.operators[endpoint] = script
         ep = self.pbx.endpoints.ensure(endpoint)
         ep.script = script
