@@ -5,6 +5,7 @@
 - ``intake`` and ``filing``: check a finished file (duration, size, SHA-256) and file it.
 - ``transcode`` and ``transcode_pool``: WAV to MP3/Opus with pydub and ffmpeg, off the loop.
 - ``zip_stream`` and ``manifest``: a selection as a streamed ZIP with a manifest CSV.
-- ``ranges``: HTTP Range parsing for seeking playback; ``links``: expiring client-scoped links.
+- ``naming``: keys by client, UTC day and call; ``ranges``: HTTP Range parsing for seeking
+  playback; ``links``: expiring client-scoped links.
 - ``retention``: what to delete under each contract's period, and the record of deleting it.
 """
