@@ -108,6 +108,8 @@ class AmiConnection:
         if not self.is_open or self._writer is None:
             raise NotConnected("AMI connection is not open")
         action_id = action_id or next_action_id()
+        if action_id in self._pending:
+            raise ValueError(f"ActionID {action_id!r} is already waiting for its answer")
         name = pairs[0][1] if pairs else "?"
         future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
         self._pending[action_id] = _Pending(future)
