@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from ami.wire import Message
 from pbxsim import events as ev
+from pbxsim.bridge import BasicBridge, can_bridge
 from pbxsim.channel import Channel, Pairs
 from pbxsim.dialplan import Dialplan, start_recording
 from pbxsim.originate import OriginateRequest, Originator, parse_caller_id, parse_variables
@@ -165,11 +166,27 @@ class Actions:
             msg.get("Exten") or "s",
             int(msg.get("Priority") or 1),
         )
+        # Events from here on show the new place (ConfbridgeLeave already does, capture n7b).
+        ch = call.channel
+        ch.context, ch.exten, ch.priority = call.redirect_to
         if call.task is not None:
             call.task.cancel()
 
     async def bridge(self, session: Session, msg: Message) -> None:
-        session.respond(msg, "Error", f"Unable to add Channel1 to bridge: {msg.get('Channel1') or ''}")
+        """Join two waiting channels (n7b); a ConfBridge member cannot be taken (n7a)."""
+        calls = []
+        for key in ("Channel1", "Channel2"):
+            name = msg.get(key) or ""
+            call = self.pbx.call_of(name)
+            if call is None:
+                session.respond(msg, "Error", f"Channel does not exist: {name}")
+                return
+            if not can_bridge(call):
+                session.respond(msg, "Error", f"Unable to add {key} to bridge: {name}")
+                return
+            calls.append(call)
+        session.respond(msg, "Success", "Channels have been bridged")
+        BasicBridge(self.pbx, calls[0], calls[1]).start()
 
     async def setvar(self, session: Session, msg: Message) -> None:
         channel = self._channel(msg)

@@ -7,6 +7,7 @@ real members; the bridge lives only while someone is in it; BRIDGEPEER lists the
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pbxsim import events as ev
@@ -77,13 +78,18 @@ class Conference:
         emit(self._event("ConfbridgeJoin", count, channel, ("Admin", "No"), ("Muted", "No")))
         self._recordings_changed()
 
-    def leave(self, channel: Channel, result: str = "HANGUP") -> None:
-        """A channel leaves; the last one out ends the conference and destroys its bridge."""
+    def leave(
+        self, channel: Channel, result: str = "HANGUP", between: Callable[[], None] | None = None
+    ) -> None:
+        """A channel leaves; the last one out ends the conference and destroys its bridge.
+        ``between``: emitted after ConfbridgeLeave, before BridgeLeave."""
         if channel not in self.members:
             return
         emit = self.pbx.emit
         count = len(self.members) + self.announcer
         emit(self._event("ConfbridgeLeave", count, channel))
+        if between is not None:
+            between()
         self.pbx.set_var(channel, "BRIDGEPEER", "")
         self.members.remove(channel)
         channel.bridge_id = ""
@@ -115,7 +121,7 @@ class Conference:
                     ("Event", "ConfbridgeEnd"),
                     ("Privilege", "call,all"),
                     ("Conference", self.name),
-                    *self._fields(0),
+                    *self._fields(int(self.announcer)),  # the announcer is still there (n7b), or not (n4)
                 ]
             )
             emit([("Event", "BridgeDestroy"), ("Privilege", "call,all"), *self._fields(0)])

@@ -202,6 +202,20 @@ def lab_dialplan() -> Dialplan:
         apps.noop(f"AGISTATUS={apps.var('AGISTATUS')}")
         apps.hangup()
 
+    @dp.extension("operator-wait", "_10XX")
+    async def operator_wait(apps: Apps, ch: Channel) -> None:
+        apps.noop(f"Operator {ch.exten} waiting outside ConfBridge")
+        await apps.wait(120)
+        apps.noop(f"Operator {ch.exten} back in dialplan after Wait/Bridge -> re-enter ConfBridge")
+        apps.goto("operator-login", ch.exten, 1)
+
+    @dp.extension("dialer-park", "s")
+    async def park(apps: Apps, ch: Channel) -> None:
+        apps.noop(f"Customer parked {ch.name} lead={apps.var('LEAD_ID')}")
+        await apps.wait(60)
+        apps.noop("Customer back in dialplan after Wait/Bridge")
+        apps.hangup()
+
     @dp.extension("lab-hold", "s")
     async def hold(apps: Apps, ch: Channel) -> None:
         apps.answer()

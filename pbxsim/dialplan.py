@@ -170,8 +170,13 @@ class Apps:
         self._next()
 
     async def wait(self, seconds: float) -> None:
+        """Wait(); an AMI Bridge may pull the channel out, then it goes on after the bridge."""
+        from pbxsim.bridge import wait_bridged
+
         self._step("Wait", f"{seconds:g}")
-        await self.pbx.clock.sleep(seconds)
+        if await wait_event(self.pbx.clock, self.call.bridge_request, seconds):
+            await wait_bridged(self.call)  # the bridge already moved it to the next priority
+            return
         self._next()
 
     async def playback(self, sound: str, seconds: float = 3.0) -> None:
@@ -246,7 +251,14 @@ class Apps:
         try:
             await self.call.kicked.wait()
         except asyncio.CancelledError:
-            conf.leave(self.ch, "HANGUP")
+            if self.call.redirect_to is not None:
+                # Redirected out (n7b): the first Newexten at the new place still names ConfBridge,
+                # and it comes between ConfbridgeLeave and BridgeLeave.
+                stale = (self.ch.application, self.ch.app_data)
+                conf.leave(self.ch, "HANGUP", between=lambda: self.pbx.app(self.ch, *stale))
+                self.call.skip_newexten = True
+            else:
+                conf.leave(self.ch, "HANGUP")
             self.call.conference = None
             raise
         conf.leave(self.ch, "ENDMARKED")
@@ -308,7 +320,9 @@ def end_channel(pbx: Pbx, call: Call, dialplan: Dialplan | None) -> None:
     if call.conference is not None:
         call.conference.leave(ch, "HANGUP")
         call.conference = None
-    pbx.emit(ev.soft_hangup_request(ch, 16))  # also after AGI HANGUP's own Cause 32 (capture c1)
+    bridged_by_ami = call.left_ami_bridge  # n7b: the customer hung up in an AMI Bridge: no Cdr
+    if not bridged_by_ami:
+        pbx.emit(ev.soft_hangup_request(ch, 16))  # also after AGI HANGUP's own Cause 32 (capture c1)
     main_cdr = _cdr(pbx, ch)
     h_cdr = None
     h_text = dialplan.hangup_text(ch.context) if dialplan is not None else None
@@ -322,7 +336,8 @@ def end_channel(pbx: Pbx, call: Call, dialplan: Dialplan | None) -> None:
         h_cdr = ev.CdrRecord(
             ch, "h", ch.context, "NoOp", h_text(ch, call.cause), h_start, h_start, pbx.now(), "ANSWERED"
         )
-    pbx.emit(main_cdr.event())
+    if not bridged_by_ami:
+        pbx.emit(main_cdr.event())
     pbx.emit(ev.hangup(ch, call.cause))
     if h_cdr is not None:
         pbx.emit(h_cdr.event())

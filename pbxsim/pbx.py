@@ -12,10 +12,13 @@ import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pbxsim import events as ev
 from pbxsim.channel import UP, Channel, ChannelRegistry, Pairs
+
+if TYPE_CHECKING:
+    from pbxsim.bridge import BasicBridge
 from pbxsim.clock import Clock
 from pbxsim.conference import Conference
 from pbxsim.endpoints import Endpoints
@@ -59,6 +62,10 @@ class Call:
     redirect_to: tuple[str, str, int] | None = None
     connected: asyncio.Event = field(default_factory=asyncio.Event)
     kicked: asyncio.Event = field(default_factory=asyncio.Event)  # removed from its ConfBridge
+    bridge_request: asyncio.Event = field(default_factory=asyncio.Event)  # AMI Bridge pulled it out
+    ami_bridge: BasicBridge | None = None
+    left_ami_bridge: bool = False  # it hung up while in an AMI Bridge
+    skip_newexten: bool = False  # the next priority's Newexten was already shown (redirect quirk)
     recording: Recording | None = None
     conference: Conference | None = None
     agi_hungup: bool = False
@@ -153,6 +160,10 @@ class Pbx:
     def app(self, channel: Channel, application: str, data: str) -> None:
         """Enter one dialplan priority: the Newexten event."""
         channel.application, channel.app_data = application, data
+        call = self.calls.get(channel.name)
+        if call is not None and call.skip_newexten:
+            call.skip_newexten = False
+            return
         self.emit(ev.newexten(channel, application, data))
 
     def call_of(self, name: str) -> Call | None:
