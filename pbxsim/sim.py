@@ -44,7 +44,7 @@ class PbxSim:
         queues: dict[str, list[str]] | None = None,
         auth_fail_delay: float = 1.0,
         dialplan: Dialplan | None = None,
-        keep_events: bool = True,
+        keep_events: bool = False,
     ) -> None:
         self.scenario = scenario or Scenario()
         self.clock = clock or RealClock()

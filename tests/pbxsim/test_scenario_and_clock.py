@@ -157,3 +157,12 @@ def test_lognormal_talk_times(tmp_path) -> None:
     assert 80 < mean < 100
     assert min(talks) >= 5 and max(talks) <= 900
     assert sorted(talks)[len(talks) // 2] < mean  # long-tailed: the median is below the mean
+
+
+def test_the_demo_scenario_loads() -> None:
+    from tests.pbxsim.helpers import REPO
+
+    scenario = load_scenario(REPO / "pbxsim" / "scenarios" / "demo.toml")
+    assert set(scenario.operators) == {"1001", "1002", "1003"}
+    assert scenario.customer("5550006").amd == "machine"
+    assert scenario.random_customers is not None
