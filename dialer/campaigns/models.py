@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialer.db.base import Base
@@ -37,6 +37,13 @@ class DispositionKind(enum.StrEnum):
     CALLBACK = "callback"
 
 
+class OperatorConnection(enum.StrEnum):
+    """How a customer reaches an operator: moved into the operator's held bridge, or by ringing them."""
+
+    NAILED_UP = "nailed_up"
+    RINGING = "ringing"
+
+
 class Campaign(Base):
     __tablename__ = "campaigns"
 
@@ -62,6 +69,20 @@ class Campaign(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # Dialing rules beyond the basics: the compliance profile (dialer.compliance.PROFILES) and timings.
+    compliance_profile: Mapped[str] = mapped_column(String(40), default="custom", server_default="custom")
+    advertising: Mapped[bool] = mapped_column(default=True, server_default=true())
+    ring_timeout_s: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
+    connect_limit_ms: Mapped[int] = mapped_column(Integer, default=2000, server_default="2000")
+    wrap_up_s: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    operator_connection: Mapped[OperatorConnection] = mapped_column(
+        Enum(OperatorConnection, native_enum=False, length=20, values_callable=_values),
+        default=OperatorConnection.NAILED_UP,
+        server_default=OperatorConnection.NAILED_UP.value,
+    )
+    # Ownership lease (dialer.calls.ownership): the engine process driving this campaign now.
+    owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    owner_heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     dispositions: Mapped[list[DispositionCode]] = relationship(
         back_populates="campaign",

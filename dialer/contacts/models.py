@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, Integer, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialer.db.base import Base
@@ -34,6 +34,8 @@ class Contact(Base):
     __table_args__ = (
         Index("uq_contacts_campaign_phone", "campaign_id", "phone", unique=True),
         Index("ix_contacts_campaign_status", "campaign_id", "status"),
+        Index("ix_contacts_campaign_due", "campaign_id", "status", "next_attempt_at"),
+        Index("ix_contacts_lease_owner", "lease_owner"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -58,6 +60,15 @@ class Contact(Base):
     )
     source_row: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+    # Consent to advertising calls (profiles that require it lease only consenting contacts).
+    consent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The lease (dialer.calls.leasing): who is dialing this contact now, and until when.
+    lease_owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # A callback the operator asked to take themselves.
+    callback_operator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("operators.id", ondelete="SET NULL"), nullable=True
+    )
 
 
 class DncEntry(Base):

@@ -1,15 +1,32 @@
 """Every model, imported in one place so the metadata (and Alembic) sees the whole schema."""
 
 from dialer.auth.models import ApiKey, Role, User
-from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode, DispositionKind
+from dialer.calls.models import Call, CallOutcome, CallState, HangupSide, PacingDecisionLog
+from dialer.campaigns.models import (
+    Campaign,
+    CampaignState,
+    DialingMode,
+    DispositionCode,
+    DispositionKind,
+    OperatorConnection,
+)
 from dialer.clients.models import Client, Contract, PricingModel
 from dialer.contacts.models import Contact, ContactStatus, DncEntry, ImportJob, ImportKind, ImportStatus
 from dialer.db.base import Base
-from dialer.operators.models import Operator, campaign_operators
+from dialer.operators.models import (
+    Operator,
+    OperatorState,
+    OperatorStateEvent,
+    OperatorStatus,
+    campaign_operators,
+)
 
 __all__ = [
     "ApiKey",
     "Base",
+    "Call",
+    "CallOutcome",
+    "CallState",
     "Campaign",
     "CampaignState",
     "Client",
@@ -20,10 +37,16 @@ __all__ = [
     "DispositionCode",
     "DispositionKind",
     "DncEntry",
+    "HangupSide",
     "ImportJob",
     "ImportKind",
     "ImportStatus",
     "Operator",
+    "OperatorConnection",
+    "OperatorState",
+    "OperatorStateEvent",
+    "OperatorStatus",
+    "PacingDecisionLog",
     "PricingModel",
     "Role",
     "User",

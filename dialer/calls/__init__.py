@@ -1,0 +1,1 @@
+"""Calls: call records and their life, dispositions, contact leasing, campaign ownership, pacing log."""

@@ -1,0 +1,126 @@
+"""Call records (one row per dialing attempt, every step timed) and the pacing decisions' log.
+
+A call's steps arrive as facts from the engine, in any order and possibly twice; the columns keep
+the first time each fact was seen, and ``state`` is the furthest step reached
+(``dialer.calls.lifecycle``). ``outcome`` is the engine's verdict at hangup and stays empty until then.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Enum, Float, ForeignKey, Index, Integer, String, Text, false, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dialer.contacts.models import BigId
+from dialer.db.base import Base
+from dialer.db.types import JsonDocument, UtcDateTime
+
+
+def _values(e: type[enum.Enum]) -> list[str]:
+    return [str(m.value) for m in e]
+
+
+class CallState(enum.StrEnum):
+    """Steps of a call, in the order they happen (a later step never goes back to an earlier one)."""
+
+    PLACED = "placed"
+    RINGING = "ringing"
+    ANSWERED = "answered"
+    CONNECTED = "connected"
+    ENDED = "ended"
+
+
+class CallOutcome(enum.StrEnum):
+    """How a call ended, as the engine concludes it at hangup."""
+
+    HUMAN_CONNECTED = "human_connected"
+    ABANDONED = "abandoned"
+    MACHINE = "machine"
+    BUSY = "busy"
+    NO_ANSWER = "no_answer"
+    CONGESTION = "congestion"
+    UNREACHABLE = "unreachable"
+    REJECTED = "rejected"
+    CHANNEL_UNAVAILABLE = "channel_unavailable"
+    FAILED = "failed"
+    PBX_RESTART = "pbx_restart"
+    CANCELLED = "cancelled"
+
+
+class HangupSide(enum.StrEnum):
+    CUSTOMER = "customer"
+    OPERATOR = "operator"
+    SYSTEM = "system"
+    PBX = "pbx"
+
+
+def _enum(kind: type[enum.Enum]) -> Enum:
+    return Enum(kind, native_enum=False, length=20, values_callable=_values)
+
+
+class Call(Base):
+    __tablename__ = "calls"
+    __table_args__ = (
+        Index("ix_calls_campaign_placed", "campaign_id", "placed_at"),
+        Index("ix_calls_campaign_answered", "campaign_id", "answered_at"),
+        Index("ix_calls_operator_placed", "operator_id", "placed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    call_uid: Mapped[str] = mapped_column(String(64), unique=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    phone: Mapped[str] = mapped_column(String(16))
+    attempt: Mapped[int] = mapped_column(Integer)
+    operator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("operators.id", ondelete="SET NULL"), nullable=True
+    )
+    trunk: Mapped[str] = mapped_column(String(100), default="")
+    pbx: Mapped[str] = mapped_column(String(100), default="")
+    state: Mapped[CallState] = mapped_column(_enum(CallState), default=CallState.PLACED)
+    outcome: Mapped[CallOutcome | None] = mapped_column(_enum(CallOutcome), nullable=True, index=True)
+    hangup_cause: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    hangup_side: Mapped[HangupSide | None] = mapped_column(_enum(HangupSide), nullable=True)
+    amd_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    amd_cause: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+    placed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ringing_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    amd_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    abandoned_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    connected_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    wrap_ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    ring_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    talk_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    wrap_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+    disposition_code: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    disposition_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    disposition_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    disposed_by: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    hot_lead: Mapped[bool] = mapped_column(default=False, server_default=false())
+    crm_pushed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    recording_key: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+
+class PacingDecisionLog(Base):
+    """One change of a campaign's dial level, with the figures that caused it."""
+
+    __tablename__ = "pacing_decisions"
+    __table_args__ = (Index("ix_pacing_decisions_campaign_at", "campaign_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    mode_used: Mapped[str] = mapped_column(String(20))
+    calls_to_place: Mapped[int] = mapped_column(Integer)
+    level: Mapped[float] = mapped_column(Float)
+    inputs: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
