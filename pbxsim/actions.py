@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
 
 from ami.wire import Message
 from pbxsim import events as ev
@@ -22,9 +21,7 @@ _QUEUE_STATUS = {"UNAVAILABLE": 5, "INUSE": 2, "NOT_INUSE": 1}
 class Actions:
     """Action handlers bound to one simulated Asterisk."""
 
-    def __init__(
-        self, pbx: Pbx, dialplan: Dialplan, on_logoff: Callable[[Session], None] | None = None
-    ) -> None:
+    def __init__(self, pbx: Pbx, dialplan: Dialplan) -> None:
         self.pbx = pbx
         self.dialplan = dialplan
         self.originator = Originator(pbx, dialplan)

@@ -8,7 +8,10 @@ A scenario file is JSON (``.json``) or TOML (``.toml``) with the same shape::
     ring = 2.0                     # seconds of ringing before the outcome
     talk = 8.0                     # seconds bridged with an operator before someone hangs up
     hangup_by = "customer"         # customer|operator
-    amd = "human"                  # human|machine|notsure: what AMD() will conclude
+    amd = "human"                  # human|machine|greeting|notsure: what AMD() will conclude
+    patience = 30.0                # answered but never connected: hangs up after this long
+    dtmf = "12"                    # digits typed at GET DATA prompts (survey)
+    [default]                      # numbers with no script when there is no [random]: same keys
     [random]                       # every number not listed above
     answer_rate = 0.3
     ring = [2.0, 12.0]             # uniform range in seconds (or one number)
@@ -17,8 +20,9 @@ A scenario file is JSON (``.json``) or TOML (``.toml``) with the same shape::
     failures = { busy = 0.5, noanswer = 0.3, unreachable = 0.1, congestion = 0.1 }
     [operators."1001"]
     registered = true
-    answer_delay = 0.0
-    talk = 30.0                    # queue mode: seconds until the operator hangs up
+    answer_delay = 0.0             # ringing before the softphone answers (login, Dial, Queue)
+    answers = true                 # false: rings but never answers
+    talk = 30.0                    # Dial/Queue: seconds until the operator hangs up (default never)
     disposition = "sale"           # data for the product's tests; the PBX does not use it
 """
 
@@ -100,9 +104,6 @@ class Distribution:
         sigma2 = math.log(1 + (self.sd / self.mean) ** 2)
         value = rng.lognormvariate(math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2))
         return min(self.high, max(self.low, value))
-
-
-Range = Distribution
 
 
 @dataclass(frozen=True)
