@@ -321,6 +321,10 @@ class Actions:
                 )
                 for c in self.pbx.channels.live.values()
             ] or [""]
+        elif text.startswith("module reload "):
+            lines = [f"Module '{text.removeprefix('module reload ').strip()}' reloaded successfully."]
+        elif text == "dialplan reload":
+            lines = ["Dialplan reloaded."]
         session.respond(msg, "Success", "Command output follows", *(("Output", line) for line in lines))
 
     async def user_event(self, session: Session, msg: Message) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
 from collections import Counter
@@ -138,6 +139,9 @@ class AmiClient:
     async def close(self) -> None:
         self.writer.close()
         self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, ConnectionError):
+            await self._task
+            await self.writer.wait_closed()
 
 
 @dataclass

@@ -32,6 +32,7 @@ async def test_login_with_events_off_gets_no_events(sim: PbxSim) -> None:
     goodbye = await client.action("Logoff")
     assert (goodbye["Response"], goodbye["Message"]) == ("Goodbye", "Thanks for all the fish.")
     await asyncio.wait_for(client.eof.wait(), 2)
+    await client.close()
 
 
 @pytest.mark.parametrize(
@@ -52,6 +53,7 @@ async def test_bad_login_is_delayed_refused_and_closed(
     assert loop.time() - started >= sim.server.auth_fail_delay
     assert (response["Response"], response["Message"]) == (expected["Response"], expected["Message"])
     await asyncio.wait_for(intruder.eof.wait(), 2)
+    await intruder.close()
     await client.action("Ping")  # everything the listener will get about it has arrived by now
     assert any(m.event == "InvalidPassword" for m in client.received) == (listener_event is not None)
 
