@@ -336,6 +336,8 @@ def end_channel(pbx: Pbx, call: Call, dialplan: Dialplan | None) -> None:
         h_cdr = ev.CdrRecord(
             ch, "h", ch.context, "NoOp", h_text(ch, call.cause), h_start, h_start, pbx.now(), "ANSWERED"
         )
+    for record in call.extra_cdrs:
+        pbx.emit(record.event())
     if not bridged_by_ami:
         pbx.emit(main_cdr.event())
     pbx.emit(ev.hangup(ch, call.cause))

@@ -29,6 +29,7 @@ class Endpoint:
     contact_status: str = ""  # "", Reachable, Unreachable, NonQualified
     port: int = 5061
     in_use: int = 0  # live channels on it
+    ringing: bool = False  # a queue is ringing it (app_queue member Status 6)
 
     @property
     def uri(self) -> str:
@@ -47,6 +48,8 @@ class Endpoint:
 
     @property
     def queue_status(self) -> int:
+        if self.ringing:
+            return 6
         return {"UNAVAILABLE": 5, "INUSE": 2}.get(self.device_state, 1)
 
 
@@ -202,6 +205,16 @@ class Endpoints:
         endpoint = self.ensure(name)
         endpoint.registered, endpoint.contact_status = False, ""
         self.pbx.emit(self.contact_status(endpoint, "Removed"))
+
+    def set_ringing(self, name: str, ringing: bool, quiet: bool = False) -> None:
+        """A queue starts or stops ringing the member: QueueMemberStatus 6, then back (a4)."""
+        endpoint = self.by_name.get(name)
+        if endpoint is None or endpoint.ringing == ringing:
+            return
+        endpoint.ringing = ringing
+        if not quiet:
+            for event in self.queue_member_status(endpoint):
+                self.pbx.emit(event)
 
     def channel_up(self, name: str) -> None:
         endpoint = self.by_name.get(name)

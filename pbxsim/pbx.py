@@ -66,6 +66,8 @@ class Call:
     ami_bridge: BasicBridge | None = None
     left_ami_bridge: bool = False  # it hung up while in an AMI Bridge
     skip_newexten: bool = False  # the next priority's Newexten was already shown (redirect quirk)
+    announced: bool = False  # an operator leg whose AppQueue Newexten was already emitted
+    extra_cdrs: list[ev.CdrRecord] = field(default_factory=list)  # e.g. one per operator rung (a4)
     recording: Recording | None = None
     conference: Conference | None = None
     agi_hungup: bool = False

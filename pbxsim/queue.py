@@ -120,28 +120,34 @@ async def dial_operator(
     rang_at = pbx.now()
     try:
         if script.answer_delay > 0 or not script.answers:
-            pbx.emit(_two("DialState", cust, op, ("DialStatus", "RINGING")))
-            pbx.set_state(op, RINGING)
+            _ringing(pbx, call, leg_call, queue is not None)
         if not script.answers or script.answer_delay >= ring_limit:
             await pbx.clock.sleep(ring_limit)
-            pbx.emit(_two("DialEnd", cust, op, ("DialStatus", "NOANSWER")))
-            if queue is not None:
+            if queue is not None:  # a4: AgentRingNoAnswer, DialEnd, the leg gone with Cause 0
                 ring_time = ("RingTime", f"{ring_limit:.0f}")
                 pbx.emit(_two("AgentRingNoAnswer", cust, op, *member, ring_time, privilege="agent,all"))
-            _end_leg(pbx, leg_call, cause=0)
+            pbx.emit(_two("DialEnd", cust, op, ("DialStatus", "NOANSWER")))
+            if queue is not None:  # ...and a second DialEnd, CANCEL, for the same leg (a4)
+                pbx.emit(_two("DialEnd", cust, op, ("DialStatus", "CANCEL")))
+            _end_leg(pbx, leg_call, cause=0, cdr=False)
+            pbx.endpoints.set_ringing(endpoint, False)
+            call.extra_cdrs.append(_cdr_towards(pbx, cust, op, "NO ANSWER"))
             return "NOANSWER"
         await pbx.clock.sleep(script.answer_delay)
     except asyncio.CancelledError:
         pbx.emit(_two("DialEnd", cust, op, ("DialStatus", "CANCEL")))
         _end_leg(pbx, leg_call, cause=0)
+        pbx.endpoints.set_ringing(endpoint, False)
         raise
+    pbx.endpoints.set_ringing(endpoint, False, quiet=True)
     pbx.set_state(op, UP)
     waited = f"{pbx.now() - cust.answered if cust.answered else 0:.0f}"
     if queue is None:
         pbx.set_var(cust, "DIALSTATUS", "ANSWER")
         pbx.emit(_two("DialEnd", cust, op, ("DialStatus", "ANSWER")))
     else:
-        pbx.app(op, "AppQueue", "(Outgoing Line)")
+        if not leg_call.announced:
+            pbx.app(op, "AppQueue", "(Outgoing Line)")
         pbx.emit(_two("DialEnd", cust, op, ("DialStatus", "ANSWER")))
         pbx.emit(ev.channel_event("MusicOnHoldStop", cust))
     leg_call.in_use = True
@@ -202,6 +208,28 @@ async def dial_operator(
     complete("agent")
     call.bye_cause = None
     return "ANSWER"
+
+
+def _ringing(pbx: Pbx, call: Call, leg_call: Call, queued: bool) -> None:
+    """The operator's phone rings: in a queue (a4) Newstate and AppQueue come before DialState."""
+    cust, op = call.channel, leg_call.channel
+    if queued:
+        pbx.set_state(op, RINGING)
+        pbx.app(op, "AppQueue", "(Outgoing Line)")
+        leg_call.announced = True
+        pbx.emit(_two("DialState", cust, op, ("DialStatus", "RINGING")))
+        pbx.endpoints.set_ringing(op.endpoint, True)
+    else:
+        pbx.emit(_two("DialState", cust, op, ("DialStatus", "RINGING")))
+        pbx.set_state(op, RINGING)
+
+
+def _cdr_towards(pbx: Pbx, cust: Channel, op: Channel, disposition: str) -> ev.CdrRecord:
+    """The customer's Cdr record for one operator it rang (a4: one per operator tried)."""
+    return ev.CdrRecord(
+        cust, cust.exten, cust.context, cust.application, cust.app_data, cust.created, cust.answered,
+        pbx.now(), disposition, dest_channel=op.name,
+    )  # fmt: skip
 
 
 def _bridge_event(pbx: Pbx, name: str, bridge: str, count: int, channel: Channel) -> None:
