@@ -25,6 +25,10 @@ class Permission(enum.StrEnum):
     CONTACTS_WRITE = "contacts:write"
     DNC_READ = "dnc:read"
     DNC_WRITE = "dnc:write"
+    CALLS_READ = "calls:read"
+    CALLS_WRITE = "calls:write"
+    SESSIONS_READ = "sessions:read"
+    SESSIONS_WRITE = "sessions:write"
     USERS_MANAGE = "users:manage"
     KEYS_MANAGE = "keys:manage"
 
@@ -34,8 +38,24 @@ _SUPERVISOR = frozenset(Permission) - {Permission.USERS_MANAGE, Permission.KEYS_
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.SUPERVISOR: _SUPERVISOR,
-    Role.QA: frozenset({Permission.CAMPAIGNS_READ, Permission.OPERATORS_READ}),
-    Role.OPERATOR: frozenset({Permission.CAMPAIGNS_READ}),
+    Role.QA: frozenset(
+        {
+            Permission.CAMPAIGNS_READ,
+            Permission.OPERATORS_READ,
+            Permission.CALLS_READ,
+            Permission.SESSIONS_READ,
+        }
+    ),
+    # An operator reads and disposes only their own calls and acts only on their own session (scoping).
+    Role.OPERATOR: frozenset(
+        {
+            Permission.CAMPAIGNS_READ,
+            Permission.CALLS_READ,
+            Permission.CALLS_WRITE,
+            Permission.SESSIONS_READ,
+            Permission.SESSIONS_WRITE,
+        }
+    ),
     Role.CONTROLLER: frozenset(
         {
             Permission.CLIENTS_READ,
@@ -43,6 +63,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CAMPAIGNS_READ,
             Permission.CONTACTS_READ,
             Permission.DNC_READ,
+            Permission.CALLS_READ,
         }
     ),
 }

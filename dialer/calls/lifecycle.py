@@ -1,0 +1,47 @@
+"""A call's record as a function of the facts seen: pure rules, so that order and repeats do not matter.
+
+Each step's time is the earliest time that step was reported; a fact that implies an earlier step
+(connected implies answered) fills that step in too. ``state`` is the furthest step whose time is
+known, so an ended call never goes back to ringing, and a late "ringing" only fills in its time.
+The derived seconds are recomputed from the times after every fact.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dialer.calls.models import Call, CallState
+
+
+def earliest(current: datetime | None, seen: datetime) -> datetime:
+    """The time to keep for a step reported at ``seen`` when ``current`` may already be known."""
+    return seen if current is None or seen < current else current
+
+
+def state_of(call: Call) -> CallState:
+    """The furthest step the call's times show."""
+    if call.ended_at is not None:
+        return CallState.ENDED
+    if call.connected_at is not None:
+        return CallState.CONNECTED
+    if call.answered_at is not None:
+        return CallState.ANSWERED
+    if call.ringing_at is not None:
+        return CallState.RINGING
+    return CallState.PLACED
+
+
+def _seconds(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return max(0.0, (end - start).total_seconds())
+
+
+def refresh(call: Call) -> None:
+    """Set ``state`` and the derived ring, talk and wrap seconds from the call's times."""
+    call.state = state_of(call)
+    ring_start = call.ringing_at or call.placed_at
+    ring_end = call.answered_at or call.ended_at
+    call.ring_seconds = _seconds(ring_start, ring_end)
+    call.talk_seconds = _seconds(call.connected_at, call.ended_at)
+    call.wrap_seconds = _seconds(call.ended_at, call.wrap_ended_at)

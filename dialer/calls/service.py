@@ -1,0 +1,225 @@
+"""Call records through a call's life: the engine's facts in, the contact moved on at the end.
+
+The engine calls these with a session and plain values; every time is timezone-aware UTC. Each
+function is idempotent and order-proof (``dialer.calls.lifecycle``): a repeated or late fact never
+undoes a later one, and the contact is moved on exactly once, when the call first ends.
+
+Interface (the runtime depends on these signatures)::
+
+    create_call(session, *, campaign_id, contact_id, phone, attempt, call_uid, trunk, pbx, placed_at) -> Call
+    mark_ringing(session, call_uid, at) -> Call
+    mark_answered(session, call_uid, at) -> Call
+    mark_amd(session, call_uid, status, cause, at) -> Call
+    mark_connected(session, call_uid, operator_id, at) -> Call
+    mark_abandoned(session, call_uid, at) -> Call
+    mark_ended(session, call_uid, *, outcome, hangup_cause, hangup_side, at) -> Call
+    mark_wrap_ended(session, call_uid, at) -> Call
+    set_disposition(session, principal, call_id, code, *, note=None, callback_at=None,
+                    same_operator=False, at) -> Call            (dialer.calls.dispositions)
+    get_call(session, principal, call_id) -> Call
+    list_calls(session, principal, *, campaign_id=None, operator_id=None, outcome=None,
+               since=None, until=None, limit=100, offset=0) -> tuple[list[Call], int]
+
+``mark_*`` raise ``dialer.errors.NotFound`` for an unknown ``call_uid``. ``create_call`` counts the
+attempt on the contact (so a crash after placing never re-dials for free); called again with the same
+``call_uid`` it returns the existing record and counts nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialer.calls.dispositions import set_disposition
+from dialer.calls.lifecycle import earliest, refresh
+from dialer.calls.models import Call, CallOutcome, HangupSide
+from dialer.calls.outcomes import after_call, hold_owner
+from dialer.calls.profile import campaign_profile
+from dialer.calls.repository import find_call, get_call, list_calls, lock_call
+from dialer.campaigns.models import Campaign
+from dialer.contacts.models import Contact, ContactStatus
+from dialer.errors import InvalidInput, NotFound
+
+__all__ = [
+    "DISPOSITION_GRACE",
+    "create_call",
+    "get_call",
+    "list_calls",
+    "mark_abandoned",
+    "mark_amd",
+    "mark_answered",
+    "mark_connected",
+    "mark_ended",
+    "mark_ringing",
+    "mark_wrap_ended",
+    "set_disposition",
+]
+
+DISPOSITION_GRACE = timedelta(minutes=10)
+"""How long after a connected call ends its contact stays held for the disposition (plus wrap-up)."""
+
+
+def _aware(at: datetime) -> datetime:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidInput("naive datetime refused: pass a timezone-aware (UTC) time")
+    return at
+
+
+async def create_call(
+    session: AsyncSession,
+    *,
+    campaign_id: int,
+    contact_id: int,
+    phone: str,
+    attempt: int,
+    call_uid: str,
+    trunk: str,
+    pbx: str,
+    placed_at: datetime,
+) -> Call:
+    """Record a call being placed and count the attempt on its contact (once per ``call_uid``)."""
+    _aware(placed_at)
+    existing = await find_call(session, call_uid)
+    if existing is not None:
+        return existing
+    contact = await session.scalar(select(Contact).where(Contact.id == contact_id).with_for_update())
+    if contact is None or contact.campaign_id != campaign_id:
+        raise NotFound(f"contact {contact_id} of campaign {campaign_id} not found")
+    call = Call(
+        call_uid=call_uid,
+        campaign_id=campaign_id,
+        contact_id=contact_id,
+        phone=phone,
+        attempt=attempt,
+        trunk=trunk,
+        pbx=pbx,
+        placed_at=placed_at,
+    )
+    refresh(call)
+    session.add(call)
+    contact.attempts += 1
+    contact.last_attempt_at = placed_at
+    await session.flush()
+    return call
+
+
+async def _fact(session: AsyncSession, call_uid: str, at: datetime) -> Call:
+    _aware(at)
+    call = await lock_call(session, call_uid)
+    if call is None:
+        raise NotFound(f"call {call_uid!r} not found")
+    return call
+
+
+async def _done(session: AsyncSession, call: Call) -> Call:
+    refresh(call)
+    await session.flush()
+    return call
+
+
+async def mark_ringing(session: AsyncSession, call_uid: str, at: datetime) -> Call:
+    call = await _fact(session, call_uid, at)
+    call.ringing_at = earliest(call.ringing_at, at)
+    return await _done(session, call)
+
+
+async def mark_answered(session: AsyncSession, call_uid: str, at: datetime) -> Call:
+    call = await _fact(session, call_uid, at)
+    call.answered_at = earliest(call.answered_at, at)
+    return await _done(session, call)
+
+
+async def mark_amd(session: AsyncSession, call_uid: str, status: str, cause: str, at: datetime) -> Call:
+    """The answering-machine verdict (``HUMAN``, ``MACHINE``, ``NOTSURE``…); the first one stays."""
+    call = await _fact(session, call_uid, at)
+    call.answered_at = earliest(call.answered_at, at)
+    if call.amd_at is None or at < call.amd_at:
+        call.amd_at, call.amd_status, call.amd_cause = at, status[:20], cause[:100]
+    return await _done(session, call)
+
+
+async def mark_connected(session: AsyncSession, call_uid: str, operator_id: int, at: datetime) -> Call:
+    call = await _fact(session, call_uid, at)
+    call.answered_at = earliest(call.answered_at, at)
+    call.connected_at = earliest(call.connected_at, at)
+    if call.operator_id is None:
+        call.operator_id = operator_id
+    return await _done(session, call)
+
+
+async def mark_abandoned(session: AsyncSession, call_uid: str, at: datetime) -> Call:
+    """A person answered and no operator took them within the connect limit: counts as abandoned."""
+    call = await _fact(session, call_uid, at)
+    call.answered_at = earliest(call.answered_at, at)
+    call.abandoned_at = earliest(call.abandoned_at, at)
+    return await _done(session, call)
+
+
+async def mark_wrap_ended(session: AsyncSession, call_uid: str, at: datetime) -> Call:
+    call = await _fact(session, call_uid, at)
+    call.wrap_ended_at = earliest(call.wrap_ended_at, at)
+    return await _done(session, call)
+
+
+async def mark_ended(
+    session: AsyncSession,
+    call_uid: str,
+    *,
+    outcome: CallOutcome | str,
+    hangup_cause: int | None,
+    hangup_side: HangupSide | str | None,
+    at: datetime,
+) -> Call:
+    """The call hung up with the engine's verdict; the first end moves the contact on (once)."""
+    verdict = CallOutcome(outcome)
+    call = await _fact(session, call_uid, at)
+    first_end = call.ended_at is None
+    call.ended_at = earliest(call.ended_at, at)
+    if first_end:
+        call.outcome = verdict
+        call.hangup_cause = hangup_cause
+        call.hangup_side = HangupSide(hangup_side) if hangup_side is not None else None
+    await _done(session, call)
+    if first_end and call.disposition_code is None:
+        await _move_contact(session, call, verdict, at)
+    return call
+
+
+async def _newer_attempt_exists(session: AsyncSession, call: Call) -> bool:
+    newer = select(Call.id).where(Call.contact_id == call.contact_id, Call.id > call.id)
+    return bool(await session.scalar(select(exists(newer))))
+
+
+async def _move_contact(session: AsyncSession, call: Call, outcome: CallOutcome, at: datetime) -> None:
+    """Retry, exhaust or hold the contact for its disposition; a contact already in a newer attempt
+    (its lease expired and another dialer took it) is left to that attempt."""
+    contact = await session.scalar(select(Contact).where(Contact.id == call.contact_id).with_for_update())
+    if contact is None or contact.status is not ContactStatus.IN_PROGRESS:
+        return
+    if await _newer_attempt_exists(session, call):
+        return
+    campaign = await session.get(Campaign, call.campaign_id)
+    assert campaign is not None  # the call's campaign is kept by its foreign key
+    contact.last_outcome = outcome.value
+    if contact.on_dnc:
+        contact.status, contact.lease_owner, contact.lease_expires_at = ContactStatus.DO_NOT_CALL, None, None
+        return
+    move = after_call(
+        outcome,
+        attempts=contact.attempts,
+        max_attempts=campaign.max_attempts,
+        retry_delays=campaign.retry_delays,
+        at=at,
+        abandon_quiet=campaign_profile(campaign).redial_quiet(),
+    )
+    if move.wait_for_disposition:
+        contact.lease_owner = hold_owner(call.call_uid)
+        contact.lease_expires_at = at + DISPOSITION_GRACE + timedelta(seconds=campaign.wrap_up_s)
+        return
+    contact.status = move.status
+    contact.next_attempt_at = move.next_attempt_at
+    contact.attempts -= move.attempts_back
+    contact.lease_owner = contact.lease_expires_at = None
+    await session.flush()
