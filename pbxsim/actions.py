@@ -233,7 +233,7 @@ class Actions:
         for ch in self.pbx.channels.live.values():
             if wanted and ch.name != wanted:
                 continue
-            variables = list(ch.variables) if all_vars else names
+            variables = [v for v in reversed(ch.variables) if "(" not in v] if all_vars else names
             items.append(
                 [
                     ("Event", "Status"),

@@ -156,6 +156,7 @@ class Pbx:
         self.emit(ev.channel_event("Newstate", channel))
 
     def set_var(self, channel: Channel, name: str, value: str) -> None:
+        channel.variables.pop(name, None)  # newest last: AllVariables lists them newest first
         channel.variables[name] = value
         self.emit(ev.varset(channel, name, value))
 
