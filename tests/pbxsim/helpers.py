@@ -213,6 +213,8 @@ KEY_FIELDS = (
     "Channel",
     "DestChannel",
     "Uniqueid",
+    "Linkedid",
+    "DestLinkedid",
     "DestUniqueid",
     "ChannelStateDesc",
     "Context",
@@ -241,6 +243,7 @@ KEY_FIELDS = (
 )
 # Values that differ between runs for reasons that are not behaviour (paths, generated ids).
 _RENAMED = ("Channel", "DestChannel", "BridgeUniqueid")
+_IDS = ("Uniqueid", "DestUniqueid", "Linkedid", "DestLinkedid")
 _GENERATED_UID = re.compile(r"\d+\.\d+")  # Asterisk's own <epoch>.<n>; a ChannelId is compared as is
 # Pairs of events whose relative order the captures show varying between runs (README obs. 3;
 # part 2 obs. 3, 4, 14): their order is not compared.
@@ -297,8 +300,11 @@ def keys(messages: Iterable[Message]) -> list[tuple[str, ...]]:
             if key not in m:
                 continue
             value = m[key]
-            if key in _RENAMED or (key.endswith("Uniqueid") and _GENERATED_UID.fullmatch(value)):
+            if key in _RENAMED:
                 value = names.setdefault(f"{key}:{value}", f"{key}#{sum(k.startswith(key) for k in names)}")
+            elif key in _IDS and _GENERATED_UID.fullmatch(value):
+                # one namespace for Uniqueid and Linkedid: a Linkedid must name the right channel
+                value = names.setdefault(f"id:{value}", f"id#{sum(k.startswith('id:') for k in names)}")
             parts.append(f"{key}={value}")
         if m.event == "VarSet" and m.get("Variable") != "MIXMONITOR_FILENAME":  # a path, site-specific
             parts.append(f"Value={m.get('Value')}")

@@ -180,3 +180,16 @@ async def test_event_classes_and_filters(sim: PbxSim) -> None:
     assert {"Newchannel", "DialBegin", "Cdr", "OriginateResponse"} <= seen
     assert not seen & {"Newexten", "SuccessfulAuth"}  # filtered out; security class not asked for
     await client.close()
+
+
+async def test_garbage_and_half_messages_cost_one_connection(sim: PbxSim, client: AmiClient) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", sim.ami_port)
+    await reader.readline()  # banner
+    writer.write(b"\x00\xff garbage without a colon\r\nAction\r\n\r\nAction: Ping\r\nActionID: half")
+    await writer.drain()
+    refused = await reader.readuntil(b"\r\n\r\n")
+    assert b"Response: Error" in refused and b"Authentication Required" in refused
+    writer.close()
+    await writer.wait_closed()
+    pong = await client.action("Ping")  # everyone else is served as before
+    assert pong["Ping"] == "Pong"
