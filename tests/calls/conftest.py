@@ -32,7 +32,10 @@ class World:
 
 async def _campaign(session: Any, client: Client, name: str, **fields: Any) -> Campaign:
     contract = Contract(
-        client_id=client.id, number=name, pricing_model=PricingModel.PER_TALK_MINUTE, period_start=date(2026, 1, 1)
+        client_id=client.id,
+        number=name,
+        pricing_model=PricingModel.PER_TALK_MINUTE,
+        period_start=date(2026, 1, 1),
     )
     session.add(contract)
     await session.flush()

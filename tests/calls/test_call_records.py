@@ -42,7 +42,9 @@ async def contact_of(sessions, contact_id: int) -> Contact:
 
 async def end(sessions, uid: str, outcome: CallOutcome, at) -> Call:
     async with unit_of_work(sessions) as session:
-        return await service.mark_ended(session, uid, outcome=outcome, hangup_cause=16, hangup_side="customer", at=at)
+        return await service.mark_ended(
+            session, uid, outcome=outcome, hangup_cause=16, hangup_side="customer", at=at
+        )
 
 
 async def test_placing_a_call_counts_the_attempt_once(sessions, world, add_contacts):
@@ -54,7 +56,9 @@ async def test_placing_a_call_counts_the_attempt_once(sessions, world, add_conta
     assert contact.attempts == 1 and contact.last_attempt_at == NOW
 
 
-async def test_a_connected_call_is_timed_and_its_contact_waits_for_the_disposition(sessions, world, add_contacts):
+async def test_a_connected_call_is_timed_and_its_contact_waits_for_the_disposition(
+    sessions, world, add_contacts
+):
     (contact_id,) = await add_contacts(world.campaign_id)
     await place(sessions, world, contact_id, "c-1")
     async with unit_of_work(sessions) as session:
@@ -189,10 +193,21 @@ async def apply_fact(session, uid: str, fact: str, operator_id: int) -> None:
         )
 
 
-RECORD = (
-    "state outcome operator_id amd_status ringing_at answered_at amd_at abandoned_at connected_at ended_at "
-    "ring_seconds talk_seconds hangup_cause"
-).split()
+RECORD = [
+    "state",
+    "outcome",
+    "operator_id",
+    "amd_status",
+    "ringing_at",
+    "answered_at",
+    "amd_at",
+    "abandoned_at",
+    "connected_at",
+    "ended_at",
+    "ring_seconds",
+    "talk_seconds",
+    "hangup_cause",
+]
 
 
 async def test_every_order_of_the_facts_with_repeats_gives_the_same_record(sessions, world, add_contacts):

@@ -43,9 +43,14 @@ async def test_only_due_permitted_contacts_are_leased_callbacks_and_abandoned_fi
     sessions, world, add_contacts
 ):
     (plain,) = await add_contacts(world.campaign_id)
-    (retry_due,) = await add_contacts(world.campaign_id, status=ContactStatus.SCHEDULED, next_attempt_at=NOW - MINUTE)
+    (retry_due,) = await add_contacts(
+        world.campaign_id, status=ContactStatus.SCHEDULED, next_attempt_at=NOW - MINUTE
+    )
     (abandoned,) = await add_contacts(
-        world.campaign_id, status=ContactStatus.SCHEDULED, next_attempt_at=NOW - MINUTE, last_outcome="abandoned"
+        world.campaign_id,
+        status=ContactStatus.SCHEDULED,
+        next_attempt_at=NOW - MINUTE,
+        last_outcome="abandoned",
     )
     (callback,) = await add_contacts(
         world.campaign_id, status=ContactStatus.CALLBACK, next_attempt_at=NOW - MINUTE, attempts=5
@@ -96,11 +101,15 @@ async def test_calling_hours_are_the_contacts_own_and_closed_contacts_wait_for_t
     assert await lease(sessions, world.campaign_id, owner="b", now=NOW + timedelta(hours=10)) == []
     later = await lease(sessions, world.campaign_id, owner="b", now=NOW.replace(hour=23))
     assert [c.id for c in later] == [vladivostok]
-    morning = await lease(sessions, world.campaign_id, owner="b", now=(NOW + timedelta(days=1)).replace(hour=8))
+    morning = await lease(
+        sessions, world.campaign_id, owner="b", now=(NOW + timedelta(days=1)).replace(hour=8)
+    )
     assert [c.id for c in morning] == [mobile]
 
 
-async def test_the_russian_profile_dials_only_consenting_contacts_for_advertising(sessions, world, add_contacts):
+async def test_the_russian_profile_dials_only_consenting_contacts_for_advertising(
+    sessions, world, add_contacts
+):
     await add_contacts(world.campaign_id)
     (agreed,) = await add_contacts(world.campaign_id, consent=True)
     assert [c.id for c in await lease(sessions, world.campaign_id, profile=get_profile("ru"))] == [agreed]
@@ -109,10 +118,15 @@ async def test_the_russian_profile_dials_only_consenting_contacts_for_advertisin
 async def test_a_callback_for_one_operator_waits_until_that_operator_is_ready(sessions, world, add_contacts):
     olga, ivan = world.operator_ids
     (callback,) = await add_contacts(
-        world.campaign_id, status=ContactStatus.CALLBACK, next_attempt_at=NOW - MINUTE, callback_operator_id=olga
+        world.campaign_id,
+        status=ContactStatus.CALLBACK,
+        next_attempt_at=NOW - MINUTE,
+        callback_operator_id=olga,
     )
     assert await lease(sessions, world.campaign_id, ready_operator_ids=[ivan]) == []
-    assert [c.id for c in await lease(sessions, world.campaign_id, ready_operator_ids=[olga, ivan])] == [callback]
+    assert [c.id for c in await lease(sessions, world.campaign_id, ready_operator_ids=[olga, ivan])] == [
+        callback
+    ]
 
 
 async def test_leases_are_renewed_released_and_expire_with_attempts_kept(sessions, world, add_contacts):
@@ -131,7 +145,11 @@ async def test_leases_are_renewed_released_and_expire_with_attempts_kept(session
         assert await leasing.expire_leases(session, NOW + 6 * MINUTE) == 0  # renewed until NOW + 6 min
         assert await leasing.expire_leases(session, NOW + 7 * MINUTE) == 2
     rows = await contacts_by_id(sessions, [tried, used_up])
-    assert (rows[tried].status, rows[tried].attempts, rows[tried].lease_owner) == (ContactStatus.SCHEDULED, 1, None)
+    assert (rows[tried].status, rows[tried].attempts, rows[tried].lease_owner) == (
+        ContactStatus.SCHEDULED,
+        1,
+        None,
+    )
     assert rows[used_up].status is ContactStatus.EXHAUSTED
 
 
