@@ -116,7 +116,8 @@ def _server_cpu(url: str) -> float:
     total = 0.0
     for process in psutil.process_iter(["cmdline"]):
         try:
-            if any(database in part for part in process.info["cmdline"] or ()):
+            cmdline = process.info["cmdline"] or []
+            if cmdline and cmdline[0].startswith("postgres:") and database in " ".join(cmdline):
                 times = process.cpu_times()
                 total += times.user + times.system
         except (psutil.NoSuchProcess, psutil.AccessDenied):
