@@ -149,7 +149,8 @@ class Actions:
             session.respond(msg, "Error", "No such channel")
             return
         session.respond(msg, "Success", "Channel Hungup")
-        self.pbx.hangup(call, int(msg.get("Cause") or 16))
+        cause = msg.get("Cause")
+        self.pbx.hangup(call, int(cause) if cause else None)
 
     async def redirect(self, session: Session, msg: Message) -> None:
         name = msg.get("Channel") or ""

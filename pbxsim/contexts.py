@@ -8,7 +8,7 @@ Each coroutine mirrors one context priority by priority; keep them in step with 
 from __future__ import annotations
 
 from pbxsim.channel import Channel
-from pbxsim.dialplan import Apps, Dialplan
+from pbxsim.dialplan import Apps, Dialplan, Handler
 
 # The channel variables and FastAGI routes shared with the product (agi/variables.py, asterisk-conf/).
 CALL_ID = "DIALER_CALL_ID"
@@ -22,6 +22,16 @@ ROUTES = ("operator", "queue", "hangup", "abandon", "message", "survey")
 
 def _conf(apps: Apps) -> str:
     return apps.var("CONF") or f"op{apps.var('OPERATOR')}"
+
+
+def _spy(options: str) -> Handler:
+    """A supervisor's leg: ChanSpy on the operator channel named by SPYTARGET, then Hangup()."""
+
+    async def spy(apps: Apps, ch: Channel) -> None:
+        await apps.chanspy(apps.var("SPYTARGET"), options)
+        apps.hangup()
+
+    return spy
 
 
 def product_dialplan() -> Dialplan:
@@ -87,6 +97,9 @@ def product_dialplan() -> Dialplan:
     @dp.extension("dialer-route-hangup", "s")
     async def hangup(apps: Apps, ch: Channel) -> None:
         apps.hangup()
+
+    for mode, options in (("listen", "qE"), ("whisper", "qwE"), ("barge", "qBE")):
+        dp.add("dialer-supervisor", mode, _spy(options))
 
     @dp.extension("dialer-operator-login", "_X.")
     async def operator_login(apps: Apps, ch: Channel) -> None:
@@ -215,6 +228,9 @@ def lab_dialplan() -> Dialplan:
         await apps.wait(60)
         apps.noop("Customer back in dialplan after Wait/Bridge")
         apps.hangup()
+
+    for mode, options in (("listen", "qE"), ("whisper", "qwE"), ("barge", "qBE")):
+        dp.add("supervisor", mode, _spy(options))
 
     @dp.extension("lab-hold", "s")
     async def hold(apps: Apps, ch: Channel) -> None:

@@ -236,6 +236,32 @@ class Apps:
         self._next()
         return status
 
+    async def chanspy(self, target: str, options: str) -> None:
+        """ChanSpy(target,options) (n6): ChanSpyStart 0.1 s after, ChanSpyStop when the spy leg or
+        (option E) the spied channel ends. Listen, whisper and barge give the same events."""
+        self._step("ChanSpy", f"{target},{options}")
+        await self.pbx.clock.sleep(0.1)
+        spyee_call = self.pbx.call_of(target)
+        if spyee_call is None:
+            self._next()
+            return
+        spyee = spyee_call.channel
+
+        def spy_event(name: str) -> None:
+            self.pbx.emit([("Event", name), ("Privilege", "call,all"), *self.ch.snapshot("Spyer"),
+                           *spyee.snapshot("Spyee")])  # fmt: skip
+
+        spy_event("ChanSpyStart")
+        try:
+            await spyee_call.done.wait()
+        except asyncio.CancelledError:
+            spy_event("ChanSpyStop")
+            if self.call.cause_unset:
+                self.call.cause = 0  # AMI Hangup without Cause on a spy leg: Hangup Cause 0 (n6)
+            raise
+        spy_event("ChanSpyStop")
+        self._next()
+
     def jump(self, priority: int) -> None:
         """Continue at another priority of this extension (a GotoIf to a label)."""
         self.ch.priority = priority

@@ -66,6 +66,7 @@ class Call:
     ami_bridge: BasicBridge | None = None
     left_ami_bridge: bool = False  # it hung up while in an AMI Bridge
     skip_newexten: bool = False  # the next priority's Newexten was already shown (redirect quirk)
+    cause_unset: bool = False  # hung up by AMI without a Cause
     announced: bool = False  # an operator leg whose AppQueue Newexten was already emitted
     extra_cdrs: list[ev.CdrRecord] = field(default_factory=list)  # e.g. one per operator rung (a4)
     recording: Recording | None = None
@@ -189,11 +190,15 @@ class Pbx:
         if call.task is not None:
             call.task.cancel()
 
-    def hangup(self, call: Call, cause: int = 16) -> None:
-        """Asterisk itself ends the channel (AMI Hangup, the operator's side, a restart)."""
+    def hangup(self, call: Call, cause: int | None = 16) -> None:
+        """Asterisk itself ends the channel (AMI Hangup, the operator's side, a restart).
+        ``cause=None``: AMI Hangup without a Cause header (the channel keeps its own, see ChanSpy)."""
         if call.channel.hungup:
             return
-        call.cause = cause
+        if cause is not None:
+            call.cause = cause
+        else:
+            call.cause_unset = True
         if call.task is not None:
             call.task.cancel()
 

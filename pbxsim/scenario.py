@@ -20,6 +20,7 @@ A scenario file is JSON (``.json``) or TOML (``.toml``) with the same shape::
     failures = { busy = 0.5, noanswer = 0.3, unreachable = 0.1, congestion = 0.1 }
     [operators."1001"]
     registered = true
+    queues = ["sales"]             # static queue memberships (default ["sales"]; [] for a supervisor)
     answer_delay = 0.0             # ringing before the softphone answers (login, Dial, Queue)
     answers = true                 # false: rings but never answers
     talk = 30.0                    # Dial/Queue: seconds until the operator hangs up (default never)
@@ -79,6 +80,10 @@ class OperatorScript:
     talk: float | None = None  # None: the operator never ends a call by itself
     disposition: str = ""
     answers: bool = True  # False: rings but never answers (pjsua 1002 in a4)
+    queues: tuple[str, ...] = ("sales",)  # static member of these queues (() for a supervisor)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "queues", tuple(self.queues))  # a list from a scenario file
 
 
 @dataclass(frozen=True)

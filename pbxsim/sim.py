@@ -53,7 +53,7 @@ class PbxSim:
             agi_port=agi_port,
             recordings_dir=Path(recordings_dir),
             recording_tone_hz=recording_tone_hz,
-            queues=queues if queues is not None else {"sales": list(self.scenario.operators)},
+            queues=queues if queues is not None else _queues_of(self.scenario),
         )
         self.pbx = Pbx(self.clock, self.scenario, config)
         self.dialplan = dialplan or default_dialplan()
@@ -100,7 +100,8 @@ class PbxSim:
         ep.script = script
         if script.registered and not ep.registered:
             ep.registered, ep.contact_status = True, "Reachable"
-        for queue, members in self.pbx.config.queues.items():
+        for queue in script.queues:
+            members = self.pbx.config.queues.setdefault(queue, [])
             if endpoint not in members:
                 members.append(endpoint)
             self.pbx.queues.add_static(queue, endpoint)
@@ -235,3 +236,12 @@ class PbxSim:
                     ("StatusText", "Unavailable"),
                 ]
             )
+
+
+def _queues_of(scenario: Scenario) -> dict[str, list[str]]:
+    """Static queue members from the operators' scripts (queue ``sales`` exists even if empty)."""
+    queues: dict[str, list[str]] = {"sales": []}
+    for name, script in scenario.operators.items():
+        for queue in script.queues:
+            queues.setdefault(queue, []).append(name)
+    return queues
