@@ -5,9 +5,11 @@ counts the operators expected free by the time a call placed now is answered (re
 wrap-up by their time left, those in talk by the chance their talk and wrap-up end in time), takes
 away the people expected to answer among the calls already ringing, and places the calls that fill
 that gap while keeping a safety distance, in standard deviations, between expected answers and free
-operators; the distance grows as the abandon rate nears its threshold (cap less margin), and at the
-threshold predictive (and fixed-ratio) dialing falls back to progressive. Line and calls-per-second
-limits bound every mode.
+operators (a normal approximation of the Poisson-binomial tail: see :mod:`dialer.pacing.risk`). The
+distance grows as the abandon budget is spent; once the rate reaches its threshold (cap less margin),
+or while not even one more abandon fits under it, predictive and fixed-ratio dialing fall back to
+progressive. ``dial_ahead`` off (a profile rule) counts only ready operators and places nothing while
+none is ready. Line and calls-per-second limits bound every mode.
 """
 
 from __future__ import annotations
