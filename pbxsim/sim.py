@@ -185,10 +185,10 @@ class PbxSim:
         for endpoint in pbx.endpoints.by_name.values():
             endpoint.in_use = 0
         await self.clock.sleep(downtime)
-        pbx.booted_at = pbx.now()
         self.server.fully_booted = False
         await self.server.start()
         await self.clock.sleep(boot_time)
+        pbx.booted_at = pbx.now()  # FullyBooted says Uptime 0 (n4)
         self._boot_events()
         self.server.fully_booted = True
         booted = self.server.fully_booted_event()

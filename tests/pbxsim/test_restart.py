@@ -53,3 +53,30 @@ async def test_crash_drops_connections_without_events(sim: PbxSim, client: AmiCl
     await sim.restart(downtime=0.1, graceful=False)
     await asyncio.wait_for(client.eof.wait(), 5)
     assert [m.event for m in client.received[start:]] == []
+
+
+async def test_login_during_boot_sees_the_boot_events(sim: PbxSim, client: AmiClient) -> None:
+    """As captured after the restart: login works before FullyBooted, and that connection gets the
+    trunk's PeerStatus, the surviving registration, and every hint Unavailable, then FullyBooted."""
+    for endpoint in ("1001", "1002", "1003"):
+        sim.operator(endpoint, registered=endpoint == "1001")
+    restarting = asyncio.ensure_future(sim.restart(downtime=0.5, boot_time=20))  # 1 s real at 20x
+    await asyncio.wait_for(client.eof.wait(), 5)
+    again = None
+    for _ in range(200):
+        try:
+            again = await AmiClient.connect(sim.ami_port)
+            break
+        except OSError:
+            await asyncio.sleep(0.01)
+    assert again is not None
+    await again.login()
+    booted = await again.wait_event("FullyBooted", limit=5)
+    assert booted["Uptime"] == "0"
+    await restarting
+    expected = capture("n4_restart_with_live_call_after_restart")
+    until = next(i for i, m in enumerate(expected) if m.event == "FullyBooted")
+    got_until = again.received.index(booted)
+    assert compare(expected[:until], again.received[:got_until]) == []
+    assert [m.event for m in again.received[:got_until] if m.event][-3:] == ["ExtensionStatus"] * 3
+    await again.close()
