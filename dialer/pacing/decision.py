@@ -16,7 +16,8 @@ class Explanation:
     time a call placed now is answered; ``answers_expected_in_flight`` the people expected to answer
     among the calls already ringing; ``risk_z`` the safety distance (in standard deviations) kept
     between expected answers and expected free operators; ``limited_by`` names the bound that decided
-    the number (``model``, ``lines``, ``cps``, ``no_operators``, ``no_ready_operator``...).
+    the number (``model``, ``progressive_floor``, ``lines``, ``cps``, ``no_operators``,
+    ``no_ready_operator``, ``preview``).
     """
 
     reason: str

@@ -8,8 +8,10 @@ that gap while keeping a safety distance, in standard deviations, between expect
 operators (a normal approximation of the Poisson-binomial tail: see :mod:`dialer.pacing.risk`). The
 distance grows as the abandon budget is spent; once the rate reaches its threshold (cap less margin),
 or while not even one more abandon fits under it, predictive and fixed-ratio dialing fall back to
-progressive. ``dial_ahead`` off (a profile rule) counts only ready operators and places nothing while
-none is ready. Line and calls-per-second limits bound every mode.
+progressive. Predictive never places fewer calls than progressive would (one per ready operator not
+covered): those calls cannot cause an abandon. ``dial_ahead`` off (a profile rule) counts only
+ready operators and places nothing while none is ready. Line and calls-per-second limits bound
+every mode.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ def decide(snapshot: PacingInput, tuning: RiskTuning = DEFAULT_TUNING) -> Pacing
     else:
         wanted, free, answers, z = _predictive(snapshot, tuning)
         why, reason = "model", "predictive: fill expected free operators, keep the safety distance"
+        if wanted < snapshot.ready - in_flight:  # never below progressive, which cannot abandon
+            wanted, why = float(snapshot.ready - in_flight), "progressive_floor"
 
     calls = max(0, math.floor(wanted + 1e-9))
     lines_free = max(0, snapshot.limits.max_lines - snapshot.lines_in_use)

@@ -107,3 +107,9 @@ def test_max_calls_keeps_the_safety_distance(slack: float, variance: float, p: f
     assert x >= 0.0
     if x > 0.0:
         assert slack - p * x >= z * (variance + p * (1 - p) * x) ** 0.5 - 1e-6
+
+
+@given(snapshots)
+def test_predictive_never_places_fewer_calls_than_progressive(s: PacingInput) -> None:
+    predictive = decide(replace(s, mode=DialMode.PREDICTIVE)).calls
+    assert predictive >= decide(replace(s, mode=DialMode.PROGRESSIVE)).calls
