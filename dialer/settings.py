@@ -7,16 +7,53 @@ default, so ``dialer serve`` runs on a fresh machine with a SQLite file under ``
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from ami.settings import AmiSettings
+
+
+class AmiServerSettings(BaseModel):
+    """One Asterisk server: its manager interface (one AMI connection each) and its call rate."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("asterisk", description="Name of the server, used by trunks and call records.")
+    host: str = Field("127.0.0.1", description="AMI host.")
+    port: int = Field(5038, description="AMI port.")
+    username: str = Field("autodialer", description="AMI user (manager.conf).")
+    secret: SecretStr = Field(SecretStr(""), description="AMI secret; never logged.")
+    calls_per_second: float = Field(
+        10.0, gt=0, description="Most calls originated per second on this server."
+    )
+
+    def ami(self) -> AmiSettings:
+        """The AMI client's settings for this server."""
+        return AmiSettings(
+            host=self.host, port=self.port, username=self.username, secret=self.secret.get_secret_value()
+        )
+
+
+class TrunkSettings(BaseModel):
+    """A carrier trunk (a PJSIP endpoint on one server) customers are dialed through."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("trunk", description="PJSIP endpoint of the trunk: calls go to PJSIP/<number>@<name>.")
+    server: str = Field("asterisk", description="Name of the AMI server that carries it.")
+    max_lines: int = Field(30, ge=1, description="Most customer calls live on this trunk at once.")
+    calls_per_second: float = Field(10.0, gt=0, description="Most calls placed per second on this trunk.")
+    strip_plus: bool = Field(True, description="Dial E.164 numbers without their leading '+'.")
+    prefix: str = Field("", description="Digits put before every number dialed on this trunk.")
 
 
 class Settings(BaseSettings):
@@ -37,6 +74,52 @@ class Settings(BaseSettings):
     import_batch_rows: int = Field(5000, description="Rows written to the database per batch on import.")
     secret_key: SecretStr = Field(
         SecretStr("change-me"), description="Key for signing links and webhooks; set it in production."
+    )
+
+    # The engine: Asterisk servers, trunks, FastAGI, pacing loop and operator timings.
+    ami_servers: list[AmiServerSettings] = Field(
+        default_factory=lambda: [AmiServerSettings()],
+        description="Asterisk servers, one AMI connection each; operators' softphones are on the first.",
+    )
+    trunks: list[TrunkSettings] = Field(
+        default_factory=lambda: [TrunkSettings()], description="Trunks customers are dialed through."
+    )
+    agi_host: str = Field("127.0.0.1", description="Address the FastAGI server listens on.")
+    agi_port: int = Field(
+        4573, description="Port the FastAGI server listens on (DIALER_AGI in extensions.conf)."
+    )
+    engine_id: str = Field(
+        default_factory=socket.gethostname,
+        description="This engine's name: owner of its campaigns and contact leases (default: host name).",
+    )
+    engine_tick_s: float = Field(1.0, gt=0, description="Seconds between two pacing decisions of a campaign.")
+    lease_s: float = Field(
+        300.0, gt=0, description="Seconds a leased contact stays reserved without renewal."
+    )
+    lease_renew_s: float = Field(60.0, gt=0, description="Seconds between renewals of the engine's leases.")
+    campaign_owner_ttl_s: float = Field(
+        60.0, gt=0, description="Seconds without heartbeat after which another engine may take a campaign."
+    )
+    connect_limit_s: float = Field(
+        2.0, gt=0, description="Longest wait for a free operator after a person answers, for every campaign."
+    )
+    wrap_up_s: float = Field(
+        10.0, ge=0, description="Wrap-up after a call of a campaign no longer running here."
+    )
+    max_lines_per_campaign: int = Field(100, ge=1, description="Most live calls of one campaign at once.")
+    abandon_message: str = Field(
+        "dialer/abandon", description="Sound an abandoned customer hears (the identification message)."
+    )
+    amd_decision_timeout_s: float = Field(
+        5.0, gt=0, description="Longest the FastAGI amd route waits for the engine's decision."
+    )
+    relogin_after_s: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds before an operator's failed or dropped nailed-up leg is called again.",
+    )
+    stop_grace_s: float = Field(
+        120.0, ge=0, description="On stop, seconds live calls may take to finish before the process exits."
     )
 
     @classmethod

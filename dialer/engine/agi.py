@@ -1,0 +1,99 @@
+"""The FastAGI decisions: where an answered call goes (``agi.routes.interfaces.AgiEngine``).
+
+After AMD, a machine is hung up; a person (or AMD not sure) goes to the campaign's available
+operator idle the longest: into that operator's held bridge (nailed-up) or to ring their phone
+(ringing). With nobody available, the call waits for one up to the campaign's connect limit from the
+verdict; after that it is abandoned: it hears the identification message and counts against the cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+
+from agi.routes.model import AmdResult, AmdStatus, CallInfo, RouteDecision, Survey, SurveyReport
+from dialer.engine.clock import EngineClock
+from dialer.engine.floor import Floor, LiveCall, LiveOperator
+from dialer.engine.plan import Plan, bridge_of
+from dialer.engine.ports import CallStore
+from dialer.engine.writer import OrderedWriter
+
+log = logging.getLogger(__name__)
+
+PERSON = (AmdStatus.HUMAN, AmdStatus.NOTSURE, AmdStatus.UNKNOWN)
+
+
+class EngineAgi:
+    def __init__(
+        self,
+        floor: Floor,
+        plans: Mapping[int, Plan],
+        store: CallStore,
+        writer: OrderedWriter,
+        clock: EngineClock,
+        *,
+        abandon_message: str,
+    ) -> None:
+        self.floor = floor
+        self.plans = plans
+        self.store = store
+        self.writer = writer
+        self.clock = clock
+        self.abandon_message = abandon_message
+
+    async def on_amd_result(self, call: CallInfo, result: AmdResult) -> RouteDecision:
+        live = self.floor.calls.get(call.call_id)
+        plan = self.plans.get(live.campaign_id) if live is not None else None
+        if live is None or plan is None:
+            log.warning("AMD for call %s that this engine does not drive: hanging up", call.call_id)
+            return RouteDecision.hangup()
+        live.amd_status = live.amd_status or result.status.value
+        if result.status not in PERSON:
+            return RouteDecision.hangup()
+        now = self.clock.now()
+        live.human_at = live.human_at or now
+        op = await self._operator_within(live, plan, plan.connect_limit_s)
+        if op is None:
+            self._abandon(live)
+            return RouteDecision.abandon(self.abandon_message)
+        self.floor.reserve(op, live, self.clock.now())
+        if plan.nailed_up:
+            return RouteDecision.to_operator(operator=op.endpoint, bridge=bridge_of(op.endpoint))
+        return RouteDecision.to_operator(operator=op.endpoint)
+
+    async def _operator_within(self, call: LiveCall, plan: Plan, limit_s: float) -> LiveOperator | None:
+        """An available operator now, or the first one freed within ``limit_s`` of engine time."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.clock.real(limit_s)
+        while True:
+            self.floor.changed.clear()  # before looking, so a release right after is not missed
+            op = self.floor.pick_operator(plan.campaign_id, nailed_up=plan.nailed_up)
+            if op is not None or call.call_uid not in self.floor.calls:
+                return op
+            left = deadline - loop.time()
+            if left <= 0:
+                return None
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(left):
+                    await self.floor.changed.wait()
+
+    def _abandon(self, call: LiveCall) -> None:
+        if call.abandoned:
+            return
+        call.abandoned = True
+        store, uid, at = self.store, call.call_uid, self.clock.now()
+        self.writer.submit(f"abandon of call {uid}", lambda: store.mark_abandoned(uid, at))
+
+    async def on_abandoned(self, call: CallInfo, message: str) -> None:
+        """The dialplan abandoned the call (this engine's decision, or its fallback)."""
+        live = self.floor.calls.get(call.call_id)
+        if live is not None:
+            self._abandon(live)
+
+    async def survey_for(self, call: CallInfo, survey_id: str | None) -> Survey | None:
+        return None  # IVR surveys are not run by this engine yet
+
+    async def on_survey_finished(self, call: CallInfo, report: SurveyReport) -> RouteDecision | None:
+        return None

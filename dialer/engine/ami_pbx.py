@@ -1,0 +1,154 @@
+"""The PBX port over AMI: one ``ami.client.AmiClient`` (and call tracker) per Asterisk server.
+
+The one module of the engine that touches ``ami.client``. Customer calls go out as
+``PJSIP/<number>@<trunk>`` into ``dialer-customer`` with the call id, campaign and contact as channel
+variables; an operator's login leg as ``PJSIP/<endpoint>`` into ``dialer-operator-login``, on the
+server that holds the operators (the first one). Every tracker reports to the engine's listener;
+the channel names it reports are kept here so the engine can hang up by call id.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from agi import variables
+from ami.client import AmiClient
+from ami.endpoints import EndpointTracker
+from ami.errors import ActionFailed, ActionTimeout, ConnectionLost, NotConnected
+from ami.facts import CallCreated, CallFailed, CallHungUp, Fact, FactListener, OperatorLoggedOut
+from ami.settings import AmiSettings
+from ami.tracker import CallTracker
+from dialer.engine.clock import EngineClock
+from dialer.engine.ports import CustomerCall, PbxUnavailable
+
+log = logging.getLogger(__name__)
+
+CUSTOMER_CONTEXT = "dialer-customer"
+LOGIN_CONTEXT = "dialer-operator-login"
+
+
+@dataclass(frozen=True, slots=True)
+class AmiServer:
+    name: str
+    settings: AmiSettings
+
+
+@dataclass(frozen=True, slots=True)
+class TrunkRoute:
+    name: str
+    server: str
+    strip_plus: bool = True
+    prefix: str = ""
+
+    def dial_string(self, number: str) -> str:
+        digits = number[1:] if self.strip_plus and number.startswith("+") else number
+        return f"PJSIP/{self.prefix}{digits}@{self.name}"
+
+
+class _ChannelNames:
+    """Passes facts on, remembering each live call's channel name (for Hangup)."""
+
+    def __init__(self, listener: FactListener) -> None:
+        self.listener = listener
+        self.names: dict[str, str] = {}
+
+    def on_fact(self, fact: Fact) -> None:
+        if isinstance(fact, CallCreated) and fact.channel:
+            self.names[fact.call_id] = fact.channel
+        self.listener.on_fact(fact)
+        if isinstance(fact, CallFailed | CallHungUp | OperatorLoggedOut):
+            self.names.pop(fact.call_id, None)
+
+
+class AmiPbx:
+    def __init__(
+        self, servers: list[AmiServer], trunks: list[TrunkRoute], listener: FactListener, clock: EngineClock
+    ) -> None:
+        if not servers:
+            raise ValueError("at least one AMI server is needed")
+        self._names = _ChannelNames(listener)
+        self.clients: dict[str, AmiClient] = {}
+        for server in servers:
+            tracker = CallTracker(self._names, clock=clock.now)
+            client = AmiClient(server.settings, tracker=tracker)
+            endpoints = EndpointTracker(self._names, clock=clock.now)
+            client.add_event_listener(endpoints.feed)
+            self.clients[server.name] = client
+        self.operators_server = servers[0].name
+        self.trunks = {t.name: t for t in trunks}
+        self._server_of_call: dict[str, str] = {}
+
+    async def start(self) -> None:
+        for client in self.clients.values():
+            await client.start()
+
+    async def wait_ready(self, within: float | None = None) -> None:
+        for client in self.clients.values():
+            await client.wait_ready(within)
+
+    async def stop(self) -> None:
+        for client in self.clients.values():
+            await client.stop()
+
+    @property
+    def ready(self) -> bool:
+        return all(c.ready for c in self.clients.values())
+
+    def server_of(self, trunk: str) -> str:
+        return self.trunks[trunk].server
+
+    async def originate(self, call: CustomerCall) -> None:
+        trunk = self.trunks[call.trunk]
+        client = self.clients[trunk.server]
+        self._server_of_call[call.call_uid] = trunk.server
+        try:
+            await client.originate(
+                call.call_uid,
+                trunk.dial_string(call.number),
+                context=CUSTOMER_CONTEXT,
+                variables={
+                    variables.CAMPAIGN_ID: str(call.campaign_id),
+                    variables.LEAD_ID: str(call.contact_id),
+                },
+                caller_id=call.caller_id,
+                ring_timeout_s=call.ring_timeout_s,
+            )
+        except (NotConnected, ActionFailed) as exc:  # the tracker has reported the call failed
+            raise PbxUnavailable(str(exc)) from exc
+        except (ConnectionLost, ActionTimeout) as exc:  # placed or not: the next resync settles it
+            log.warning("originate of call %s unanswered (%s); the resync will settle it", call.call_uid, exc)
+
+    async def login_operator(self, session_id: str, endpoint: str) -> None:
+        client = self.clients[self.operators_server]
+        self._server_of_call[session_id] = self.operators_server
+        try:
+            await client.originate(
+                session_id, f"PJSIP/{endpoint}", context=LOGIN_CONTEXT, exten=endpoint, operator=endpoint
+            )
+        except (NotConnected, ActionFailed) as exc:
+            raise PbxUnavailable(str(exc)) from exc
+        except (ConnectionLost, ActionTimeout) as exc:
+            log.warning("login leg %s unanswered (%s); the resync will settle it", session_id, exc)
+
+    async def hangup(self, call_id: str) -> None:
+        channel = self._names.names.get(call_id)
+        server = self._server_of_call.get(call_id, self.operators_server)
+        if channel is None:
+            return
+        try:
+            await self.clients[server].hangup(channel, call_id=call_id)
+        except (NotConnected, ActionFailed, ActionTimeout, ConnectionLost) as exc:
+            log.info("hangup of %s (%s): %s", call_id, channel, exc)
+
+    def follow(self, call_uid: str, server: str) -> None:
+        client = self.clients.get(server) or self.clients[self.operators_server]
+        self._server_of_call[call_uid] = server
+        if client.tracker is not None:
+            client.tracker.track_call(call_uid)
+
+    def follow_operator(self, session_id: str, endpoint: str) -> None:
+        client = self.clients[self.operators_server]
+        self._server_of_call[session_id] = self.operators_server
+        if client.tracker is not None:
+            client.tracker.track_operator(session_id, endpoint)

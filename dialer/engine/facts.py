@@ -1,0 +1,245 @@
+"""The tracker's facts applied to the engine: to the floor at once, to storage in order.
+
+``FactHandler.on_fact`` is the ``ami.facts.FactListener`` the trackers call, synchronously and in
+event order. The floor changes before it returns (so the next pacing tick and the next connect
+decision see it); the storage writes are queued on the ``OrderedWriter``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+
+from ami.facts import (
+    AmdVerdict,
+    CallAnswered,
+    CallConnected,
+    CallFailed,
+    CallHungUp,
+    CallRinging,
+    EndpointStatus,
+    Fact,
+    FailReason,
+    HungUpBy,
+    OperatorLoggedOut,
+    OperatorReady,
+    PbxRestarted,
+)
+from dialer.calls.models import CallOutcome, HangupSide
+from dialer.engine.clock import EngineClock
+from dialer.engine.floor import Floor, LiveCall, Seat
+from dialer.engine.outcomes import answered_by_person, answered_outcome, failed_outcome, hangup_side
+from dialer.engine.plan import Plan
+from dialer.engine.ports import CallStore
+from dialer.engine.writer import OrderedWriter
+from dialer.pacing import CallOutcome as PacingOutcome
+
+log = logging.getLogger(__name__)
+
+REACHABLE = "reachable"
+DEFAULT_WRAP_S = 10.0
+
+
+class FactHandler:
+    def __init__(
+        self,
+        floor: Floor,
+        store: CallStore,
+        writer: OrderedWriter,
+        plans: Mapping[int, Plan],
+        clock: EngineClock,
+        *,
+        default_wrap_s: float = DEFAULT_WRAP_S,
+    ) -> None:
+        self.floor = floor
+        self.store = store
+        self.writer = writer
+        self.plans = plans
+        self.clock = clock
+        self.default_wrap_s = default_wrap_s
+
+    def on_fact(self, fact: Fact) -> None:
+        try:
+            self._apply(fact)
+        except Exception:  # a bug here must not stop the tracker's stream
+            log.exception("engine: fact %r not applied", fact)
+
+    def _apply(self, fact: Fact) -> None:
+        if isinstance(fact, EndpointStatus):
+            self._endpoint(fact)
+        elif isinstance(fact, PbxRestarted):
+            log.warning("PBX restarted at %s: its live calls are closed as ended by the restart", fact.at)
+        elif isinstance(fact, OperatorReady):
+            self._leg_ready(fact)
+        elif isinstance(fact, OperatorLoggedOut):
+            self._leg_gone(fact)
+        elif isinstance(fact, CallRinging):
+            self._ringing(fact)
+        elif isinstance(fact, CallAnswered):
+            self._answered(fact)
+        elif isinstance(fact, AmdVerdict):
+            self._amd(fact)
+        elif isinstance(fact, CallConnected):
+            self._connected(fact)
+        elif isinstance(fact, CallFailed):
+            self._failed(fact)
+        elif isinstance(fact, CallHungUp):
+            self._hung_up(fact)
+
+    # ---- customer calls -------------------------------------------------------------------------
+
+    def _ringing(self, fact: CallRinging) -> None:
+        if fact.call_id in self.floor.calls:
+            store = self.store
+            self.writer.submit(
+                f"ringing of call {fact.call_id}", lambda: store.mark_ringing(fact.call_id, fact.at)
+            )
+
+    def _answered(self, fact: CallAnswered) -> None:
+        call = self.floor.calls.get(fact.call_id)
+        if call is None:
+            return
+        call.answered_at = call.answered_at or fact.at
+        store = self.store
+        self.writer.submit(
+            f"answer of call {fact.call_id}", lambda: store.mark_answered(fact.call_id, fact.at)
+        )
+
+    def _amd(self, fact: AmdVerdict) -> None:
+        call = self.floor.calls.get(fact.call_id)
+        if call is None:
+            return
+        call.amd_status = call.amd_status or fact.status
+        store = self.store
+        self.writer.submit(
+            f"AMD of call {fact.call_id}",
+            lambda: store.mark_amd(fact.call_id, fact.status, fact.cause, fact.at),
+        )
+
+    def _connected(self, fact: CallConnected) -> None:
+        call = self.floor.calls.get(fact.call_id)
+        op = self.floor.operator(fact.operator)
+        if call is None:
+            return
+        if op is None:
+            log.warning("call %s connected to %s, who is not logged in here", fact.call_id, fact.operator)
+            return
+        self.floor.connect(op, call, fact.at)
+        store, uid, op_id, at = self.store, fact.call_id, op.operator_id, fact.at
+
+        async def write() -> None:
+            await store.mark_connected(uid, op_id, at)
+            await store.operator_on_call(op_id, uid, at)
+
+        self.writer.submit(f"connection of call {uid} to {fact.operator}", write)
+
+    def _failed(self, fact: CallFailed) -> None:
+        call = self.floor.calls.get(fact.call_id)
+        if call is None:
+            return
+        if call.answered_at is not None:  # answered, then lost while the engine or AMI was away
+            by = HungUpBy.PBX_RESTART if fact.reason is FailReason.PBX_RESTART else HungUpBy.UNKNOWN
+            self._end(call, fact.at, fact.cause, by, 0.0)
+            return
+        outcome = failed_outcome(fact.reason)
+        self._finish(
+            call,
+            outcome,
+            fact.cause,
+            HangupSide.PBX if fact.reason is FailReason.PBX_RESTART else None,
+            fact.at,
+            talk_s=None,
+        )
+
+    def _hung_up(self, fact: CallHungUp) -> None:
+        call = self.floor.calls.get(fact.call_id)
+        if call is not None:
+            self._end(call, fact.at, fact.cause, fact.hung_up_by, fact.talk_seconds)
+
+    def _end(self, call: LiveCall, at: datetime, cause: int | None, by: HungUpBy, talk_s: float) -> None:
+        outcome = answered_outcome(
+            connected=call.connected_at is not None,
+            abandoned=call.abandoned,
+            amd_status=call.amd_status,
+            by=by,
+        )
+        self._finish(call, outcome, cause, hangup_side(by), at, talk_s=talk_s if call.connected_at else None)
+
+    def _finish(
+        self,
+        call: LiveCall,
+        outcome: CallOutcome,
+        cause: int | None,
+        side: HangupSide | None,
+        at: datetime,
+        *,
+        talk_s: float | None,
+    ) -> None:
+        op = self.floor.operator(call.operator) if call.operator else None
+        connected_op = (
+            op if op is not None and op.call_uid == call.call_uid and op.seat is Seat.ON_CALL else None
+        )
+        self.floor.end_call(call.call_uid)
+        self._count(call, outcome, at, talk_s)
+        store, uid = self.store, call.call_uid
+        if connected_op is not None:
+            plan = self.plans.get(call.campaign_id)
+            self.floor.start_wrap(connected_op, at, plan.wrap_up_s if plan else self.default_wrap_s)
+            connected_op.call_uid = call.call_uid  # wrap-up belongs to this call
+        op_id = connected_op.operator_id if connected_op is not None else None
+        wrap_s = connected_op.wrap_s if connected_op is not None else 0.0
+
+        async def write() -> None:
+            await store.mark_ended(uid, outcome, cause, side, at)
+            if op_id is not None:
+                await store.operator_wrap_up(op_id, uid, at, wrap_s)
+
+        self.writer.submit(f"end of call {uid} ({outcome})", write)
+
+    def _count(self, call: LiveCall, outcome: CallOutcome, at: datetime, talk_s: float | None) -> None:
+        tally = self.floor.tally(call.campaign_id)
+        person = answered_by_person(outcome)
+        if person:
+            tally.answered += 1
+            tally.abandoned += outcome is CallOutcome.ABANDONED
+        rang_until = call.answered_at if person and call.answered_at else at
+        ring_s = max(0.0, (rang_until - call.placed_at).total_seconds())
+        tally.recent.append(PacingOutcome(person, ring_s, talk_s if person else None))
+
+    # ---- operators ------------------------------------------------------------------------------
+
+    def _leg_ready(self, fact: OperatorReady) -> None:
+        op = self.floor.operator(fact.operator)
+        if op is None or op.session_id != fact.call_id:
+            return
+        op.held = True
+        log.info("operator %s is held in %s", op.endpoint, fact.conference)
+        self.floor.changed.set()
+        store, op_id, session_id = self.store, op.operator_id, fact.call_id
+        self.writer.submit(
+            f"held leg of {op.endpoint}", lambda: store.operator_held(op_id, session_id, fact.at)
+        )
+
+    def _leg_gone(self, fact: OperatorLoggedOut) -> None:
+        op = next((o for o in self.floor.operators.values() if o.session_id == fact.call_id), None)
+        if op is None:
+            return
+        if op.held:
+            log.warning("operator %s: held leg dropped (%s); takes no customer", op.endpoint, fact.reason)
+        self.floor.lose_leg(op)
+        store, op_id = self.store, op.operator_id
+        self.writer.submit(f"dropped leg of {op.endpoint}", lambda: store.operator_held(op_id, None, fact.at))
+
+    def _endpoint(self, fact: EndpointStatus) -> None:
+        reachable = fact.status == REACHABLE
+        op = self.floor.operator(fact.endpoint)
+        if op is not None:
+            op.registered = reachable
+            if not reachable:
+                log.warning("operator %s: softphone %s; takes no customer", op.endpoint, fact.status)
+        store = self.store
+        self.writer.submit(
+            f"registration of {fact.endpoint}",
+            lambda: store.operator_registered(fact.endpoint, reachable, fact.at),
+        )

@@ -1,0 +1,65 @@
+"""A call's verdict at hangup, from what the tracker saw and what the engine decided (pure).
+
+- a call that never reached a person fails for the tracker's reason (busy, no answer, unreachable...);
+  a reason the tracker could not name (the call vanished while the engine or AMI was away) is
+  ``failed``, or ``pbx_restart`` when Asterisk restarted;
+- an answered call is ``human_connected`` once it reached an operator; else ``abandoned`` when the
+  engine sent it to the abandon message; else ``machine`` on an AMD machine verdict; else, ended
+  by an Asterisk restart, ``pbx_restart``; else (the person hung up before the AMD verdict or while
+  being put through) ``no_answer``, retried like one.
+"""
+
+from __future__ import annotations
+
+from ami.facts import FailReason, HungUpBy
+from dialer.calls.models import CallOutcome, HangupSide
+
+_FAILED: dict[FailReason, CallOutcome] = {
+    FailReason.BUSY: CallOutcome.BUSY,
+    FailReason.NO_ANSWER: CallOutcome.NO_ANSWER,
+    FailReason.CONGESTION: CallOutcome.CONGESTION,
+    FailReason.UNREACHABLE: CallOutcome.UNREACHABLE,
+    FailReason.REJECTED: CallOutcome.REJECTED,
+    FailReason.CHANNEL_UNAVAILABLE: CallOutcome.CHANNEL_UNAVAILABLE,
+    FailReason.PBX_RESTART: CallOutcome.PBX_RESTART,
+    FailReason.UNKNOWN: CallOutcome.FAILED,
+}
+
+_SIDE: dict[HungUpBy, HangupSide] = {
+    HungUpBy.CUSTOMER: HangupSide.CUSTOMER,
+    HungUpBy.OPERATOR: HangupSide.OPERATOR,
+    HungUpBy.AGI: HangupSide.SYSTEM,
+    HungUpBy.DIALPLAN: HangupSide.SYSTEM,
+    HungUpBy.PRODUCT: HangupSide.SYSTEM,
+    HungUpBy.PBX_RESTART: HangupSide.PBX,
+}
+
+
+def failed_outcome(reason: FailReason) -> CallOutcome:
+    return _FAILED[reason]
+
+
+def hangup_side(by: HungUpBy) -> HangupSide | None:
+    """Who ended the call, in the record's words (None when nobody knows: a call lost while away)."""
+    return _SIDE.get(by)
+
+
+def answered_outcome(
+    *, connected: bool, abandoned: bool, amd_status: str | None, by: HungUpBy
+) -> CallOutcome:
+    if connected:
+        return CallOutcome.HUMAN_CONNECTED
+    if abandoned:
+        return CallOutcome.ABANDONED
+    if amd_status == "MACHINE":
+        return CallOutcome.MACHINE
+    if by is HungUpBy.PBX_RESTART:
+        return CallOutcome.PBX_RESTART
+    if by is HungUpBy.UNKNOWN:
+        return CallOutcome.FAILED
+    return CallOutcome.NO_ANSWER
+
+
+def answered_by_person(outcome: CallOutcome) -> bool:
+    """Does this end count as a person answering (pacing's answer rate, the abandon tally)?"""
+    return outcome in (CallOutcome.HUMAN_CONNECTED, CallOutcome.ABANDONED)

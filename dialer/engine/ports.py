@@ -1,0 +1,164 @@
+"""What the engine needs from the PBX and from storage: two small interfaces and their plain values.
+
+``PbxPort`` is implemented over AMI by ``dialer.engine.ami_pbx`` (and by fakes in the tests);
+``CallStore`` over the database by ``dialer.engine.sql_store``. Facts about calls come back from the
+PBX side to ``dialer.engine.facts.FactHandler`` (the tracker's listener).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from dialer.calls.models import CallOutcome, HangupSide
+from dialer.engine.plan import Plan
+
+
+class PbxUnavailable(Exception):
+    """The PBX refused the action or is not connected; the call or login did not happen."""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerCall:
+    """One customer call to originate."""
+
+    call_uid: str
+    number: str
+    trunk: str
+    campaign_id: int
+    contact_id: int
+    ring_timeout_s: float
+    caller_id: str | None = None
+
+
+class PbxPort(Protocol):
+    @property
+    def ready(self) -> bool:
+        """Connected and resynchronised: actions may be sent."""
+        ...
+
+    def server_of(self, trunk: str) -> str:
+        """The name of the Asterisk server that carries ``trunk``."""
+        ...
+
+    async def originate(self, call: CustomerCall) -> None:
+        """Place a customer call (async: its fate comes back as facts); ``PbxUnavailable`` if refused."""
+        ...
+
+    async def login_operator(self, session_id: str, endpoint: str) -> None:
+        """Call the operator's softphone into its own bridge (nailed-up); ``PbxUnavailable`` if refused."""
+        ...
+
+    async def hangup(self, call_id: str) -> None:
+        """Hang up a call or an operator's leg the engine placed (no error if it is already gone)."""
+        ...
+
+    def follow(self, call_uid: str, server: str) -> None:
+        """Follow a call placed before this process started (reconciled at the next resync)."""
+        ...
+
+    def follow_operator(self, session_id: str, endpoint: str) -> None:
+        """Follow an operator's login leg placed before this process started."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """A contact leased for one call."""
+
+    contact_id: int
+    phone: str
+    attempt: int
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorSession:
+    """An operator logged in, as storage shows them."""
+
+    operator_id: int
+    endpoint: str
+    campaign_ids: frozenset[int]
+    paused: bool
+    reason: str | None
+    held_channel: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCall:
+    """A call storage shows as not ended (placed by this or an earlier engine process)."""
+
+    call_uid: str
+    campaign_id: int
+    contact_id: int
+    trunk: str
+    server: str
+    placed_at: datetime
+    answered_at: datetime | None
+    connected_at: datetime | None
+    operator_id: int | None
+
+
+class CallStore(Protocol):
+    async def running_campaigns(self, now: datetime) -> list[Plan]:
+        """The running campaigns this engine drives (claimed for it, heartbeat renewed)."""
+        ...
+
+    async def lease(self, plan: Plan, limit: int, now: datetime) -> list[Lease]: ...
+
+    async def renew_leases(self, contact_ids: list[int], now: datetime) -> None: ...
+
+    async def expire_leases(self, now: datetime) -> int: ...
+
+    async def create_call(
+        self, call_uid: str, campaign_id: int, lease: Lease, trunk: str, server: str, at: datetime
+    ) -> None: ...
+
+    async def mark_ringing(self, call_uid: str, at: datetime) -> None: ...
+
+    async def mark_answered(self, call_uid: str, at: datetime) -> None: ...
+
+    async def mark_amd(self, call_uid: str, status: str, cause: str, at: datetime) -> None: ...
+
+    async def mark_connected(self, call_uid: str, operator_id: int, at: datetime) -> None: ...
+
+    async def mark_abandoned(self, call_uid: str, at: datetime) -> None: ...
+
+    async def mark_ended(
+        self, call_uid: str, outcome: CallOutcome, cause: int | None, side: HangupSide | None, at: datetime
+    ) -> None: ...
+
+    async def mark_wrap_ended(self, call_uid: str, at: datetime) -> None: ...
+
+    async def open_calls(self) -> list[OpenCall]: ...
+
+    async def abandon_counts(self, campaign_id: int, since: datetime) -> tuple[int, int]:
+        """(answered by a person, abandoned) since ``since``."""
+        ...
+
+    async def log_pacing(
+        self,
+        campaign_id: int,
+        at: datetime,
+        mode: str,
+        calls: int,
+        level: float,
+        inputs: dict[str, Any],
+        why: str,
+    ) -> None: ...
+
+    async def operator_sessions(self) -> list[OperatorSession]: ...
+
+    async def operator_on_call(self, operator_id: int, call_uid: str, at: datetime) -> None: ...
+
+    async def operator_wrap_up(
+        self, operator_id: int, call_uid: str, at: datetime, wrap_s: float
+    ) -> None: ...
+
+    async def operator_wrap_ended(self, operator_id: int, call_uid: str, at: datetime) -> None: ...
+
+    async def operator_held(self, operator_id: int, session_id: str | None, at: datetime) -> None:
+        """The nailed-up leg is held (``session_id``) or dropped (None): storage pauses or readies."""
+        ...
+
+    async def operator_registered(self, endpoint: str, registered: bool, at: datetime) -> None: ...

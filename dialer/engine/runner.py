@@ -1,0 +1,201 @@
+"""One campaign's pacing tick: snapshot the floor, ask ``dialer.pacing.decide``, lease, record, originate.
+
+Each call is recorded (``create_call``) before its Originate is sent, so a crash in between leaves a
+record that reconciliation closes, never a call nobody knows of. The ring timeout is the campaign's,
+never under the profile's minimum (15 s). A paused or stopped campaign gets no tick at all, so it
+places nothing new while its live calls finish.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from dialer.campaigns.models import DialingMode
+from dialer.engine.floor import Floor, LiveCall, Seat
+from dialer.engine.limits import Limits
+from dialer.engine.plan import Plan
+from dialer.engine.ports import CallStore, CustomerCall, PbxPort, PbxUnavailable
+from dialer.pacing import (
+    AbandonBudget,
+    CallStats,
+    DialMode,
+    LineLimits,
+    PacingDecision,
+    PacingInput,
+    decide,
+    estimate_stats,
+)
+
+log = logging.getLogger(__name__)
+
+_MODES = {
+    DialingMode.PREVIEW: DialMode.PREVIEW,
+    DialingMode.PROGRESSIVE: DialMode.PROGRESSIVE,
+    DialingMode.PREDICTIVE: DialMode.PREDICTIVE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerSettings:
+    max_lines_per_campaign: int = 100
+    prior: CallStats = field(default_factory=CallStats)
+    abandon_margin: float = 0.005
+
+
+def pacing_input(
+    plan: Plan,
+    floor: Floor,
+    now: datetime,
+    *,
+    lines_free: int,
+    cps_tokens: int,
+    settings: RunnerSettings,
+    base_abandon: tuple[int, int] = (0, 0),
+) -> PacingInput:
+    """The snapshot ``decide`` reads, taken from the floor at ``now``."""
+    calls = floor.campaign_calls(plan.campaign_id)
+    ops = floor.campaign_operators(plan.campaign_id)
+
+    def since(t: datetime | None) -> float:
+        return max(0.0, (now - t).total_seconds()) if t is not None else 0.0
+
+    talking = tuple(since(o.since) for o in ops if o.seat in (Seat.RESERVED, Seat.ON_CALL))
+    wrapping = tuple(since(o.since) for o in ops if o.seat is Seat.WRAP_UP)
+    ringing = tuple(
+        since(c.placed_at)
+        for c in calls
+        if c.human_at is None and c.amd_status != "MACHINE" and not c.abandoned
+    )
+    waiting = sum(1 for c in calls if c.waiting and c.operator is None)
+    in_use = len(ringing) + waiting + len(talking)
+    tally = floor.tally(plan.campaign_id)
+    prior = CallStats(
+        answer_rate=settings.prior.answer_rate,
+        mean_ring_s=settings.prior.mean_ring_s,
+        mean_fail_s=settings.prior.mean_fail_s,
+        mean_talk_s=settings.prior.mean_talk_s,
+        mean_wrap_s=plan.wrap_up_s,
+    )
+    return PacingInput(
+        mode=_MODES[plan.mode],
+        ready=sum(1 for o in ops if o.available(nailed_up=plan.nailed_up)),
+        talking_elapsed=talking,
+        wrapping_elapsed=wrapping,
+        ringing_elapsed=ringing,
+        waiting=waiting,
+        stats=estimate_stats(tally.recent, prior),
+        abandon=AbandonBudget(
+            answered=base_abandon[0] + tally.answered,
+            abandoned=base_abandon[1] + tally.abandoned,
+            cap=plan.abandon_cap,
+            margin=settings.abandon_margin,
+        ),
+        limits=LineLimits(
+            max_lines=min(settings.max_lines_per_campaign, in_use + lines_free), cps_tokens=cps_tokens
+        ),
+        connect_limit_s=plan.connect_limit_s,
+        dial_ahead=plan.dial_ahead,
+    )
+
+
+class CampaignRunner:
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        floor: Floor,
+        store: CallStore,
+        pbx: PbxPort,
+        limits: Limits,
+        settings: RunnerSettings,
+        base_abandon: tuple[int, int] = (0, 0),
+    ) -> None:
+        self.plan = plan
+        self.floor = floor
+        self.store = store
+        self.pbx = pbx
+        self.limits = limits
+        self.settings = settings
+        self.base_abandon = base_abandon
+        self.last: PacingDecision | None = None
+        self.placed = 0
+
+    async def tick(self, now: datetime) -> int:
+        """Place the calls pacing asks for now; returns how many were sent."""
+        if not self.pbx.ready:
+            return 0
+        lines, tokens = self.limits.capacity(self.floor, now)
+        snapshot = pacing_input(
+            self.plan,
+            self.floor,
+            now,
+            lines_free=lines,
+            cps_tokens=tokens,
+            settings=self.settings,
+            base_abandon=self.base_abandon,
+        )
+        decision = decide(snapshot)
+        await self._log(decision, snapshot, now)
+        if decision.calls <= 0:
+            return 0
+        leases = await self.store.lease(self.plan, decision.calls, now)
+        sent = 0
+        for lease in leases:
+            trunk = self.limits.take(self.floor)
+            if trunk is None:
+                break  # the contacts left over come back when their lease expires
+            call_uid = uuid.uuid4().hex
+            await self.store.create_call(
+                call_uid, self.plan.campaign_id, lease, trunk.name, trunk.server, now
+            )
+            self.floor.add_call(
+                LiveCall(call_uid, self.plan.campaign_id, lease.contact_id, trunk.name, trunk.server, now)
+            )
+            call = CustomerCall(
+                call_uid=call_uid,
+                number=lease.phone,
+                trunk=trunk.name,
+                campaign_id=self.plan.campaign_id,
+                contact_id=lease.contact_id,
+                ring_timeout_s=self.plan.ring_timeout_s,
+                caller_id=self.plan.caller_id,
+            )
+            try:
+                await self.pbx.originate(call)
+            except PbxUnavailable as exc:
+                log.warning(
+                    "campaign %s: originate refused (%s); no more calls this tick", self.plan.campaign_id, exc
+                )
+                break
+            sent += 1
+        self.placed += sent
+        return sent
+
+    async def _log(self, decision: PacingDecision, snapshot: PacingInput, now: datetime) -> None:
+        """Store the decision when the dial level or the mode changed (explainable pacing)."""
+        last, self.last = self.last, decision
+        if last is not None and (
+            round(last.dial_level, 2) == round(decision.dial_level, 2)
+            and last.mode_used is decision.mode_used
+        ):
+            return
+        log.debug("campaign %s: %s", self.plan.campaign_id, decision.log_line())
+        inputs = {
+            **decision.explanation.as_dict(),
+            "talking": len(snapshot.talking_elapsed),
+            "wrapping": len(snapshot.wrapping_elapsed),
+            "answered": snapshot.abandon.answered,
+            "abandoned": snapshot.abandon.abandoned,
+        }
+        await self.store.log_pacing(
+            self.plan.campaign_id,
+            now,
+            decision.mode_used.value,
+            decision.calls,
+            decision.dial_level,
+            inputs,
+            decision.log_line(),
+        )

@@ -1,0 +1,109 @@
+"""The engine's runtime wired from settings: AMI connection(s), FastAGI server, store and engine.
+
+``Runtime.start()`` reconciles first (calls left open are followed before the first AMI resync),
+then connects to every Asterisk server, listens for FastAGI, and starts ticking. ``stop()`` stops
+new calls, lets the live ones finish (``stop_grace_s``), and closes the edges.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from agi.routes import product_routes
+from agi.server import FastAgiServer
+from dialer.engine.agi import EngineAgi
+from dialer.engine.ami_pbx import AmiPbx, AmiServer, TrunkRoute
+from dialer.engine.clock import SYSTEM_CLOCK, EngineClock
+from dialer.engine.facts import FactHandler
+from dialer.engine.floor import Floor
+from dialer.engine.limits import Limits, TrunkLimit
+from dialer.engine.plan import Plan
+from dialer.engine.reconcile import Reconciled
+from dialer.engine.runner import RunnerSettings
+from dialer.engine.service import Engine, EngineSettings
+from dialer.engine.sql_store import SqlCallStore
+from dialer.engine.writer import OrderedWriter
+from dialer.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    engine: Engine
+    pbx: AmiPbx
+    agi: FastAgiServer
+    store: SqlCallStore
+    settings: Settings
+    reconciled: Reconciled | None = field(default=None)
+
+    async def start(self) -> None:
+        self.reconciled = await self.engine.reconcile()
+        await self.pbx.start()
+        await self.agi.start()
+        self.engine.start()
+        servers = ", ".join(f"{s.name}={s.host}:{s.port}" for s in self.settings.ami_servers)
+        log.info(
+            "engine %s started: AMI %s, FastAGI on port %s", self.settings.engine_id, servers, self.agi.port
+        )
+
+    async def stop(self, grace_s: float | None = None) -> None:
+        await self.engine.stop(self.settings.stop_grace_s if grace_s is None else grace_s)
+        await self.agi.close()
+        await self.pbx.stop()
+
+
+def build_runtime(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], *, clock: EngineClock = SYSTEM_CLOCK
+) -> Runtime:
+    floor = Floor()
+    writer = OrderedWriter()
+    plans: dict[int, Plan] = {}
+    store = SqlCallStore(
+        sessions,
+        owner=settings.engine_id,
+        lease_for=timedelta(seconds=settings.lease_s),
+        campaign_ttl=timedelta(seconds=settings.campaign_owner_ttl_s),
+        connect_limit_s=settings.connect_limit_s,
+    )
+    handler = FactHandler(floor, store, writer, plans, clock, default_wrap_s=settings.wrap_up_s)
+    pbx = AmiPbx(
+        [AmiServer(s.name, s.ami()) for s in settings.ami_servers],
+        [TrunkRoute(t.name, t.server, t.strip_plus, t.prefix) for t in settings.trunks],
+        handler,
+        clock,
+    )
+    limits = Limits(
+        [TrunkLimit(t.name, t.server, t.max_lines, t.calls_per_second) for t in settings.trunks],
+        {s.name: s.calls_per_second for s in settings.ami_servers},
+    )
+    agi_engine = EngineAgi(floor, plans, store, writer, clock, abandon_message=settings.abandon_message)
+    agi = FastAgiServer(
+        product_routes(
+            agi_engine,
+            abandon_message=settings.abandon_message,
+            amd_decision_timeout=settings.amd_decision_timeout_s,
+        ),
+        settings.agi_host,
+        settings.agi_port,
+    )
+    engine = Engine(
+        store=store,
+        pbx=pbx,
+        floor=floor,
+        writer=writer,
+        plans=plans,
+        limits=limits,
+        clock=clock,
+        settings=EngineSettings(
+            tick_s=settings.engine_tick_s,
+            lease_renew_s=settings.lease_renew_s,
+            relogin_after_s=settings.relogin_after_s,
+            runner=RunnerSettings(max_lines_per_campaign=settings.max_lines_per_campaign),
+        ),
+    )
+    return Runtime(engine, pbx, agi, store, settings)

@@ -1,0 +1,158 @@
+"""The ``Engine``: runs the campaigns this process owns, tick by tick, and stops without losing a call.
+
+``start()`` reconciles what an earlier process left (``dialer.engine.reconcile``), then ticks every
+``tick_s`` of engine time: the running campaigns (claimed for this process) each get a pacing tick;
+operators are followed; wrap-ups end; leases of contacts on live calls are renewed. A campaign that
+is paused or stopped is simply no longer ticked: nothing new is placed, and its live calls finish.
+``stop(grace_s)`` does the same for every campaign, waits for the live calls to end (at most
+``grace_s``), lets the operators' legs go and flushes the record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from dialer.engine.clock import EngineClock
+from dialer.engine.floor import Floor
+from dialer.engine.limits import Limits
+from dialer.engine.operators import OperatorConnector
+from dialer.engine.plan import Plan
+from dialer.engine.ports import CallStore, PbxPort
+from dialer.engine.reconcile import Reconciled, reconcile
+from dialer.engine.runner import CampaignRunner, RunnerSettings
+from dialer.engine.writer import OrderedWriter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    tick_s: float = 1.0
+    lease_renew_s: float = 30.0
+    relogin_after_s: float = 10.0
+    runner: RunnerSettings = field(default_factory=RunnerSettings)
+
+
+class Engine:
+    def __init__(
+        self,
+        *,
+        store: CallStore,
+        pbx: PbxPort,
+        floor: Floor,
+        writer: OrderedWriter,
+        plans: dict[int, Plan],
+        limits: Limits,
+        clock: EngineClock,
+        settings: EngineSettings = EngineSettings(),
+    ) -> None:
+        self.store = store
+        self.pbx = pbx
+        self.floor = floor
+        self.writer = writer
+        self.plans = plans
+        self.limits = limits
+        self.clock = clock
+        self.settings = settings
+        self.operators = OperatorConnector(
+            floor, store, pbx, writer, plans, relogin_after=settings.relogin_after_s
+        )
+        self.runners: dict[int, CampaignRunner] = {}
+        self.accepting = False
+        self._task: asyncio.Task[None] | None = None
+        self._renewed_at: datetime | None = None
+        self.ticks = 0
+
+    async def reconcile(self) -> Reconciled:
+        """Before the PBX connection starts: so its first resync settles the calls left open."""
+        self.writer.start()
+        return await reconcile(self.store, self.pbx, self.floor, self.clock.now())
+
+    def start(self) -> None:
+        self.writer.start()
+        self.accepting = True
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._loop(), name="engine")
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("engine tick failed; going on")
+            await self.clock.sleep(self.settings.tick_s)
+
+    async def tick(self) -> None:
+        now = self.clock.now()
+        await self._follow_campaigns(now)
+        await self.operators.sync(now)
+        await self.operators.end_wraps(now)
+        if self.accepting:
+            for runner in list(self.runners.values()):
+                await runner.tick(now)
+        await self._renew(now)
+        self.ticks += 1
+
+    async def _follow_campaigns(self, now: datetime) -> None:
+        plans = {p.campaign_id: p for p in await self.store.running_campaigns(now)} if self.accepting else {}
+        for campaign_id in [c for c in self.runners if c not in plans]:
+            log.info("campaign %s: no longer running here; its live calls finish", campaign_id)
+            del self.runners[campaign_id]
+        for campaign_id, plan in plans.items():
+            self.plans[campaign_id] = plan
+            runner = self.runners.get(campaign_id)
+            if runner is None:
+                since = now - plan.abandon_window
+                base = await self.store.abandon_counts(campaign_id, since)
+                self.floor.tally(campaign_id)  # counts since this process started come on top
+                self.runners[campaign_id] = CampaignRunner(
+                    plan,
+                    floor=self.floor,
+                    store=self.store,
+                    pbx=self.pbx,
+                    limits=self.limits,
+                    settings=self.settings.runner,
+                    base_abandon=base,
+                )
+                log.info("campaign %s: dialing (%s)", campaign_id, plan.mode.value)
+            else:
+                runner.plan = plan
+
+    async def _renew(self, now: datetime) -> None:
+        due = (
+            self._renewed_at is None
+            or (now - self._renewed_at).total_seconds() >= self.settings.lease_renew_s
+        )
+        if due and self.floor.calls:
+            await self.store.renew_leases([c.contact_id for c in self.floor.calls.values()], now)
+            self._renewed_at = now
+
+    async def stop(self, grace_s: float = 60.0) -> None:
+        """No new calls; live calls finish (up to ``grace_s`` of engine time); then stop."""
+        self.accepting = False
+        self.runners.clear()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.clock.real(grace_s)
+        while self.floor.calls and loop.time() < deadline:
+            self.floor.call_ended.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(deadline - loop.time()):
+                    await self.floor.call_ended.wait()
+        if self.floor.calls:
+            log.warning(
+                "stopping with %d call(s) still live: the next start reconciles them", len(self.floor.calls)
+            )
+        await self.operators.end_wraps(self.clock.now())
+        await self.operators.hang_up_legs()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.writer.stop()

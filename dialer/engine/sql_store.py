@@ -1,0 +1,231 @@
+"""The engine's ``CallStore`` over the database: one short transaction per write.
+
+Everything goes through the domain's own functions (``dialer.calls.service``, ``.leasing``,
+``.ownership``, ``dialer.operators.presence``); the few reads the engine alone needs (open calls,
+the abandon counts, the logged-in operators) are queries here.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from dialer.calls import leasing, ownership, service
+from dialer.calls.models import Call, CallOutcome, HangupSide, PacingDecisionLog
+from dialer.campaigns.models import Campaign, CampaignState
+from dialer.db.engine import unit_of_work
+from dialer.engine.plan import Plan
+from dialer.engine.ports import Lease, OpenCall, OperatorSession
+from dialer.errors import Conflict, NotFound
+from dialer.operators import presence
+from dialer.operators.models import Operator, OperatorState, OperatorStatus
+
+log = logging.getLogger(__name__)
+
+
+class SqlCallStore:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        owner: str,
+        lease_for: timedelta,
+        campaign_ttl: timedelta,
+        connect_limit_s: float | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.owner = owner
+        self.lease_for = lease_for
+        self.campaign_ttl = campaign_ttl
+        self.connect_limit_s = connect_limit_s
+
+    # ---- campaigns and contacts -----------------------------------------------------------------
+
+    async def running_campaigns(self, now: datetime) -> list[Plan]:
+        async with unit_of_work(self.sessions) as session:
+            campaigns = list(
+                await session.scalars(select(Campaign).where(Campaign.state == CampaignState.RUNNING))
+            )
+            plans = []
+            for campaign in campaigns:
+                if await ownership.claim_campaign(session, campaign.id, self.owner, now, self.campaign_ttl):
+                    plans.append(Plan.of(campaign, connect_limit_cap_s=self.connect_limit_s))
+            return plans
+
+    async def lease(self, plan: Plan, limit: int, now: datetime) -> list[Lease]:
+        async with unit_of_work(self.sessions) as session:
+            campaign = await session.get(Campaign, plan.campaign_id)
+            if campaign is None or campaign.state is not CampaignState.RUNNING:
+                return []
+            contacts = await leasing.lease_contacts(
+                session,
+                campaign=campaign,
+                limit=limit,
+                now=now,
+                owner=self.owner,
+                lease_for=self.lease_for,
+                profile=plan.profile,
+            )
+            return [Lease(c.id, c.phone, c.attempts + 1) for c in contacts]
+
+    async def renew_leases(self, contact_ids: list[int], now: datetime) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await leasing.renew_leases(session, self.owner, now, self.lease_for)
+
+    async def expire_leases(self, now: datetime) -> int:
+        async with unit_of_work(self.sessions) as session:
+            return await leasing.expire_leases(session, now)
+
+    async def abandon_counts(self, campaign_id: int, since: datetime) -> tuple[int, int]:
+        person = (CallOutcome.HUMAN_CONNECTED, CallOutcome.ABANDONED)
+        async with self.sessions() as session:
+            rows = await session.execute(
+                select(Call.outcome, func.count())
+                .where(Call.campaign_id == campaign_id, Call.answered_at > since, Call.outcome.in_(person))
+                .group_by(Call.outcome)
+            )
+            counts = {outcome: int(n) for outcome, n in rows.all()}
+        abandoned = counts.get(CallOutcome.ABANDONED, 0)
+        return counts.get(CallOutcome.HUMAN_CONNECTED, 0) + abandoned, abandoned
+
+    async def log_pacing(
+        self,
+        campaign_id: int,
+        at: datetime,
+        mode: str,
+        calls: int,
+        level: float,
+        inputs: dict[str, Any],
+        why: str,
+    ) -> None:
+        async with unit_of_work(self.sessions) as session:
+            session.add(
+                PacingDecisionLog(
+                    campaign_id=campaign_id,
+                    at=at,
+                    mode_used=mode,
+                    calls_to_place=calls,
+                    level=level,
+                    inputs=inputs,
+                    explanation=why,
+                )
+            )
+
+    # ---- call records ---------------------------------------------------------------------------
+
+    async def create_call(
+        self, call_uid: str, campaign_id: int, lease: Lease, trunk: str, server: str, at: datetime
+    ) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await service.create_call(
+                session,
+                campaign_id=campaign_id,
+                contact_id=lease.contact_id,
+                phone=lease.phone,
+                attempt=lease.attempt,
+                call_uid=call_uid,
+                trunk=trunk,
+                pbx=server,
+                placed_at=at,
+            )
+
+    async def mark_ringing(self, call_uid: str, at: datetime) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await service.mark_ringing(session, call_uid, at)
+
+    async def mark_answered(self, call_uid: str, at: datetime) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await service.mark_answered(session, call_uid, at)
+
+    async def mark_amd(self, call_uid: str, status: str, cause: str, at: datetime) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await service.mark_amd(session, call_uid, status, cause, at)
+
+    async def mark_connected(self, call_uid: str, operator_id: int, at: datetime) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await service.mark_connected(session, call_uid, operator_id, at)
+
+    async def mark_abandoned(self, call_uid: str, at: datetime) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await service.mark_abandoned(session, call_uid, at)
+
+    async def mark_ended(
+        self, call_uid: str, outcome: CallOutcome, cause: int | None, side: HangupSide | None, at: datetime
+    ) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await service.mark_ended(
+                session, call_uid, outcome=outcome, hangup_cause=cause, hangup_side=side, at=at
+            )
+
+    async def mark_wrap_ended(self, call_uid: str, at: datetime) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await service.mark_wrap_ended(session, call_uid, at)
+
+    async def open_calls(self) -> list[OpenCall]:
+        async with self.sessions() as session:
+            calls = await session.scalars(select(Call).where(Call.ended_at.is_(None)).order_by(Call.id))
+            return [
+                OpenCall(
+                    call_uid=c.call_uid,
+                    campaign_id=c.campaign_id,
+                    contact_id=c.contact_id,
+                    trunk=c.trunk,
+                    server=c.pbx,
+                    placed_at=c.placed_at,
+                    answered_at=c.answered_at,
+                    connected_at=c.connected_at,
+                    operator_id=c.operator_id,
+                )
+                for c in calls
+            ]
+
+    # ---- operators ------------------------------------------------------------------------------
+
+    async def operator_sessions(self) -> list[OperatorSession]:
+        async with self.sessions() as session:
+            rows = await session.execute(
+                select(OperatorStatus, Operator.sip_endpoint)
+                .join(Operator, Operator.id == OperatorStatus.operator_id)
+                .where(OperatorStatus.state != OperatorState.LOGGED_OUT)
+            )
+            return [
+                OperatorSession(
+                    operator_id=status.operator_id,
+                    endpoint=endpoint,
+                    campaign_ids=frozenset(status.campaign_ids),
+                    paused=status.state is OperatorState.PAUSED,
+                    reason=status.reason,
+                    held_channel=status.held_channel,
+                )
+                for status, endpoint in rows.all()
+            ]
+
+    async def operator_on_call(self, operator_id: int, call_uid: str, at: datetime) -> None:
+        try:
+            async with unit_of_work(self.sessions) as session:
+                await presence.start_call(session, operator_id, call_uid, at)
+        except Conflict as exc:  # e.g. paused through the API while the customer was put through
+            log.warning("operator %s on call %s: %s", operator_id, call_uid, exc)
+
+    async def operator_wrap_up(self, operator_id: int, call_uid: str, at: datetime, wrap_s: float) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await presence.end_call(session, operator_id, call_uid, at, wrap_for=timedelta(seconds=wrap_s))
+
+    async def operator_wrap_ended(self, operator_id: int, call_uid: str, at: datetime) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await presence.end_wrap_for_call(session, operator_id, call_uid, at)
+
+    async def operator_held(self, operator_id: int, session_id: str | None, at: datetime) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await presence.set_held_channel(session, operator_id, session_id, at)
+
+    async def operator_registered(self, endpoint: str, registered: bool, at: datetime) -> None:
+        try:
+            async with unit_of_work(self.sessions) as session:
+                await presence.set_registered(session, endpoint, registered, at)
+        except NotFound:
+            log.debug("registration of %s: not an operator's endpoint", endpoint)

@@ -1,0 +1,169 @@
+"""In-memory stand-ins for the engine's two ports: a store that records every write, a PBX that
+records every action (and reports a refused originate as the real tracker does)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ami.facts import CallFailed, FactListener, FailReason
+from dialer.calls.models import CallOutcome, HangupSide
+from dialer.campaigns.models import DialingMode
+from dialer.compliance import get_profile
+from dialer.engine.plan import Plan
+from dialer.engine.ports import CustomerCall, Lease, OpenCall, OperatorSession, PbxUnavailable
+
+T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+
+
+def plan(
+    campaign_id: int = 1,
+    *,
+    mode: DialingMode = DialingMode.PROGRESSIVE,
+    nailed_up: bool = True,
+    connect_limit_s: float = 2.0,
+    profile: str = "us",
+) -> Plan:
+    p = get_profile(profile)
+    return Plan(
+        campaign_id=campaign_id,
+        mode=mode,
+        nailed_up=nailed_up,
+        ring_timeout_s=20.0,
+        connect_limit_s=connect_limit_s,
+        wrap_up_s=10.0,
+        abandon_cap=0.03,
+        abandon_window=timedelta(days=30),
+        dial_ahead=p.dial_ahead,
+        caller_id=None,
+        profile=p,
+    )
+
+
+class FakeStore:
+    def __init__(self, phones: list[str] | None = None) -> None:
+        self.queue = [Lease(i + 1, phone, 1) for i, phone in enumerate(phones or [])]
+        self.writes: list[tuple[Any, ...]] = []
+        self.plans: list[Plan] = []
+        self.sessions: list[OperatorSession] = []
+        self.open: list[OpenCall] = []
+        self.expired = 0
+
+    def _w(self, *item: Any) -> None:
+        self.writes.append(item)
+
+    def kinds(self, call_uid: str) -> list[str]:
+        return [w[0] for w in self.writes if len(w) > 1 and w[1] == call_uid]
+
+    async def running_campaigns(self, now: datetime) -> list[Plan]:
+        return list(self.plans)
+
+    async def lease(self, plan: Plan, limit: int, now: datetime) -> list[Lease]:
+        taken, self.queue = self.queue[:limit], self.queue[limit:]
+        self._w("lease", plan.campaign_id, limit, len(taken))
+        return taken
+
+    async def renew_leases(self, contact_ids: list[int], now: datetime) -> None:
+        self._w("renew", tuple(contact_ids))
+
+    async def expire_leases(self, now: datetime) -> int:
+        return self.expired
+
+    async def create_call(
+        self, call_uid: str, campaign_id: int, lease: Lease, trunk: str, server: str, at: datetime
+    ) -> None:
+        self._w("create", call_uid, lease.contact_id, trunk, server)
+
+    async def mark_ringing(self, call_uid: str, at: datetime) -> None:
+        self._w("ringing", call_uid)
+
+    async def mark_answered(self, call_uid: str, at: datetime) -> None:
+        self._w("answered", call_uid)
+
+    async def mark_amd(self, call_uid: str, status: str, cause: str, at: datetime) -> None:
+        self._w("amd", call_uid, status)
+
+    async def mark_connected(self, call_uid: str, operator_id: int, at: datetime) -> None:
+        self._w("connected", call_uid, operator_id)
+
+    async def mark_abandoned(self, call_uid: str, at: datetime) -> None:
+        self._w("abandoned", call_uid)
+
+    async def mark_ended(
+        self, call_uid: str, outcome: CallOutcome, cause: int | None, side: HangupSide | None, at: datetime
+    ) -> None:
+        self._w("ended", call_uid, outcome, cause, side)
+
+    async def mark_wrap_ended(self, call_uid: str, at: datetime) -> None:
+        self._w("wrap_ended", call_uid)
+
+    async def open_calls(self) -> list[OpenCall]:
+        return list(self.open)
+
+    async def abandon_counts(self, campaign_id: int, since: datetime) -> tuple[int, int]:
+        return (0, 0)
+
+    async def log_pacing(
+        self,
+        campaign_id: int,
+        at: datetime,
+        mode: str,
+        calls: int,
+        level: float,
+        inputs: dict[str, Any],
+        why: str,
+    ) -> None:
+        self._w("pacing", campaign_id, mode, calls)
+
+    async def operator_sessions(self) -> list[OperatorSession]:
+        return list(self.sessions)
+
+    async def operator_on_call(self, operator_id: int, call_uid: str, at: datetime) -> None:
+        self._w("op_on_call", call_uid, operator_id)
+
+    async def operator_wrap_up(self, operator_id: int, call_uid: str, at: datetime, wrap_s: float) -> None:
+        self._w("op_wrap", call_uid, operator_id, wrap_s)
+
+    async def operator_wrap_ended(self, operator_id: int, call_uid: str, at: datetime) -> None:
+        self._w("op_wrap_ended", call_uid, operator_id)
+
+    async def operator_held(self, operator_id: int, session_id: str | None, at: datetime) -> None:
+        self._w("op_held", operator_id, session_id)
+
+    async def operator_registered(self, endpoint: str, registered: bool, at: datetime) -> None:
+        self._w("op_registered", endpoint, registered)
+
+
+class FakePbx:
+    def __init__(self, listener: FactListener | None = None, *, refuse: bool = False) -> None:
+        self.ready = True
+        self.refuse = refuse
+        self.listener = listener
+        self.originated: list[CustomerCall] = []
+        self.logins: list[tuple[str, str]] = []
+        self.hangups: list[str] = []
+        self.followed: list[str] = []
+
+    def server_of(self, trunk: str) -> str:
+        return "asterisk"
+
+    async def originate(self, call: CustomerCall) -> None:
+        if self.refuse:
+            if self.listener is not None:
+                self.listener.on_fact(
+                    CallFailed(call.call_uid, T0, FailReason.CHANNEL_UNAVAILABLE, None, None)
+                )
+            raise PbxUnavailable("refused")
+        self.originated.append(call)
+
+    async def login_operator(self, session_id: str, endpoint: str) -> None:
+        self.logins.append((session_id, endpoint))
+
+    async def hangup(self, call_id: str) -> None:
+        self.hangups.append(call_id)
+
+    def follow(self, call_uid: str, server: str) -> None:
+        self.followed.append(call_uid)
+
+    def follow_operator(self, session_id: str, endpoint: str) -> None:
+        self.followed.append(session_id)
