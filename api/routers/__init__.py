@@ -5,7 +5,21 @@ Every router but ``health`` and the token route requires a credential (``api.aut
 
 from fastapi import APIRouter
 
-from api.routers import api_keys, auth, campaigns, clients, contacts, contracts, dnc, health, operators, users
+from api.routers import (
+    api_keys,
+    auth,
+    calls,
+    campaigns,
+    clients,
+    contacts,
+    contracts,
+    dnc,
+    health,
+    operator_sessions,
+    operators,
+    pacing,
+    users,
+)
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -15,7 +29,10 @@ ROUTERS: list[APIRouter] = [
     clients.router,
     contracts.router,
     campaigns.router,
+    pacing.router,
     operators.router,
+    operator_sessions.router,
     contacts.router,
     dnc.router,
+    calls.router,
 ]

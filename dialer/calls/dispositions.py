@@ -158,3 +158,10 @@ async def _end_operator_wrap(session: AsyncSession, call: Call, at: datetime) ->
 
     if call.operator_id is not None:
         await presence.end_wrap_for_call(session, call.operator_id, call.call_uid, at)
+
+
+async def contact_of(session: AsyncSession, call: Call) -> Contact:
+    """The call's contact as the disposition left it."""
+    contact = await session.get(Contact, call.contact_id)
+    assert contact is not None  # kept by the call's foreign key
+    return contact

@@ -18,6 +18,8 @@ ADMIN = {A}
 MANAGERS = {A, S}
 CLIENT_READERS = {A, S, C}
 STAFF_READERS = {A, S, Role.QA}
+OPERATING = {A, S, Role.OPERATOR}
+SESSION_READERS = {A, S, Role.QA, Role.OPERATOR}
 
 MATRIX: dict[tuple[str, str], set[Role]] = {
     ("GET", "/auth/me"): EVERYONE,
@@ -62,6 +64,15 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("POST", "/dnc"): MANAGERS,
     ("DELETE", "/dnc/{entry_id}"): MANAGERS,
     ("POST", "/dnc/import"): MANAGERS,
+    ("GET", "/calls"): EVERYONE,
+    ("GET", "/calls/{call_id}"): EVERYONE,
+    ("POST", "/calls/{call_id}/disposition"): OPERATING,
+    ("GET", "/campaigns/{campaign_id}/pacing"): EVERYONE,
+    ("GET", "/operators/{operator_id}/session"): SESSION_READERS,
+    ("POST", "/operators/{operator_id}/session/login"): OPERATING,
+    ("POST", "/operators/{operator_id}/session/ready"): OPERATING,
+    ("POST", "/operators/{operator_id}/session/pause"): OPERATING,
+    ("POST", "/operators/{operator_id}/session/logout"): OPERATING,
 }
 PUBLIC = {("GET", "/health"), ("POST", "/auth/token")}
 
@@ -82,6 +93,9 @@ def body_for(method: str, path: str, role: Role) -> dict | None:
         ("PUT", "/campaigns/{campaign_id}/operators"): {"operator_ids": []},
         ("POST", "/operators"): {"name": unique, "login": unique, "sip_endpoint": unique},
         ("POST", "/dnc"): {"phone": "+74951502222"},
+        ("POST", "/calls/{call_id}/disposition"): {"code": "sale"},
+        ("POST", "/operators/{operator_id}/session/login"): {"campaign_ids": [1]},
+        ("POST", "/operators/{operator_id}/session/pause"): {"reason": "lunch"},
     }
     if (method, path) in bodies:
         return bodies[(method, path)]

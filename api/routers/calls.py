@@ -1,0 +1,83 @@
+"""Call records: listed and read within the caller's scope, and disposed by the operator."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime
+
+from api.auth import PrincipalDep, get_principal
+from api.deps import SessionDep
+from api.errors import ERROR_RESPONSES
+from api.schemas.calls import CallOut, DispositionBody, DispositionOut
+from api.schemas.common import Page
+from dialer.calls import service
+from dialer.calls.dispositions import contact_of
+from dialer.calls.models import Call, CallOutcome
+
+router = APIRouter(
+    prefix="/calls", tags=["calls"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES
+)
+
+
+@router.get("", response_model=Page[CallOut])
+async def list_calls(
+    session: SessionDep,
+    principal: PrincipalDep,
+    campaign_id: int | None = None,
+    operator_id: int | None = None,
+    outcome: CallOutcome | None = None,
+    since: Annotated[AwareDatetime | None, Query(description="placed at or after")] = None,
+    until: Annotated[AwareDatetime | None, Query(description="placed before")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[CallOut]:
+    """Calls newest first: a controller sees its client's, an operator the calls they took."""
+    rows, total = await service.list_calls(
+        session,
+        principal,
+        campaign_id=campaign_id,
+        operator_id=operator_id,
+        outcome=outcome,
+        since=since,
+        until=until,
+        limit=limit,
+        offset=offset,
+    )
+    return Page[CallOut](
+        items=[CallOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
+    )
+
+
+@router.get("/{call_id}", response_model=CallOut)
+async def get_call(call_id: int, session: SessionDep, principal: PrincipalDep) -> Call:
+    return await service.get_call(session, principal, call_id)
+
+
+@router.post(
+    "/{call_id}/disposition",
+    response_model=DispositionOut,
+    responses={409: {"description": "The call is already disposed with another code"}},
+)
+async def dispose(
+    call_id: int, body: DispositionBody, session: SessionDep, principal: PrincipalDep
+) -> DispositionOut:
+    """Set the call's disposition and move its contact on (final, retry, callback, do-not-call)."""
+    call = await service.set_disposition(
+        session,
+        principal,
+        call_id,
+        body.code,
+        note=body.note,
+        callback_at=body.callback_at,
+        same_operator=body.same_operator,
+        at=datetime.now(UTC),
+    )
+    contact = await contact_of(session, call)
+    return DispositionOut(
+        call=CallOut.model_validate(call),
+        contact_status=contact.status,
+        contact_next_attempt_at=contact.next_attempt_at,
+    )

@@ -1,0 +1,116 @@
+"""Call records, dispositions, operator sessions and pacing as the API shows and takes them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from api.schemas.common import Out
+from dialer.calls.models import CallOutcome, CallState, HangupSide
+from dialer.contacts.models import ContactStatus
+from dialer.operators.models import OperatorState
+
+
+class CallOut(Out):
+    id: int
+    call_uid: str
+    campaign_id: int
+    contact_id: int
+    phone: str
+    attempt: int
+    operator_id: int | None
+    trunk: str
+    pbx: str
+    state: CallState
+    outcome: CallOutcome | None
+    hangup_cause: int | None
+    hangup_side: HangupSide | None
+    amd_status: str | None
+    amd_cause: str | None
+    placed_at: datetime
+    ringing_at: datetime | None
+    answered_at: datetime | None
+    amd_at: datetime | None
+    abandoned_at: datetime | None
+    connected_at: datetime | None
+    ended_at: datetime | None
+    wrap_ended_at: datetime | None
+    ring_seconds: float | None
+    talk_seconds: float | None
+    wrap_seconds: float | None
+    disposition_code: str | None
+    disposition_note: str | None
+    disposition_at: datetime | None
+    disposed_by: str | None
+    hot_lead: bool
+    recording_key: str | None
+
+
+class DispositionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=50, examples=["sale"])
+    note: str | None = Field(None, max_length=5000)
+    callback_at: AwareDatetime | None = Field(
+        None,
+        description="for a callback code: when to call back (moved to the next calling window if outside)",
+    )
+    same_operator: bool = Field(False, description="a callback goes to the operator who took this call")
+
+
+class DispositionOut(BaseModel):
+    call: CallOut
+    contact_status: ContactStatus
+    contact_next_attempt_at: datetime | None = Field(description="for a callback: when it will be dialed")
+
+
+class LoginBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    campaign_ids: list[int] = Field(min_length=1, max_length=50)
+
+
+class PauseBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(pattern=r"^[a-z0-9_]{1,50}$", examples=["lunch"])
+
+
+class OperatorSessionOut(Out):
+    operator_id: int
+    state: OperatorState
+    since: datetime
+    reason: str | None
+    campaign_ids: list[int]
+    registered: bool
+    held_channel: str | None
+    call_uid: str | None
+    wrap_until: datetime | None
+
+
+class PacingDecisionOut(Out):
+    at: datetime
+    mode_used: str
+    calls_to_place: int
+    level: float
+    inputs: dict[str, Any]
+    explanation: str
+
+
+class AbandonOut(BaseModel):
+    answered: int
+    abandoned: int
+    rate: float
+    cap: float
+    window_hours: float
+    within_cap: bool
+
+
+class PacingOut(BaseModel):
+    campaign_id: int
+    profile: str
+    level: float | None = Field(description="the current dial level: the latest decision's")
+    abandon: AbandonOut
+    decisions: list[PacingDecisionOut] = Field(description="the latest changes of level, newest first")
