@@ -2,9 +2,11 @@
 
 Headers are recognised in Russian and English as contact centres receive them (``Телефон``,
 ``Телефон 2``, ``Моб. телефон``, ``phone``, ``tel``, ``mobile``; ``ФИО`` or ``Фамилия``/``Имя``/
-``Отчество``; ``Компания``, ``Организация``; ``Часовой пояс``, ``timezone``, ``tz``). An explicit map
-(``{"phone": "Контакт", "name": "Клиент"}``; several phone columns as ``"Тел1,Тел2"``) overrides the
-guess for the fields it names. Every other column is kept, under its header, in the contact's data.
+``Отчество``; ``Компания``, ``Организация``; ``Часовой пояс``, ``timezone``, ``tz``; ``Согласие``,
+``consent`` for the consent to advertising calls that the Russian compliance profile asks for). An
+explicit map (``{"phone": "Контакт", "name": "Клиент"}``; several phone columns as ``"Тел1,Тел2"``)
+overrides the guess for the fields it names. Every other column is kept, under its header, in the
+contact's data.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 
 from dialer.contacts.errors import UnreadableFile
 
-FIELDS = ("phone", "name", "company", "timezone")
+FIELDS = ("phone", "name", "company", "timezone", "consent")
 
 _PHONE_WORDS = frozenset(
     {
@@ -84,6 +86,19 @@ _COMPANY = frozenset(
 _TIMEZONE = frozenset(
     {"часовой пояс", "пояс", "таймзона", "тайм зона", "timezone", "time zone", "tz", "utc offset"}
 )
+_CONSENT = frozenset(
+    {
+        "согласие",
+        "согласие на звонки",
+        "согласие на рекламу",
+        "согласие на обработку",
+        "согласие на обработку пд",
+        "consent",
+        "opt in",
+        "optin",
+        "marketing consent",
+    }
+)
 _SEPARATORS = re.compile(r"[\s_\-./№#:,()]+")
 _TRAILING_NUMBER = re.compile(r"\s*\d+$")
 
@@ -121,6 +136,7 @@ class ColumnPlan:
     timezone: int | None
     data: tuple[tuple[int, str], ...]
     reason: int | None = None
+    consent: int | None = None
 
     def header_of(self, index: int) -> str:
         return self.headers[index] if index < len(self.headers) else f"column {index + 1}"
@@ -198,6 +214,9 @@ def plan_columns(
     timezone = single("timezone", _TIMEZONE)
     if timezone is not None:
         used.add(timezone)
+    consent = single("consent", _CONSENT)
+    if consent is not None:
+        used.add(consent)
     reason = None
     if reason_column:
         reason_names = frozenset({"причина", "reason", "комментарий", "comment", "примечание", "note"})
@@ -205,4 +224,4 @@ def plan_columns(
         if reason is not None:
             used.add(reason)
     data = _data_keys(headers, [i for i in range(len(headers)) if i not in used])
-    return ColumnPlan(tuple(headers), phone, name, company, timezone, data, reason)
+    return ColumnPlan(tuple(headers), phone, name, company, timezone, data, reason, consent)

@@ -13,7 +13,9 @@ The rules, in the order applied:
   one (noted in the report);
 * a row with any number on a do-not-call list (global or the campaign's client's) is imported with
   ``on_dnc`` set and status ``do_not_call``;
-* the time zone comes from the time zone column when it names a zone, else from the phone number.
+* the time zone comes from the time zone column when it names a zone, else from the phone number;
+* consent to advertising calls is yes only when the consent column says so (``да``, ``1``, ``yes``,
+  ``+``...); anything else is no, and a value that is neither yes nor no is noted in the report.
 """
 
 from __future__ import annotations
@@ -34,6 +36,13 @@ MAX_VALUE_IN_REPORT = 200
 _MULTI_SPLIT = re.compile(r"[,;\n]+")
 # A JSON string literal with non-ASCII kept (the C function ``json.dumps(..., ensure_ascii=False)`` uses).
 _json_string: Callable[[str], str] = json.encoder.encode_basestring
+
+_CONSENT_YES = frozenset(
+    {"1", "да", "д", "yes", "y", "true", "t", "+", "согласен", "согласна", "есть", "x", "х", "v", "✓", "✔"}
+)
+_CONSENT_NO = frozenset(
+    {"0", "нет", "н", "no", "n", "false", "f", "-", "не согласен", "не согласна", "отказ"}
+)
 
 # (e164, zone, column index, written value)
 _Number = tuple[str, str | None, int, str]
@@ -184,6 +193,14 @@ class ContactRows(_RowReader):
             f"{key}:{_json_string(v)}" for i, key in self._data_keys if i < count and (v := cells[i].strip())
         )
 
+        consent = False
+        if plan.consent is not None and plan.consent < count:
+            written = cells[plan.consent].strip().lower()
+            if written in _CONSENT_YES:
+                consent = True
+            elif written and written not in _CONSENT_NO:
+                self.problem(row, plan.consent, cells[plan.consent], "unknown consent value: taken as no")
+
         self.report.imported += 1
         if on_dnc:
             self.report.on_dnc += 1
@@ -200,6 +217,7 @@ class ContactRows(_RowReader):
             0,
             self.import_id,
             row,
+            consent,
         )
 
 

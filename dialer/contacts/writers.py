@@ -25,6 +25,7 @@ CONTACT_COLUMNS = (
     "attempts",
     "import_id",
     "source_row",
+    "consent",
 )
 DNC_COLUMNS = ("client_id", "phone", "reason")
 

@@ -383,3 +383,26 @@ async def test_progress_is_reported(sessions, world, settings):
 async def test_an_unknown_campaign_is_not_found(sessions, world, settings):
     with pytest.raises(NotFound):
         await import_contacts(sessions, 9999, io.BytesIO(b"phone\n1\n"), "x.csv", settings=settings)
+
+
+async def test_consent_to_advertising_calls_is_read_from_its_column(sessions, world, settings):
+    data = csv_bytes(
+        [
+            "Телефон|Согласие на звонки",
+            "89160000001|да",
+            "89160000002|1",
+            "89160000003|нет",
+            "89160000004|",
+            "89160000005|может быть",
+        ]
+    )
+    report = await _import(sessions, world, data, settings)
+    assert report.imported == 5
+    assert [c.consent for c in await _contacts(sessions, world.campaign_id)] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert _problems(report) == [(6, "Согласие на звонки", "unknown consent value: taken as no")]

@@ -82,6 +82,7 @@ async def test_export_streams_csv_with_the_custom_fields(sessions, world, called
         "timezone",
         "status",
         "on_dnc",
+        "consent",
         "attempts",
         "last_outcome",
         "next_attempt_at",
@@ -89,12 +90,14 @@ async def test_export_streams_csv_with_the_custom_fields(sessions, world, called
         "Сумма",
     ]
     assert [r[1] for r in rows[1:]] == ["+79160000002", "+79160000003"]
-    assert rows[1][6:11] == ["scheduled", "0", "1", "busy", "2026-11-27T09:30:00+00:00"]
-    assert rows[2][11:] == ["Орёл", "100"]
+    assert rows[1][6:12] == ["scheduled", "0", "0", "1", "busy", "2026-11-27T09:30:00+00:00"]
+    assert rows[2][12:] == ["Орёл", "100"]
 
 
 async def test_an_export_imports_back(sessions, world, settings):
-    data = csv_bytes(["Телефон|Телефон 2|ФИО|Компания|Город", "89160000001|84951502222|Анна|Ромашка|Тула"])
+    data = csv_bytes(
+        ["Телефон|Телефон 2|ФИО|Компания|Город|Согласие", "89160000001|84951502222|Анна|Ромашка|Тула|да"]
+    )
     await import_contacts(sessions, world.campaign_id, io.BytesIO(data), "a.csv", settings=settings)
     exported = b"".join([c async for c in export_contacts_csv(sessions, world.campaign_id)])
     report = await import_contacts(
@@ -110,3 +113,4 @@ async def test_an_export_imports_back(sessions, world, settings):
         "Ромашка",
     )
     assert copy.data["Город"] == "Тула"
+    assert copy.consent is True
