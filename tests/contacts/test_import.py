@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from typing import BinaryIO, cast
 
 import pytest
 from sqlalchemy import func, select
 
 from dialer.contacts.errors import FileTooLarge, NotFound, UnreadableFile
-from dialer.contacts.importing import import_contacts
+from dialer.contacts.importing import ImportProgress, import_contacts
 from dialer.contacts.models import Contact, ContactStatus, DncEntry, ImportJob, ImportStatus
 from dialer.db.engine import unit_of_work
 
@@ -335,14 +336,16 @@ class _Stream(io.RawIOBase):
 async def test_a_file_over_the_size_limit_is_refused_without_being_read(sessions, world, settings):
     limited = settings.model_copy(update={"import_max_bytes": 1000})
     with pytest.raises(FileTooLarge) as refused:
-        await import_contacts(sessions, world.campaign_id, _Untouchable(1001), "big.csv", settings=limited)
+        await import_contacts(
+            sessions, world.campaign_id, cast(BinaryIO, _Untouchable(1001)), "big.csv", settings=limited
+        )
     assert (refused.value.limit, refused.value.size) == (1000, 1001)
     stream = _Stream(limit=10_000)
     with pytest.raises(FileTooLarge):
         await import_contacts(
             sessions,
             world.campaign_id,
-            stream,
+            cast(BinaryIO, stream),
             "big.csv",
             settings=settings.model_copy(update={"import_max_bytes": 10_000}),
         )
@@ -373,7 +376,7 @@ class _Once(io.RawIOBase):
 
 
 async def test_progress_is_reported(sessions, world, settings):
-    seen = []
+    seen: list[ImportProgress] = []
     data = csv_bytes(["Телефон", *(f"8916{n:07d}" for n in range(10))])
     await _import(sessions, world, data, settings, progress=seen.append)
     assert seen and seen[-1].rows_read == 10 and seen[-1].imported == 10
