@@ -40,6 +40,7 @@ from sqlalchemy import ColumnElement, case, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.calls.hours import callable_now, contact_zones, next_callable
+from dialer.calls.outcomes import HOLD_PREFIX
 from dialer.campaigns.models import Campaign
 from dialer.compliance import ComplianceProfile
 from dialer.contacts.models import Contact, ContactStatus, DncEntry
@@ -47,6 +48,7 @@ from dialer.contacts.models import Contact, ContactStatus, DncEntry
 DUE = (ContactStatus.NEW, ContactStatus.SCHEDULED, ContactStatus.CALLBACK)
 CANDIDATES_PER_LEASE = 4
 NEVER_OPEN_RECHECK = timedelta(days=1)
+UNDISPOSED_RETRY = timedelta(hours=1)
 
 
 def _free(now: datetime) -> ColumnElement[bool]:
@@ -187,11 +189,28 @@ async def release_contact(session: AsyncSession, contact_id: int, owner: str) ->
 
 
 async def expire_leases(session: AsyncSession, now: datetime) -> int:
-    """Return every contact whose lease ran out before ``now`` (a crashed or stuck holder); how many."""
-    result = await session.execute(
+    """Return every contact whose lease ran out before ``now`` (a crashed or stuck holder); how many.
+
+    A contact held for a disposition that never came (lease owner ``call:<uid>``) talked to an
+    operator a moment ago: it is due again only after ``UNDISPOSED_RETRY``, not at once.
+    """
+    expired = (Contact.status == ContactStatus.IN_PROGRESS, Contact.lease_expires_at < now)
+    held = Contact.lease_owner.startswith(HOLD_PREFIX)
+    undisposed = await session.execute(
         update(Contact)
-        .where(Contact.status == ContactStatus.IN_PROGRESS, Contact.lease_expires_at < now)
+        .where(*expired, held)
+        .values(
+            status=_returned_status(),
+            next_attempt_at=now + UNDISPOSED_RETRY,
+            lease_owner=None,
+            lease_expires_at=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    crashed = await session.execute(
+        update(Contact)
+        .where(*expired)
         .values(status=_returned_status(), lease_owner=None, lease_expires_at=None)
         .execution_options(synchronize_session=False)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return int(getattr(undisposed, "rowcount", 0) or 0) + int(getattr(crashed, "rowcount", 0) or 0)

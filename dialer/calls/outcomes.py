@@ -105,9 +105,12 @@ def after_call(
     )
 
 
+HOLD_PREFIX = "call:"
+
+
 def hold_owner(call_uid: str) -> str:
     """The lease owner that holds a connected call's contact until its disposition comes."""
-    return f"call:{call_uid}"[:100]
+    return f"{HOLD_PREFIX}{call_uid}"[:100]
 
 
 def retry_later(

@@ -14,6 +14,7 @@ Interface (the runtime depends on these signatures)::
     start_call(session, operator_id, call_uid, at) -> OperatorStatus          # ready -> on_call
     end_call(session, operator_id, call_uid, at, *, wrap_for) -> OperatorStatus  # -> wrap_up
     end_wrap(session, operator_id, at) -> OperatorStatus                      # wrap_up -> ready
+    end_overdue_wraps(session, now) -> list[OperatorStatus]                   # every wrap_until passed
     logout(session, operator_id, at) -> OperatorStatus
     set_registered(session, operator_id_or_endpoint, registered, at) -> OperatorStatus
     set_held_channel(session, operator_id, channel_uid, at) -> OperatorStatus
@@ -304,3 +305,15 @@ async def ready_operators(session: AsyncSession, campaign_id: int) -> list[Opera
 
 def is_logged_in(status: OperatorStatus) -> bool:
     return status.state in LOGGED_IN
+
+
+async def end_overdue_wraps(session: AsyncSession, now: datetime) -> list[OperatorStatus]:
+    """End every wrap-up whose time is up (the engine's timer): those operators are ready again."""
+    due = list(
+        await session.scalars(
+            select(OperatorStatus.operator_id).where(
+                OperatorStatus.state == OperatorState.WRAP_UP, OperatorStatus.wrap_until <= now
+            )
+        )
+    )
+    return [await end_wrap(session, operator_id, now) for operator_id in due]

@@ -172,6 +172,8 @@ async def test_a_late_disposition_after_the_hold_expired_still_moves_the_contact
     call_id, contact_id = await connected_call(sessions, world, add_contacts)
     async with unit_of_work(sessions) as session:
         assert await leasing.expire_leases(session, NOW + timedelta(hours=1)) == 1
-    assert (await contact_of(sessions, contact_id)).status is ContactStatus.SCHEDULED
+    contact = await contact_of(sessions, contact_id)
+    assert contact.status is ContactStatus.SCHEDULED  # not re-dialed at once: it talked a moment ago
+    assert contact.next_attempt_at == NOW + timedelta(hours=2) and contact.lease_owner is None
     await dispose(sessions, call_id, "sale", at=NOW + timedelta(hours=2))
     assert (await contact_of(sessions, contact_id)).status is ContactStatus.DONE

@@ -95,7 +95,8 @@ async def test_a_shift_is_stored_change_by_change(sessions, world, add_contacts)
         status = await presence.end_call(session, olga, "c-1", NOW + 70 * S, wrap_for=timedelta(seconds=15))
         assert (status.state, status.wrap_until) == (WRAP_UP, NOW + 85 * S)
         await presence.end_call(session, olga, "c-1", NOW + 71 * S)  # late repeat: nothing
-        await presence.end_wrap(session, olga, NOW + 85 * S)
+        assert await presence.end_overdue_wraps(session, NOW + 84 * S) == []
+        assert [s.state for s in await presence.end_overdue_wraps(session, NOW + 85 * S)] == [READY]
         await presence.end_wrap(session, olga, NOW + 86 * S)  # late timer: nothing
         await presence.set_paused(session, olga, "lunch", NOW + 100 * S)
         await presence.logout(session, olga, NOW + 200 * S)
