@@ -13,7 +13,9 @@ from dialer import commands
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dialer", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="dialer", description="Autodialer and softphone control for outsourced contact centres."
+    )
     parser.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
