@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dialer.calls.models import Call, CallState
+from dialer.calls.models import Call, CallOutcome, CallState, HangupSide
 
 
 def earliest(current: datetime | None, seen: datetime) -> datetime:
@@ -45,3 +45,54 @@ def refresh(call: Call) -> None:
     call.ring_seconds = _seconds(ring_start, ring_end)
     call.talk_seconds = _seconds(call.connected_at, call.ended_at)
     call.wrap_seconds = _seconds(call.ended_at, call.wrap_ended_at)
+
+
+def on_ringing(call: Call, at: datetime) -> None:
+    call.ringing_at = earliest(call.ringing_at, at)
+    refresh(call)
+
+
+def on_answered(call: Call, at: datetime) -> None:
+    call.answered_at = earliest(call.answered_at, at)
+    refresh(call)
+
+
+def on_amd(call: Call, status: str, cause: str, at: datetime) -> None:
+    """The answering-machine verdict; the earliest one stands. A verdict means the call was answered."""
+    call.answered_at = earliest(call.answered_at, at)
+    if call.amd_at is None or at < call.amd_at:
+        call.amd_at, call.amd_status, call.amd_cause = at, status[:20], cause[:100]
+    refresh(call)
+
+
+def on_connected(call: Call, operator_id: int, at: datetime) -> None:
+    """Put through to an operator (the first operator stays); connected means answered."""
+    call.answered_at = earliest(call.answered_at, at)
+    call.connected_at = earliest(call.connected_at, at)
+    if call.operator_id is None:
+        call.operator_id = operator_id
+    refresh(call)
+
+
+def on_abandoned(call: Call, at: datetime) -> None:
+    """Answered and not put through within the connect limit."""
+    call.answered_at = earliest(call.answered_at, at)
+    call.abandoned_at = earliest(call.abandoned_at, at)
+    refresh(call)
+
+
+def on_wrap_ended(call: Call, at: datetime) -> None:
+    call.wrap_ended_at = earliest(call.wrap_ended_at, at)
+    refresh(call)
+
+
+def on_ended(
+    call: Call, outcome: CallOutcome, hangup_cause: int | None, hangup_side: HangupSide | None, at: datetime
+) -> bool:
+    """Hung up; the first verdict stands. True when this is the call's first end."""
+    first = call.ended_at is None
+    call.ended_at = earliest(call.ended_at, at)
+    if first:
+        call.outcome, call.hangup_cause, call.hangup_side = outcome, hangup_cause, hangup_side
+    refresh(call)
+    return first

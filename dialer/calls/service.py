@@ -32,8 +32,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialer.calls import lifecycle
 from dialer.calls.dispositions import set_disposition
-from dialer.calls.lifecycle import earliest, refresh
+from dialer.calls.lifecycle import refresh
 from dialer.calls.models import Call, CallOutcome, HangupSide
 from dialer.calls.outcomes import after_call, hold_owner
 from dialer.calls.profile import campaign_profile
@@ -114,52 +115,45 @@ async def _fact(session: AsyncSession, call_uid: str, at: datetime) -> Call:
 
 
 async def _done(session: AsyncSession, call: Call) -> Call:
-    refresh(call)
     await session.flush()
     return call
 
 
 async def mark_ringing(session: AsyncSession, call_uid: str, at: datetime) -> Call:
     call = await _fact(session, call_uid, at)
-    call.ringing_at = earliest(call.ringing_at, at)
+    lifecycle.on_ringing(call, at)
     return await _done(session, call)
 
 
 async def mark_answered(session: AsyncSession, call_uid: str, at: datetime) -> Call:
     call = await _fact(session, call_uid, at)
-    call.answered_at = earliest(call.answered_at, at)
+    lifecycle.on_answered(call, at)
     return await _done(session, call)
 
 
 async def mark_amd(session: AsyncSession, call_uid: str, status: str, cause: str, at: datetime) -> Call:
-    """The answering-machine verdict (``HUMAN``, ``MACHINE``, ``NOTSURE``…); the first one stays."""
+    """The answering-machine verdict (``HUMAN``, ``MACHINE``, ``NOTSURE``…); the earliest one stands."""
     call = await _fact(session, call_uid, at)
-    call.answered_at = earliest(call.answered_at, at)
-    if call.amd_at is None or at < call.amd_at:
-        call.amd_at, call.amd_status, call.amd_cause = at, status[:20], cause[:100]
+    lifecycle.on_amd(call, status, cause, at)
     return await _done(session, call)
 
 
 async def mark_connected(session: AsyncSession, call_uid: str, operator_id: int, at: datetime) -> Call:
     call = await _fact(session, call_uid, at)
-    call.answered_at = earliest(call.answered_at, at)
-    call.connected_at = earliest(call.connected_at, at)
-    if call.operator_id is None:
-        call.operator_id = operator_id
+    lifecycle.on_connected(call, operator_id, at)
     return await _done(session, call)
 
 
 async def mark_abandoned(session: AsyncSession, call_uid: str, at: datetime) -> Call:
     """A person answered and no operator took them within the connect limit: counts as abandoned."""
     call = await _fact(session, call_uid, at)
-    call.answered_at = earliest(call.answered_at, at)
-    call.abandoned_at = earliest(call.abandoned_at, at)
+    lifecycle.on_abandoned(call, at)
     return await _done(session, call)
 
 
 async def mark_wrap_ended(session: AsyncSession, call_uid: str, at: datetime) -> Call:
     call = await _fact(session, call_uid, at)
-    call.wrap_ended_at = earliest(call.wrap_ended_at, at)
+    lifecycle.on_wrap_ended(call, at)
     return await _done(session, call)
 
 
@@ -174,13 +168,9 @@ async def mark_ended(
 ) -> Call:
     """The call hung up with the engine's verdict; the first end moves the contact on (once)."""
     verdict = CallOutcome(outcome)
+    side = HangupSide(hangup_side) if hangup_side is not None else None
     call = await _fact(session, call_uid, at)
-    first_end = call.ended_at is None
-    call.ended_at = earliest(call.ended_at, at)
-    if first_end:
-        call.outcome = verdict
-        call.hangup_cause = hangup_cause
-        call.hangup_side = HangupSide(hangup_side) if hangup_side is not None else None
+    first_end = lifecycle.on_ended(call, verdict, hangup_cause, side, at)
     await _done(session, call)
     if first_end and call.disposition_code is None:
         await _move_contact(session, call, verdict, at)
