@@ -107,6 +107,9 @@ class Settings(BaseSettings):
         10.0, ge=0, description="Wrap-up after a call of a campaign no longer running here."
     )
     max_lines_per_campaign: int = Field(100, ge=1, description="Most live calls of one campaign at once.")
+    abandon_margin: float = Field(
+        0.01, ge=0, le=1, description="Share of answered calls kept between the abandon rate and its cap."
+    )
     abandon_message: str = Field(
         "dialer/abandon", description="Sound an abandoned customer hears (the identification message)."
     )

@@ -42,7 +42,7 @@ _MODES = {
 class RunnerSettings:
     max_lines_per_campaign: int = 100
     prior: CallStats = field(default_factory=CallStats)
-    abandon_margin: float = 0.005
+    abandon_margin: float = 0.01
 
 
 def pacing_input(
@@ -64,12 +64,17 @@ def pacing_input(
 
     talking = tuple(since(o.since) for o in ops if o.seat in (Seat.RESERVED, Seat.ON_CALL))
     wrapping = tuple(since(o.since) for o in ops if o.seat is Seat.WRAP_UP)
-    ringing = tuple(
-        since(c.placed_at)
+    # Answered calls still in AMD count as people waiting (most answered calls are): dialing on
+    # the chance they are machines would abandon the ones that are not.
+    ringing = tuple(since(c.placed_at) for c in calls if c.answered_at is None and c.human_at is None)
+    waiting = sum(
+        1
         for c in calls
-        if c.human_at is None and c.amd_status != "MACHINE" and not c.abandoned
+        if (c.answered_at is not None or c.human_at is not None)
+        and c.operator is None
+        and c.amd_status != "MACHINE"
+        and not c.abandoned
     )
-    waiting = sum(1 for c in calls if c.waiting and c.operator is None)
     in_use = len(ringing) + waiting + len(talking)
     tally = floor.tally(plan.campaign_id)
     prior = CallStats(

@@ -103,7 +103,9 @@ def build_runtime(
             tick_s=settings.engine_tick_s,
             lease_renew_s=settings.lease_renew_s,
             relogin_after_s=settings.relogin_after_s,
-            runner=RunnerSettings(max_lines_per_campaign=settings.max_lines_per_campaign),
+            runner=RunnerSettings(
+                max_lines_per_campaign=settings.max_lines_per_campaign, abandon_margin=settings.abandon_margin
+            ),
         ),
     )
     return Runtime(engine, pbx, agi, store, settings)

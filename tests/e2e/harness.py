@@ -1,0 +1,187 @@
+"""The whole service (API, engine, AMI client, FastAGI server) against the PBX simulator on a fast
+clock, with the demo's campaign, simulated operators and a contact base; and the checks on what it
+left in the database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from dialer.calls.models import Call
+from dialer.campaigns.models import DialingMode
+from dialer.commands.serve import Service
+from dialer.contacts.models import Contact, ContactStatus
+from dialer.db.engine import unit_of_work
+from dialer.demo.data import DemoCampaign, add_contacts, create_demo_campaign, start_campaign
+from dialer.demo.operators import SimulatedOperators
+from dialer.engine.clock import EngineClock
+from dialer.settings import AmiServerSettings, Settings, TrunkSettings
+from pbxsim import PbxSim, ScaledClock, Scenario
+
+SPEED = 20.0  # engine and simulator seconds per real second
+ENDPOINTS = ("1001", "1002", "1003", "1004", "1005", "1006")
+DUE = (ContactStatus.NEW, ContactStatus.SCHEDULED, ContactStatus.CALLBACK)
+
+
+@dataclass
+class Stack:
+    service: Service
+    sim: PbxSim
+    sessions: async_sessionmaker[AsyncSession]
+    clock: EngineClock
+    demo: DemoCampaign
+    operators: SimulatedOperators
+    settings: Settings
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+
+def window_around(now: datetime, before_h: int = 2, after_h: int = 6) -> dict[str, list[list[str]]]:
+    """Calling hours open from ``before_h`` hours before ``now`` to ``after_h`` after, every day (UTC)."""
+    start = (now - timedelta(hours=before_h)).strftime("%H:%M")
+    end = (now + timedelta(hours=after_h)).strftime("%H:%M")
+    return {day: [[start, end]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+
+
+def settings_for(database_url: str, tmp_path: Path, sim: PbxSim, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "data_dir": tmp_path / "data",
+        "ami_servers": [AmiServerSettings(port=sim.ami_port, secret=SecretStr("autodialer"))],
+        "trunks": [TrunkSettings(max_lines=40, calls_per_second=50)],
+        "agi_port": 0,
+        "engine_id": "engine-a",
+        "engine_tick_s": 1.0,
+        "lease_s": 120.0,
+        "lease_renew_s": 20.0,
+        "relogin_after_s": 5.0,
+        "stop_grace_s": 120.0,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+@asynccontextmanager
+async def running_stack(
+    database_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+    scenario: Scenario,
+    contacts: Mapping[str | None, Sequence[str]],
+    *,
+    mode: DialingMode = DialingMode.PREDICTIVE,
+    max_attempts: int = 2,
+    retry_s: int = 60,
+    endpoints: Sequence[str] = ENDPOINTS,
+    **overrides: Any,
+) -> AsyncIterator[Stack]:
+    """Simulator up, campaign created and started with ``contacts`` (phones by time zone), operators
+    logged in, service running; everything stopped on the way out."""
+    sim = PbxSim(
+        scenario,
+        clock=ScaledClock(SPEED),
+        ami_port=0,
+        agi_port=1,
+        recordings_dir=tmp_path / "rec",
+        recording_tone_hz=None,
+        auth_fail_delay=0.05,
+    )
+    for endpoint in endpoints:
+        sim.operator(endpoint)
+    await sim.start()
+    clock = EngineClock(sim.clock.time, SPEED)
+    delays = {
+        "busy": retry_s,
+        "no_answer": retry_s,
+        "machine": retry_s,
+        "abandoned": retry_s,
+        "failed": retry_s,
+    }
+    async with unit_of_work(sessions) as session:
+        demo = await create_demo_campaign(
+            session,
+            endpoints=endpoints,
+            mode=mode,
+            calling_hours=window_around(clock.now()),
+            max_attempts=max_attempts,
+            retry_delays=delays,
+            wrap_up_s=3,
+        )
+        for zone, phones in contacts.items():
+            await add_contacts(session, demo.campaign_id, phones, timezone=zone)
+    settings = settings_for(database_url, tmp_path, sim, **overrides)
+    service = Service(settings, port=0, log_level="warning", clock=clock)
+    operators = SimulatedOperators(sessions, clock, demo.campaign_id, demo.operators, think_s=2.0)
+    await service.start()
+    assert service.runtime is not None
+    sim.pbx.config.agi_port = service.runtime.agi.port
+    stack = Stack(service, sim, sessions, clock, demo, operators, settings)
+    try:
+        await service.runtime.pbx.wait_ready(within=10)
+        await operators.log_in()
+        operators.start()
+        async with unit_of_work(sessions) as session:
+            await start_campaign(session, demo.campaign_id)
+        yield stack
+    finally:
+        await operators.stop(log_out=False)
+        await service.stop(grace_s=0)
+        await sim.stop()
+
+
+async def due_contacts(stack: Stack) -> int:
+    """Contacts still to be dialed now or in progress (callbacks and retries later than now excluded)."""
+    now = stack.now()
+    async with stack.sessions() as session:
+        contacts = list(
+            await session.scalars(select(Contact).where(Contact.campaign_id == stack.demo.campaign_id))
+        )
+    return sum(
+        1
+        for c in contacts
+        if c.status is ContactStatus.IN_PROGRESS
+        or (c.status in DUE and c.next_attempt_at is not None and c.next_attempt_at <= now)
+        or (c.status is ContactStatus.NEW and c.next_attempt_at is None)
+    )
+
+
+async def wait_finished(stack: Stack, *, within: float, settle: int = 3) -> None:
+    """Until nothing is due and no call is live, ``settle`` looks in a row."""
+    assert stack.service.runtime is not None
+    floor = stack.service.runtime.engine.floor
+    calm = 0
+    async with asyncio.timeout(within):
+        while calm < settle:
+            await asyncio.sleep(0.5)
+            busy = bool(floor.calls) or await due_contacts(stack) > 0
+            calm = 0 if busy else calm + 1
+
+
+async def calls_and_contacts(stack: Stack) -> tuple[list[Call], dict[int, Contact]]:
+    async with stack.sessions() as session:
+        calls = list(
+            await session.scalars(
+                select(Call).where(Call.campaign_id == stack.demo.campaign_id).order_by(Call.id)
+            )
+        )
+        contacts = {
+            c.id: c
+            for c in await session.scalars(
+                select(Contact).where(Contact.campaign_id == stack.demo.campaign_id)
+            )
+        }
+    return calls, contacts
+
+
+def utc(dt: datetime | None) -> datetime | None:
+    return dt.astimezone(UTC) if dt is not None else None
