@@ -29,7 +29,7 @@ from dialer.auth.principal import Principal
 from dialer.calls.hours import contact_zones, next_callable
 from dialer.calls.lifecycle import earliest, refresh
 from dialer.calls.models import Call
-from dialer.calls.outcomes import retry_later
+from dialer.calls.outcomes import CALLBACK_OUTCOME, retry_later
 from dialer.calls.repository import get_call
 from dialer.campaigns.models import Campaign, DispositionCode, DispositionKind
 from dialer.contacts import dnc
@@ -149,6 +149,7 @@ def _move(
         contact.status, contact.next_attempt_at = move.status, move.next_attempt_at
     else:
         contact.status, contact.next_attempt_at = ContactStatus.CALLBACK, callback
+        contact.last_outcome = CALLBACK_OUTCOME  # a released or expired lease brings it back as a callback
         contact.callback_operator_id = call.operator_id if same_operator else None
 
 

@@ -14,7 +14,8 @@ in ``next_attempt_at``), then the rest by ``next_attempt_at`` (new contacts last
 Leasing sets ``status`` in_progress, ``lease_owner`` and ``lease_expires_at``; the engine renews its
 leases while it lives (``renew_leases``) and gives back contacts it did not dial (``release_contact``).
 A lease from a crashed process expires (``expire_leases``): the contact returns to new/scheduled with
-its attempts kept (exhausted if they are used up). Choose ``lease_for`` well above the renewal
+its attempts kept (exhausted if they are used up); a callback not yet dialed (``last_outcome``
+``callback``) returns as a callback. Choose ``lease_for`` well above the renewal
 interval: an expired lease lets another dialer take the contact.
 
 Two dialers never get the same contact: on PostgreSQL the candidates are selected ``FOR UPDATE SKIP
@@ -40,7 +41,7 @@ from sqlalchemy import ColumnElement, case, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.calls.hours import callable_now, contact_zones, next_callable
-from dialer.calls.outcomes import HOLD_PREFIX
+from dialer.calls.outcomes import CALLBACK_OUTCOME, HOLD_PREFIX
 from dialer.campaigns.models import Campaign
 from dialer.compliance import ComplianceProfile
 from dialer.contacts.models import Contact, ContactStatus, DncEntry
@@ -167,6 +168,7 @@ def _returned_status() -> ColumnElement[str]:
     max_attempts = select(Campaign.max_attempts).where(Campaign.id == Contact.campaign_id).scalar_subquery()
     return case(
         (Contact.on_dnc.is_(True), ContactStatus.DO_NOT_CALL.value),
+        (Contact.last_outcome == CALLBACK_OUTCOME, ContactStatus.CALLBACK.value),
         (Contact.attempts >= max_attempts, ContactStatus.EXHAUSTED.value),
         (Contact.attempts == 0, ContactStatus.NEW.value),
         else_=ContactStatus.SCHEDULED.value,

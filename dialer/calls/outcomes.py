@@ -106,6 +106,8 @@ def after_call(
 
 
 HOLD_PREFIX = "call:"
+CALLBACK_OUTCOME = "callback"
+"""``Contact.last_outcome`` of a contact waiting for its callback (until the callback call ends)."""
 
 
 def hold_owner(call_uid: str) -> str:

@@ -18,7 +18,7 @@ Interface (the runtime depends on these signatures)::
     logout(session, operator_id, at) -> OperatorStatus
     set_registered(session, operator_id_or_endpoint, registered, at) -> OperatorStatus
     set_held_channel(session, operator_id, channel_uid, at) -> OperatorStatus
-    ready_operators(session, campaign_id) -> list[OperatorStatus]
+    ready_operators(session, campaign_id, *, require_held_channel=False) -> list[OperatorStatus]
     get_status(session, operator_id) -> OperatorStatus
 
 An unregistered softphone, or a nailed-up channel that dropped (``set_held_channel(..., None, at)``),
@@ -293,13 +293,19 @@ async def _not_ready_unless(
     return status
 
 
-async def ready_operators(session: AsyncSession, campaign_id: int) -> list[OperatorStatus]:
-    """Registered, ready operators logged into the campaign, longest waiting first."""
-    rows = await session.scalars(
-        select(OperatorStatus)
-        .where(OperatorStatus.state == OperatorState.READY, OperatorStatus.registered.is_(True))
-        .order_by(OperatorStatus.since, OperatorStatus.operator_id)
+async def ready_operators(
+    session: AsyncSession, campaign_id: int, *, require_held_channel: bool = False
+) -> list[OperatorStatus]:
+    """Registered, ready operators logged into the campaign, longest waiting first.
+
+    ``require_held_channel``: only those whose nailed-up leg is up (a nailed-up campaign).
+    """
+    query = select(OperatorStatus).where(
+        OperatorStatus.state == OperatorState.READY, OperatorStatus.registered.is_(True)
     )
+    if require_held_channel:
+        query = query.where(OperatorStatus.held_channel.is_not(None))
+    rows = await session.scalars(query.order_by(OperatorStatus.since, OperatorStatus.operator_id))
     return [row for row in rows if campaign_id in row.campaign_ids]
 
 

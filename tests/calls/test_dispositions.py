@@ -85,6 +85,7 @@ async def test_a_callback_inside_the_hours_is_kept_and_one_outside_moves_to_the_
     await dispose(sessions, call_id, "callback", callback_at=at, same_operator=True)
     contact = await contact_of(sessions, contact_id)
     assert (contact.status, contact.next_attempt_at) == (ContactStatus.CALLBACK, at)
+    assert contact.last_outcome == "callback"
     assert contact.callback_operator_id == world.operator_ids[0]
 
     call_id, contact_id = await connected_call(sessions, world, add_contacts, "c-2")

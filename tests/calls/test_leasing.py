@@ -174,3 +174,23 @@ async def test_two_dialers_on_two_engines_never_lease_the_same_contact(database_
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+async def test_a_released_or_expired_callback_stays_a_callback_past_max_attempts(
+    sessions, world, add_contacts
+):
+    (callback,) = await add_contacts(
+        world.campaign_id,
+        status=ContactStatus.CALLBACK,
+        next_attempt_at=NOW - MINUTE,
+        attempts=3,
+        last_outcome="callback",
+    )
+    assert [c.id for c in await lease(sessions, world.campaign_id)] == [callback]
+    async with unit_of_work(sessions) as session:
+        assert await leasing.release_contact(session, callback, "dialer-a")
+    assert (await contacts_by_id(sessions, [callback]))[callback].status is ContactStatus.CALLBACK
+    assert [c.id for c in await lease(sessions, world.campaign_id, owner="b")] == [callback]
+    async with unit_of_work(sessions) as session:
+        assert await leasing.expire_leases(session, NOW + timedelta(hours=1)) == 1
+    assert (await contacts_by_id(sessions, [callback]))[callback].status is ContactStatus.CALLBACK

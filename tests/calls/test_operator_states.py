@@ -123,8 +123,10 @@ async def test_an_unregistered_softphone_or_a_dropped_channel_takes_the_operator
         await presence.set_ready(session, olga, NOW + S)
         assert await presence.ready_operators(session, world.campaign_id) == []  # never registered
         await presence.set_registered(session, olga, True, NOW + 2 * S)
-        await presence.set_held_channel(session, olga, "PJSIP/sip-olga-0001", NOW + 2 * S)
         assert len(await presence.ready_operators(session, world.campaign_id)) == 1
+        assert await presence.ready_operators(session, world.campaign_id, require_held_channel=True) == []
+        await presence.set_held_channel(session, olga, "PJSIP/sip-olga-0001", NOW + 2 * S)
+        assert len(await presence.ready_operators(session, world.campaign_id, require_held_channel=True)) == 1
         status = await presence.set_registered(session, "sip-olga", False, NOW + 3 * S)
         assert (status.state, status.reason) == (PAUSED, "unregistered")
         status = await presence.set_registered(session, "sip-olga", True, NOW + 4 * S)
