@@ -29,7 +29,9 @@ from dialer.operators import service as operators
 from dialer.operators.schemas import OperatorCreate
 
 SUPERVISOR = Principal(Role.ADMIN, user_id=None, key_id=0, name="demo")
-ALL_DAY = {day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+# Nearly all day, every day, so the demo dials whenever it is run (the campaign's validation refuses
+# "00:00"-"24:00" as an empty window).
+ALL_DAY = {day: [["00:00", "23:59"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 NAMES = ("Anna", "Boris", "Vera", "Gleb", "Daria", "Egor", "Zoya", "Ilya", "Kira", "Lev")
 
 

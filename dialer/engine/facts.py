@@ -225,7 +225,7 @@ class FactHandler:
         op = next((o for o in self.floor.operators.values() if o.session_id == fact.call_id), None)
         if op is None:
             return
-        if op.held:
+        if op.held and fact.reason is not HungUpBy.PRODUCT:  # PRODUCT: the engine let it go
             log.warning("operator %s: held leg dropped (%s); takes no customer", op.endpoint, fact.reason)
         self.floor.lose_leg(op)
         store, op_id = self.store, op.operator_id
