@@ -31,6 +31,29 @@ async def lock_call(session: AsyncSession, call_uid: str) -> Call | None:
     return await session.scalar(query.execution_options(populate_existing=True))
 
 
+async def open_calls(
+    session: AsyncSession, *, campaign_id: int | None = None, pbx: str | None = None
+) -> list[Call]:
+    """Calls not yet ended (to reconcile with the PBX after a restart or a reconnect), oldest first."""
+    query = select(Call).where(Call.ended_at.is_(None))
+    if campaign_id is not None:
+        query = query.where(Call.campaign_id == campaign_id)
+    if pbx is not None:
+        query = query.where(Call.pbx == pbx)
+    return list(await session.scalars(query.order_by(Call.placed_at, Call.id)))
+
+
+async def pending_hot_leads(session: AsyncSession, limit: int = 100) -> list[Call]:
+    """Hot-lead calls not yet pushed to the client's CRM, oldest disposition first."""
+    query = (
+        select(Call)
+        .where(Call.hot_lead.is_(True), Call.crm_pushed_at.is_(None))
+        .order_by(Call.disposition_at, Call.id)
+        .limit(limit)
+    )
+    return list(await session.scalars(query))
+
+
 def call_scope(principal: Principal) -> ColumnElement[bool]:
     """Calls the caller may see."""
     campaigns = Call.campaign_id.in_(select(Campaign.id).where(campaign_filter(principal)))

@@ -16,6 +16,10 @@ Interface (the runtime depends on these signatures)::
     mark_wrap_ended(session, call_uid, at) -> Call
     set_disposition(session, principal, call_id, code, *, note=None, callback_at=None,
                     same_operator=False, at) -> Call            (dialer.calls.dispositions)
+    mark_crm_pushed(session, call_id, at) -> Call
+    find_call(session, call_uid) -> Call | None
+    open_calls(session, *, campaign_id=None, pbx=None) -> list[Call]     # not yet ended
+    pending_hot_leads(session, limit=100) -> list[Call]                   # hot leads not yet pushed
     get_call(session, principal, call_id) -> Call
     list_calls(session, principal, *, campaign_id=None, operator_id=None, outcome=None,
                since=None, until=None, limit=100, offset=0) -> tuple[list[Call], int]
@@ -38,7 +42,7 @@ from dialer.calls.lifecycle import refresh
 from dialer.calls.models import Call, CallOutcome, HangupSide
 from dialer.calls.outcomes import after_call, hold_owner
 from dialer.calls.profile import campaign_profile
-from dialer.calls.repository import find_call, get_call, list_calls, lock_call
+from dialer.calls.repository import find_call, get_call, list_calls, lock_call, open_calls, pending_hot_leads
 from dialer.campaigns.models import Campaign
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.errors import InvalidInput, NotFound
@@ -46,15 +50,19 @@ from dialer.errors import InvalidInput, NotFound
 __all__ = [
     "DISPOSITION_GRACE",
     "create_call",
+    "find_call",
     "get_call",
     "list_calls",
     "mark_abandoned",
     "mark_amd",
     "mark_answered",
     "mark_connected",
+    "mark_crm_pushed",
     "mark_ended",
     "mark_ringing",
     "mark_wrap_ended",
+    "open_calls",
+    "pending_hot_leads",
     "set_disposition",
 ]
 
@@ -174,6 +182,17 @@ async def mark_ended(
     await _done(session, call)
     if first_end and call.disposition_code is None:
         await _move_contact(session, call, verdict, at)
+    return call
+
+
+async def mark_crm_pushed(session: AsyncSession, call_id: int, at: datetime) -> Call:
+    """The hot lead reached the client's CRM (the first delivery's time stays)."""
+    _aware(at)
+    call = await session.get(Call, call_id)
+    if call is None:
+        raise NotFound(f"call {call_id} not found")
+    call.crm_pushed_at = lifecycle.earliest(call.crm_pushed_at, at)
+    await session.flush()
     return call
 
 

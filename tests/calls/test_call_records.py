@@ -165,6 +165,17 @@ async def test_an_old_call_ending_late_leaves_a_newer_attempt_alone(sessions, wo
     assert contact.status is ContactStatus.IN_PROGRESS and contact.attempts == 2
 
 
+async def test_calls_not_yet_ended_are_found_for_reconciliation(sessions, world, add_contacts):
+    first, second = await add_contacts(world.campaign_id, 2)
+    await place(sessions, world, first, "live")
+    await place(sessions, world, second, "over")
+    await end(sessions, "over", CallOutcome.BUSY, NOW + S)
+    async with sessions() as session:
+        assert [c.call_uid for c in await service.open_calls(session, pbx="pbx1")] == ["live"]
+        assert await service.open_calls(session, pbx="pbx2") == []
+        assert (await service.find_call(session, "over")).outcome is CallOutcome.BUSY
+
+
 async def test_an_unknown_call_is_not_found(sessions, world):
     async with unit_of_work(sessions) as session:
         with pytest.raises(NotFound):

@@ -63,6 +63,10 @@ async def contact_of(sessions, contact_id) -> Contact:
 async def test_a_final_code_closes_the_contact_and_marks_a_hot_lead(sessions, world, add_contacts):
     call_id, contact_id = await connected_call(sessions, world, add_contacts)
     call = await dispose(sessions, call_id, "sale", note="two cards")
+    async with unit_of_work(sessions) as session:
+        assert [c.id for c in await service.pending_hot_leads(session)] == [call_id]
+        await service.mark_crm_pushed(session, call_id, NOW + 71 * S)
+        assert await service.pending_hot_leads(session) == []
     assert (call.disposition_code, call.disposition_note, call.hot_lead) == ("sale", "two cards", True)
     assert (call.disposition_at, call.disposed_by, call.crm_pushed_at) == (NOW + 70 * S, "user:7", None)
     assert call.wrap_seconds == 10.0
