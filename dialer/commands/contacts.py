@@ -36,13 +36,13 @@ def register(subparsers: Any) -> None:
     actions = parser.add_subparsers(dest="contacts_action", metavar="ACTION", required=True)
 
     imp = actions.add_parser("import", help="import a CSV or XLSX base into a campaign")
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=Path, help="CSV (UTF-8 or Windows-1251; , ; or tab) or XLSX")
     imp.add_argument("--campaign", type=int, required=True, help="campaign id")
     imp.add_argument(
         "--map",
         action="append",
         metavar="FIELD=COLUMN",
-        help="take FIELD (phone, name, company, timezone) from COLUMN; repeat phone= for several",
+        help="take FIELD (phone, name, company, timezone, consent) from COLUMN; repeat phone= for several",
     )
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
     imp.set_defaults(handler=run_import)

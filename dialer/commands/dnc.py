@@ -23,7 +23,7 @@ def register(subparsers: Any) -> None:
     client_help = "the client's list (default: the global list)"
 
     imp = actions.add_parser("import", help="import numbers from a CSV or XLSX file")
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=Path, help="CSV (UTF-8 or Windows-1251; , ; or tab) or XLSX")
     imp.add_argument("--client", type=int, help=client_help)
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
     imp.set_defaults(handler=run_import)
