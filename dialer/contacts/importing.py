@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[ImportProgress], None]
 _YIELD_EVERY = 1000
+_MARK_CHUNK = 15_000  # numbers per marking UPDATE (each used twice; SQLite allows 32,766 parameters)
 _CAMPAIGN_LOCK = 0x1D1A  # first key of the advisory lock that serialises imports into one campaign
 
 
@@ -293,11 +294,16 @@ async def import_dnc(
                 )
                 writer = bulk_writer(session, "dnc_entries", DNC_COLUMNS)
                 batch: list[tuple[Any, ...]] = []
+                to_mark: list[str] = []
 
-                async def flush() -> None:
+                async def flush(final: bool = False) -> None:
                     await writer.write(batch)
-                    report.on_dnc += await mark_contacts(session, client_id, [r[1] for r in batch])
+                    to_mark.extend(r[1] for r in batch)
                     batch.clear()
+                    # Marking scans the contacts' extra phones, so it runs on larger groups of numbers.
+                    if to_mark and (final or len(to_mark) >= _MARK_CHUNK):
+                        report.on_dnc += await mark_contacts(session, client_id, to_mark)
+                        to_mark.clear()
                     tick()
 
                 if header_is_data:
@@ -306,7 +312,7 @@ async def import_dnc(
                     batch.extend(rows.build(row_number, cells))
                     if len(batch) >= settings.import_batch_rows:
                         await flush()
-                await flush()
+                await flush(final=True)
                 await session.commit()
         except BaseException as error:
             await _fail(sessions, report, error)
