@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from api.schemas.common import DecimalStr, Out
-from dialer.campaigns.models import CampaignState, DialingMode, DispositionKind
+from dialer.campaigns.models import CampaignState, DialingMode, DispositionKind, OperatorConnection
 
 
 class DispositionOut(Out):
@@ -33,6 +33,12 @@ class CampaignOut(Out):
     abandon_cap: DecimalStr
     max_attempts: int
     retry_delays: dict[str, int | list[int]]
+    compliance_profile: str
+    advertising: bool
+    ring_timeout_s: int
+    connect_limit_ms: int
+    wrap_up_s: int
+    operator_connection: OperatorConnection
     state: CampaignState
     created_at: datetime
     started_at: datetime | None

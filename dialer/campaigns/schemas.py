@@ -9,8 +9,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from dialer.campaigns.calling_hours import CallingHours
 from dialer.campaigns.dispositions import DispositionIn, check_codes
-from dialer.campaigns.models import DialingMode
+from dialer.campaigns.models import DialingMode, OperatorConnection
 from dialer.clients.schemas import Country
+from dialer.compliance import PROFILES
 
 MAX_RETRY_DELAY = 30 * 24 * 3600
 
@@ -32,6 +33,24 @@ AbandonCap = Annotated[
 ]
 CallerId = Annotated[str, Field(pattern=r"^\+?[0-9]{3,20}$", examples=["+74951502222"])]
 Dispositions = Annotated[list[DispositionIn], Field(max_length=100), AfterValidator(check_codes)]
+
+
+def _profile(name: str) -> str:
+    if name not in PROFILES:
+        raise ValueError(f"unknown compliance profile {name!r}; one of: {', '.join(sorted(PROFILES))}")
+    return name
+
+
+ComplianceProfileName = Annotated[
+    str, AfterValidator(_profile), Field(description="rules the campaign dials under: us, uk, ru or custom")
+]
+RingTimeout = Annotated[
+    int, Field(ge=15, le=120, description="seconds a customer's phone rings, at least 15")
+]
+ConnectLimit = Annotated[
+    int, Field(ge=100, le=10_000, description="ms an answered person may wait for an operator before abandon")
+]
+WrapUp = Annotated[int, Field(ge=0, le=3600, description="seconds of wrap-up after each call")]
 
 
 class RetryDelays(BaseModel):
@@ -76,6 +95,12 @@ class CampaignSettings(BaseModel):
     abandon_cap: AbandonCap | None = None
     max_attempts: int | None = Field(None, ge=1, le=50)
     retry_delays: RetryDelays | None = None
+    compliance_profile: ComplianceProfileName | None = None
+    advertising: bool | None = None
+    ring_timeout_s: RingTimeout | None = None
+    connect_limit_ms: ConnectLimit | None = None
+    wrap_up_s: WrapUp | None = None
+    operator_connection: OperatorConnection | None = None
     dispositions: Dispositions | None = Field(None, description="replaces the whole set, matched by code")
 
 
@@ -95,6 +120,12 @@ class CampaignCreate(BaseModel):
     abandon_cap: AbandonCap = Decimal("0.03")
     max_attempts: int = Field(3, ge=1, le=50)
     retry_delays: RetryDelays = Field(default_factory=RetryDelays)
+    compliance_profile: ComplianceProfileName = "custom"
+    advertising: bool = Field(True, description="advertising calls need each contact's consent under 'ru'")
+    ring_timeout_s: RingTimeout = 20
+    connect_limit_ms: ConnectLimit = 2000
+    wrap_up_s: WrapUp = 10
+    operator_connection: OperatorConnection = OperatorConnection.NAILED_UP
     dispositions: Dispositions | None = Field(
         None,
         description="default: sale, hot lead, not interested, callback, try later, wrong number, do not call",

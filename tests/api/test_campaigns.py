@@ -59,6 +59,12 @@ async def test_a_new_campaign_is_a_draft_with_documented_defaults(create):
     assert codes["sale"]["hot_lead"] and codes["sale"]["kind"] == "final"
     assert codes["do_not_call"]["adds_to_dnc"]
     assert codes["callback"]["kind"] == "callback"
+    assert campaign["compliance_profile"] == "custom"
+    assert campaign["advertising"] is True
+    assert campaign["ring_timeout_s"] == 20
+    assert campaign["connect_limit_ms"] == 2000
+    assert campaign["wrap_up_s"] == 10
+    assert campaign["operator_connection"] == "nailed_up"
 
 
 async def test_every_setting_given_is_kept(create):
@@ -100,6 +106,26 @@ async def test_every_setting_given_is_kept(create):
     assert campaign["retry_delays"]["no_answer"] == [900, 3600, 14400]
     assert campaign["retry_delays"]["machine"] == 14400
     assert [d["code"] for d in campaign["dispositions"]] == ["sale", "later"]
+
+
+async def test_dialing_rules_of_the_engine_are_set_through_the_api(client, admin, create):
+    body = {
+        "compliance_profile": "uk",
+        "advertising": False,
+        "ring_timeout_s": 25,
+        "connect_limit_ms": 1500,
+        "wrap_up_s": 30,
+        "operator_connection": "ringing",
+    }
+    campaign = (await create(**body)).json()
+    assert {key: campaign[key] for key in body} == body
+    changed = await client.patch(
+        f"/campaigns/{campaign['id']}", json={"compliance_profile": "ru", "wrap_up_s": 0}, headers=admin
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["compliance_profile"] == "ru"
+    assert changed.json()["wrap_up_s"] == 0
+    assert changed.json()["ring_timeout_s"] == 25
 
 
 @pytest.mark.parametrize(
@@ -150,6 +176,10 @@ async def test_every_setting_given_is_kept(create):
         ({"dialing_mode": "turbo"}, ["body", "dialing_mode"], "preview"),
         ({"caller_id": "call me"}, ["body", "caller_id"], "pattern"),
         ({"default_country": "XX"}, ["body", "default_country"], "not an ISO 3166"),
+        ({"compliance_profile": "mars"}, ["body", "compliance_profile"], "unknown compliance profile 'mars'"),
+        ({"ring_timeout_s": 10}, ["body", "ring_timeout_s"], "greater than or equal to 15"),
+        ({"connect_limit_ms": 50}, ["body", "connect_limit_ms"], "greater than or equal to 100"),
+        ({"operator_connection": "telepathy"}, ["body", "operator_connection"], "nailed_up"),
     ],
 )
 async def test_bad_settings_are_refused_saying_what_and_where(create, fields, where, message):
