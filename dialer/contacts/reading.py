@@ -30,6 +30,8 @@ MAX_FIELD_CHARS = 1024 * 1024
 _DELIMITERS = (";", "\t", ",", "|")
 
 HEADER_SEARCH_ROWS = 10
+REPLACEMENT = "\ufffd"
+"""Stands for bytes that are not text (NUL) in a row; rows holding it are refused."""
 
 Row = tuple[int, list[str]]
 """A row as the file shows it: its number (the header is row 1 in a file that starts with it) and cells."""
@@ -159,7 +161,10 @@ def _decoded_lines(source: BinaryIO, encoding: str) -> Generator[str, None, None
         return
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     for line in source:
-        yield line.decode(codec)
+        text = line.decode(codec)
+        if "\x00" in text:  # binary junk inside a text file: the row is refused, the file goes on
+            text = text.replace("\x00", REPLACEMENT)
+        yield text
 
 
 def _csv_rows(lines: Iterator[str], delimiter: str, encoding: str) -> Iterator[Row]:

@@ -2,7 +2,8 @@
 
 The rules, in the order applied:
 
-* blank rows are skipped (not counted); a row with more cells than the header, where the extra cells
+* blank rows are skipped (not counted); a row with unreadable characters (NUL bytes in a CSV) is
+  refused; a row with more cells than the header, where the extra cells
   are not empty, is refused (its columns have shifted, usually a separator inside a name); a row with
   fewer cells is read with the missing cells empty;
 * every phone column is read, a cell may hold several numbers separated by ``,`` or ``;``; the first
@@ -28,6 +29,7 @@ from typing import Any
 from dialer.contacts.columns import ColumnPlan
 from dialer.contacts.models import ContactStatus
 from dialer.contacts.phones import PhoneNormaliser, PhoneProblem
+from dialer.contacts.reading import REPLACEMENT
 from dialer.contacts.report import ImportReport, RowProblem
 from dialer.contacts.timezones import parse_timezone
 
@@ -77,6 +79,10 @@ class _RowReader:
             return False
         self.report.rows_read += 1
         count = len(cells)
+        if REPLACEMENT in "".join(cells):
+            bad = next(i for i, cell in enumerate(cells) if REPLACEMENT in cell)
+            self.reject(row, bad, cells[bad], "unreadable characters (binary data) in the row")
+            return False
         if count > self.width:
             extra = next((i for i in range(self.width, count) if cells[i].strip()), None)
             if extra is not None:

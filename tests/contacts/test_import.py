@@ -409,3 +409,27 @@ async def test_consent_to_advertising_calls_is_read_from_its_column(sessions, wo
         False,
     ]
     assert _problems(report) == [(6, "Согласие на звонки", "unknown consent value: taken as no")]
+
+
+async def test_utf16_text_as_excel_saves_unicode_text(sessions, world, settings):
+    data = "Телефон\tФИО\r\n8 916 123-45-67\tАнна\r\n".encode("utf-16")
+    report = await _import(sessions, world, data, settings, filename="base.txt")
+    assert report.imported == 1
+    [contact] = await _contacts(sessions, world.campaign_id)
+    assert (contact.phone, contact.name) == ("+79161234567", "Анна")
+
+
+async def test_binary_junk_in_a_row_refuses_that_row_only(sessions, world, settings):
+    good = [f"8916{n:07d};x" for n in range(6000)]  # beyond the 64 KiB sample
+    data = csv_bytes(["Телефон;ФИО", *good]) + "89169999999;Ив\x00\x00ан\r\n89169999998;ok\r\n".encode()
+    report = await _import(sessions, world, data, settings)
+    assert (report.imported, report.rejected) == (6001, 1)
+    assert _problems(report) == [(6002, "ФИО", "unreadable characters (binary data) in the row")]
+
+
+async def test_long_texts_are_cut_to_the_column_sizes(sessions, world, settings):
+    data = csv_bytes(["Телефон|ФИО|Компания|Заметка", f"89161234567|{'Я' * 400}|{'К' * 400}|{'З' * 5000}"])
+    report = await _import(sessions, world, data, settings)
+    assert report.imported == 1
+    [contact] = await _contacts(sessions, world.campaign_id)
+    assert (len(contact.name), len(contact.company), len(contact.data["Заметка"])) == (300, 300, 5000)
