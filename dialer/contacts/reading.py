@@ -27,6 +27,7 @@ from dialer.contacts.errors import FileTooLarge, UnreadableFile
 SAMPLE_BYTES = 64 * 1024
 COPY_CHUNK = 1024 * 1024
 MAX_FIELD_CHARS = 1024 * 1024
+MAX_LINE_BYTES = 4 * 1024 * 1024
 _DELIMITERS = (";", "\t", ",", "|")
 
 HEADER_SEARCH_ROWS = 10
@@ -160,7 +161,11 @@ def _decoded_lines(source: BinaryIO, encoding: str) -> Generator[str, None, None
         yield from io.TextIOWrapper(source, encoding=encoding, errors="strict", newline="")
         return
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
-    for line in source:
+    for line in iter(lambda: source.readline(MAX_LINE_BYTES), b""):
+        if len(line) == MAX_LINE_BYTES and not line.endswith(b"\n"):
+            raise UnreadableFile(
+                f"the file has a line longer than {MAX_LINE_BYTES:,} bytes: not a contact table"
+            )
         text = line.decode(codec)
         if "\x00" in text:  # binary junk inside a text file: the row is refused, the file goes on
             text = text.replace("\x00", REPLACEMENT)

@@ -433,3 +433,10 @@ async def test_long_texts_are_cut_to_the_column_sizes(sessions, world, settings)
     assert report.imported == 1
     [contact] = await _contacts(sessions, world.campaign_id)
     assert (len(contact.name), len(contact.company), len(contact.data["Заметка"])) == (300, 300, 5000)
+
+
+async def test_an_endless_line_is_refused_without_reading_it_whole(sessions, world, settings):
+    data = csv_bytes(["Телефон;ФИО", "89161234567;x"]) + b"7" * (5 * 1024 * 1024)
+    with pytest.raises(UnreadableFile, match="line longer than"):
+        await _import(sessions, world, data, settings)
+    assert await _count(sessions, Contact) == 0
