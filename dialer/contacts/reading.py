@@ -161,7 +161,8 @@ def _decoded_lines(source: BinaryIO, encoding: str) -> Generator[str, None, None
         yield from io.TextIOWrapper(source, encoding=encoding, errors="strict", newline="")
         return
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
-    for line in iter(lambda: source.readline(MAX_LINE_BYTES), b""):
+    readline = source.readline
+    while line := readline(MAX_LINE_BYTES):
         if len(line) == MAX_LINE_BYTES and not line.endswith(b"\n"):
             raise UnreadableFile(
                 f"the file has a line longer than {MAX_LINE_BYTES:,} bytes: not a contact table"
