@@ -120,6 +120,16 @@ class Service:
         if self.db is not None:
             await self.db.dispose()
 
+    async def kill(self) -> None:
+        """Go at once, as a killed process (tests of reconciliation)."""
+        if self.runtime is not None:
+            await self.runtime.kill()
+        if self.server is not None and self._server_task is not None:
+            self.server.should_exit = True
+            await self._server_task
+        if self.db is not None:
+            await self.db.dispose()
+
     async def run_until_stopped(self) -> None:
         await self.start()
         try:

@@ -82,6 +82,8 @@ class OperatorSession:
     paused: bool
     reason: str | None
     held_channel: str | None = None
+    state: str = "ready"  # as stored: ready, paused, on_call, wrap_up
+    call_uid: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

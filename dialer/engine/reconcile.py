@@ -5,7 +5,8 @@
    AMI connection's first resync: the resync's listing finds the live ones again (answered,
    connected to their operator), and closes the absent ones (``pbx_restart`` when Asterisk
    restarted, else ``failed`` with no hangup side: lost while nobody watched).
-3. Operators' held login legs are followed the same way: found again, or dropped (and called again).
+3. Logged-in operators come back as storage shows them (on their call, or at the end of a wrap-up);
+   their held login legs are followed like calls: found again, or dropped (and called again).
 """
 
 from __future__ import annotations
@@ -29,35 +30,43 @@ class Reconciled:
 
 async def reconcile(store: CallStore, pbx: PbxPort, floor: Floor, now: datetime) -> Reconciled:
     expired = await store.expire_leases(now)
+    sessions = await store.operator_sessions()
+    by_id: dict[int, LiveOperator] = {}
+    legs = 0
+    for session in sessions:
+        op = LiveOperator(session.operator_id, session.endpoint, session.campaign_ids, since=now)
+        floor.operators[session.endpoint] = op
+        by_id[op.operator_id] = op
+        if session.state == "wrap_up" and session.call_uid is not None:
+            floor.start_wrap(op, now, 0.0)  # ends at the first tick, storage told
+            op.call_uid = session.call_uid
+        if session.held_channel is not None:
+            op.session_id, op.login_sent_at = session.held_channel, now
+            pbx.follow_operator(session.held_channel, session.endpoint)
+            legs += 1
     open_calls = await store.open_calls()
     for call in open_calls:
-        floor.add_call(
-            LiveCall(
-                call.call_uid,
-                call.campaign_id,
-                call.contact_id,
-                call.trunk,
-                call.server,
-                call.placed_at,
-                answered_at=call.answered_at,
-                human_at=call.connected_at,
-                connected_at=call.connected_at,
-            )
+        live = LiveCall(
+            call.call_uid,
+            call.campaign_id,
+            call.contact_id,
+            call.trunk,
+            call.server,
+            call.placed_at,
+            answered_at=call.answered_at,
+            human_at=call.connected_at,
+            connected_at=call.connected_at,
         )
+        floor.add_call(live)
+        talking = by_id.get(call.operator_id) if call.operator_id is not None else None
+        if talking is not None and call.connected_at is not None:
+            floor.connect(talking, live, call.connected_at)
         pbx.follow(call.call_uid, call.server)
-    legs = 0
-    for session in await store.operator_sessions():
-        if session.held_channel is None:
-            continue
-        op = LiveOperator(session.operator_id, session.endpoint, session.campaign_ids, since=now)
-        op.session_id, op.login_sent_at = session.held_channel, now
-        floor.operators[session.endpoint] = op
-        pbx.follow_operator(session.held_channel, session.endpoint)
-        legs += 1
-    if expired or open_calls:
+    if expired or open_calls or legs:
         log.warning(
-            "reconciling: %d expired lease(s) returned, %d call(s) left open followed again",
+            "reconciling: %d expired lease(s) returned; %d open call(s), %d operator leg(s) followed",
             expired,
             len(open_calls),
+            legs,
         )
     return Reconciled(expired, len(open_calls), legs)

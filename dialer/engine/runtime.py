@@ -51,6 +51,12 @@ class Runtime:
             "engine %s started: AMI %s, FastAGI on port %s", self.settings.engine_id, servers, self.agi.port
         )
 
+    async def kill(self) -> None:
+        """Stop at once (no grace, nothing flushed): what a crash leaves, for the next start to settle."""
+        await self.engine.kill()
+        await self.agi.close()
+        await self.pbx.stop()
+
     async def stop(self, grace_s: float | None = None) -> None:
         await self.engine.stop(self.settings.stop_grace_s if grace_s is None else grace_s)
         await self.agi.close()

@@ -133,6 +133,16 @@ class Engine:
             await self.store.renew_leases([c.contact_id for c in self.floor.calls.values()], now)
             self._renewed_at = now
 
+    async def kill(self) -> None:
+        """Stop at once, as a killed process would: no waiting, nothing hung up, queued writes lost."""
+        self.accepting = False
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.writer.abandon()
+
     async def stop(self, grace_s: float = 60.0) -> None:
         """No new calls; live calls finish (up to ``grace_s`` of engine time); then stop."""
         self.accepting = False

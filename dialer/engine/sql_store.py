@@ -200,6 +200,8 @@ class SqlCallStore:
                     paused=status.state is OperatorState.PAUSED,
                     reason=status.reason,
                     held_channel=status.held_channel,
+                    state=status.state.value,
+                    call_uid=status.call_uid,
                 )
                 for status, endpoint in rows.all()
             ]

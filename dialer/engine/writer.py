@@ -49,6 +49,14 @@ class OrderedWriter:
                 await self._task
             self._task = None
 
+    async def abandon(self) -> None:
+        """Stop now; what is queued is lost (a crash, for the tests of reconciliation)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
     async def _run(self) -> None:
         while True:
             what, write = await self._queue.get()

@@ -135,8 +135,29 @@ async def running_stack(
         yield stack
     finally:
         await operators.stop(log_out=False)
-        await service.stop(grace_s=0)
+        await stack.service.stop(grace_s=0)
         await sim.stop()
+
+
+async def crash_and_restart(stack: Stack, *, down_s: float = 0.5) -> None:
+    """The engine process dies (nothing flushed, nothing hung up) and a new one starts on the same
+    database and PBX after ``down_s`` real seconds."""
+    await stack.service.kill()
+    await asyncio.sleep(down_s)
+    service = Service(stack.settings, port=0, log_level="warning", clock=stack.clock)
+    await service.start()
+    assert service.runtime is not None
+    stack.sim.pbx.config.agi_port = service.runtime.agi.port
+    stack.service = service
+    await service.runtime.pbx.wait_ready(within=10)
+
+
+def drop_ami(stack: Stack) -> int:
+    """The network drops every AMI connection (Asterisk and its calls live on); how many."""
+    sessions = list(stack.sim.server.sessions)
+    for session in sessions:
+        session.close()
+    return len(sessions)
 
 
 async def due_contacts(stack: Stack) -> int:
