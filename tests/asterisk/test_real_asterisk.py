@@ -1,0 +1,436 @@
+"""asterisk-conf/ on a real Asterisk 22, with the product's own AMI client and FastAGI server.
+
+Skipped unless an ``asterisk`` binary is found: ``DIALER_ASTERISK_BIN`` (when set, only that path is
+tried, so ``DIALER_ASTERISK_BIN=/nonexistent`` forces the skip), else ``asterisk`` on ``PATH``, else
+``/opt/asterisk/sbin/asterisk``. ``DIALER_ASTERISK_MODDIR`` overrides where its modules are (default:
+``<prefix>/lib/asterisk/modules`` next to the binary when it exists, else the binary's built-in path).
+
+The test copies asterisk-conf/*.conf into a temporary directory and changes only what a test run
+must: free ports on 127.0.0.1 (AMI, SIP, FastAGI), the AMI secret, the carrier's placeholder host
+(sip.carrier.example does not resolve) and the recordings folder; it adds one context,
+``dialer-test-answer``, that answers and waits, standing in for the customer's phone. It writes its
+own asterisk.conf (every writable folder in the temporary directory) and logger.conf, and small
+stand-ins for the distribution's files that asterisk-conf/README.md says to keep (cdr.conf,
+musiconhold.conf...), so Asterisk's start-up log must be free of errors and warnings.
+
+Then: every module of modules.conf runs, every context of extensions.conf is loaded, the product's
+``AmiClient`` logs in as the least-privilege user of manager.conf, and Local channels originated
+into ``dialer-customer`` reach the product's ``FastAgiServer`` (one of them through AMD() on a silent
+line) and go where the engine's decision (``AGI_ROUTE``) says.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from agi.routes import AmdResult, AmdStatus, CallInfo, RouteDecision, product_routes
+from agi.server import AgiLimits, FastAgiServer
+from ami.client import AmiClient
+from ami.events import AmiEvent
+from ami.facts import CallAnswered, CallHungUp, Fact
+from ami.settings import AmiSettings
+from ami.tracker import CallTracker
+from tests.agi.engine_double import InMemoryEngine
+
+REPO = Path(__file__).resolve().parents[2]
+CONF = REPO / "asterisk-conf"
+DEFAULT_BINARY = Path("/opt/asterisk/sbin/asterisk")
+SECRET = "test-secret-not-for-production"
+BOOT_TIMEOUT = 30.0  # seconds for Asterisk to accept AMI logins on a loaded machine
+STEP_TIMEOUT = 15.0  # seconds for a call to get where it should (AMD alone takes 5 s)
+
+
+def find_asterisk() -> Path | None:
+    """The Asterisk binary to test with, or None (the test is then skipped)."""
+    configured = os.environ.get("DIALER_ASTERISK_BIN")
+    candidates = [configured] if configured else [shutil.which("asterisk"), str(DEFAULT_BINARY)]
+    for candidate in candidates:
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return Path(candidate)
+    return None
+
+
+ASTERISK = find_asterisk()
+
+pytestmark = [
+    pytest.mark.asterisk,
+    pytest.mark.skipif(
+        ASTERISK is None,
+        reason="no Asterisk binary: set DIALER_ASTERISK_BIN, put asterisk on PATH or install "
+        f"{DEFAULT_BINARY}",
+    ),
+]
+
+
+# ---- the configuration ---------------------------------------------------------------------------
+
+
+def free_port(kind: socket.SocketKind) -> int:
+    with socket.socket(socket.AF_INET, kind) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def module_dir(binary: Path) -> Path | None:
+    configured = os.environ.get("DIALER_ASTERISK_MODDIR")
+    if configured:
+        return Path(configured)
+    beside = binary.resolve().parent.parent / "lib" / "asterisk" / "modules"
+    return beside if beside.is_dir() else None
+
+
+def conf_modules() -> list[str]:
+    """The modules asterisk-conf/modules.conf loads (without ``.so``)."""
+    text = (CONF / "modules.conf").read_text()
+    return re.findall(r"^\s*(?:load|require)\s*=>\s*(\S+?)\.so\b", text, re.M)
+
+
+def conf_contexts() -> list[str]:
+    text = (CONF / "extensions.conf").read_text()
+    return [c for c in re.findall(r"^\[([^\]]+)\]", text, re.M) if c not in ("general", "globals")]
+
+
+def substitute(text: str, pattern: str, replacement: str, name: str) -> str:
+    """``re.sub`` that fails loudly when asterisk-conf/ no longer has what the test rewrites."""
+    result, count = re.subn(pattern, replacement, text, flags=re.M)
+    assert count, f"{name}: nothing matches {pattern!r}; update the test along with asterisk-conf/"
+    return result
+
+
+# Stand-ins for the distribution's own files (a package installs them; asterisk-conf/ does not).
+DISTRIBUTION_FILES = {
+    "cdr.conf": "[general]\nenable = yes\n",
+    "cel.conf": "[general]\nenable = no\n",
+    "ccss.conf": "[general]\n",
+    "features.conf": "[general]\n",
+    "acl.conf": "",
+    "udptl.conf": "[general]\n",
+    "pjproject.conf": "",
+    "indications.conf": "[general]\ncountry = us\n\n[us]\ndescription = United States\n"
+    "ringcadence = 2000,4000\ndial = 350+440\nbusy = 480+620/500,0/500\n"
+    "ring = 440+480/2000,0/4000\ncongestion = 480+620/250,0/250\n",
+    "musiconhold.conf": "[general]\n\n[default]\nmode = files\ndirectory = {root}/moh\n",
+}
+
+TEST_CONTEXT = """
+; Added by tests/asterisk: the customer's phone, answering and staying on the line (silent).
+[dialer-test-answer]
+exten => s,1,Answer()
+ same => n,Wait(30)
+ same => n,Hangup()
+"""
+
+
+def write_config(root: Path, binary: Path, *, ami_port: int, sip_port: int, agi_port: int) -> Path:
+    """The temporary configuration: asterisk-conf/*.conf rewritten for a loopback test run."""
+    etc = root / "etc"
+    for folder in ("etc", "lib", "db", "spool", "run", "log", "rec", "moh"):
+        (root / folder).mkdir()
+    (root / "moh" / "silence.sln").write_bytes(bytes(16000))  # 1 s of 8 kHz signed linear
+    for name, text in DISTRIBUTION_FILES.items():
+        (etc / name).write_text(text.format(root=root))
+    for source in CONF.glob("*.conf"):
+        shutil.copy(source, etc / source.name)
+
+    manager = (etc / "manager.conf").read_text()
+    manager = substitute(manager, r"^port\s*=.*$", f"port = {ami_port}", "manager.conf")
+    manager = substitute(manager, r"^bindaddr\s*=.*$", "bindaddr = 127.0.0.1", "manager.conf")
+    manager = substitute(manager, r"^secret\s*=.*$", f"secret = {SECRET}", "manager.conf")
+    (etc / "manager.conf").write_text(manager)
+
+    carrier_port = free_port(socket.SOCK_DGRAM)  # nothing listens there
+    pjsip = (etc / "pjsip.conf").read_text()
+    pjsip = substitute(pjsip, r"^bind\s*=.*$", f"bind = 127.0.0.1:{sip_port}", "pjsip.conf")
+    pjsip = substitute(pjsip, r"sip\.carrier\.example:5060", f"127.0.0.1:{carrier_port}", "pjsip.conf")
+    pjsip = substitute(pjsip, r"sip\.carrier\.example", "127.0.0.1", "pjsip.conf")
+    (etc / "pjsip.conf").write_text(pjsip)
+
+    extensions = (etc / "extensions.conf").read_text()
+    extensions = substitute(
+        extensions, r"^DIALER_AGI\s*=.*$", f"DIALER_AGI = agi://127.0.0.1:{agi_port}", "extensions.conf"
+    )
+    extensions = substitute(
+        extensions, r"^DIALER_RECDIR\s*=.*$", f"DIALER_RECDIR = {root / 'rec'}", "extensions.conf"
+    )
+    (etc / "extensions.conf").write_text(extensions + TEST_CONTEXT)
+
+    moddir = module_dir(binary)
+    directories = {
+        "astetcdir": etc,
+        "astvarlibdir": root / "lib",
+        "astdbdir": root / "db",
+        "astkeydir": root / "lib",
+        "astspooldir": root / "spool",
+        "astrundir": root / "run",
+        "astlogdir": root / "log",
+        **({"astmoddir": moddir} if moddir else {}),
+    }
+    (etc / "asterisk.conf").write_text(
+        "[directories]\n"
+        + "".join(f"{key} => {value}\n" for key, value in directories.items())
+        + "\n[options]\nverbose = 3\n"
+    )
+    (etc / "logger.conf").write_text(
+        "[general]\n\n[logfiles]\nmessages.log => notice,warning,error,verbose\n"
+    )
+    return etc / "asterisk.conf"
+
+
+# ---- Asterisk, running ---------------------------------------------------------------------------
+
+
+@dataclass
+class RunningAsterisk:
+    config: Path
+    root: Path
+    ami_port: int
+    agi_port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def log(self) -> str:
+        path = self.root / "log" / "messages.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log.splitlines()[-lines:])
+
+    def boot_problems(self) -> list[str]:
+        """ERROR and WARNING lines logged before ``Asterisk Ready.``."""
+        boot = self.log.split("Asterisk Ready.", 1)[0]
+        return [line for line in boot.splitlines() if re.search(r"\] (ERROR|WARNING)\[", line)]
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], within: float) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"Asterisk exited with {process.returncode} while starting")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"Asterisk's AMI did not open 127.0.0.1:{port} within {within} s")
+
+
+@pytest.fixture
+def asterisk() -> Iterator[RunningAsterisk]:
+    assert ASTERISK is not None
+    # A short path: the CLI's control socket lives in astrundir and Unix socket paths are limited.
+    root = Path(tempfile.mkdtemp(prefix="dialer-ast-"))
+    ami_port, agi_port = free_port(socket.SOCK_STREAM), free_port(socket.SOCK_STREAM)
+    config = write_config(
+        root, ASTERISK, ami_port=ami_port, sip_port=free_port(socket.SOCK_DGRAM), agi_port=agi_port
+    )
+    with (root / "log" / "stdout.log").open("wb") as stdout:
+        process = subprocess.Popen(
+            [str(ASTERISK), "-f", "-n", "-C", str(config)],
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    running = RunningAsterisk(config, root, ami_port, agi_port, process)
+    try:
+        try:
+            wait_for_port(ami_port, process, BOOT_TIMEOUT)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{running.log_tail()}") from None
+        yield running
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+# ---- what the product's client sees ---------------------------------------------------------------
+
+
+@dataclass
+class Seen:
+    """Every AMI event and tracker fact the client delivers, and a way to wait for one."""
+
+    events: list[AmiEvent] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def on_event(self, event: AmiEvent) -> None:
+        self.events.append(event)
+        self.arrived.set()
+
+    def on_fact(self, fact: Fact) -> None:
+        self.facts.append(fact)
+        self.arrived.set()
+
+    async def event(self, what: str, match: Callable[[AmiEvent], bool]) -> AmiEvent:
+        try:
+            async with asyncio.timeout(STEP_TIMEOUT):
+                while True:
+                    found = next((e for e in self.events if match(e)), None)
+                    if found is not None:
+                        return found
+                    self.arrived.clear()
+                    await self.arrived.wait()
+        except TimeoutError:
+            raise AssertionError(f"no AMI event for {what} within {STEP_TIMEOUT} s") from None
+
+
+def on_channel(uniqueid: str, name: str, **fields: str) -> Callable[[AmiEvent], bool]:
+    """Matches event ``name`` on the channel whose Uniqueid is ``uniqueid``, with those fields."""
+
+    def match(event: AmiEvent) -> bool:
+        raw = event.raw
+        return (
+            event.event_name == name
+            and raw.get("Uniqueid") == uniqueid
+            and all(raw.get(key) == value for key, value in fields.items())
+        )
+
+    return match
+
+
+@dataclass
+class ScriptedEngine(InMemoryEngine):
+    """The engine double, deciding per call id; ``abandon_told`` is set once told of an abandon."""
+
+    by_call: dict[str, RouteDecision] = field(default_factory=dict)
+    abandon_told: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def on_amd_result(self, call: CallInfo, result: AmdResult) -> RouteDecision:
+        self.amd_results.append((call, result))
+        return self.by_call[call.call_id]
+
+    async def on_abandoned(self, call: CallInfo, message: str) -> None:
+        self.abandoned.append((call, message))
+        self.abandon_told.set()
+
+
+@pytest.fixture
+async def client(asterisk: RunningAsterisk) -> AsyncIterator[tuple[AmiClient, Seen]]:
+    settings = AmiSettings(
+        port=asterisk.ami_port, username="autodialer", secret=SECRET, reconnect_min=0.2, boot_timeout=15
+    )
+    seen = Seen()
+    ami = AmiClient(settings, tracker=CallTracker(seen))
+    ami.add_event_listener(seen.on_event)
+    await ami.start()
+    try:
+        try:
+            await ami.wait_ready(within=BOOT_TIMEOUT)
+        except TimeoutError:
+            raise AssertionError(
+                f"AMI client not ready ({ami.state}: {ami.last_error})\n{asterisk.log_tail()}"
+            ) from None
+        yield ami, seen
+    finally:
+        await ami.stop()
+
+
+# ---- the test --------------------------------------------------------------------------------------
+
+
+async def test_asterisk_conf_runs_the_product_calls(
+    asterisk: RunningAsterisk, client: tuple[AmiClient, Seen]
+) -> None:
+    ami, seen = client
+
+    # It loads cleanly: no error or warning while starting, every module and context is there.
+    assert asterisk.boot_problems() == []
+    modules = "\n".join(await ami.command("module show"))
+    not_running = [
+        name
+        for name in conf_modules()
+        if not re.search(rf"^{re.escape(name)}\.so\s.*\bRunning\b", modules, re.M)
+    ]
+    assert not_running == [], asterisk.log_tail()
+    dialplan = "\n".join(await ami.command("dialplan show"))
+    missing = [c for c in conf_contexts() if f"[ Context '{c}' created by 'pbx_config' ]" not in dialplan]
+    assert missing == []
+    endpoints = "\n".join(await ami.command("pjsip show endpoints"))
+    for endpoint in ("trunk", "1001", "1002", "1003"):
+        assert re.search(rf"Endpoint:\s+{endpoint}\b", endpoints), endpoints
+    assert "sales has 0 calls" in "\n".join(await ami.command("queue show sales"))
+    await ami.ping()
+    assert await ami.core_show_channels() == []
+
+    # Customers answer; the dialplan asks the product's FastAGI server and does what it decides.
+    engine = ScriptedEngine(
+        by_call={
+            "t-hangup": RouteDecision.hangup(),
+            "t-abandon": RouteDecision.abandon(message="dialer/no-such-message"),
+            "t-amd": RouteDecision.hangup(),
+        }
+    )
+    limits = AgiLimits(env_timeout=5.0, reply_timeout=5.0, session_timeout=30.0, close_timeout=1.0)
+    server = FastAgiServer(
+        product_routes(engine, abandon_message="dialer/abandon"), port=asterisk.agi_port, limits=limits
+    )
+    async with server:
+        for call_id, skip_amd in (("t-hangup", True), ("t-abandon", True), ("t-amd", False)):
+            variables = {"CAMPAIGN_ID": "7", "LEAD_ID": f"lead-{call_id}"}
+            await ami.originate(
+                call_id,
+                "Local/s@dialer-test-answer",
+                context="dialer-customer",
+                variables={**variables, "DIALER_AMD": "no"} if skip_amd else variables,
+                ring_timeout_s=10,
+            )
+        for call_id, decision in engine.by_call.items():
+            route = decision.action.value
+            await seen.event(
+                f"{call_id} AGI_ROUTE={route}", on_channel(call_id, "VarSet", Variable="AGI_ROUTE")
+            )
+            await seen.event(
+                f"{call_id} in dialer-route-{route}",
+                on_channel(call_id, "Newexten", Context=f"dialer-route-{route}"),
+            )
+            await seen.event(f"{call_id} hung up", on_channel(call_id, "Hangup"))
+        async with asyncio.timeout(STEP_TIMEOUT):
+            await engine.abandon_told.wait()
+
+    routes = {
+        e.raw.get("Uniqueid"): e.raw.get("Value")
+        for e in seen.events
+        if e.event_name == "VarSet" and e.raw.get("Variable") == "AGI_ROUTE"
+    }
+    assert routes == {"t-hangup": "hangup", "t-abandon": "abandon", "t-amd": "hangup"}
+    originated = {
+        e.raw.get("ActionID"): e.raw.get("Response")
+        for e in seen.events
+        if e.event_name == "OriginateResponse"
+    }
+    assert originated == {"t-hangup": "Success", "t-abandon": "Success", "t-amd": "Success"}
+    told = {
+        call.call_id: (call.campaign_id, call.lead_id, result.status) for call, result in engine.amd_results
+    }
+    assert told == {
+        "t-hangup": ("7", "lead-t-hangup", AmdStatus.UNKNOWN),
+        "t-abandon": ("7", "lead-t-abandon", AmdStatus.UNKNOWN),
+        "t-amd": ("7", "lead-t-amd", AmdStatus.NOTSURE),  # AMD() heard nothing on the silent line
+    }
+    assert [(call.call_id, message) for call, message in engine.abandoned] == [
+        ("t-abandon", "dialer/no-such-message")
+    ]
+    # The product's tracker followed the calls from the real events.
+    for call_id in engine.by_call:
+        assert any(isinstance(f, CallAnswered) and f.call_id == call_id for f in seen.facts), call_id
+        assert any(isinstance(f, CallHungUp) and f.call_id == call_id for f in seen.facts), call_id
