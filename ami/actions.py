@@ -233,7 +233,13 @@ class AmiActions:
         return (await self.send([("Action", "PJSIPShowEndpoints")], within=within)).events
 
     async def pjsip_show_contacts(self, *, within: float | None = None) -> list[Message]:
-        return (await self.send([("Action", "PJSIPShowContacts")], within=within)).events
+        """Registered contacts; none registered is an empty list (Asterisk answers it as an Error)."""
+        try:
+            return (await self.send([("Action", "PJSIPShowContacts")], within=within)).events
+        except ActionFailed as failure:
+            if failure.message == "No Contacts found":
+                return []
+            raise
 
     # ---- misc -----------------------------------------------------------------------------------
 

@@ -57,7 +57,6 @@ class Actions:
 
     # -- helpers ----------------------------------------------------------------------------------
     @staticmethod
-    @staticmethod
     def _list(
         session: Session,
         msg: Message,
@@ -517,6 +516,9 @@ class Actions:
                     ("RoundtripUsec", "951" if reachable else "N/A"),
                 ]
             )
+        if not items:  # as a real Asterisk 22 answers when no softphone is registered
+            session.respond(msg, "Error", "No Contacts found")
+            return
         self._list(
             session,
             msg,

@@ -70,3 +70,25 @@ async def test_operator_customer_and_restart_through_the_simulator(tmp_path):
     [logout] = [x for x in recorder.facts if isinstance(x, f.OperatorLoggedOut)]
     assert ended.hung_up_by is f.HungUpBy.PBX_RESTART and logout.reason is f.HungUpBy.PBX_RESTART
     assert client.tracker is not None and client.tracker.live_calls == []
+
+
+async def test_no_registered_softphone_is_an_empty_contact_list_not_an_error(tmp_path):
+    """Asterisk 22 answers PJSIPShowContacts with ``Error / No Contacts found`` when nothing is
+    registered (seen on a real 22.10.1); the client turns that into an empty list."""
+    sim = sim_module.PbxSim(ami_port=0, recordings_dir=tmp_path, auth_fail_delay=0.05)
+    sim.operator("1001", registered=False)
+    port = await sim.start()
+    user, secret = next(iter(sim_module.DEFAULT_USERS.items()))
+    client = AmiClient(
+        AmiSettings(port=port, username=user, secret=secret, boot_timeout=2), tracker=CallTracker(Recorder())
+    )
+    try:
+        await client.start()
+        await client.wait_ready(3)
+        assert await client.pjsip_show_contacts() == []
+        sim.register("1001")
+        [contact] = await client.pjsip_show_contacts()
+        assert contact["Endpoint"] == "1001"
+    finally:
+        await client.stop()
+        await sim.stop()
