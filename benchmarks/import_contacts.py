@@ -174,6 +174,7 @@ async def _pg_admin(admin_url: str, sql: str) -> None:
 
 
 def _run_worker(name: str, url: str, file: Path, batch_rows: int) -> dict[str, float]:
+    os.sync()  # the previous run's dirty pages are not written back during this one
     command = [sys.executable, __file__, "--worker", "--url", url, "--file", str(file)]
     command += ["--batch-rows", str(batch_rows)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
