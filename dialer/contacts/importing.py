@@ -27,7 +27,7 @@ from dialer.campaigns.models import Campaign
 from dialer.clients.models import Client
 from dialer.contacts.columns import ColumnPlan, looks_like_header, plan_columns
 from dialer.contacts.dnc import dnc_numbers, list_numbers, mark_contacts
-from dialer.contacts.errors import ImportRefused, NotFound
+from dialer.contacts.errors import FileTooLarge, ImportRefused, NotFound, UnreadableFile
 from dialer.contacts.jobs import finish_job, start_job
 from dialer.contacts.models import Contact, ImportKind, ImportStatus
 from dialer.contacts.phones import PhoneNormaliser, PhoneProblem
@@ -38,9 +38,13 @@ from dialer.contacts.writers import CONTACT_COLUMNS, DNC_COLUMNS, bulk_writer, d
 from dialer.settings import Settings
 
 __all__ = [
+    "FileTooLarge",
     "ImportProgress",
+    "ImportRefused",
     "ImportReport",
+    "NotFound",
     "RowProblem",
+    "UnreadableFile",
     "import_contacts",
     "import_dnc",
 ]
