@@ -69,7 +69,9 @@ class EngineAgi:
         deadline = loop.time() + self.clock.real(limit_s)
         while True:
             self.floor.changed.clear()  # before looking, so a release right after is not missed
-            op = self.floor.pick_operator(plan.campaign_id, nailed_up=plan.nailed_up)
+            op = self.floor.pick_operator(
+                plan.campaign_id, nailed_up=plan.nailed_up, preferred=call.preferred_operator
+            )
             if op is not None or call.call_uid not in self.floor.calls:
                 return op
             left = deadline - loop.time()

@@ -46,6 +46,7 @@ class LiveCall:
     human_at: datetime | None = None  # the AMD verdict said a person (or not sure): waiting for an operator
     amd_status: str | None = None
     operator: str | None = None  # endpoint reserved or connected
+    preferred_operator: int | None = None  # a callback for this operator: they take it if they can
     connected_at: datetime | None = None
     abandoned: bool = False
 
@@ -130,12 +131,22 @@ class Floor:
     def campaign_operators(self, campaign_id: int) -> list[LiveOperator]:
         return [o for o in self.operators.values() if campaign_id in o.campaigns]
 
-    def pick_operator(self, campaign_id: int, *, nailed_up: bool) -> LiveOperator | None:
-        """The available operator of the campaign idle the longest."""
+    def pick_operator(
+        self, campaign_id: int, *, nailed_up: bool, preferred: int | None = None
+    ) -> LiveOperator | None:
+        """The ``preferred`` operator if available, else the campaign's available one idle the longest."""
         free = [o for o in self.campaign_operators(campaign_id) if o.available(nailed_up=nailed_up)]
         if not free:
             return None
+        mine = [o for o in free if o.operator_id == preferred]
+        if mine:
+            return mine[0]
         return min(free, key=lambda o: (o.since is not None, o.since or datetime.min, o.endpoint))
+
+    def available_ids(self, campaign_id: int, *, nailed_up: bool) -> list[int]:
+        return [
+            o.operator_id for o in self.campaign_operators(campaign_id) if o.available(nailed_up=nailed_up)
+        ]
 
     def reserve(self, op: LiveOperator, call: LiveCall, now: datetime) -> None:
         op.seat, op.call_uid, op.since = Seat.RESERVED, call.call_uid, now

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from dialer.calls.models import CallOutcome, HangupSide
 from dialer.engine.plan import Plan
+from dialer.pacing import PacingDecision
 
 
 class PbxUnavailable(Exception):
@@ -70,6 +71,7 @@ class Lease:
     contact_id: int
     phone: str
     attempt: int
+    operator_id: int | None = None  # a callback the operator asked to take themselves
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +108,19 @@ class CallStore(Protocol):
         """The running campaigns this engine drives (claimed for it, heartbeat renewed)."""
         ...
 
-    async def lease(self, plan: Plan, limit: int, now: datetime) -> list[Lease]: ...
+    async def lease(
+        self, plan: Plan, limit: int, now: datetime, ready_operator_ids: list[int]
+    ) -> list[Lease]:
+        """Up to ``limit`` contacts due now; a callback reserved for an operator only if they are ready."""
+        ...
+
+    async def release_contacts(self, contact_ids: list[int]) -> None:
+        """Give back leased contacts that were not dialed (their attempts unchanged)."""
+        ...
+
+    async def release_campaigns(self, campaign_ids: list[int]) -> None:
+        """Give up driving these campaigns (another engine may take them at once)."""
+        ...
 
     async def renew_leases(self, contact_ids: list[int], now: datetime) -> None: ...
 
@@ -134,20 +148,15 @@ class CallStore(Protocol):
 
     async def open_calls(self) -> list[OpenCall]: ...
 
-    async def abandon_counts(self, campaign_id: int, since: datetime) -> tuple[int, int]:
-        """(answered by a person, abandoned) since ``since``."""
+    async def abandon_counts(self, plan: Plan, now: datetime) -> tuple[int, int]:
+        """(answered by a person, abandoned) over the campaign's compliance window up to ``now``."""
         ...
 
     async def log_pacing(
-        self,
-        campaign_id: int,
-        at: datetime,
-        mode: str,
-        calls: int,
-        level: float,
-        inputs: dict[str, Any],
-        why: str,
-    ) -> None: ...
+        self, campaign_id: int, decision: PacingDecision, at: datetime, extra: dict[str, Any]
+    ) -> None:
+        """Store a change of the dial level with its figures (``extra``: more inputs to keep)."""
+        ...
 
     async def operator_sessions(self) -> list[OperatorSession]: ...
 

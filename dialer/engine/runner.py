@@ -146,18 +146,28 @@ class CampaignRunner:
         await self._log(decision, snapshot, now)
         if decision.calls <= 0:
             return 0
-        leases = await self.store.lease(self.plan, decision.calls, now)
+        ready_ids = self.floor.available_ids(self.plan.campaign_id, nailed_up=self.plan.nailed_up)
+        leases = await self.store.lease(self.plan, decision.calls, now, ready_ids)
         sent = 0
-        for lease in leases:
+        for index, lease in enumerate(leases):
             trunk = self.limits.take(self.floor)
-            if trunk is None:
-                break  # the contacts left over come back when their lease expires
+            if trunk is None or not self.pbx.ready:
+                await self.store.release_contacts([left.contact_id for left in leases[index:]])
+                break
             call_uid = uuid.uuid4().hex
             await self.store.create_call(
                 call_uid, self.plan.campaign_id, lease, trunk.name, trunk.server, now
             )
             self.floor.add_call(
-                LiveCall(call_uid, self.plan.campaign_id, lease.contact_id, trunk.name, trunk.server, now)
+                LiveCall(
+                    call_uid,
+                    self.plan.campaign_id,
+                    lease.contact_id,
+                    trunk.name,
+                    trunk.server,
+                    now,
+                    preferred_operator=lease.operator_id,
+                )
             )
             call = CustomerCall(
                 call_uid=call_uid,
@@ -171,6 +181,7 @@ class CampaignRunner:
             try:
                 await self.pbx.originate(call)
             except PbxUnavailable as exc:
+                await self.store.release_contacts([left.contact_id for left in leases[index + 1 :]])
                 log.warning(
                     "campaign %s: originate refused (%s); no more calls this tick", self.plan.campaign_id, exc
                 )
@@ -188,19 +199,10 @@ class CampaignRunner:
         ):
             return
         log.debug("campaign %s: %s", self.plan.campaign_id, decision.log_line())
-        inputs = {
-            **decision.explanation.as_dict(),
+        extra = {
             "talking": len(snapshot.talking_elapsed),
             "wrapping": len(snapshot.wrapping_elapsed),
             "answered": snapshot.abandon.answered,
             "abandoned": snapshot.abandon.abandoned,
         }
-        await self.store.log_pacing(
-            self.plan.campaign_id,
-            now,
-            decision.mode_used.value,
-            decision.calls,
-            decision.dial_level,
-            inputs,
-            decision.log_line(),
-        )
+        await self.store.log_pacing(self.plan.campaign_id, decision, now, extra)

@@ -108,8 +108,7 @@ class Engine:
             self.plans[campaign_id] = plan
             runner = self.runners.get(campaign_id)
             if runner is None:
-                since = now - plan.abandon_window
-                base = await self.store.abandon_counts(campaign_id, since)
+                base = await self.store.abandon_counts(plan, now)
                 self.floor.tally(campaign_id)  # counts since this process started come on top
                 self.runners[campaign_id] = CampaignRunner(
                     plan,
@@ -160,6 +159,7 @@ class Engine:
             )
         await self.operators.end_wraps(self.clock.now())
         await self.operators.hang_up_legs()
+        await self.store.release_campaigns(sorted(self.plans))
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -11,11 +11,13 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.calls import leasing, ownership, service
-from dialer.calls.models import Call, CallOutcome, HangupSide, PacingDecisionLog
+from dialer.calls.abandons import campaign_abandon_tally
+from dialer.calls.models import Call, CallOutcome, HangupSide
+from dialer.calls.pacing_log import record_decision
 from dialer.campaigns.models import Campaign, CampaignState
 from dialer.db.engine import unit_of_work
 from dialer.engine.plan import Plan
@@ -23,6 +25,7 @@ from dialer.engine.ports import Lease, OpenCall, OperatorSession
 from dialer.errors import Conflict, NotFound
 from dialer.operators import presence
 from dialer.operators.models import Operator, OperatorState, OperatorStatus
+from dialer.pacing import PacingDecision
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +59,9 @@ class SqlCallStore:
                     plans.append(Plan.of(campaign, connect_limit_cap_s=self.connect_limit_s))
             return plans
 
-    async def lease(self, plan: Plan, limit: int, now: datetime) -> list[Lease]:
+    async def lease(
+        self, plan: Plan, limit: int, now: datetime, ready_operator_ids: list[int]
+    ) -> list[Lease]:
         async with unit_of_work(self.sessions) as session:
             campaign = await session.get(Campaign, plan.campaign_id)
             if campaign is None or campaign.state is not CampaignState.RUNNING:
@@ -69,8 +74,19 @@ class SqlCallStore:
                 owner=self.owner,
                 lease_for=self.lease_for,
                 profile=plan.profile,
+                ready_operator_ids=ready_operator_ids,
             )
-            return [Lease(c.id, c.phone, c.attempts + 1) for c in contacts]
+            return [Lease(c.id, c.phone, c.attempts + 1, c.callback_operator_id) for c in contacts]
+
+    async def release_contacts(self, contact_ids: list[int]) -> None:
+        async with unit_of_work(self.sessions) as session:
+            for contact_id in contact_ids:
+                await leasing.release_contact(session, contact_id, self.owner)
+
+    async def release_campaigns(self, campaign_ids: list[int]) -> None:
+        async with unit_of_work(self.sessions) as session:
+            for campaign_id in campaign_ids:
+                await ownership.release(session, campaign_id, self.owner)
 
     async def renew_leases(self, contact_ids: list[int], now: datetime) -> None:
         async with unit_of_work(self.sessions) as session:
@@ -80,40 +96,18 @@ class SqlCallStore:
         async with unit_of_work(self.sessions) as session:
             return await leasing.expire_leases(session, now)
 
-    async def abandon_counts(self, campaign_id: int, since: datetime) -> tuple[int, int]:
-        person = (CallOutcome.HUMAN_CONNECTED, CallOutcome.ABANDONED)
+    async def abandon_counts(self, plan: Plan, now: datetime) -> tuple[int, int]:
         async with self.sessions() as session:
-            rows = await session.execute(
-                select(Call.outcome, func.count())
-                .where(Call.campaign_id == campaign_id, Call.answered_at > since, Call.outcome.in_(person))
-                .group_by(Call.outcome)
-            )
-            counts = {outcome: int(n) for outcome, n in rows.all()}
-        abandoned = counts.get(CallOutcome.ABANDONED, 0)
-        return counts.get(CallOutcome.HUMAN_CONNECTED, 0) + abandoned, abandoned
+            tally = await campaign_abandon_tally(session, plan.campaign_id, plan.profile, now)
+        return tally.answered, tally.abandoned
 
     async def log_pacing(
-        self,
-        campaign_id: int,
-        at: datetime,
-        mode: str,
-        calls: int,
-        level: float,
-        inputs: dict[str, Any],
-        why: str,
+        self, campaign_id: int, decision: PacingDecision, at: datetime, extra: dict[str, Any]
     ) -> None:
         async with unit_of_work(self.sessions) as session:
-            session.add(
-                PacingDecisionLog(
-                    campaign_id=campaign_id,
-                    at=at,
-                    mode_used=mode,
-                    calls_to_place=calls,
-                    level=level,
-                    inputs=inputs,
-                    explanation=why,
-                )
-            )
+            row = await record_decision(session, campaign_id, decision, at, only_if_changed=False)
+            if row is not None:
+                row.inputs = {**row.inputs, **extra}
 
     # ---- call records ---------------------------------------------------------------------------
 

@@ -8,14 +8,18 @@ import asyncio
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dialer.auth import service as auth
+from dialer.auth.models import Role, User
+from dialer.auth.schemas import UserCreate
 from dialer.calls.models import Call
 from dialer.campaigns.models import DialingMode
 from dialer.commands.serve import Service
@@ -29,6 +33,7 @@ from pbxsim import PbxSim, ScaledClock, Scenario
 
 SPEED = 20.0  # engine and simulator seconds per real second
 ENDPOINTS = ("1001", "1002", "1003", "1004", "1005", "1006")
+USER, PASSWORD = "e2e-super", "e2e-password-1234"
 DUE = (ContactStatus.NEW, ContactStatus.SCHEDULED, ContactStatus.CALLBACK)
 
 
@@ -204,5 +209,23 @@ async def calls_and_contacts(stack: Stack) -> tuple[list[Call], dict[int, Contac
     return calls, contacts
 
 
-def utc(dt: datetime | None) -> datetime | None:
-    return dt.astimezone(UTC) if dt is not None else None
+async def api_get(stack: Stack, path: str) -> Any:
+    """GET a route of the service's own API as a supervisor signed in with a password."""
+    async with unit_of_work(stack.sessions) as session:
+        if await session.scalar(select(User.id).where(User.username == USER)) is None:
+            await auth.create_user(
+                session,
+                None,
+                UserCreate(
+                    username="e2e-super", password=SecretStr("e2e-password-1234"), role=Role.SUPERVISOR
+                ),
+            )
+    async with httpx.AsyncClient(base_url=stack.service.url, timeout=10) as client:
+        token = await client.post(
+            "/auth/token", data={"username": "e2e-super", "password": "e2e-password-1234"}
+        )
+        token.raise_for_status()
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        response = await client.get(path, headers=headers)
+        response.raise_for_status()
+        return response.json()

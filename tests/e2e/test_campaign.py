@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dialer.calls.models import CallOutcome
 from tests.e2e.checks import attempt_problems, hours_problems, overlap_problems, record_problems
-from tests.e2e.harness import calls_and_contacts, running_stack, wait_finished, window_around
+from tests.e2e.harness import api_get, calls_and_contacts, running_stack, wait_finished, window_around
 from tests.e2e.scripts import contact_base
 
 CONTACTS = 200
@@ -25,6 +25,7 @@ async def test_a_campaign_runs_to_its_end_by_the_rules(database_url, sessions, t
         hours = window_around(stack.now())
         await wait_finished(stack, within=90)
         calls, by_id = await calls_and_contacts(stack)
+        pacing = await api_get(stack, f"/campaigns/{stack.demo.campaign_id}/pacing")
 
     assert record_problems(calls) == []
     assert overlap_problems(calls) == []
@@ -36,3 +37,7 @@ async def test_a_campaign_runs_to_its_end_by_the_rules(database_url, sessions, t
     people = outcomes.count(CallOutcome.HUMAN_CONNECTED) + outcomes.count(CallOutcome.ABANDONED)
     assert outcomes.count(CallOutcome.HUMAN_CONNECTED) >= 80
     assert outcomes.count(CallOutcome.ABANDONED) / people <= 0.03
+    # the API of the same process shows the dial levels the engine logged, with their figures
+    # (its abandon tally counts up to the wall clock's now, behind the simulator's fast clock)
+    assert {d["mode_used"] for d in pacing["decisions"]} <= {"progressive", "predictive"}
+    assert all("abandon_threshold" in d["inputs"] and "talking" in d["inputs"] for d in pacing["decisions"])

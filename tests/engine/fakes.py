@@ -12,6 +12,7 @@ from dialer.campaigns.models import DialingMode
 from dialer.compliance import get_profile
 from dialer.engine.plan import Plan
 from dialer.engine.ports import CustomerCall, Lease, OpenCall, OperatorSession, PbxUnavailable
+from dialer.pacing import PacingDecision
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
@@ -58,10 +59,18 @@ class FakeStore:
     async def running_campaigns(self, now: datetime) -> list[Plan]:
         return list(self.plans)
 
-    async def lease(self, plan: Plan, limit: int, now: datetime) -> list[Lease]:
+    async def lease(
+        self, plan: Plan, limit: int, now: datetime, ready_operator_ids: list[int]
+    ) -> list[Lease]:
         taken, self.queue = self.queue[:limit], self.queue[limit:]
         self._w("lease", plan.campaign_id, limit, len(taken))
         return taken
+
+    async def release_contacts(self, contact_ids: list[int]) -> None:
+        self._w("release_contacts", tuple(contact_ids))
+
+    async def release_campaigns(self, campaign_ids: list[int]) -> None:
+        self._w("release", tuple(campaign_ids))
 
     async def renew_leases(self, contact_ids: list[int], now: datetime) -> None:
         self._w("renew", tuple(contact_ids))
@@ -100,20 +109,13 @@ class FakeStore:
     async def open_calls(self) -> list[OpenCall]:
         return list(self.open)
 
-    async def abandon_counts(self, campaign_id: int, since: datetime) -> tuple[int, int]:
+    async def abandon_counts(self, plan: Plan, now: datetime) -> tuple[int, int]:
         return (0, 0)
 
     async def log_pacing(
-        self,
-        campaign_id: int,
-        at: datetime,
-        mode: str,
-        calls: int,
-        level: float,
-        inputs: dict[str, Any],
-        why: str,
+        self, campaign_id: int, decision: PacingDecision, at: datetime, extra: dict[str, Any]
     ) -> None:
-        self._w("pacing", campaign_id, mode, calls)
+        self._w("pacing", campaign_id, decision.mode_used.value, decision.calls)
 
     async def operator_sessions(self) -> list[OperatorSession]:
         return list(self.sessions)

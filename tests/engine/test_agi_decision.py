@@ -99,3 +99,11 @@ async def test_a_paused_operator_is_not_chosen_and_a_call_of_another_campaign_is
     assert (await agi.on_amd_result(answered(floor), HUMAN)).action is RouteAction.ABANDON
     stranger = CallInfo("nope", "9", "1", "nope", "PJSIP/trunk-9")
     assert (await agi.on_amd_result(stranger, HUMAN)).action is RouteAction.HANGUP
+
+
+async def test_a_callback_goes_to_the_operator_who_asked_for_it() -> None:
+    agi, floor, _, _ = setup(ready("1001", 1, idle_since_s=1), ready("1002", 2, idle_since_s=40))
+    info = answered(floor)
+    floor.calls["c1"].preferred_operator = 2
+    decision = await agi.on_amd_result(info, HUMAN)
+    assert decision.operator == "1002"

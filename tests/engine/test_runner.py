@@ -90,4 +90,5 @@ async def test_a_refused_originate_closes_the_call_and_stops_the_tick() -> None:
     ended = [w for w in store.writes if w[0] == "ended"]
     assert len(ended) == 1 and ended[0][2] == "channel_unavailable"
     assert floor.calls == {}
+    assert ("release_contacts", (2,)) in store.writes  # the other leased contact is given back
     await writer.stop()

@@ -1,0 +1,84 @@
+"""The engine's tick and stop with fake ports: operators' softphones are called into their bridges at
+login, calls go out only to held operators, a paused campaign places nothing new while its live
+calls go on, and stopping waits for the live calls, lets the legs go and gives the campaign up."""
+
+from __future__ import annotations
+
+import asyncio
+
+from ami.facts import CallFailed, FailReason, OperatorReady
+from dialer.engine.clock import EngineClock
+from dialer.engine.facts import FactHandler
+from dialer.engine.floor import Floor
+from dialer.engine.limits import Limits, TrunkLimit
+from dialer.engine.plan import Plan
+from dialer.engine.ports import OperatorSession
+from dialer.engine.service import Engine, EngineSettings
+from dialer.engine.writer import OrderedWriter
+from tests.engine.fakes import T0, FakePbx, FakeStore, plan
+
+FAST = EngineClock(speed=50.0)
+
+
+def engine() -> tuple[Engine, FakeStore, FakePbx, FactHandler]:
+    floor, store, writer = Floor(), FakeStore([f"+7916000{i:04d}" for i in range(20)]), OrderedWriter()
+    plans: dict[int, Plan] = {}
+    handler = FactHandler(floor, store, writer, plans, FAST)
+    pbx = FakePbx(handler)
+    store.plans = [plan()]
+    store.sessions = [
+        OperatorSession(i, e, frozenset({1}), False, None) for i, e in ((1, "1001"), (2, "1002"))
+    ]
+    eng = Engine(
+        store=store,
+        pbx=pbx,
+        floor=floor,
+        writer=writer,
+        plans=plans,
+        limits=Limits([TrunkLimit("trunk", "asterisk", 30)], {"asterisk": 100}),
+        clock=FAST,
+        settings=EngineSettings(tick_s=1.0),
+    )
+    eng.writer.start()
+    eng.accepting = True
+    return eng, store, pbx, handler
+
+
+async def test_customers_go_out_only_once_the_operators_are_held() -> None:
+    eng, _, pbx, handler = engine()
+    await eng.tick()
+    assert [e for _, e in pbx.logins] == ["1001", "1002"]
+    assert pbx.originated == []  # logged in and ready, but no softphone held yet
+    for session_id, endpoint in pbx.logins:
+        handler.on_fact(OperatorReady(session_id, T0, endpoint, f"op{endpoint}"))
+    await eng.tick()
+    assert len(pbx.originated) == 2
+    await eng.tick()
+    assert [e for _, e in pbx.logins] == ["1001", "1002"]  # held: not called again
+    await eng.writer.stop()
+
+
+async def test_a_paused_campaign_places_nothing_new_and_stop_waits_for_live_calls() -> None:
+    eng, store, pbx, handler = engine()
+    await eng.tick()
+    for session_id, endpoint in pbx.logins:
+        handler.on_fact(OperatorReady(session_id, T0, endpoint, f"op{endpoint}"))
+    await eng.tick()
+    live = [c.call_uid for c in pbx.originated]
+    assert len(live) == 2
+    store.plans = []  # the supervisor paused the campaign
+    handler.on_fact(CallFailed(live[0], T0, FailReason.BUSY, 17, "BUSY"))  # an operator is free again
+    await eng.tick()
+    assert len(pbx.originated) == 2 and live[1] in eng.floor.calls
+
+    async def last_call_ends() -> None:
+        await asyncio.sleep(0.05)
+        handler.on_fact(CallFailed(live[1], T0, FailReason.NO_ANSWER, 19, None))
+
+    ending = asyncio.create_task(last_call_ends())
+    await eng.stop(grace_s=30)  # 0.6 s real at most; returns when the last call ends
+    await ending
+    assert eng.floor.calls == {}
+    assert sorted(pbx.hangups) == sorted(s for s, _ in pbx.logins)
+    assert ("release", (1,)) in store.writes
+    assert [w[2] for w in store.writes if w[0] == "ended"] == ["busy", "no_answer"]
