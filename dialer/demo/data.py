@@ -55,6 +55,7 @@ async def create_demo_campaign(
     wrap_up_s: int = 5,
     ring_timeout_s: int = 20,
     profile: str = "us",
+    connection: OperatorConnection = OperatorConnection.NAILED_UP,
     principal: Principal = SUPERVISOR,
 ) -> DemoCampaign:
     """A client, its contract, a campaign (draft) and its operators (one per softphone endpoint)."""
@@ -79,7 +80,7 @@ async def create_demo_campaign(
     row = await session.get(Campaign, campaign.id)
     assert row is not None
     row.compliance_profile, row.wrap_up_s, row.ring_timeout_s = profile, wrap_up_s, ring_timeout_s
-    row.operator_connection = OperatorConnection.NAILED_UP
+    row.operator_connection = connection
     ids: dict[str, int] = {}
     for i, endpoint in enumerate(endpoints):
         name_ = NAMES[i % len(NAMES)]

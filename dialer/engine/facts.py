@@ -158,13 +158,22 @@ class FactHandler:
             self._end(call, fact.at, fact.cause, fact.hung_up_by, fact.talk_seconds)
 
     def _end(self, call: LiveCall, at: datetime, cause: int | None, by: HungUpBy, talk_s: float) -> None:
+        plan = self.plans.get(call.campaign_id)
+        waited = (at - call.human_at).total_seconds() if call.human_at is not None else None
         outcome = answered_outcome(
             connected=call.connected_at is not None,
             abandoned=call.abandoned,
             amd_status=call.amd_status,
             by=by,
+            waited_s=waited,
+            connect_limit_s=plan.connect_limit_s if plan is not None else 2.0,
         )
-        self._finish(call, outcome, cause, hangup_side(by), at, talk_s=talk_s if call.connected_at else None)
+        if outcome is CallOutcome.ABANDONED and not call.abandoned:  # waited in vain: record it as such
+            call.abandoned = True
+            store, uid = self.store, call.call_uid
+            self.writer.submit(f"abandon of call {uid}", lambda: store.mark_abandoned(uid, at))
+        talk = talk_s if call.connected_at else None
+        self._finish(call, outcome, cause, hangup_side(by), at, talk_s=talk)
 
     def _finish(
         self,

@@ -4,9 +4,10 @@
   a reason the tracker could not name (the call vanished while the engine or AMI was away) is
   ``failed``, or ``pbx_restart`` when Asterisk restarted;
 - an answered call is ``human_connected`` once it reached an operator; else ``abandoned`` when the
-  engine sent it to the abandon message; else ``machine`` on an AMD machine verdict; else, ended
-  by an Asterisk restart, ``pbx_restart``; else (the person hung up before the AMD verdict or while
-  being put through) ``no_answer``, retried like one.
+  engine sent it to the abandon message, or when the person waited longer than the connect limit
+  and reached nobody (a rung operator who did not answer); else ``machine`` on a machine verdict;
+  else, ended by an Asterisk restart, ``pbx_restart``; else (the person hung up before the verdict
+  or while being put through) ``no_answer``, retried like one.
 """
 
 from __future__ import annotations
@@ -45,11 +46,25 @@ def hangup_side(by: HungUpBy) -> HangupSide | None:
 
 
 def answered_outcome(
-    *, connected: bool, abandoned: bool, amd_status: str | None, by: HungUpBy
+    *,
+    connected: bool,
+    abandoned: bool,
+    amd_status: str | None,
+    by: HungUpBy,
+    waited_s: float | None = None,
+    connect_limit_s: float = 2.0,
 ) -> CallOutcome:
+    """``waited_s``: how long the person waited for an operator after the verdict (None: not a person
+    known to be waiting); longer than the connect limit without an operator is an abandon."""
     if connected:
         return CallOutcome.HUMAN_CONNECTED
     if abandoned:
+        return CallOutcome.ABANDONED
+    if (
+        waited_s is not None
+        and waited_s > connect_limit_s
+        and by not in (HungUpBy.UNKNOWN, HungUpBy.PBX_RESTART)
+    ):
         return CallOutcome.ABANDONED
     if amd_status == "MACHINE":
         return CallOutcome.MACHINE

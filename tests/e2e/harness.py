@@ -21,7 +21,7 @@ from dialer.auth import service as auth
 from dialer.auth.models import Role, User
 from dialer.auth.schemas import UserCreate
 from dialer.calls.models import Call
-from dialer.campaigns.models import DialingMode
+from dialer.campaigns.models import DialingMode, OperatorConnection
 from dialer.commands.serve import Service
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.db.engine import unit_of_work
@@ -88,6 +88,8 @@ async def running_stack(
     max_attempts: int = 2,
     retry_s: int = 60,
     endpoints: Sequence[str] = ENDPOINTS,
+    connection: OperatorConnection = OperatorConnection.NAILED_UP,
+    answer_delay: float = 0.0,
     **overrides: Any,
 ) -> AsyncIterator[Stack]:
     """Simulator up, campaign created and started with ``contacts`` (phones by time zone), operators
@@ -102,7 +104,7 @@ async def running_stack(
         auth_fail_delay=0.05,
     )
     for endpoint in endpoints:
-        sim.operator(endpoint)
+        sim.operator(endpoint, answer_delay=answer_delay)
     await sim.start()
     clock = EngineClock(sim.clock.time, SPEED)
     delays = {
@@ -121,6 +123,7 @@ async def running_stack(
             max_attempts=max_attempts,
             retry_delays=delays,
             wrap_up_s=3,
+            connection=connection,
         )
         for zone, phones in contacts.items():
             await add_contacts(session, demo.campaign_id, phones, timezone=zone)

@@ -132,3 +132,14 @@ async def test_a_dropped_leg_or_softphone_takes_the_operator_off_the_floor() -> 
     assert ("op_held", 1, None) in store.writes and ("op_held", 1, "op-1001-b") in store.writes
     assert ("op_registered", "1001", False) in store.writes
     await writer.stop()
+
+
+async def test_a_person_who_waited_past_the_connect_limit_for_nobody_is_abandoned() -> None:
+    h, floor, store, writer = await handler()
+    call = floor.calls["c1"]
+    call.answered_at, call.human_at, call.operator = s(3), s(4), "1001"  # rung, never answered
+    h.on_fact(CallHungUp("c1", s(24), 16, "", HungUpBy.DIALPLAN, 0.0))
+    await writer.drain()
+    assert store.kinds("c1") == ["abandoned", "ended"]
+    assert next(w for w in store.writes if w[0] == "ended")[2] == CallOutcome.ABANDONED
+    await writer.stop()
