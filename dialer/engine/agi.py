@@ -55,6 +55,8 @@ class EngineAgi:
         now = self.clock.now()
         live.human_at = live.human_at or now
         op = await self._operator_within(live, plan, plan.connect_limit_s)
+        if live.call_uid not in self.floor.calls:  # the person hung up while waiting
+            return RouteDecision.hangup()
         if op is None:
             self._abandon(live)
             return RouteDecision.abandon(self.abandon_message)
@@ -73,7 +75,7 @@ class EngineAgi:
                 plan.campaign_id, nailed_up=plan.nailed_up, preferred=call.preferred_operator
             )
             if op is not None or call.call_uid not in self.floor.calls:
-                return op
+                return op  # (the caller checks the call is still there)
             left = deadline - loop.time()
             if left <= 0:
                 return None

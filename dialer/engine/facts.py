@@ -27,7 +27,6 @@ from ami.facts import (
     PbxRestarted,
 )
 from dialer.calls.models import CallOutcome, HangupSide
-from dialer.engine.clock import EngineClock
 from dialer.engine.floor import Floor, LiveCall, Seat
 from dialer.engine.outcomes import answered_by_person, answered_outcome, failed_outcome, hangup_side
 from dialer.engine.plan import Plan
@@ -48,7 +47,6 @@ class FactHandler:
         store: CallStore,
         writer: OrderedWriter,
         plans: Mapping[int, Plan],
-        clock: EngineClock,
         *,
         default_wrap_s: float = DEFAULT_WRAP_S,
     ) -> None:
@@ -56,7 +54,6 @@ class FactHandler:
         self.store = store
         self.writer = writer
         self.plans = plans
-        self.clock = clock
         self.default_wrap_s = default_wrap_s
 
     def on_fact(self, fact: Fact) -> None:
@@ -189,7 +186,7 @@ class FactHandler:
         connected_op = (
             op if op is not None and op.call_uid == call.call_uid and op.seat is Seat.ON_CALL else None
         )
-        self.floor.end_call(call.call_uid)
+        self.floor.end_call(call.call_uid, at)
         self._count(call, outcome, at, talk_s)
         store, uid = self.store, call.call_uid
         if connected_op is not None:

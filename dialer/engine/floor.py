@@ -109,15 +109,15 @@ class Floor:
     def tally(self, campaign_id: int) -> CampaignTally:
         return self.tallies.setdefault(campaign_id, CampaignTally())
 
-    def end_call(self, call_uid: str) -> LiveCall | None:
-        """Forget an ended call; a reserved operator it never reached is free again."""
+    def end_call(self, call_uid: str, now: datetime) -> LiveCall | None:
+        """Forget an ended call; a reserved operator it never reached is free again from ``now``."""
         call = self.calls.pop(call_uid, None)
         if call is None:
             return None
         self.call_ended.set()
         for op in self.operators.values():
             if op.call_uid == call_uid and op.seat is Seat.RESERVED:
-                self._free(op, call.placed_at if op.since is None else op.since)
+                self._free(op, now)
         return call
 
     # ---- operators ------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def build_runtime(
         campaign_ttl=timedelta(seconds=settings.campaign_owner_ttl_s),
         connect_limit_s=settings.connect_limit_s,
     )
-    handler = FactHandler(floor, store, writer, plans, clock, default_wrap_s=settings.wrap_up_s)
+    handler = FactHandler(floor, store, writer, plans, default_wrap_s=settings.wrap_up_s)
     pbx = AmiPbx(
         [AmiServer(s.name, s.ami()) for s in settings.ami_servers],
         [TrunkRoute(t.name, t.server, t.strip_plus, t.prefix) for t in settings.trunks],

@@ -107,3 +107,15 @@ async def test_a_callback_goes_to_the_operator_who_asked_for_it() -> None:
     floor.calls["c1"].preferred_operator = 2
     decision = await agi.on_amd_result(info, HUMAN)
     assert decision.operator == "1002"
+
+
+async def test_a_person_who_hangs_up_while_waiting_takes_no_operator() -> None:
+    busy = ready("1001", 1)
+    busy.seat = Seat.WRAP_UP
+    agi, floor, _, _ = setup(busy)
+    decision_task = asyncio.create_task(agi.on_amd_result(answered(floor), HUMAN))
+    await asyncio.sleep(0.02)
+    floor.end_call("c1", T0)
+    floor.end_wrap(busy, T0)
+    assert (await decision_task).action is RouteAction.HANGUP
+    assert busy.seat is Seat.READY

@@ -19,7 +19,6 @@ from ami.facts import (
     OperatorReady,
 )
 from dialer.calls.models import CallOutcome, HangupSide
-from dialer.engine.clock import EngineClock
 from dialer.engine.facts import FactHandler
 from dialer.engine.floor import Floor, LiveCall, LiveOperator, Seat
 from dialer.engine.writer import OrderedWriter
@@ -37,7 +36,7 @@ async def handler() -> tuple[FactHandler, Floor, FakeStore, OrderedWriter]:
         1, "1001", frozenset({1}), seat=Seat.READY, held=True, session_id="op-1001"
     )
     floor.add_call(LiveCall("c1", 1, 7, "trunk", "asterisk", T0))
-    return FactHandler(floor, store, writer, {1: plan()}, EngineClock()), floor, store, writer
+    return FactHandler(floor, store, writer, {1: plan()}), floor, store, writer
 
 
 async def test_a_connected_call_is_recorded_step_by_step_and_its_operator_wraps_up() -> None:

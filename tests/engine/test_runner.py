@@ -79,7 +79,7 @@ async def test_a_refused_originate_closes_the_call_and_stops_the_tick() -> None:
     floor, store, writer = Floor(), FakeStore(PHONES), OrderedWriter()
     writer.start()
     p = plan()
-    handler = FactHandler(floor, store, writer, {1: p}, clock=None)  # type: ignore[arg-type]
+    handler = FactHandler(floor, store, writer, {1: p})
     pbx = FakePbx(handler, refuse=True)
     for endpoint in ("1001", "1002"):
         floor.operators[endpoint] = LiveOperator(1, endpoint, frozenset({1}), seat=Seat.READY, held=True)

@@ -23,7 +23,7 @@ FAST = EngineClock(speed=50.0)
 def engine() -> tuple[Engine, FakeStore, FakePbx, FactHandler]:
     floor, store, writer = Floor(), FakeStore([f"+7916000{i:04d}" for i in range(20)]), OrderedWriter()
     plans: dict[int, Plan] = {}
-    handler = FactHandler(floor, store, writer, plans, FAST)
+    handler = FactHandler(floor, store, writer, plans)
     pbx = FakePbx(handler)
     store.plans = [plan()]
     store.sessions = [
