@@ -4,7 +4,8 @@ Every tick the logged-in operators are read from storage (the API changes them).
 operator of a nailed-up campaign gets the login leg: the softphone is called once into the
 ``dialer-operator-login`` context, which holds it in ``op<endpoint>`` for the session. A leg that
 never came up or dropped is tried again after ``relogin_after`` seconds while the softphone is not
-known to be unregistered. A logged-out operator's leg is hung up. Wrap-ups are timed here too.
+known to be unregistered. A logged-out operator's leg is hung up. Wrap-ups end on their timer, or
+earlier when storage shows the operator ready again (the disposition ends the wrap-up).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class OperatorConnector:
 
     async def sync(self, now: datetime) -> None:
         """Follow storage's sessions: add, update and drop operators; send login legs."""
+        settled = self.writer.idle  # before reading: then storage already shows our own writes
         sessions = {s.endpoint: s for s in await self.store.operator_sessions()}
         for op in self.floor.remove_operators([e for e in self.floor.operators if e not in sessions]):
             log.info("operator %s logged out", op.endpoint)
@@ -56,6 +58,8 @@ class OperatorConnector:
             op = found
             op.campaigns = session.campaign_ids
             op.pause_reason = session.reason
+            if settled and op.seat is Seat.WRAP_UP and session.state in ("ready", "paused"):
+                self.floor.end_wrap(op, now)  # disposed (or paused) through the API before the timer
             self.floor.set_intent(op, paused=session.paused, now=now)
             if self._wants_leg(op, now):
                 await self._login(op, now)

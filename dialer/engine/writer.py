@@ -22,6 +22,7 @@ class OrderedWriter:
     def __init__(self) -> None:
         self._queue: asyncio.Queue[tuple[str, Write]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        self._running = False
         self.failures = 0
 
     def start(self) -> None:
@@ -34,6 +35,11 @@ class OrderedWriter:
     @property
     def pending(self) -> int:
         return self._queue.qsize()
+
+    @property
+    def idle(self) -> bool:
+        """Nothing queued and nothing being written: storage shows every fact submitted so far."""
+        return not self._running and self._queue.empty()
 
     async def drain(self) -> None:
         """Wait until every write queued so far has run."""
@@ -60,6 +66,7 @@ class OrderedWriter:
     async def _run(self) -> None:
         while True:
             what, write = await self._queue.get()
+            self._running = True
             try:
                 await write()
             except asyncio.CancelledError:
@@ -68,4 +75,5 @@ class OrderedWriter:
                 self.failures += 1
                 log.exception("engine: storing %s failed", what)
             finally:
+                self._running = False
                 self._queue.task_done()

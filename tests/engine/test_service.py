@@ -9,7 +9,7 @@ import asyncio
 from ami.facts import CallFailed, FailReason, OperatorReady
 from dialer.engine.clock import EngineClock
 from dialer.engine.facts import FactHandler
-from dialer.engine.floor import Floor
+from dialer.engine.floor import Floor, Seat
 from dialer.engine.limits import Limits, TrunkLimit
 from dialer.engine.plan import Plan
 from dialer.engine.ports import OperatorSession
@@ -82,3 +82,17 @@ async def test_a_paused_campaign_places_nothing_new_and_stop_waits_for_live_call
     assert sorted(pbx.hangups) == sorted(s for s, _ in pbx.logins)
     assert ("release", (1,)) in store.writes
     assert [w[2] for w in store.writes if w[0] == "ended"] == ["busy", "no_answer"]
+
+
+async def test_a_disposition_through_the_api_ends_the_wrap_up_before_its_timer() -> None:
+    eng, store, _, _ = engine()
+    await eng.tick()
+    op = eng.floor.operators["1001"]
+    eng.floor.start_wrap(op, FAST.now(), 60.0)
+    store.sessions = [OperatorSession(1, "1001", frozenset({1}), False, None, state="wrap_up")]
+    await eng.operators.sync(FAST.now())
+    assert op.seat is Seat.WRAP_UP
+    store.sessions = [OperatorSession(1, "1001", frozenset({1}), False, None, state="ready")]
+    await eng.operators.sync(FAST.now())
+    assert op.seat is Seat.READY
+    await eng.writer.stop()
