@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     abandon_message: str = Field(
         "dialer/abandon", description="Sound an abandoned customer hears (the identification message)."
     )
+    machine_message: str = Field(
+        "", description="Sound left on an answering machine after its greeting; empty: machines are hung up."
+    )
     amd_decision_timeout_s: float = Field(
         5.0, gt=0, description="Longest the FastAGI amd route waits for the engine's decision."
     )

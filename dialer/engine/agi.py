@@ -1,9 +1,10 @@
 """The FastAGI decisions: where an answered call goes (``agi.routes.interfaces.AgiEngine``).
 
-After AMD, a machine is hung up; a person (or AMD not sure) goes to the campaign's available
-operator idle the longest: into that operator's held bridge (nailed-up) or to ring their phone
-(ringing). With nobody available, the call waits for one up to the campaign's connect limit from the
-verdict; after that it is abandoned: it hears the identification message and counts against the cap.
+After AMD, a machine is hung up (or left the configured message); a person (or AMD not sure) goes
+to the campaign's available operator idle the longest (a callback to the operator who asked for it):
+into that operator's held bridge (nailed-up) or to ring their phone (ringing). With nobody
+available, the call waits for one up to the campaign's connect limit from the verdict; after that
+it is abandoned: it hears the identification message and counts against the cap.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ import contextlib
 import logging
 from collections.abc import Mapping
 
-from agi.routes.model import AmdResult, AmdStatus, CallInfo, RouteDecision, Survey, SurveyReport
+from agi.routes.model import (
+    AmdResult,
+    AmdStatus,
+    CallInfo,
+    RouteAction,
+    RouteDecision,
+    Survey,
+    SurveyReport,
+)
 from dialer.engine.clock import EngineClock
 from dialer.engine.floor import Floor, LiveCall, LiveOperator
 from dialer.engine.plan import Plan, bridge_of
@@ -35,6 +44,7 @@ class EngineAgi:
         clock: EngineClock,
         *,
         abandon_message: str,
+        machine_message: str = "",
     ) -> None:
         self.floor = floor
         self.plans = plans
@@ -42,6 +52,7 @@ class EngineAgi:
         self.writer = writer
         self.clock = clock
         self.abandon_message = abandon_message
+        self.machine_message = machine_message
 
     async def on_amd_result(self, call: CallInfo, result: AmdResult) -> RouteDecision:
         live = self.floor.calls.get(call.call_id)
@@ -50,6 +61,8 @@ class EngineAgi:
             log.warning("AMD for call %s that this engine does not drive: hanging up", call.call_id)
             return RouteDecision.hangup()
         live.amd_status = live.amd_status or result.status.value
+        if result.status is AmdStatus.MACHINE and self.machine_message:
+            return RouteDecision(RouteAction.MESSAGE, message=self.machine_message)
         if result.status not in PERSON:
             return RouteDecision.hangup()
         now = self.clock.now()

@@ -93,7 +93,11 @@ class AmiPbx:
 
     @property
     def ready(self) -> bool:
-        return all(c.ready for c in self.clients.values())
+        return any(c.ready for c in self.clients.values())
+
+    def server_ready(self, server: str) -> bool:
+        client = self.clients.get(server)
+        return client is not None and client.ready
 
     def server_of(self, trunk: str) -> str:
         return self.trunks[trunk].server

@@ -1,17 +1,22 @@
-"""Capacity for new calls: lines per trunk and calls per second per Asterisk server.
+"""Capacity for new calls: lines per trunk and calls per second per trunk and per Asterisk server.
 
 A trunk has ``max_lines`` customer channels (every live call placed through it counts) and belongs
-to one server; each trunk and each server has a token bucket refilled at its calls-per-second rate
-per second of engine time (burst: one second's worth). The runner asks how many calls fit, then
-takes a trunk per call.
+to one server; a server that is not connected offers none of its trunks. Each trunk and each server
+has a token bucket refilled at its calls-per-second rate per second of engine time (burst: one
+second's worth). The runner asks how many calls fit, then takes a trunk per call.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from dialer.engine.floor import Floor
+
+
+def _any(server: str) -> bool:
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,21 +51,24 @@ class Limits:
     def _free_lines(self, trunk: TrunkLimit, floor: Floor) -> int:
         return max(0, trunk.max_lines - floor.lines_in_use(trunk.name))
 
-    def capacity(self, floor: Floor, now: datetime) -> tuple[int, int]:
-        """(free lines over all trunks, calls the servers' rate limits allow now)."""
+    def capacity(self, floor: Floor, now: datetime, usable: Callable[[str], bool] = _any) -> tuple[int, int]:
+        """(free lines over the trunks of usable servers, calls their rate limits allow now)."""
         for bucket in [*self.buckets.values(), *self.trunk_buckets.values()]:
             bucket.refill(now)
-        lines = sum(self._free_lines(t, floor) for t in self.trunks)
-        per_server = {t.server for t in self.trunks}
+        trunks = [t for t in self.trunks if usable(t.server)]
+        lines = sum(self._free_lines(t, floor) for t in trunks)
+        per_server = {t.server for t in trunks}
         tokens = min(
             sum(int(self._bucket(s).tokens) for s in per_server),
-            sum(int(self.trunk_buckets[t.name].tokens) for t in self.trunks),
+            sum(int(self.trunk_buckets[t.name].tokens) for t in trunks),
         )
         return lines, tokens
 
-    def take(self, floor: Floor) -> TrunkLimit | None:
-        """A trunk with a free line whose server has a token (taken), the emptiest first."""
-        ranked = sorted(self.trunks, key=lambda t: -self._free_lines(t, floor))
+    def take(self, floor: Floor, usable: Callable[[str], bool] = _any) -> TrunkLimit | None:
+        """A trunk of a usable server with a free line and tokens (taken), the emptiest first."""
+        ranked = sorted(
+            (t for t in self.trunks if usable(t.server)), key=lambda t: -self._free_lines(t, floor)
+        )
         for trunk in ranked:
             bucket, own = self._bucket(trunk.server), self.trunk_buckets[trunk.name]
             if self._free_lines(trunk, floor) > 0 and bucket.tokens >= 1 and own.tokens >= 1:

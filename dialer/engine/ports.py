@@ -36,7 +36,11 @@ class CustomerCall:
 class PbxPort(Protocol):
     @property
     def ready(self) -> bool:
-        """Connected and resynchronised: actions may be sent."""
+        """At least one server is connected and resynchronised: actions may be sent."""
+        ...
+
+    def server_ready(self, server: str) -> bool:
+        """This server is connected and resynchronised."""
         ...
 
     def server_of(self, trunk: str) -> str:

@@ -132,7 +132,7 @@ class CampaignRunner:
         """Place the calls pacing asks for now; returns how many were sent."""
         if not self.pbx.ready:
             return 0
-        lines, tokens = self.limits.capacity(self.floor, now)
+        lines, tokens = self.limits.capacity(self.floor, now, self.pbx.server_ready)
         snapshot = pacing_input(
             self.plan,
             self.floor,
@@ -150,8 +150,8 @@ class CampaignRunner:
         leases = await self.store.lease(self.plan, decision.calls, now, ready_ids)
         sent = 0
         for index, lease in enumerate(leases):
-            trunk = self.limits.take(self.floor)
-            if trunk is None or not self.pbx.ready:
+            trunk = self.limits.take(self.floor, self.pbx.server_ready)
+            if trunk is None:
                 await self.store.release_contacts([left.contact_id for left in leases[index:]])
                 break
             call_uid = uuid.uuid4().hex

@@ -87,7 +87,15 @@ def build_runtime(
         [TrunkLimit(t.name, t.server, t.max_lines, t.calls_per_second) for t in settings.trunks],
         {s.name: s.calls_per_second for s in settings.ami_servers},
     )
-    agi_engine = EngineAgi(floor, plans, store, writer, clock, abandon_message=settings.abandon_message)
+    agi_engine = EngineAgi(
+        floor,
+        plans,
+        store,
+        writer,
+        clock,
+        abandon_message=settings.abandon_message,
+        machine_message=settings.machine_message,
+    )
     agi = FastAgiServer(
         product_routes(
             agi_engine,

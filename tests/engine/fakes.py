@@ -139,6 +139,7 @@ class FakeStore:
 class FakePbx:
     def __init__(self, listener: FactListener | None = None, *, refuse: bool = False) -> None:
         self.ready = True
+        self.down: set[str] = set()
         self.refuse = refuse
         self.listener = listener
         self.originated: list[CustomerCall] = []
@@ -148,6 +149,9 @@ class FakePbx:
 
     def server_of(self, trunk: str) -> str:
         return "asterisk"
+
+    def server_ready(self, server: str) -> bool:
+        return self.ready and server not in self.down
 
     async def originate(self, call: CustomerCall) -> None:
         if self.refuse:

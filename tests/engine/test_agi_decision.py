@@ -119,3 +119,13 @@ async def test_a_person_who_hangs_up_while_waiting_takes_no_operator() -> None:
     floor.end_wrap(busy, T0)
     assert (await decision_task).action is RouteAction.HANGUP
     assert busy.seat is Seat.READY
+
+
+async def test_a_machine_can_be_left_the_configured_message() -> None:
+    floor, store, writer = Floor(), FakeStore(), OrderedWriter()
+    p = plan()
+    agi = EngineAgi(floor, {1: p}, store, writer, FAST, abandon_message="a", machine_message="dialer/offer")
+    decision = await agi.on_amd_result(
+        answered(floor), AmdResult(AmdStatus.MACHINE, "LONGGREETING-1500-1500")
+    )
+    assert (decision.action, decision.message) == (RouteAction.MESSAGE, "dialer/offer")

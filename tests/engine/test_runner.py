@@ -92,3 +92,18 @@ async def test_a_refused_originate_closes_the_call_and_stops_the_tick() -> None:
     assert floor.calls == {}
     assert ("release_contacts", (2,)) in store.writes  # the other leased contact is given back
     await writer.stop()
+
+
+async def test_the_trunks_of_a_server_that_is_down_are_not_used() -> None:
+    floor, store, pbx = Floor(), FakeStore(PHONES), FakePbx()
+    for i in range(6):
+        floor.operators[f"10{i:02d}"] = LiveOperator(
+            i, f"10{i:02d}", frozenset({1}), seat=Seat.READY, held=True
+        )
+    limits = Limits(
+        [TrunkLimit("north", "pbx-a", 30), TrunkLimit("south", "pbx-b", 30)], {"pbx-a": 100, "pbx-b": 100}
+    )
+    pbx.down = {"pbx-a"}
+    r = CampaignRunner(plan(), floor=floor, store=store, pbx=pbx, limits=limits, settings=RunnerSettings())
+    assert await r.tick(T0) == 6
+    assert {c.trunk for c in pbx.originated} == {"south"}
