@@ -57,7 +57,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--contacts", type=int, default=300, help="contacts in the generated base (default 300)"
     )
-    parser.add_argument("--operators", type=int, default=3, help="simulated operators (default 3)")
+    parser.add_argument("--operators", type=int, default=5, help="simulated operators (default 5)")
     parser.add_argument("--database-url", help="default: a fresh SQLite file under --data-dir")
     parser.add_argument("--data-dir", type=Path, default=Path("data/demo"), help="default data/demo")
     parser.add_argument("--host", default="127.0.0.1", help="API address (default 127.0.0.1)")

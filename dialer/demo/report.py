@@ -52,7 +52,7 @@ class CampaignReport:
     def table(self) -> str:
         rows = [
             ("calls placed", str(self.placed)),
-            ("  still live", str(self.live)),
+            ("  still live at the end", str(self.live)),
             ("answered", str(self.answered)),
             ("connected to an operator", str(self.connected)),
             ("abandoned", f"{self.abandoned} ({self.abandon_rate:.1%} of people answered)"),
@@ -87,7 +87,7 @@ async def campaign_report(session: AsyncSession, campaign_id: int) -> CampaignRe
         outcome = call.outcome
         report.live += outcome is None
         report.answered += call.answered_at is not None
-        report.connected += outcome is CallOutcome.HUMAN_CONNECTED
+        report.connected += call.connected_at is not None
         report.abandoned += outcome is CallOutcome.ABANDONED
         report.machines += outcome is CallOutcome.MACHINE
         report.busy += outcome is CallOutcome.BUSY
