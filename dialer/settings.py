@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     agi_port: int = Field(
         4573, description="Port the FastAGI server listens on (DIALER_AGI in extensions.conf)."
     )
+    agi_callback_host: str = Field(
+        "",
+        description="Address Asterisk reaches this FastAGI server at; when set, each call carries it "
+        "(DIALER_AGI), so several engines can share one Asterisk. Empty: extensions.conf's DIALER_AGI.",
+    )
     engine_id: str = Field(
         default_factory=socket.gethostname,
         description="This engine's name: owner of its campaigns and contact leases (default: host name).",

@@ -25,6 +25,7 @@ from dialer.engine.ports import CustomerCall, PbxUnavailable
 log = logging.getLogger(__name__)
 
 CUSTOMER_CONTEXT = "dialer-customer"
+AGI_URL_VARIABLE = "DIALER_AGI"  # the dialplan's FastAGI address; a channel variable wins over the global
 LOGIN_CONTEXT = "dialer-operator-login"
 
 
@@ -78,6 +79,7 @@ class AmiPbx:
         self.operators_server = servers[0].name
         self.trunks = {t.name: t for t in trunks}
         self._server_of_call: dict[str, str] = {}
+        self.agi_url: str | None = None  # set: every customer call asks this FastAGI server
 
     async def start(self) -> None:
         for client in self.clients.values():
@@ -106,15 +108,15 @@ class AmiPbx:
         trunk = self.trunks[call.trunk]
         client = self.clients[trunk.server]
         self._server_of_call[call.call_uid] = trunk.server
+        channel_vars = {variables.CAMPAIGN_ID: str(call.campaign_id), variables.LEAD_ID: str(call.contact_id)}
+        if self.agi_url:
+            channel_vars[AGI_URL_VARIABLE] = self.agi_url
         try:
             await client.originate(
                 call.call_uid,
                 trunk.dial_string(call.number),
                 context=CUSTOMER_CONTEXT,
-                variables={
-                    variables.CAMPAIGN_ID: str(call.campaign_id),
-                    variables.LEAD_ID: str(call.contact_id),
-                },
+                variables=channel_vars,
                 caller_id=call.caller_id,
                 ring_timeout_s=call.ring_timeout_s,
             )

@@ -43,8 +43,10 @@ class Runtime:
 
     async def start(self) -> None:
         self.reconciled = await self.engine.reconcile()
-        await self.pbx.start()
         await self.agi.start()
+        if self.settings.agi_callback_host:
+            self.pbx.agi_url = f"agi://{self.settings.agi_callback_host}:{self.agi.port}"
+        await self.pbx.start()
         self.engine.start()
         servers = ", ".join(f"{s.name}={s.host}:{s.port}" for s in self.settings.ami_servers)
         log.info(

@@ -65,6 +65,7 @@ def settings_for(database_url: str, tmp_path: Path, sim: PbxSim, **overrides: An
         "ami_servers": [AmiServerSettings(port=sim.ami_port, secret=SecretStr("autodialer"))],
         "trunks": [TrunkSettings(max_lines=40, calls_per_second=50)],
         "agi_port": 0,
+        "agi_callback_host": "127.0.0.1",  # each call names its engine's FastAGI server
         "engine_id": "engine-a",
         "engine_tick_s": 1.0,
         "lease_s": 120.0,
@@ -132,7 +133,6 @@ async def running_stack(
     operators = SimulatedOperators(sessions, clock, demo.campaign_id, demo.operators, think_s=2.0)
     await service.start()
     assert service.runtime is not None
-    sim.pbx.config.agi_port = service.runtime.agi.port
     stack = Stack(service, sim, sessions, clock, demo, operators, settings)
     try:
         await service.runtime.pbx.wait_ready(within=10)
@@ -155,7 +155,6 @@ async def crash_and_restart(stack: Stack, *, down_s: float = 0.5) -> None:
     service = Service(stack.settings, port=0, log_level="warning", clock=stack.clock)
     await service.start()
     assert service.runtime is not None
-    stack.sim.pbx.config.agi_port = service.runtime.agi.port
     stack.service = service
     await service.runtime.pbx.wait_ready(within=10)
 
