@@ -95,7 +95,10 @@ class Engine:
         await self.operators.end_wraps(now)
         if self.accepting:
             for runner in list(self.runners.values()):
-                await runner.tick(now)
+                try:
+                    await runner.tick(now)
+                except Exception:  # one campaign's failure must not stop the others
+                    log.exception("campaign %s: pacing tick failed", runner.plan.campaign_id)
         await self._renew(now)
         self.ticks += 1
 

@@ -55,8 +55,13 @@ class SqlCallStore:
             )
             plans = []
             for campaign in campaigns:
+                try:
+                    plan = Plan.of(campaign, connect_limit_cap_s=self.connect_limit_s)
+                except KeyError as exc:  # an unknown compliance profile: never dialed
+                    log.error("campaign %s not dialed: %s", campaign.id, exc)
+                    continue
                 if await ownership.claim_campaign(session, campaign.id, self.owner, now, self.campaign_ttl):
-                    plans.append(Plan.of(campaign, connect_limit_cap_s=self.connect_limit_s))
+                    plans.append(plan)
             return plans
 
     async def lease(
