@@ -31,9 +31,18 @@ class Permission(enum.StrEnum):
     SESSIONS_WRITE = "sessions:write"
     USERS_MANAGE = "users:manage"
     KEYS_MANAGE = "keys:manage"
+    RECORDINGS_READ = "recordings:read"
+    RECORDINGS_EXPORT = "recordings:export"
+    RECORDINGS_DELETE = "recordings:delete"
+    AUDIT_READ = "audit:read"
 
 
-_SUPERVISOR = frozenset(Permission) - {Permission.USERS_MANAGE, Permission.KEYS_MANAGE}
+_SUPERVISOR = frozenset(Permission) - {
+    Permission.USERS_MANAGE,
+    Permission.KEYS_MANAGE,
+    Permission.RECORDINGS_DELETE,
+}
+_RECORDINGS = frozenset({Permission.RECORDINGS_READ, Permission.RECORDINGS_EXPORT})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
@@ -45,7 +54,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CALLS_READ,
             Permission.SESSIONS_READ,
         }
-    ),
+    )
+    | _RECORDINGS,
     # An operator reads and disposes only their own calls and acts only on their own session (scoping).
     Role.OPERATOR: frozenset(
         {
@@ -65,7 +75,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.DNC_READ,
             Permission.CALLS_READ,
         }
-    ),
+    )
+    | _RECORDINGS,
 }
 
 

@@ -38,5 +38,12 @@ class Principal:
 
 def _describe(permission: Permission) -> str:
     resource, action = permission.value.split(":")
-    verbs = {"read": "read", "write": "change", "control": "start or stop", "manage": "manage"}
+    verbs = {
+        "read": "read",
+        "write": "change",
+        "control": "start or stop",
+        "manage": "manage",
+        "export": "export",
+        "delete": "delete",
+    }
     return f"{verbs[action]} {resource}"

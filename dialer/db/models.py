@@ -1,5 +1,6 @@
 """Every model, imported in one place so the metadata (and Alembic) sees the whole schema."""
 
+from dialer.audit.models import AuditAction, AuditEvent
 from dialer.auth.models import ApiKey, Role, User
 from dialer.calls.models import Call, CallOutcome, CallState, HangupSide, PacingDecisionLog
 from dialer.campaigns.models import (
@@ -23,6 +24,8 @@ from dialer.operators.models import (
 
 __all__ = [
     "ApiKey",
+    "AuditAction",
+    "AuditEvent",
     "Base",
     "Call",
     "CallOutcome",
