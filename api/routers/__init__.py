@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from api.routers import (
     api_keys,
+    audit,
     auth,
     calls,
     campaigns,
@@ -18,6 +19,7 @@ from api.routers import (
     operator_sessions,
     operators,
     pacing,
+    recordings,
     users,
 )
 
@@ -35,4 +37,7 @@ ROUTERS: list[APIRouter] = [
     contacts.router,
     dnc.router,
     calls.router,
+    recordings.router,
+    recordings.shared_router,
+    audit.router,
 ]

@@ -20,6 +20,7 @@ CLIENT_READERS = {A, S, C}
 STAFF_READERS = {A, S, Role.QA}
 OPERATING = {A, S, Role.OPERATOR}
 SESSION_READERS = {A, S, Role.QA, Role.OPERATOR}
+RECORDING_READERS = {A, S, Role.QA, C}
 
 MATRIX: dict[tuple[str, str], set[Role]] = {
     ("GET", "/auth/me"): EVERYONE,
@@ -73,8 +74,14 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("POST", "/operators/{operator_id}/session/ready"): OPERATING,
     ("POST", "/operators/{operator_id}/session/pause"): OPERATING,
     ("POST", "/operators/{operator_id}/session/logout"): OPERATING,
+    ("GET", "/recordings"): RECORDING_READERS,
+    ("GET", "/recordings/{call_id}/audio"): RECORDING_READERS,
+    ("POST", "/recordings/{call_id}/link"): RECORDING_READERS,
+    ("POST", "/recordings/export"): RECORDING_READERS,
+    ("DELETE", "/recordings/{call_id}"): ADMIN,
+    ("GET", "/audit"): MANAGERS,
 }
-PUBLIC = {("GET", "/health"), ("POST", "/auth/token")}
+PUBLIC = {("GET", "/health"), ("POST", "/auth/token"), ("GET", "/recordings/shared/{token}")}
 
 
 def body_for(method: str, path: str, role: Role) -> dict | None:
