@@ -11,6 +11,8 @@ from dialer.audit.models import AuditAction
 from dialer.audit.service import Actor, Remote, list_events, record
 from dialer.auth.models import Role
 from dialer.auth.principal import Principal
+from dialer.call_recordings.exporting import AUDIT_IDS_UP_TO, Selection, audit_detail
+from dialer.call_recordings.search import RecordingFilter
 from dialer.db.engine import unit_of_work
 from dialer.errors import Forbidden
 
@@ -82,3 +84,11 @@ async def test_only_admins_and_supervisors_read_the_log(sessions):
         for role in (Role.QA, Role.OPERATOR, Role.CONTROLLER):
             with pytest.raises(Forbidden):
                 await list_events(session, Principal(role, user_id=4, client_id=1))
+
+
+def test_a_large_export_is_audited_by_its_count_and_filter_not_every_id():
+    small = audit_detail(Selection([], [1, 2, 3], {7}), None, 4)
+    assert small == {"count": 3, "call_ids": [1, 2, 3], "requested": 4}
+    many = list(range(AUDIT_IDS_UP_TO + 1))
+    large = audit_detail(Selection([], many, {7}), RecordingFilter(client_id=7, disposition="sale"), None)
+    assert large == {"count": len(many), "filter": {"client_id": 7, "disposition": "sale"}}
