@@ -213,6 +213,11 @@ async def calls_and_contacts(stack: Stack) -> tuple[list[Call], dict[int, Contac
 
 async def api_get(stack: Stack, path: str) -> Any:
     """GET a route of the service's own API as a supervisor signed in with a password."""
+    return await api_call(stack, "GET", path)
+
+
+async def api_call(stack: Stack, method: str, path: str) -> Any:
+    """Call a route of the service's own API as a supervisor signed in with a password."""
     async with unit_of_work(stack.sessions) as session:
         if await session.scalar(select(User.id).where(User.username == USER)) is None:
             await auth.create_user(
@@ -228,6 +233,30 @@ async def api_get(stack: Stack, path: str) -> Any:
         )
         token.raise_for_status()
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        response = await client.get(path, headers=headers)
+        response = await client.request(method, path, headers=headers)
         response.raise_for_status()
         return response.json()
+
+
+async def busy_moment(stack: Stack, *, live: int = 4, talking: bool = True, within: float = 30) -> set[str]:
+    """Wait until ``live`` calls are in progress (one of them with an operator if ``talking``)."""
+    assert stack.service.runtime is not None
+    floor = stack.service.runtime.engine.floor
+    async with asyncio.timeout(within):
+        for _ in range(1_000_000):  # polled: the floor has no event for "busy enough"
+            if len(floor.calls) >= live and (
+                not talking or any(c.connected_at for c in floor.calls.values())
+            ):
+                break
+            await asyncio.sleep(0.05)
+    return set(floor.calls)
+
+
+async def calls_drained(stack: Stack, *, within: float = 30) -> None:
+    """Wait until no call is live."""
+    assert stack.service.runtime is not None
+    floor = stack.service.runtime.engine.floor
+    async with asyncio.timeout(within):
+        while floor.calls:
+            floor.call_ended.clear()
+            await floor.call_ended.wait()

@@ -17,7 +17,7 @@ from dialer.db.engine import unit_of_work
 from dialer.demo.data import add_contacts
 from tests.e2e.checks import overlap_problems, record_problems
 from tests.e2e.harness import (
-    Stack,
+    busy_moment,
     calls_and_contacts,
     crash_and_restart,
     drop_ami,
@@ -36,18 +36,6 @@ def long_talks(count: int):
         if kinds[phone] == "human":
             scenario.customers[phone.lstrip("+")] = replace(script("human", i), talk=60.0)
     return phones, scenario
-
-
-async def busy_moment(stack: Stack, *, live: int = 4, within: float = 30) -> set[str]:
-    """Wait until ``live`` calls are in progress, one of them with an operator; their ids."""
-    assert stack.service.runtime is not None
-    floor = stack.service.runtime.engine.floor
-    async with asyncio.timeout(within):
-        for _ in range(100_000):  # polled: the floor has no event for "busy enough"
-            if len(floor.calls) >= live and any(c.connected_at for c in floor.calls.values()):
-                break
-            await asyncio.sleep(0.05)
-    return set(floor.calls)
 
 
 def attempts_match(calls, contacts) -> list[str]:

@@ -1,0 +1,35 @@
+"""Pausing a campaign through the API stops new calls at once and lets the live ones finish."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from dialer.calls.models import CallOutcome
+from tests.e2e.checks import record_problems
+from tests.e2e.harness import api_call, busy_moment, calls_and_contacts, calls_drained, running_stack
+from tests.e2e.scripts import contact_base
+
+
+async def test_a_paused_campaign_places_nothing_new_and_its_live_calls_finish(
+    database_url, sessions, tmp_path
+) -> None:
+    phones, _, scenario = contact_base(120)
+    async with running_stack(database_url, sessions, tmp_path, scenario, {"UTC": phones}) as stack:
+        assert stack.service.runtime is not None
+        floor = stack.service.runtime.engine.floor
+        await busy_moment(stack, talking=False)
+        paused = await api_call(stack, "POST", f"/campaigns/{stack.demo.campaign_id}/pause")
+        paused_at = stack.now()
+        live_at_pause = set(floor.calls)
+        assert paused["state"] == "paused"
+        await calls_drained(stack)
+        await asyncio.sleep(0.5)  # a few ticks more: still nothing new
+        calls, _ = await calls_and_contacts(stack)
+
+    late = [c for c in calls if c.placed_at > paused_at + timedelta(seconds=1.5)]  # one tick of slack
+    assert late == []
+    finished = [c for c in calls if c.call_uid in live_at_pause]
+    assert len(finished) == len(live_at_pause) >= 4
+    assert all(c.outcome not in (None, CallOutcome.FAILED, CallOutcome.CANCELLED) for c in finished)
+    assert record_problems([c for c in calls if c.outcome is not CallOutcome.HUMAN_CONNECTED]) == []
