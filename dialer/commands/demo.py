@@ -4,7 +4,8 @@ It starts the simulator (``pbxsim/scenarios/demo.toml``: random customers, three
 them registering late), the service on a fresh SQLite file (API, engine, AMI, FastAGI), creates an
 admin login, a demo client, contract and predictive campaign with a generated contact base, logs
 simulated operators in, runs the campaign for ``--minutes`` (``--speed`` N runs the simulated world
-N times faster), then pauses it, lets live calls finish and prints what happened. Ctrl+C ends early.
+N times faster), then pauses it, lets live calls finish (a simulated minute; longer ones are hung
+up) and prints what happened. Ctrl+C ends early.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ class Demo:
             async with unit_of_work(sessions) as session:
                 await pause_campaign(session, demo.campaign_id)
             print("Campaign paused: live calls are finishing...")
-            await service.stop(grace_s=60 * speed)
+            await service.stop(grace_s=60, hang_up=True)  # engine seconds: a simulated minute
             await operators.stop()
         finally:
             late.cancel()

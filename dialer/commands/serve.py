@@ -109,11 +109,12 @@ class Service:
             await self._server_task  # raises what stopped it (e.g. the port is taken)
         log.info("API listening on %s", self.url)
 
-    async def stop(self, grace_s: float | None = None) -> None:
-        """No new calls; live calls finish (API still up); then the API and the database go."""
+    async def stop(self, grace_s: float | None = None, *, hang_up: bool = False) -> None:
+        """No new calls; live calls finish (API still up); then the API and the database go.
+        ``hang_up``: calls still live after the grace are hung up rather than left running."""
         if self.runtime is not None:
             log.info("stopping: no new calls; waiting for live calls to finish")
-            await self.runtime.stop(grace_s)
+            await self.runtime.stop(grace_s, hang_up=hang_up)
         if self.server is not None and self._server_task is not None:
             self.server.should_exit = True
             await self._server_task

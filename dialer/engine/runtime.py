@@ -59,8 +59,8 @@ class Runtime:
         await self.agi.close()
         await self.pbx.stop()
 
-    async def stop(self, grace_s: float | None = None) -> None:
-        await self.engine.stop(self.settings.stop_grace_s if grace_s is None else grace_s)
+    async def stop(self, grace_s: float | None = None, *, hang_up: bool = False) -> None:
+        await self.engine.stop(self.settings.stop_grace_s if grace_s is None else grace_s, hang_up=hang_up)
         await self.agi.close()
         await self.pbx.stop()
 

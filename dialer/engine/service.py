@@ -28,6 +28,8 @@ from dialer.engine.writer import OrderedWriter
 
 log = logging.getLogger(__name__)
 
+HANGUP_WAIT_S = 10.0  # engine seconds for hung-up calls' facts to arrive
+
 
 @dataclass(frozen=True, slots=True)
 class EngineSettings:
@@ -135,6 +137,16 @@ class Engine:
             await self.store.renew_leases([c.contact_id for c in self.floor.calls.values()], now)
             self._renewed_at = now
 
+    async def _drain(self, within_s: float) -> None:
+        """Wait until no call is live, for ``within_s`` of engine time at most."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.clock.real(within_s)
+        while self.floor.calls and loop.time() < deadline:
+            self.floor.call_ended.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(deadline - loop.time()):
+                    await self.floor.call_ended.wait()
+
     async def kill(self) -> None:
         """Stop at once, as a killed process would: no waiting, nothing hung up, queued writes lost."""
         self.accepting = False
@@ -145,17 +157,20 @@ class Engine:
             self._task = None
         await self.writer.abandon()
 
-    async def stop(self, grace_s: float = 60.0) -> None:
-        """No new calls; live calls finish (up to ``grace_s`` of engine time); then stop."""
+    async def stop(self, grace_s: float = 60.0, *, hang_up: bool = False) -> None:
+        """No new calls; live calls finish (up to ``grace_s`` of engine time); then stop.
+
+        ``hang_up``: calls still live after the grace are hung up (and recorded) rather than left to
+        the next start's reconciliation.
+        """
         self.accepting = False
         self.runners.clear()
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.clock.real(grace_s)
-        while self.floor.calls and loop.time() < deadline:
-            self.floor.call_ended.clear()
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(deadline - loop.time()):
-                    await self.floor.call_ended.wait()
+        await self._drain(grace_s)
+        if self.floor.calls and hang_up:
+            log.warning("hanging up %d call(s) still live after the grace", len(self.floor.calls))
+            for call_uid in list(self.floor.calls):
+                await self.pbx.hangup(call_uid)
+            await self._drain(HANGUP_WAIT_S)
         if self.floor.calls:
             log.warning(
                 "stopping with %d call(s) still live: the next start reconciles them", len(self.floor.calls)

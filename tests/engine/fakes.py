@@ -3,6 +3,7 @@ records every action (and reports a refused originate as the real tracker does).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -146,6 +147,7 @@ class FakePbx:
         self.logins: list[tuple[str, str]] = []
         self.hangups: list[str] = []
         self.followed: list[str] = []
+        self.on_hangup: Callable[[str], None] | None = None
 
     def server_of(self, trunk: str) -> str:
         return "asterisk"
@@ -167,6 +169,8 @@ class FakePbx:
 
     async def hangup(self, call_id: str) -> None:
         self.hangups.append(call_id)
+        if self.on_hangup is not None:
+            self.on_hangup(call_id)
 
     def follow(self, call_uid: str, server: str) -> None:
         self.followed.append(call_uid)

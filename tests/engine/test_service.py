@@ -96,3 +96,15 @@ async def test_a_disposition_through_the_api_ends_the_wrap_up_before_its_timer()
     await eng.operators.sync(FAST.now())
     assert op.seat is Seat.READY
     await eng.writer.stop()
+
+
+async def test_stopping_with_hang_up_ends_the_calls_still_live_after_the_grace() -> None:
+    eng, _, pbx, handler = engine()
+    await eng.tick()
+    for session_id, endpoint in pbx.logins:
+        handler.on_fact(OperatorReady(session_id, T0, endpoint, f"op{endpoint}"))
+    await eng.tick()
+    pbx.on_hangup = lambda uid: handler.on_fact(CallFailed(uid, T0, FailReason.NO_ANSWER, 19, None))
+    await eng.stop(grace_s=2, hang_up=True)  # 0.04 s real of grace, then the hang-ups
+    assert eng.floor.calls == {}
+    assert len(pbx.originated) == 2 and {c.call_uid for c in pbx.originated} <= set(pbx.hangups)
