@@ -233,7 +233,7 @@ class FactHandler:
             return
         if op.held and fact.reason is not HungUpBy.PRODUCT:  # PRODUCT: the engine let it go
             log.warning("operator %s: held leg dropped (%s); takes no customer", op.endpoint, fact.reason)
-        self.floor.lose_leg(op)
+        self.floor.lose_leg(op, fact.at)
         store, op_id = self.store, op.operator_id
         self.writer.submit(f"dropped leg of {op.endpoint}", lambda: store.operator_held(op_id, None, fact.at))
 

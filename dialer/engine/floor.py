@@ -173,9 +173,10 @@ class Floor:
             if o.seat is Seat.WRAP_UP and o.wrap_until is not None and o.wrap_until <= now
         ]
 
-    def lose_leg(self, op: LiveOperator) -> None:
-        """The held leg dropped: the operator takes no customer until it is back."""
-        op.held, op.session_id, op.login_sent_at = False, None, None
+    def lose_leg(self, op: LiveOperator, at: datetime) -> None:
+        """The held leg dropped (or never came up) at ``at``: no customer until a new one is held;
+        the next login is counted from ``at``."""
+        op.held, op.session_id, op.login_sent_at = False, None, at
 
     def _free(self, op: LiveOperator, now: datetime) -> None:
         op.call_uid = None
