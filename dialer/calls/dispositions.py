@@ -35,6 +35,7 @@ from dialer.campaigns.models import Campaign, DispositionCode, DispositionKind
 from dialer.contacts import dnc
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.errors import Conflict, InvalidInput
+from dialer.hotleads.outbox import enqueue_hot_lead
 
 
 def _aware(moment: datetime, name: str) -> datetime:
@@ -83,6 +84,8 @@ async def set_disposition(
     if await _contact_is_ours(session, call, contact):
         _move(contact, campaign, chosen, call, callback, same_operator, at)
     await session.flush()
+    if call.hot_lead:
+        await enqueue_hot_lead(session, call, at)
     await _end_operator_wrap(session, call, at)
     return call
 

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, Enum, ForeignKey, String, func
+from sqlalchemy import Date, Enum, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialer.db.base import Base
@@ -50,3 +50,18 @@ class Contract(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
 
     client: Mapped[Client] = relationship(back_populates="contracts", lazy="raise")
+
+
+class ClientCrm(Base):
+    """Where a client's hot leads go: its CRM webhook (signed with ``signing_secret``), optionally its
+    manager's e-mail, and how soon a lead must reach it (the contract's handoff deadline)."""
+
+    __tablename__ = "client_crm"
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True)
+    webhook_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    # Kept in clear because every delivery is signed with it; never returned by the API nor logged.
+    signing_secret: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    manager_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    handoff_deadline_min: Mapped[int] = mapped_column(Integer, default=10)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())

@@ -11,9 +11,10 @@ from dialer.campaigns.models import (
     DispositionKind,
     OperatorConnection,
 )
-from dialer.clients.models import Client, Contract, PricingModel
+from dialer.clients.models import Client, ClientCrm, Contract, PricingModel
 from dialer.contacts.models import Contact, ContactStatus, DncEntry, ImportJob, ImportKind, ImportStatus
 from dialer.db.base import Base
+from dialer.hotleads.models import LeadAlert, LeadDelivery
 from dialer.operators.models import (
     Operator,
     OperatorState,
@@ -33,6 +34,7 @@ __all__ = [
     "Campaign",
     "CampaignState",
     "Client",
+    "ClientCrm",
     "Contact",
     "ContactStatus",
     "Contract",
@@ -44,6 +46,8 @@ __all__ = [
     "ImportJob",
     "ImportKind",
     "ImportStatus",
+    "LeadAlert",
+    "LeadDelivery",
     "Operator",
     "OperatorConnection",
     "OperatorState",

@@ -1,0 +1,11 @@
+"""Hot leads: pushed to the client's CRM at once, signed, retried until acknowledged, timed.
+
+- ``models``: the outbox (``LeadDelivery``) and its escalations (``LeadAlert``);
+- ``outbox``: enqueue in the disposition's transaction, claim (one dispatcher per lead), settle;
+- ``payload``: the lead's JSON snapshot; ``signing``: its HMAC signature;
+- ``sender``: the webhook POST (2xx acknowledges, anything else is an error to retry);
+- ``dispatcher``: the asyncio worker (``HotLeadDispatcher.start/stop/wake``);
+- ``wakeup``: wakes the dispatchers when a transaction that enqueued a lead commits;
+- ``deadlines``: alerts for leads at risk or late, and the monthly handoff statistics;
+- ``service``: the scoped reads and the supervisor's retry, for the API.
+"""

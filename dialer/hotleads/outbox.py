@@ -1,0 +1,207 @@
+"""The outbox's writes: a lead enqueued with its disposition, claimed by one dispatcher, settled.
+
+Interface::
+
+    enqueue_hot_lead(session, call, at) -> LeadDelivery          # in the disposition's transaction
+    claim_due(session, *, owner, now, lease_for, limit) -> list[Claim]
+    settle_delivered(session, delivery_id, at) -> LeadDelivery | None
+    settle_failed(session, delivery_id, *, owner, error, at, retry_at, give_up) -> LeadDelivery | None
+    retry_now(session, delivery, at) -> LeadDelivery
+
+Claiming is the ``dialer.calls.leasing`` pattern: candidates selected ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, then one ``UPDATE … RETURNING`` guarded by the status and the lease, so two dispatchers
+never hold the same lead (SQLite serialises writers, so the guard alone suffices there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialer.calls.models import Call
+from dialer.campaigns.models import Campaign, DispositionCode
+from dialer.clients.models import Client, ClientCrm
+from dialer.contacts.models import Contact
+from dialer.hotleads import wakeup
+from dialer.hotleads.models import AlertKind, DeliveryStatus, LeadAlert, LeadDelivery
+from dialer.hotleads.payload import build_payload, lead_id_for
+from dialer.operators.models import Operator
+
+DEFAULT_DEADLINE_MIN = 10
+
+
+async def enqueue_hot_lead(session: AsyncSession, call: Call, at: datetime) -> LeadDelivery:
+    """Write the lead's delivery (once per call) with its payload snapshot and handoff deadline."""
+    existing = await session.scalar(select(LeadDelivery).where(LeadDelivery.call_id == call.id))
+    if existing is not None:
+        return existing
+    campaign = await session.get(Campaign, call.campaign_id)
+    contact = await session.get(Contact, call.contact_id)
+    assert campaign is not None and contact is not None  # kept by the call's foreign keys
+    client = await session.get(Client, campaign.client_id)
+    assert client is not None
+    operator = await session.get(Operator, call.operator_id) if call.operator_id is not None else None
+    label = await session.scalar(
+        select(DispositionCode.label).where(
+            DispositionCode.campaign_id == campaign.id, DispositionCode.code == call.disposition_code
+        )
+    )
+    crm = await session.get(ClientCrm, client.id)
+    deadline = timedelta(minutes=crm.handoff_deadline_min if crm is not None else DEFAULT_DEADLINE_MIN)
+    delivery = LeadDelivery(
+        lead_id=lead_id_for(call),
+        call_id=call.id,
+        client_id=client.id,
+        campaign_id=campaign.id,
+        status=DeliveryStatus.PENDING,
+        attempts=0,
+        escalation=0,
+        next_attempt_at=at,
+        created_at=at,
+        at_risk_at=at + deadline / 2,
+        deadline_at=at + deadline,
+        payload=build_payload(
+            call,
+            client=client,
+            campaign=campaign,
+            contact=contact,
+            operator=operator,
+            disposition_label=label or call.disposition_code or "",
+        ),
+    )
+    session.add(delivery)
+    await session.flush()
+    wakeup.mark_enqueued(session.sync_session)
+    return delivery
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A lead held by one dispatcher, with where and how to send it (read at claim time)."""
+
+    delivery_id: int
+    lead_id: str
+    attempt: int
+    payload: dict[str, Any]
+    webhook_url: str | None
+    secret: str | None
+
+
+def _claimable(now: datetime) -> Any:
+    return (
+        LeadDelivery.status == DeliveryStatus.PENDING,
+        LeadDelivery.next_attempt_at <= now,
+        or_(LeadDelivery.lease_expires_at.is_(None), LeadDelivery.lease_expires_at < now),
+    )
+
+
+async def claim_due(
+    session: AsyncSession, *, owner: str, now: datetime, lease_for: timedelta, limit: int = 20
+) -> list[Claim]:
+    """Hold up to ``limit`` due leads for ``owner`` until ``now + lease_for`` (oldest first)."""
+    candidates = (
+        select(LeadDelivery.id)
+        .where(*_claimable(now))
+        .order_by(LeadDelivery.next_attempt_at, LeadDelivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(await session.scalars(candidates))
+    if not ids:
+        return []
+    claimed = await session.execute(
+        update(LeadDelivery)
+        .where(LeadDelivery.id.in_(ids), *_claimable(now))
+        .values(lease_owner=owner, lease_expires_at=now + lease_for, attempts=LeadDelivery.attempts + 1)
+        .returning(
+            LeadDelivery.id,
+            LeadDelivery.lead_id,
+            LeadDelivery.attempts,
+            LeadDelivery.payload,
+            LeadDelivery.client_id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    rows = claimed.all()
+    crms = {
+        c.client_id: c
+        for c in await session.scalars(
+            select(ClientCrm).where(ClientCrm.client_id.in_({r.client_id for r in rows}))
+        )
+    }
+    return [
+        Claim(
+            delivery_id=r.id,
+            lead_id=r.lead_id,
+            attempt=r.attempts,
+            payload=r.payload,
+            webhook_url=crms[r.client_id].webhook_url if r.client_id in crms else None,
+            secret=crms[r.client_id].signing_secret if r.client_id in crms else None,
+        )
+        for r in sorted(rows, key=lambda r: ids.index(r.id))
+    ]
+
+
+async def settle_delivered(session: AsyncSession, delivery_id: int, at: datetime) -> LeadDelivery | None:
+    """The CRM acknowledged the lead: delivered, or late when past its deadline (first ack wins)."""
+    delivery = await session.get(LeadDelivery, delivery_id, with_for_update=True, populate_existing=True)
+    if delivery is None or delivery.status in (DeliveryStatus.DELIVERED, DeliveryStatus.LATE):
+        return delivery
+    delivery.status = DeliveryStatus.LATE if at > delivery.deadline_at else DeliveryStatus.DELIVERED
+    delivery.delivered_at = at
+    delivery.last_error = None
+    delivery.lease_owner = delivery.lease_expires_at = None
+    call = await session.get(Call, delivery.call_id)
+    if call is not None and call.crm_pushed_at is None:
+        call.crm_pushed_at = at
+    await session.flush()
+    return delivery
+
+
+async def settle_failed(
+    session: AsyncSession,
+    delivery_id: int,
+    *,
+    owner: str,
+    error: str,
+    at: datetime,
+    retry_at: datetime,
+    give_up: bool,
+) -> LeadDelivery | None:
+    """The attempt failed: retry at ``retry_at``, or give up (``failed``, with an alert).
+
+    Only the lease's holder settles it: a dispatcher whose lease was taken over changes nothing.
+    """
+    delivery = await session.get(LeadDelivery, delivery_id, with_for_update=True, populate_existing=True)
+    if delivery is None or delivery.status is not DeliveryStatus.PENDING or delivery.lease_owner != owner:
+        return None
+    delivery.last_error = error[:2000]
+    delivery.lease_owner = delivery.lease_expires_at = None
+    if give_up:
+        delivery.status = DeliveryStatus.FAILED
+        session.add(
+            LeadAlert(
+                delivery_id=delivery.id,
+                kind=AlertKind.FAILED,
+                at=at,
+                message=f"given up after {delivery.attempts} attempts: {delivery.last_error}",
+            )
+        )
+    else:
+        delivery.next_attempt_at = retry_at
+    await session.flush()
+    return delivery
+
+
+async def retry_now(session: AsyncSession, delivery: LeadDelivery, at: datetime) -> LeadDelivery:
+    """A supervisor sends a failed or waiting lead again now (a delivered one stays as it is)."""
+    if delivery.status in (DeliveryStatus.PENDING, DeliveryStatus.FAILED):
+        delivery.status = DeliveryStatus.PENDING
+        delivery.next_attempt_at = at
+        await session.flush()
+        wakeup.mark_enqueued(session.sync_session)
+    return delivery
