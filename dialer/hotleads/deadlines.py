@@ -65,7 +65,7 @@ class HandoffStats:
     p90_seconds: float | None
 
 
-def _percentile(values: list[float], fraction: float) -> float | None:
+def percentile(values: list[float], fraction: float) -> float | None:
     """Linear interpolation between closest ranks (as ``statistics.quantiles(method="inclusive")``)."""
     if not values:
         return None
@@ -98,6 +98,6 @@ async def handoff_stats(
         late=counts[DeliveryStatus.LATE],
         failed=counts[DeliveryStatus.FAILED],
         pending=counts[DeliveryStatus.PENDING],
-        median_seconds=_percentile(seconds, 0.5),
-        p90_seconds=_percentile(seconds, 0.9),
+        median_seconds=percentile(seconds, 0.5),
+        p90_seconds=percentile(seconds, 0.9),
     )
