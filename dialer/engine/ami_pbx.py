@@ -47,12 +47,14 @@ class TrunkRoute:
         return f"PJSIP/{self.prefix}{digits}@{self.name}"
 
 
-class _ChannelNames:
-    """Passes facts on, remembering each live call's channel name (for Hangup)."""
+class _CallBook:
+    """Passes facts on, remembering each live call's channel name and server (for Hangup); a call's
+    entry goes when it ends."""
 
     def __init__(self, listener: FactListener) -> None:
         self.listener = listener
         self.names: dict[str, str] = {}
+        self.servers: dict[str, str] = {}
 
     def on_fact(self, fact: Fact) -> None:
         if isinstance(fact, CallCreated) and fact.channel:
@@ -60,6 +62,7 @@ class _ChannelNames:
         self.listener.on_fact(fact)
         if isinstance(fact, CallFailed | CallHungUp | OperatorLoggedOut):
             self.names.pop(fact.call_id, None)
+            self.servers.pop(fact.call_id, None)
 
 
 class AmiPbx:
@@ -68,17 +71,16 @@ class AmiPbx:
     ) -> None:
         if not servers:
             raise ValueError("at least one AMI server is needed")
-        self._names = _ChannelNames(listener)
+        self._book = _CallBook(listener)
         self.clients: dict[str, AmiClient] = {}
         for server in servers:
-            tracker = CallTracker(self._names, clock=clock.now)
+            tracker = CallTracker(self._book, clock=clock.now)
             client = AmiClient(server.settings, tracker=tracker)
-            endpoints = EndpointTracker(self._names, clock=clock.now)
+            endpoints = EndpointTracker(self._book, clock=clock.now)
             client.add_event_listener(endpoints.feed)
             self.clients[server.name] = client
         self.operators_server = servers[0].name
         self.trunks = {t.name: t for t in trunks}
-        self._server_of_call: dict[str, str] = {}
         self.agi_url: str | None = None  # set: every customer call asks this FastAGI server
 
     async def start(self) -> None:
@@ -107,7 +109,7 @@ class AmiPbx:
     async def originate(self, call: CustomerCall) -> None:
         trunk = self.trunks[call.trunk]
         client = self.clients[trunk.server]
-        self._server_of_call[call.call_uid] = trunk.server
+        self._book.servers[call.call_uid] = trunk.server
         channel_vars = {variables.CAMPAIGN_ID: str(call.campaign_id), variables.LEAD_ID: str(call.contact_id)}
         if self.agi_url:
             channel_vars[AGI_URL_VARIABLE] = self.agi_url
@@ -127,7 +129,7 @@ class AmiPbx:
 
     async def login_operator(self, session_id: str, endpoint: str) -> None:
         client = self.clients[self.operators_server]
-        self._server_of_call[session_id] = self.operators_server
+        self._book.servers[session_id] = self.operators_server
         try:
             await client.originate(
                 session_id, f"PJSIP/{endpoint}", context=LOGIN_CONTEXT, exten=endpoint, operator=endpoint
@@ -138,8 +140,8 @@ class AmiPbx:
             log.warning("login leg %s unanswered (%s); the resync will settle it", session_id, exc)
 
     async def hangup(self, call_id: str) -> None:
-        channel = self._names.names.get(call_id)
-        server = self._server_of_call.get(call_id, self.operators_server)
+        channel = self._book.names.get(call_id)
+        server = self._book.servers.get(call_id, self.operators_server)
         if channel is None:
             return
         try:
@@ -149,12 +151,12 @@ class AmiPbx:
 
     def follow(self, call_uid: str, server: str) -> None:
         client = self.clients.get(server) or self.clients[self.operators_server]
-        self._server_of_call[call_uid] = server
+        self._book.servers[call_uid] = server
         if client.tracker is not None:
             client.tracker.track_call(call_uid)
 
     def follow_operator(self, session_id: str, endpoint: str) -> None:
         client = self.clients[self.operators_server]
-        self._server_of_call[session_id] = self.operators_server
+        self._book.servers[session_id] = self.operators_server
         if client.tracker is not None:
             client.tracker.track_operator(session_id, endpoint)
