@@ -1,4 +1,5 @@
-"""``dialer serve``: the whole service in one process: HTTP API, engine, AMI connection(s), FastAGI.
+"""``dialer serve``: the whole service in one process: HTTP API, engine, AMI connection(s), FastAGI,
+and the dispatcher that pushes hot leads to the clients' CRMs.
 
 Stopping (SIGTERM, or Ctrl+C once) stops new calls at once, lets live calls finish for up to
 ``stop_grace_s`` while the API stays up, then exits; a second Ctrl+C exits at once (the next start
@@ -20,6 +21,7 @@ from dialer.db.engine import make_engine, make_sessionmaker
 from dialer.db.migrate import upgrade
 from dialer.engine.clock import SYSTEM_CLOCK, EngineClock
 from dialer.engine.runtime import Runtime, build_runtime
+from dialer.hotleads.dispatcher import HotLeadDispatcher
 from dialer.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -80,6 +82,7 @@ class Service:
         self.db: AsyncEngine | None = None
         self.runtime: Runtime | None = None
         self.server: _ApiServer | None = None
+        self.hotleads: HotLeadDispatcher | None = None
         self._server_task: asyncio.Task[None] | None = None
 
     @property
@@ -108,6 +111,10 @@ class Service:
         if self._server_task.done():
             await self._server_task  # raises what stopped it (e.g. the port is taken)
         log.info("API listening on %s", self.url)
+        self.hotleads = HotLeadDispatcher(
+            make_sessionmaker(self.db), public_base_url=self.url, owner=f"{self.settings.engine_id}-hotleads"
+        )
+        await self.hotleads.start()
 
     async def stop(self, grace_s: float | None = None, *, hang_up: bool = False) -> None:
         """No new calls; live calls finish (API still up); then the API and the database go.
@@ -115,6 +122,11 @@ class Service:
         if self.runtime is not None:
             log.info("stopping: no new calls; waiting for live calls to finish")
             await self.runtime.stop(grace_s, hang_up=hang_up)
+        await self._close()
+
+    async def _close(self) -> None:
+        if self.hotleads is not None:
+            await self.hotleads.stop()
         if self.server is not None and self._server_task is not None:
             self.server.should_exit = True
             await self._server_task
@@ -125,11 +137,7 @@ class Service:
         """Go at once, as a killed process (tests of reconciliation)."""
         if self.runtime is not None:
             await self.runtime.kill()
-        if self.server is not None and self._server_task is not None:
-            self.server.should_exit = True
-            await self._server_task
-        if self.db is not None:
-            await self.db.dispose()
+        await self._close()
 
     async def run_until_stopped(self) -> None:
         await self.start()
