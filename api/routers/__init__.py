@@ -16,6 +16,7 @@ from api.routers import (
     contracts,
     dnc,
     health,
+    hotleads,
     operator_sessions,
     operators,
     pacing,
@@ -40,4 +41,5 @@ ROUTERS: list[APIRouter] = [
     recordings.router,
     recordings.shared_router,
     audit.router,
+    hotleads.router,
 ]

@@ -8,7 +8,9 @@ from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.clients import ClientOut, ContractOut
-from dialer.clients import service
+from api.schemas.hotleads import CrmSettingsOut
+from dialer.clients import crm, service
+from dialer.clients.crm import CrmSettingsIn
 from dialer.clients.models import Client, Contract
 from dialer.clients.schemas import ClientCreate, ClientUpdate, ContractTerms
 
@@ -62,3 +64,18 @@ async def create_contract(
 ) -> Contract:
     """Record a contract's terms; amounts are exact decimals, best sent as strings ("1.005")."""
     return await service.create_contract(session, principal, client_id, body)
+
+
+@router.get("/{client_id}/crm", response_model=CrmSettingsOut, tags=["hot leads"])
+async def get_crm_settings(client_id: int, session: SessionDep, principal: PrincipalDep) -> CrmSettingsOut:
+    """Where the client's hot leads go; the signing secret is never shown (``secret_set`` only)."""
+    return CrmSettingsOut.of(await crm.get_crm(session, principal, client_id))
+
+
+@router.put("/{client_id}/crm", response_model=CrmSettingsOut, tags=["hot leads"])
+async def put_crm_settings(
+    client_id: int, body: CrmSettingsIn, session: SessionDep, principal: PrincipalDep
+) -> CrmSettingsOut:
+    """Set the CRM webhook, its signing secret (write-only; omit to keep it), the manager's e-mail and
+    the handoff deadline in minutes."""
+    return CrmSettingsOut.of(await crm.put_crm(session, principal, client_id, body))

@@ -35,6 +35,8 @@ class Permission(enum.StrEnum):
     RECORDINGS_EXPORT = "recordings:export"
     RECORDINGS_DELETE = "recordings:delete"
     AUDIT_READ = "audit:read"
+    HOTLEADS_READ = "hotleads:read"
+    HOTLEADS_WRITE = "hotleads:write"
 
 
 _SUPERVISOR = frozenset(Permission) - {
@@ -74,6 +76,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CONTACTS_READ,
             Permission.DNC_READ,
             Permission.CALLS_READ,
+            Permission.HOTLEADS_READ,
         }
     )
     | _RECORDINGS,

@@ -52,6 +52,10 @@ class Contract(Base):
     client: Mapped[Client] = relationship(back_populates="contracts", lazy="raise")
 
 
+DEFAULT_DEADLINE_MIN = 10
+"""Minutes a hot lead has to reach the client's CRM unless its settings say otherwise."""
+
+
 class ClientCrm(Base):
     """Where a client's hot leads go: its CRM webhook (signed with ``signing_secret``), optionally its
     manager's e-mail, and how soon a lead must reach it (the contract's handoff deadline)."""
@@ -63,5 +67,5 @@ class ClientCrm(Base):
     # Kept in clear because every delivery is signed with it; never returned by the API nor logged.
     signing_secret: Mapped[str | None] = mapped_column(String(200), nullable=True)
     manager_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
-    handoff_deadline_min: Mapped[int] = mapped_column(Integer, default=10)
+    handoff_deadline_min: Mapped[int] = mapped_column(Integer, default=DEFAULT_DEADLINE_MIN)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())

@@ -24,14 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign, DispositionCode
-from dialer.clients.models import Client, ClientCrm
+from dialer.clients.models import DEFAULT_DEADLINE_MIN, Client, ClientCrm
 from dialer.contacts.models import Contact
 from dialer.hotleads import wakeup
 from dialer.hotleads.models import AlertKind, DeliveryStatus, LeadAlert, LeadDelivery
 from dialer.hotleads.payload import build_payload, lead_id_for
 from dialer.operators.models import Operator
-
-DEFAULT_DEADLINE_MIN = 10
 
 
 async def enqueue_hot_lead(session: AsyncSession, call: Call, at: datetime) -> LeadDelivery:

@@ -80,6 +80,11 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("POST", "/recordings/export"): RECORDING_READERS,
     ("DELETE", "/recordings/{call_id}"): ADMIN,
     ("GET", "/audit"): MANAGERS,
+    ("GET", "/clients/{client_id}/crm"): CLIENT_READERS,
+    ("PUT", "/clients/{client_id}/crm"): MANAGERS,
+    ("GET", "/hot-leads"): CLIENT_READERS,
+    ("GET", "/hot-leads/{lead_id}"): CLIENT_READERS,
+    ("POST", "/hot-leads/{lead_id}/retry"): MANAGERS,
 }
 PUBLIC = {("GET", "/health"), ("POST", "/auth/token"), ("GET", "/recordings/shared/{token}")}
 

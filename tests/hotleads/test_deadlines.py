@@ -14,7 +14,7 @@ from dialer.hotleads.dispatcher import HotLeadDispatcher, backoff_delay
 from dialer.hotleads.models import AlertKind, DeliveryStatus, LeadAlert, LeadDelivery
 from dialer.hotleads.outbox import settle_delivered
 from tests.hotleads.conftest import FakeClock, dispose_hot
-from tests.hotleads.test_delivery import delivery_of, until
+from tests.hotleads.test_delivery import caught_up, delivery_of, until
 
 
 async def alerts_of(sessions, delivery_id: int) -> list[AlertKind]:
@@ -40,6 +40,7 @@ async def test_an_undelivered_lead_alerts_at_half_its_deadline_then_at_it_and_is
         assert await alerts_of(sessions, delivery.id) == [AlertKind.AT_RISK]
         clock.advance(5 * 60)
         await until(lambda: _alerted(sessions, delivery.id, 2))
+        await caught_up(sessions, call_id, clock)  # the attempt at the deadline failed too
         await receiver.start()
         clock.advance(60)
         await until(lambda: _status(sessions, call_id, DeliveryStatus.LATE))
@@ -72,7 +73,7 @@ async def test_a_lead_is_given_up_after_the_configured_time_with_an_alert(
     try:
         await dispose_hot(sessions, call_id, clock.now)
         for _ in range(6):
-            await asyncio.sleep(0.08)
+            await caught_up(sessions, call_id, clock)
             clock.advance(30)
         await until(lambda: _status(sessions, call_id, DeliveryStatus.FAILED))
         await receiver.start()
