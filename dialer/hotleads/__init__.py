@@ -3,7 +3,8 @@
 - ``models``: the outbox (``LeadDelivery``) and its escalations (``LeadAlert``);
 - ``outbox``: enqueue in the disposition's transaction, claim (one dispatcher per lead), settle;
 - ``payload``: the lead's JSON snapshot; ``signing``: its HMAC signature;
-- ``sender``: the webhook POST (2xx acknowledges, anything else is an error to retry);
+- ``sender``: the channel interface and the webhook POST (2xx acknowledges, anything else retries);
+- ``email``: the e-mail channel (``smtplib`` in a thread) for clients with a manager and no webhook;
 - ``dispatcher``: the asyncio worker (``HotLeadDispatcher.start/stop/wake``);
 - ``wakeup``: wakes the dispatchers when a transaction that enqueued a lead commits;
 - ``deadlines``: alerts for leads at risk or late, and the monthly handoff statistics;

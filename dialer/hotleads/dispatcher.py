@@ -7,6 +7,9 @@ step, or given up after ``give_up_after``. ``wake()`` starts a round at once; th
 subscribes it to commits that enqueue a lead, so a lead set through the API goes out within
 milliseconds rather than at the next poll.
 
+A lead goes by its channel (``outbox.channel_for``): the CRM webhook, or the manager's e-mail through
+``smtp`` when the client has no webhook (without ``smtp`` such a lead waits, with the reason).
+
 Usage::
 
     dispatcher = HotLeadDispatcher(sessions, public_base_url="https://dialer.example")
@@ -23,12 +26,15 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.db.engine import unit_of_work
 from dialer.hotleads import deadlines, outbox, wakeup
+from dialer.hotleads.email import SmtpConfig, SmtpLeadSender
+from dialer.hotleads.models import Channel
 from dialer.hotleads.outbox import Claim
 from dialer.hotleads.payload import with_links
 from dialer.hotleads.sender import DeliveryError, LeadSender, WebhookSender
@@ -48,6 +54,21 @@ def backoff_delay(attempt: int, steps: Sequence[float]) -> float:
     return float(steps[min(attempt, len(steps)) - 1])
 
 
+class ChannelRouter:
+    """Sends each lead by its channel: the CRM webhook, or the manager's e-mail when SMTP is set."""
+
+    def __init__(self, webhook: LeadSender, email: LeadSender | None) -> None:
+        self._webhook, self._email = webhook, email
+
+    async def send(self, claim: Claim, payload: dict[str, Any], at: datetime) -> None:
+        if claim.channel is Channel.WEBHOOK:
+            await self._webhook.send(claim, payload, at)
+        elif self._email is None:
+            raise DeliveryError("the lead goes by e-mail and no SMTP server is configured")
+        else:
+            await self._email.send(claim, payload, at)
+
+
 class HotLeadDispatcher:
     def __init__(
         self,
@@ -56,6 +77,7 @@ class HotLeadDispatcher:
         public_base_url: str = "",
         http_client_factory: Callable[[], httpx.AsyncClient] | None = None,
         sender: LeadSender | None = None,
+        smtp: SmtpConfig | None = None,
         clock: Callable[[], datetime] = _utcnow,
         poll_interval: float = 0.2,
         backoff: Sequence[float] = DEFAULT_BACKOFF,
@@ -69,6 +91,7 @@ class HotLeadDispatcher:
         self._public_base_url = public_base_url
         self._client_factory = http_client_factory or (lambda: httpx.AsyncClient(timeout=timeout))
         self._sender = sender
+        self._email: LeadSender | None = SmtpLeadSender(smtp) if smtp is not None else None
         self._clock = clock
         self._poll_interval = poll_interval
         self._backoff = tuple(backoff)
@@ -133,7 +156,7 @@ class HotLeadDispatcher:
 
     async def _run(self) -> None:
         async with self._client_factory() as client:
-            sender = self._sender or WebhookSender(client)
+            sender = self._sender or ChannelRouter(WebhookSender(client), self._email)
             while not self._stopping:
                 self._woken.clear()
                 try:
@@ -161,15 +184,8 @@ class HotLeadDispatcher:
         return True
 
     async def _deliver(self, sender: LeadSender, claim: Claim) -> None:
-        request = asyncio.ensure_future(
-            sender.send(
-                url=claim.webhook_url,
-                secret=claim.secret,
-                lead_id=claim.lead_id,
-                payload=with_links(claim.payload, self._public_base_url),
-                at=self._clock(),
-            )
-        )
+        payload = with_links(claim.payload, self._public_base_url)
+        request = asyncio.ensure_future(sender.send(claim, payload, self._clock()))
         self._inflight.add(request)
         try:
             await request

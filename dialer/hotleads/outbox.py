@@ -27,7 +27,7 @@ from dialer.campaigns.models import Campaign, DispositionCode
 from dialer.clients.models import DEFAULT_DEADLINE_MIN, Client, ClientCrm
 from dialer.contacts.models import Contact
 from dialer.hotleads import wakeup
-from dialer.hotleads.models import AlertKind, DeliveryStatus, LeadAlert, LeadDelivery
+from dialer.hotleads.models import AlertKind, Channel, DeliveryStatus, LeadAlert, LeadDelivery
 from dialer.hotleads.payload import build_payload, lead_id_for
 from dialer.operators.models import Operator
 
@@ -55,6 +55,7 @@ async def enqueue_hot_lead(session: AsyncSession, call: Call, at: datetime) -> L
         call_id=call.id,
         client_id=client.id,
         campaign_id=campaign.id,
+        channel=channel_for(crm),
         status=DeliveryStatus.PENDING,
         attempts=0,
         escalation=0,
@@ -77,6 +78,13 @@ async def enqueue_hot_lead(session: AsyncSession, call: Call, at: datetime) -> L
     return delivery
 
 
+def channel_for(crm: ClientCrm | None) -> Channel:
+    """The CRM's webhook when the client has one, else its manager's e-mail when it has that."""
+    if crm is not None and not crm.webhook_url and crm.manager_email:
+        return Channel.EMAIL
+    return Channel.WEBHOOK
+
+
 @dataclass(frozen=True, slots=True)
 class Claim:
     """A lead held by one dispatcher, with where and how to send it (read at claim time)."""
@@ -85,8 +93,10 @@ class Claim:
     lead_id: str
     attempt: int
     payload: dict[str, Any]
+    channel: Channel
     webhook_url: str | None
     secret: str | None
+    email_to: str | None
 
 
 def _claimable(now: datetime) -> Any:
@@ -121,6 +131,7 @@ async def claim_due(
             LeadDelivery.attempts,
             LeadDelivery.payload,
             LeadDelivery.client_id,
+            LeadDelivery.channel,
         )
         .execution_options(synchronize_session=False)
     )
@@ -137,8 +148,10 @@ async def claim_due(
             lead_id=r.lead_id,
             attempt=r.attempts,
             payload=r.payload,
+            channel=Channel(r.channel),
             webhook_url=crms[r.client_id].webhook_url if r.client_id in crms else None,
             secret=crms[r.client_id].signing_secret if r.client_id in crms else None,
+            email_to=crms[r.client_id].manager_email if r.client_id in crms else None,
         )
         for r in sorted(rows, key=lambda r: ids.index(r.id))
     ]

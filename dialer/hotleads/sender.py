@@ -1,4 +1,8 @@
-"""Sending one lead to the client's CRM webhook, signed; 2xx acknowledges it, anything else fails."""
+"""Sending one lead: the interface every channel implements, and the signed CRM webhook.
+
+For the webhook, a 2xx answer acknowledges the lead; anything else, or no answer, is an error to
+retry. The receiver deduplicates by ``X-Dialer-Lead-Id`` (a retry after a lost answer carries it).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from dialer.hotleads.outbox import Claim
 from dialer.hotleads.signing import signature
 
 
@@ -16,10 +21,8 @@ class DeliveryError(Exception):
 
 
 class LeadSender(Protocol):
-    async def send(
-        self, *, url: str | None, secret: str | None, lead_id: str, payload: dict[str, Any], at: datetime
-    ) -> None:
-        """Deliver or raise ``DeliveryError``."""
+    async def send(self, claim: Claim, payload: dict[str, Any], at: datetime) -> None:
+        """Deliver ``payload`` (the claimed lead's, with its links) or raise ``DeliveryError``."""
 
 
 def encode(payload: dict[str, Any]) -> bytes:
@@ -42,9 +45,8 @@ class WebhookSender:
     def __init__(self, client: httpx.AsyncClient) -> None:
         self._client = client
 
-    async def send(
-        self, *, url: str | None, secret: str | None, lead_id: str, payload: dict[str, Any], at: datetime
-    ) -> None:
+    async def send(self, claim: Claim, payload: dict[str, Any], at: datetime) -> None:
+        url, secret, lead_id = claim.webhook_url, claim.secret, claim.lead_id
         if not url or not secret:
             raise DeliveryError("the client has no CRM webhook URL and signing secret configured")
         body = encode(payload)
