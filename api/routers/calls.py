@@ -16,6 +16,7 @@ from api.schemas.common import Page
 from dialer.calls import service
 from dialer.calls.dispositions import contact_of
 from dialer.calls.models import Call, CallOutcome
+from dialer.hotleads.outbox import attach_meeting
 
 router = APIRouter(
     prefix="/calls", tags=["calls"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES
@@ -75,6 +76,8 @@ async def dispose(
         same_operator=body.same_operator,
         at=datetime.now(UTC),
     )
+    if body.meeting is not None:
+        await attach_meeting(session, call, body.meeting.model_dump(mode="json"))
     contact = await contact_of(session, call)
     return DispositionOut(
         call=CallOut.model_validate(call),

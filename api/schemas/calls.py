@@ -48,6 +48,16 @@ class CallOut(Out):
     recording_key: str | None
 
 
+class MeetingIn(BaseModel):
+    """A meeting the operator set with the client's manager (sent with the hot lead)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: AwareDatetime | None = Field(None, description="when the meeting is")
+    place: str | None = Field(None, max_length=500)
+    manager: str | None = Field(None, max_length=200, description="the client's manager who will meet")
+
+
 class DispositionBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -58,6 +68,9 @@ class DispositionBody(BaseModel):
         description="for a callback code: when to call back (moved to the next calling window if outside)",
     )
     same_operator: bool = Field(False, description="a callback goes to the operator who took this call")
+    meeting: MeetingIn | None = Field(
+        None, description="for a hot-lead code: the meeting set, sent with the lead"
+    )
 
 
 class DispositionOut(BaseModel):

@@ -3,6 +3,7 @@
 Interface::
 
     enqueue_hot_lead(session, call, at) -> LeadDelivery          # in the disposition's transaction
+    attach_meeting(session, call, meeting) -> LeadDelivery       # the meeting set, in the same one
     claim_due(session, *, owner, now, lease_for, limit) -> list[Claim]
     settle_delivered(session, delivery_id, at) -> LeadDelivery | None
     settle_failed(session, delivery_id, *, owner, error, at, retry_at, give_up) -> LeadDelivery | None
@@ -26,6 +27,7 @@ from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign, DispositionCode
 from dialer.clients.models import DEFAULT_DEADLINE_MIN, Client, ClientCrm
 from dialer.contacts.models import Contact
+from dialer.errors import InvalidInput
 from dialer.hotleads import wakeup
 from dialer.hotleads.models import AlertKind, Channel, DeliveryStatus, LeadAlert, LeadDelivery
 from dialer.hotleads.payload import build_payload, lead_id_for
@@ -83,6 +85,16 @@ def channel_for(crm: ClientCrm | None) -> Channel:
     if crm is not None and not crm.webhook_url and crm.manager_email:
         return Channel.EMAIL
     return Channel.WEBHOOK
+
+
+async def attach_meeting(session: AsyncSession, call: Call, meeting: dict[str, Any]) -> LeadDelivery:
+    """Add the meeting the operator set (date, place, manager) to the call's lead before it goes."""
+    delivery = await session.scalar(select(LeadDelivery).where(LeadDelivery.call_id == call.id))
+    if delivery is None:
+        raise InvalidInput(f"meeting: call {call.id} is not disposed as a hot lead")
+    delivery.payload = delivery.payload | {"meeting": meeting}
+    await session.flush()
+    return delivery
 
 
 @dataclass(frozen=True, slots=True)

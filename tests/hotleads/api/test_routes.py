@@ -40,6 +40,19 @@ async def test_crm_settings_keep_the_secret_write_only(client, admin, two_client
     assert bad.status_code == 422
 
 
+MEETING = {"date": "2026-12-01T10:00:00Z", "place": "Москва, ул. Тверская, 1", "manager": "Анна Смирнова"}
+
+
+async def test_a_meeting_is_refused_on_a_disposition_that_is_not_a_hot_lead(app, client, admin, two_clients):
+    home, _ = two_clients
+    call_id = await _ended_call(app, home.campaign_id)
+    response = await client.post(
+        f"/calls/{call_id}/disposition", json={"code": "not_interested", "meeting": MEETING}, headers=admin
+    )
+    assert response.status_code == 422, response.text
+    assert (await client.get(f"/calls/{call_id}", headers=admin)).json()["disposition_code"] is None
+
+
 async def _delivered(client, headers) -> bool:
     page = (await client.get("/hot-leads", params={"status": "delivered"}, headers=headers)).json()
     return bool(page["total"] == 1)
@@ -82,7 +95,9 @@ async def test_a_hot_lead_disposed_through_the_api_is_delivered_within_a_second_
     try:
         disposed = time.monotonic()
         response = await client.post(
-            f"/calls/{call_id}/disposition", json={"code": "hot_lead", "note": "перезвонить"}, headers=admin
+            f"/calls/{call_id}/disposition",
+            json={"code": "hot_lead", "note": "перезвонить", "meeting": MEETING},
+            headers=admin,
         )
         assert response.status_code == 200, response.text
         await receiver.wait_for(1, within=2)
@@ -101,6 +116,7 @@ async def test_a_hot_lead_disposed_through_the_api_is_delivered_within_a_second_
     (lead,) = page["items"]
     assert lead["lead_id"] == lead_id and lead["status"] == "delivered" and lead["handoff_seconds"] >= 0
     assert lead["payload"]["comment"] == "перезвонить"
+    assert receiver.leads[lead_id]["meeting"] == lead["payload"]["meeting"] == MEETING
     own = await login(Role.CONTROLLER, client_id=home.client_id)
     foreign = await login(Role.CONTROLLER, client_id=other.client_id)
     assert (await client.get("/hot-leads", headers=own)).json()["total"] == 1
