@@ -206,14 +206,14 @@ async def settle_failed(
     delivery.lease_owner = delivery.lease_expires_at = None
     if give_up:
         delivery.status = DeliveryStatus.FAILED
-        session.add(
-            LeadAlert(
-                delivery_id=delivery.id,
-                kind=AlertKind.FAILED,
-                at=at,
-                message=f"given up after {delivery.attempts} attempts: {delivery.last_error}",
-            )
+        message = f"given up after {delivery.attempts} attempts: {delivery.last_error}"
+        alert = await session.scalar(
+            select(LeadAlert).where(LeadAlert.delivery_id == delivery.id, LeadAlert.kind == AlertKind.FAILED)
         )
+        if alert is None:  # the first time; a supervisor's retry that fails again updates it
+            session.add(LeadAlert(delivery_id=delivery.id, kind=AlertKind.FAILED, at=at, message=message))
+        else:
+            alert.at, alert.message = at, message
     else:
         delivery.next_attempt_at = retry_at
     await session.flush()

@@ -13,7 +13,8 @@ from dialer.hotleads.deadlines import handoff_stats, percentile
 from dialer.hotleads.dispatcher import HotLeadDispatcher, backoff_delay
 from dialer.hotleads.models import AlertKind, DeliveryStatus, LeadAlert, LeadDelivery
 from dialer.hotleads.outbox import settle_delivered
-from tests.hotleads.conftest import FakeClock, dispose_hot
+from dialer.hotleads.service import retry_lead
+from tests.hotleads.conftest import SUPERVISOR, FakeClock, dispose_hot
 from tests.hotleads.test_delivery import caught_up, delivery_of, until
 
 
@@ -85,6 +86,32 @@ async def test_a_lead_is_given_up_after_the_configured_time_with_an_alert(
     assert failed.attempts == 5  # at 0, 30, 60, 90 and 120 s; the next (150 s) would be past 2 minutes
     assert AlertKind.FAILED in await alerts_of(sessions, failed.id)
     assert receiver.leads == {}  # a failed lead is not sent again unless a supervisor retries it
+
+    await receiver.stop()
+    dispatcher = HotLeadDispatcher(
+        sessions, clock=clock, poll_interval=0.02, give_up_after=timedelta(minutes=2)
+    )
+    await dispatcher.start()
+    try:
+        await _retry(sessions, failed.id, clock.now)  # the CRM is still down: one more attempt, failed again
+        await until(lambda: _attempts(sessions, call_id, 6))
+        await until(lambda: _status(sessions, call_id, DeliveryStatus.FAILED))
+        await receiver.start()
+        await _retry(sessions, failed.id, clock.now)
+        await until(lambda: _status(sessions, call_id, DeliveryStatus.LATE))
+    finally:
+        await dispatcher.stop()
+    assert (await alerts_of(sessions, failed.id)).count(AlertKind.FAILED) == 1
+    assert len(receiver.leads) == 1
+
+
+async def _retry(sessions, delivery_id: int, at: datetime) -> None:
+    async with unit_of_work(sessions) as session:
+        await retry_lead(session, SUPERVISOR, delivery_id, at)
+
+
+async def _attempts(sessions, call_id: int, count: int) -> bool:
+    return (await delivery_of(sessions, call_id)).attempts >= count
 
 
 async def test_handoff_statistics_of_a_month(sessions, world, make_call):
