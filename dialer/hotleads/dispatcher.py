@@ -70,6 +70,15 @@ class ChannelRouter:
 
 
 class HotLeadDispatcher:
+    """The hot-lead worker of one process.
+
+    ``public_base_url`` makes the recording links absolute; ``http_client_factory`` builds the
+    webhook client (default: ``httpx`` with ``timeout``); ``sender`` replaces every channel (tests);
+    ``smtp`` enables the e-mail channel; ``clock`` gives UTC now; ``backoff`` are the seconds before
+    each retry (the last repeats; ``jitter`` may spread them); a lead failing past ``give_up_after``
+    from its disposition is ``failed``; ``owner`` names the leases (one per process).
+    """
+
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
