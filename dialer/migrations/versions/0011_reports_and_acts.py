@@ -1,0 +1,26 @@
+"""daily and monthly reports, acceptance acts, mail outbox
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-11-27 09:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import dialer.db.types
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
