@@ -39,6 +39,9 @@ class CampaignOut(Out):
     connect_limit_ms: int
     wrap_up_s: int
     operator_connection: OperatorConnection
+    dial_ratio: DecimalStr | None
+    abandon_message: str
+    machine_message: str
     state: CampaignState
     created_at: datetime
     started_at: datetime | None

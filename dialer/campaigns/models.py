@@ -22,6 +22,7 @@ class DialingMode(enum.StrEnum):
     PREVIEW = "preview"
     PROGRESSIVE = "progressive"
     PREDICTIVE = "predictive"
+    FIXED_RATIO = "fixed_ratio"  # a supervisor's fixed number of lines per ready operator (dial_ratio)
 
 
 class CampaignState(enum.StrEnum):
@@ -80,6 +81,11 @@ class Campaign(Base):
         default=OperatorConnection.NAILED_UP,
         server_default=OperatorConnection.NAILED_UP.value,
     )
+    # Fixed-ratio dialing: lines per ready operator (1.0-5.0), required in that mode.
+    dial_ratio: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    # Asterisk sound names; empty: the global DIALER_ABANDON_MESSAGE / DIALER_MACHINE_MESSAGE.
+    abandon_message: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    machine_message: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # Ownership lease (dialer.calls.ownership): the engine process driving this campaign now.
     owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
     owner_heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from dialer.campaigns.calling_hours import CallingHours
 from dialer.campaigns.dispositions import DispositionIn, check_codes
 from dialer.campaigns.models import DialingMode, OperatorConnection
+from dialer.campaigns.sounds import check_sound_name
 from dialer.clients.schemas import Country
 from dialer.compliance import PROFILES
 
@@ -51,6 +52,28 @@ ConnectLimit = Annotated[
     int, Field(ge=100, le=10_000, description="ms an answered person may wait for an operator before abandon")
 ]
 WrapUp = Annotated[int, Field(ge=0, le=3600, description="seconds of wrap-up after each call")]
+DialRatio = Annotated[
+    Decimal,
+    Field(
+        ge=1,
+        le=5,
+        max_digits=4,
+        decimal_places=2,
+        description="fixed_ratio mode: lines dialed per ready operator, 1.0 to 5.0 (e.g. 1.5)",
+    ),
+]
+SoundName = Annotated[
+    str,
+    AfterValidator(check_sound_name),
+    Field(max_length=200, description="Asterisk sound name (e.g. custom/romashka-id); empty: the global one"),
+]
+
+
+def dial_ratio_problem(mode: DialingMode | None, ratio: Decimal | None) -> str | None:
+    """Why a campaign's mode and ratio do not go together (None when they do)."""
+    if mode is DialingMode.FIXED_RATIO and ratio is None:
+        return "dial_ratio: required for the fixed_ratio dialing mode (lines per ready operator, 1.0-5.0)"
+    return None
 
 
 class RetryDelays(BaseModel):
@@ -101,6 +124,9 @@ class CampaignSettings(BaseModel):
     connect_limit_ms: ConnectLimit | None = None
     wrap_up_s: WrapUp | None = None
     operator_connection: OperatorConnection | None = None
+    dial_ratio: DialRatio | None = None
+    abandon_message: SoundName | None = None
+    machine_message: SoundName | None = None
     dispositions: Dispositions | None = Field(None, description="replaces the whole set, matched by code")
 
 
@@ -126,7 +152,17 @@ class CampaignCreate(BaseModel):
     connect_limit_ms: ConnectLimit = 2000
     wrap_up_s: WrapUp = 10
     operator_connection: OperatorConnection = OperatorConnection.NAILED_UP
+    dial_ratio: DialRatio | None = None
+    abandon_message: SoundName = ""
+    machine_message: SoundName = ""
     dispositions: Dispositions | None = Field(
         None,
         description="default: sale, hot lead, not interested, callback, try later, wrong number, do not call",
     )
+
+    @model_validator(mode="after")
+    def _ratio_for_mode(self) -> CampaignCreate:
+        problem = dial_ratio_problem(self.dialing_mode, self.dial_ratio)
+        if problem:
+            raise ValueError(problem)
+        return self

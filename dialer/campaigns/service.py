@@ -13,14 +13,14 @@ from dialer.auth.principal import Principal
 from dialer.campaigns import repository
 from dialer.campaigns.dispositions import DEFAULT_DISPOSITIONS, DispositionIn
 from dialer.campaigns.models import Campaign, CampaignState, DispositionCode
-from dialer.campaigns.schemas import CampaignCreate, CampaignSettings
+from dialer.campaigns.schemas import CampaignCreate, CampaignSettings, dial_ratio_problem
 from dialer.campaigns.states import Command, TransitionRefused, next_state
 from dialer.clients import service as clients
 from dialer.clients.models import Client
 from dialer.errors import Conflict, InvalidInput, NotFound
 from dialer.operators.models import Operator
 
-NULLABLE_SETTINGS = frozenset({"caller_id"})
+NULLABLE_SETTINGS = frozenset({"caller_id", "dial_ratio"})
 
 
 async def get_campaign(session: AsyncSession, principal: Principal, campaign_id: int) -> Campaign:
@@ -107,6 +107,8 @@ async def update_campaign(
         if value is None and field not in NULLABLE_SETTINGS:
             raise InvalidInput(f"{field}: may be changed but not emptied")
         setattr(campaign, field, value)
+    if problem := dial_ratio_problem(campaign.dialing_mode, campaign.dial_ratio):
+        raise InvalidInput(problem)
     if data.dispositions is not None:
         if not data.dispositions:
             raise InvalidInput("dispositions: a campaign needs at least one disposition code")

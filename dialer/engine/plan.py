@@ -23,6 +23,9 @@ class Plan:
     dial_ahead: bool
     caller_id: str | None
     profile: ComplianceProfile
+    dial_ratio: float = 1.0  # fixed_ratio mode: lines per ready operator
+    abandon_message: str = ""  # the campaign's own sounds; empty: the engine's global ones
+    machine_message: str = ""
 
     @classmethod
     def of(cls, campaign: Campaign, *, connect_limit_cap_s: float | None = None) -> Plan:
@@ -43,6 +46,9 @@ class Plan:
             dial_ahead=profile.dial_ahead,
             caller_id=campaign.caller_id,
             profile=profile,
+            dial_ratio=float(campaign.dial_ratio) if campaign.dial_ratio is not None else 1.0,
+            abandon_message=campaign.abandon_message or "",
+            machine_message=campaign.machine_message or "",
         )
 
 

@@ -35,6 +35,7 @@ _MODES = {
     DialingMode.PREVIEW: DialMode.PREVIEW,
     DialingMode.PROGRESSIVE: DialMode.PROGRESSIVE,
     DialingMode.PREDICTIVE: DialMode.PREDICTIVE,
+    DialingMode.FIXED_RATIO: DialMode.FIXED_RATIO,
 }
 
 
@@ -101,6 +102,7 @@ def pacing_input(
         limits=LineLimits(
             max_lines=min(settings.max_lines_per_campaign, in_use + lines_free), cps_tokens=cps_tokens
         ),
+        fixed_ratio=plan.dial_ratio,
         connect_limit_s=plan.connect_limit_s,
         dial_ahead=plan.dial_ahead,
     )

@@ -19,8 +19,20 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("campaigns", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("dial_ratio", dialer.db.types.Money(precision=20, scale=6), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column("abandon_message", sa.String(length=200), server_default="", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("machine_message", sa.String(length=200), server_default="", nullable=False)
+        )
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("campaigns", schema=None) as batch_op:
+        batch_op.drop_column("machine_message")
+        batch_op.drop_column("abandon_message")
+        batch_op.drop_column("dial_ratio")
