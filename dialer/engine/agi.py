@@ -1,10 +1,11 @@
 """The FastAGI decisions: where an answered call goes (``agi.routes.interfaces.AgiEngine``).
 
-After AMD, a machine is hung up (or left the configured message); a person (or AMD not sure) goes
-to the campaign's available operator idle the longest (a callback to the operator who asked for it):
-into that operator's held bridge (nailed-up) or to ring their phone (ringing). With nobody
-available, the call waits for one up to the campaign's connect limit from the verdict; after that
-it is abandoned: it hears the identification message and counts against the cap.
+After AMD, a machine is hung up (or left the campaign's message, else the global one); a person
+(or AMD not sure) goes to the campaign's available operator idle the longest (a callback to the
+operator who asked for it): into that operator's held bridge (nailed-up) or to ring their phone
+(ringing). With nobody available, the call waits for one up to the campaign's connect limit from
+the verdict; after that it is abandoned: it hears the identification message (the campaign's, else
+the global one) and counts against the cap.
 """
 
 from __future__ import annotations
@@ -61,8 +62,9 @@ class EngineAgi:
             log.warning("AMD for call %s that this engine does not drive: hanging up", call.call_id)
             return RouteDecision.hangup()
         live.amd_status = live.amd_status or result.status.value
-        if result.status is AmdStatus.MACHINE and self.machine_message:
-            return RouteDecision(RouteAction.MESSAGE, message=self.machine_message)
+        machine_message = plan.machine_message or self.machine_message
+        if result.status is AmdStatus.MACHINE and machine_message:
+            return RouteDecision(RouteAction.MESSAGE, message=machine_message)
         if result.status not in PERSON:
             return RouteDecision.hangup()
         now = self.clock.now()
@@ -72,7 +74,7 @@ class EngineAgi:
             return RouteDecision.hangup()
         if op is None:
             self._abandon(live)
-            return RouteDecision.abandon(self.abandon_message)
+            return RouteDecision.abandon(plan.abandon_message or self.abandon_message)
         self.floor.reserve(op, live, self.clock.now())
         if plan.nailed_up:
             return RouteDecision.to_operator(operator=op.endpoint, bridge=bridge_of(op.endpoint))
