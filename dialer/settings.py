@@ -132,6 +132,15 @@ class Settings(BaseSettings):
     stop_grace_s: float = Field(
         120.0, ge=0, description="On stop, seconds live calls may take to finish before the process exits."
     )
+    # Daily scheduled jobs (dialer/jobs), run by `dialer serve`.
+    jobs_enabled: bool = Field(True, description="Run the daily jobs (retention, packs, reports) in serve.")
+    jobs_poll_s: float = Field(60.0, gt=0, description="Seconds between two looks for due daily jobs.")
+    jobs_retry_after_s: float = Field(
+        600.0, gt=0, description="Seconds after a failed daily job before it is tried again the same day."
+    )
+    jobs_stale_after_s: float = Field(
+        6 * 3600.0, gt=0, description="Seconds after which a job run whose process died is taken over."
+    )
 
     @classmethod
     def settings_customise_sources(

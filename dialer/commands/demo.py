@@ -99,6 +99,7 @@ class Demo:
                 "trunks": [TrunkSettings(max_lines=60, calls_per_second=20)],
                 "agi_port": 0,
                 "engine_id": "demo",
+                "jobs_enabled": False,  # a short demo on a fresh database: no daily jobs
             }
         )
 

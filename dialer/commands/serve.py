@@ -1,5 +1,5 @@
 """``dialer serve``: the whole service in one process: HTTP API, engine, AMI connection(s), FastAGI,
-and the dispatcher that pushes hot leads to the clients' CRMs.
+the dispatcher that pushes hot leads to the clients' CRMs, and the daily jobs (``dialer.jobs``).
 
 Stopping (SIGTERM, or Ctrl+C once) stops new calls at once, lets live calls finish for up to
 ``stop_grace_s`` while the API stays up, then exits; a second Ctrl+C exits at once (the next start
@@ -22,6 +22,7 @@ from dialer.db.migrate import upgrade
 from dialer.engine.clock import SYSTEM_CLOCK, EngineClock
 from dialer.engine.runtime import Runtime, build_runtime
 from dialer.hotleads.dispatcher import HotLeadDispatcher
+from dialer.jobs.scheduler import JobScheduler
 from dialer.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ class Service:
         self.runtime: Runtime | None = None
         self.server: _ApiServer | None = None
         self.hotleads: HotLeadDispatcher | None = None
+        self.jobs: JobScheduler | None = None
         self._server_task: asyncio.Task[None] | None = None
 
     @property
@@ -115,6 +117,9 @@ class Service:
             make_sessionmaker(self.db), public_base_url=self.url, owner=f"{self.settings.engine_id}-hotleads"
         )
         await self.hotleads.start()
+        if self.settings.jobs_enabled:
+            self.jobs = JobScheduler(self.settings, make_sessionmaker(self.db), clock=self.clock.now)
+            self.jobs.start()
 
     async def stop(self, grace_s: float | None = None, *, hang_up: bool = False) -> None:
         """No new calls; live calls finish (API still up); then the API and the database go.
@@ -125,6 +130,8 @@ class Service:
         await self._close()
 
     async def _close(self) -> None:
+        if self.jobs is not None:
+            await self.jobs.stop()
         if self.hotleads is not None:
             await self.hotleads.stop()
         if self.server is not None and self._server_task is not None:

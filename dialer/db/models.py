@@ -15,6 +15,7 @@ from dialer.clients.models import Client, ClientCrm, Contract, PricingModel
 from dialer.contacts.models import Contact, ContactStatus, DncEntry, ImportJob, ImportKind, ImportStatus
 from dialer.db.base import Base
 from dialer.hotleads.models import LeadAlert, LeadDelivery
+from dialer.jobs.models import JobRun
 from dialer.operators.models import (
     Operator,
     OperatorState,
@@ -46,6 +47,7 @@ __all__ = [
     "ImportJob",
     "ImportKind",
     "ImportStatus",
+    "JobRun",
     "LeadAlert",
     "LeadDelivery",
     "Operator",

@@ -72,6 +72,7 @@ def settings_for(database_url: str, tmp_path: Path, sim: PbxSim, **overrides: An
         "lease_renew_s": 20.0,
         "relogin_after_s": 5.0,
         "stop_grace_s": 120.0,
+        "jobs_enabled": False,  # daily jobs run on the wall clock: tests call them by hand
         **overrides,
     }
     return Settings(**values)

@@ -19,8 +19,20 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "job_runs",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("job", sa.String(length=100), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("runner", sa.String(length=100), nullable=False),
+        sa.Column("started_at", dialer.db.types.UtcDateTime(), nullable=False),
+        sa.Column("finished_at", dialer.db.types.UtcDateTime(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job_runs")),
+        sa.UniqueConstraint("job", "day", name=op.f("uq_job_runs_job_day")),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("job_runs")
