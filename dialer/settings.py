@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,26 @@ class Settings(BaseSettings):
     stop_grace_s: float = Field(
         120.0, ge=0, description="On stop, seconds live calls may take to finish before the process exits."
     )
+    # E-mail (dialer/mail): reports and hot leads to the clients; empty host: no e-mail is sent.
+    smtp_host: str = Field("", description="SMTP server for e-mail to clients; empty: e-mail is off.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP server's port (587 with STARTTLS).")
+    smtp_user: str = Field("", description="SMTP login; empty: no authentication.")
+    smtp_password: SecretStr = Field(SecretStr(""), description="SMTP password; never logged.")
+    smtp_from: str = Field("dialer@localhost", description="Sender address of every e-mail.")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
+    public_url: str = Field(
+        "",
+        description="Address people reach the API at, for links in e-mails and reports "
+        "(default http://<api_host>:<api_port>).",
+    )
+    # Reports (dialer/reports) sent to the clients by the daily jobs.
+    daily_report_at: time = Field(
+        time(6, 0), description="UTC time of day after which yesterday's campaign reports are sent."
+    )
+    monthly_report_at: time = Field(
+        time(7, 0),
+        description="UTC time of day after which due monthly reports are made and acts' deadlines ticked.",
+    )
     # Daily scheduled jobs (dialer/jobs), run by `dialer serve`.
     jobs_enabled: bool = Field(True, description="Run the daily jobs (retention, packs, reports) in serve.")
     jobs_poll_s: float = Field(60.0, gt=0, description="Seconds between two looks for due daily jobs.")
@@ -162,6 +183,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'dialer.db').resolve()}"
+
+    @property
+    def effective_public_url(self) -> str:
+        """Where links in e-mails and reports point: ``public_url``, else the API's own address."""
+        return (self.public_url or f"http://{self.api_host}:{self.api_port}").rstrip("/")
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -23,6 +23,8 @@ from dialer.engine.clock import SYSTEM_CLOCK, EngineClock
 from dialer.engine.runtime import Runtime, build_runtime
 from dialer.hotleads.dispatcher import HotLeadDispatcher
 from dialer.jobs.scheduler import JobScheduler
+from dialer.mail.dispatcher import MailDispatcher
+from dialer.mail.transport import smtp_config
 from dialer.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -84,6 +86,7 @@ class Service:
         self.runtime: Runtime | None = None
         self.server: _ApiServer | None = None
         self.hotleads: HotLeadDispatcher | None = None
+        self.mail: MailDispatcher | None = None
         self.jobs: JobScheduler | None = None
         self._server_task: asyncio.Task[None] | None = None
 
@@ -113,10 +116,20 @@ class Service:
         if self._server_task.done():
             await self._server_task  # raises what stopped it (e.g. the port is taken)
         log.info("API listening on %s", self.url)
+        smtp = smtp_config(self.settings)
+        links = self.settings.public_url or self.url
         self.hotleads = HotLeadDispatcher(
-            make_sessionmaker(self.db), public_base_url=self.url, owner=f"{self.settings.engine_id}-hotleads"
+            make_sessionmaker(self.db),
+            public_base_url=links,
+            smtp=smtp,
+            owner=f"{self.settings.engine_id}-hotleads",
         )
         await self.hotleads.start()
+        if smtp is not None:
+            self.mail = MailDispatcher(
+                make_sessionmaker(self.db), smtp, public_url=links, owner=f"{self.settings.engine_id}-mail"
+            )
+            await self.mail.start()
         if self.settings.jobs_enabled:
             self.jobs = JobScheduler(self.settings, make_sessionmaker(self.db), clock=self.clock.now)
             self.jobs.start()
@@ -134,6 +147,8 @@ class Service:
             await self.jobs.stop()
         if self.hotleads is not None:
             await self.hotleads.stop()
+        if self.mail is not None:
+            await self.mail.stop()
         if self.server is not None and self._server_task is not None:
             self.server.should_exit = True
             await self._server_task

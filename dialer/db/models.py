@@ -1,5 +1,6 @@
 """Every model, imported in one place so the metadata (and Alembic) sees the whole schema."""
 
+from dialer.acts.models import AcceptanceAct
 from dialer.audit.models import AuditAction, AuditEvent
 from dialer.auth.models import ApiKey, Role, User
 from dialer.calls.models import Call, CallOutcome, CallState, HangupSide, PacingDecisionLog
@@ -16,6 +17,7 @@ from dialer.contacts.models import Contact, ContactStatus, DncEntry, ImportJob, 
 from dialer.db.base import Base
 from dialer.hotleads.models import LeadAlert, LeadDelivery
 from dialer.jobs.models import JobRun
+from dialer.mail.models import MailAttachment, MailMessage
 from dialer.operators.models import (
     Operator,
     OperatorState,
@@ -23,8 +25,10 @@ from dialer.operators.models import (
     OperatorStatus,
     campaign_operators,
 )
+from dialer.reports.models import MonthlyReportRecord, ReportRecipients
 
 __all__ = [
+    "AcceptanceAct",
     "ApiKey",
     "AuditAction",
     "AuditEvent",
@@ -50,6 +54,9 @@ __all__ = [
     "JobRun",
     "LeadAlert",
     "LeadDelivery",
+    "MailAttachment",
+    "MailMessage",
+    "MonthlyReportRecord",
     "Operator",
     "OperatorConnection",
     "OperatorState",
@@ -57,6 +64,7 @@ __all__ = [
     "OperatorStatus",
     "PacingDecisionLog",
     "PricingModel",
+    "ReportRecipients",
     "Role",
     "User",
     "campaign_operators",

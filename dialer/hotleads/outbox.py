@@ -31,6 +31,7 @@ from dialer.errors import InvalidInput
 from dialer.hotleads import wakeup
 from dialer.hotleads.models import AlertKind, Channel, DeliveryStatus, LeadAlert, LeadDelivery
 from dialer.hotleads.payload import build_payload, lead_id_for
+from dialer.mail import outbox as mail_outbox
 from dialer.operators.models import Operator
 
 
@@ -76,6 +77,16 @@ async def enqueue_hot_lead(session: AsyncSession, call: Call, at: datetime) -> L
     )
     session.add(delivery)
     await session.flush()
+    if delivery.channel is Channel.WEBHOOK and crm is not None and crm.manager_email:
+        # The manager gets the lead by e-mail too (dialer.mail), composed when it is sent.
+        await mail_outbox.enqueue(
+            session,
+            key=f"hot-lead:{delivery.lead_id}",
+            kind="hot_lead",
+            to=[crm.manager_email],
+            at=at,
+            lead_delivery_id=delivery.id,
+        )
     wakeup.mark_enqueued(session.sync_session)
     return delivery
 

@@ -1,0 +1,1 @@
+"""Monthly and daily reports."""
