@@ -1,7 +1,9 @@
 """The ``Engine``: runs the campaigns this process owns, tick by tick, and stops without losing a call.
 
 ``start()`` reconciles what an earlier process left (``dialer.engine.reconcile``), then ticks every
-``tick_s`` of engine time: the running campaigns (claimed for this process) each get a pacing tick;
+``tick_s`` of engine time: the running campaigns (claimed for this process) each get a pacing tick
+(and, every ``finish_check_s`` while none of their calls is live, a check that finishes a campaign
+whose every contact is final: ``dialer.campaigns.exhaustion``);
 operators are followed; wrap-ups end; leases of contacts on live calls are renewed. A campaign that
 is paused or stopped is simply no longer ticked: nothing new is placed, and its live calls finish.
 ``stop(grace_s)`` does the same for every campaign, waits for the live calls to end (at most
@@ -36,6 +38,7 @@ class EngineSettings:
     tick_s: float = 1.0
     lease_renew_s: float = 30.0
     relogin_after_s: float = 10.0
+    finish_check_s: float = 30.0  # how often a campaign with no live call is checked for exhaustion
     runner: RunnerSettings = field(default_factory=RunnerSettings)
 
 
@@ -67,6 +70,7 @@ class Engine:
         self.accepting = False
         self._task: asyncio.Task[None] | None = None
         self._renewed_at: datetime | None = None
+        self._exhaustion_checked: dict[int, datetime] = {}
         self.ticks = 0
 
     async def reconcile(self) -> Reconciled:
@@ -101,6 +105,7 @@ class Engine:
                     await runner.tick(now)
                 except Exception:  # one campaign's failure must not stop the others
                     log.exception("campaign %s: pacing tick failed", runner.plan.campaign_id)
+            await self._finish_exhausted(now)
         await self._renew(now)
         self.ticks += 1
 
@@ -127,6 +132,25 @@ class Engine:
                 log.info("campaign %s: dialing (%s)", campaign_id, plan.mode.value)
             else:
                 runner.plan = plan
+
+    async def _finish_exhausted(self, now: datetime) -> None:
+        """A campaign with no live call is checked now and then; exhausted, storage finishes it."""
+        for campaign_id, runner in list(self.runners.items()):
+            checked = self._exhaustion_checked.get(campaign_id)
+            if checked is not None and (now - checked).total_seconds() < self.settings.finish_check_s:
+                continue
+            self._exhaustion_checked[campaign_id] = now
+            if self.floor.campaign_calls(campaign_id):
+                continue
+            try:
+                reason = await self.store.finish_if_exhausted(runner.plan, now)
+            except Exception:
+                log.exception("campaign %s: exhaustion check failed", campaign_id)
+                continue
+            if reason is not None:
+                log.info("campaign %s finished by itself: %s", campaign_id, reason)
+                self.runners.pop(campaign_id, None)
+                self._exhaustion_checked.pop(campaign_id, None)
 
     async def _renew(self, now: datetime) -> None:
         due = (

@@ -18,6 +18,7 @@ from dialer.calls import leasing, ownership, service
 from dialer.calls.abandons import campaign_abandon_tally
 from dialer.calls.models import Call, CallOutcome, HangupSide
 from dialer.calls.pacing_log import record_decision
+from dialer.campaigns.autofinish import finish_if_exhausted
 from dialer.campaigns.models import Campaign, CampaignState
 from dialer.db.engine import unit_of_work
 from dialer.engine.plan import Plan
@@ -113,6 +114,11 @@ class SqlCallStore:
             row = await record_decision(session, campaign_id, decision, at, only_if_changed=False)
             if row is not None:
                 row.inputs = {**row.inputs, **extra}
+
+    async def finish_if_exhausted(self, plan: Plan, now: datetime) -> str | None:
+        async with unit_of_work(self.sessions) as session:
+            verdict = await finish_if_exhausted(session, plan.campaign_id, plan.profile, now)
+        return verdict.reason if verdict is not None and verdict.exhausted else None
 
     # ---- call records ---------------------------------------------------------------------------
 

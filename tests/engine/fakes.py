@@ -50,6 +50,7 @@ class FakeStore:
         self.sessions: list[OperatorSession] = []
         self.open: list[OpenCall] = []
         self.expired = 0
+        self.exhausted: dict[int, str] = {}  # campaigns finish_if_exhausted finishes, with the reason
 
     def _w(self, *item: Any) -> None:
         self.writes.append(item)
@@ -117,6 +118,10 @@ class FakeStore:
         self, campaign_id: int, decision: PacingDecision, at: datetime, extra: dict[str, Any]
     ) -> None:
         self._w("pacing", campaign_id, decision.mode_used.value, decision.calls)
+
+    async def finish_if_exhausted(self, plan: Plan, now: datetime) -> str | None:
+        self._w("finish_check", plan.campaign_id)
+        return self.exhausted.get(plan.campaign_id)
 
     async def operator_sessions(self) -> list[OperatorSession]:
         return list(self.sessions)
