@@ -1,0 +1,106 @@
+"""The export's columns and how each row and totals row reads, the same in CSV and XLSX.
+
+One row per call, then one totals row per contract. Every row carries its contract's number, its
+rounding unit, price and currency, so a client with several contracts gets one table that still
+says which terms priced each call. The ``calls`` column is 1 on a call's row and the number of calls
+on the totals row, so a spreadsheet's SUM over it counts calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dialer.billing.talk_time import CallCharge, TalkTariff, TalkTotal
+
+COLUMNS: tuple[str, ...] = (
+    "contract",
+    "call id",
+    "calls",
+    "started at (UTC)",
+    "campaign",
+    "operator",
+    "phone",
+    "disposition",
+    "talk seconds",
+    "billable units",
+    "unit (s)",
+    "price per minute",
+    "amount",
+    "currency",
+)
+TOTAL_LABEL = "total"
+DELIMITERS = (";", ",")
+
+
+def decimal_text(value: Decimal) -> str:
+    """A decimal as plain digits, never in exponent form (``1E+2`` is ``100``)."""
+    return f"{value:f}"
+
+
+def price_text(rate: Decimal) -> str:
+    """A price without trailing zeros (``1.500000`` from PostgreSQL's NUMERIC is ``1.5``)."""
+    return decimal_text(rate.normalize())
+
+
+@dataclass(frozen=True, slots=True)
+class TariffColumns:
+    """The columns after ``disposition`` for one contract's terms, as values and as CSV text."""
+
+    tariff: TalkTariff
+
+    @property
+    def unit_seconds(self) -> int:
+        return self.tariff.rounding.increment
+
+    @property
+    def price(self) -> str:
+        return price_text(self.tariff.rate_per_minute)
+
+    def values(self, charge: CallCharge | TalkTotal) -> tuple[int, int, int, Decimal, Decimal, str]:
+        """talk seconds, billable units, unit (s), price per minute, amount, currency."""
+        return (
+            charge.talk_seconds,
+            charge.billable_units,
+            self.unit_seconds,
+            self.tariff.rate_per_minute.normalize(),
+            charge.amount,
+            self.tariff.currency,
+        )
+
+    def csv_text(self, charge: CallCharge | TalkTotal, delimiter: str) -> str:
+        return delimiter.join(
+            (
+                str(charge.talk_seconds),
+                str(charge.billable_units),
+                str(self.unit_seconds),
+                self.price,
+                decimal_text(charge.amount),
+                csv_cell(self.tariff.currency, delimiter),
+            )
+        )
+
+
+def csv_cell(text: str, delimiter: str) -> str:
+    """``text`` as one CSV field: quoted (quotes doubled) when it holds the delimiter, a quote or a
+    line break, as the ``csv`` module's minimal quoting does."""
+    if delimiter in text or '"' in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_header(delimiter: str) -> str:
+    return delimiter.join(csv_cell(c, delimiter) for c in COLUMNS) + "\r\n"
+
+
+def totals_values(contract: str, total: TalkTotal, terms: TariffColumns) -> tuple[object, ...]:
+    """The totals row: contract, ``total``, number of calls, five blanks, then the summed columns."""
+    return (contract, TOTAL_LABEL, total.calls, "", "", "", "", "", *terms.values(total))
+
+
+def csv_totals(contract: str, total: TalkTotal, terms: TariffColumns, delimiter: str) -> str:
+    blanks = delimiter * 5
+    return (
+        f"{csv_cell(contract, delimiter)}{delimiter}{TOTAL_LABEL}{delimiter}{total.calls}{delimiter}"
+        f"{blanks}{delimiter}{terms.csv_text(total, delimiter)}\r\n"
+    )
