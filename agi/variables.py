@@ -14,6 +14,8 @@ from typing import Final
 CALL_ID: Final = "DIALER_CALL_ID"  # the product's call id; agi_uniqueid (the Originate ChannelId) if unset
 CAMPAIGN_ID: Final = "CAMPAIGN_ID"
 LEAD_ID: Final = "LEAD_ID"
+RECORD: Final = "DIALER_RECORD"  # the campaign's recording policy: all | connected | none
+RECORD_LEGS: Final = "DIALER_RECORD_LEGS"  # "yes": operator and customer legs also apart
 AMD_STATUS: Final = "AMDSTATUS"  # HUMAN | MACHINE | NOTSURE | HANGUP
 AMD_CAUSE: Final = "AMDCAUSE"  # e.g. HUMAN-800-800, INITIALSILENCE-2500-2500, TOOLONG-4000
 

@@ -41,15 +41,34 @@ def product_dialplan() -> Dialplan:
     def ended(ch: Channel, cause: int) -> str:
         return f"dialer call {ch.var(CALL_ID)} ended cause={cause}"
 
+    @dp.extension("dialer-record", "s")
+    async def record(apps: Apps, ch: Channel) -> None:
+        """MixMonitor per the campaign's policy; ARG1 ``b``: bridged time only (from the connect)."""
+        legs = apps.var("DIALER_RECORD_LEGS") == "yes"
+        apps.gotoif(legs, "legs", None)
+        base = f"{apps.var('DIALER_RECDIR')}/{ch.uniqueid}"
+        options = apps.var("ARG1")
+        if legs:
+            apps.jump(4)
+            options += f"r({base}-customer.wav)t({base}-operator.wav)"
+        apps.mixmonitor(f"{base}.wav", options)
+        apps.gosub_return()
+
+    async def record_if(apps: Apps, policy: str, options: str) -> None:
+        wanted = apps.var("DIALER_RECORD") == policy
+        args = f"({options})" if options else ""
+        await apps.gosubif(wanted, f"dialer-record,s,1{args}", ("dialer-record", "s", 1), record, (options,))
+
     @dp.extension("dialer-customer", "s")
     async def customer(apps: Apps, ch: Channel) -> None:
         apps.noop(
             f"dialer call {apps.var(CALL_ID)} campaign={apps.var('CAMPAIGN_ID')} lead={apps.var('LEAD_ID')}"
         )
+        await record_if(apps, "all", "")
         skip_amd = apps.var("DIALER_AMD") == "no"
         apps.gotoif(skip_amd, "ask", None)
         if skip_amd:
-            apps.jump(4)
+            apps.jump(5)
         else:
             await apps.amd()
         await apps.agi(f"{apps.var('DIALER_AGI')}/amd", [])
@@ -58,7 +77,7 @@ def product_dialplan() -> Dialplan:
 
     @dp.extension("dialer-route-operator", "s")
     async def to_operator(apps: Apps, ch: Channel) -> None:
-        apps.mixmonitor(f"{apps.var('DIALER_RECDIR')}/{ch.uniqueid}.wav", "b")
+        await record_if(apps, "connected", "b")
         bridge = apps.var(BRIDGE)
         apps.gotoif(not bridge, "dial", None)
         if bridge:
@@ -70,7 +89,7 @@ def product_dialplan() -> Dialplan:
 
     @dp.extension("dialer-route-queue", "s")
     async def to_queue(apps: Apps, ch: Channel) -> None:
-        apps.mixmonitor(f"{apps.var('DIALER_RECDIR')}/{ch.uniqueid}.wav", "b")
+        await record_if(apps, "connected", "b")
         await apps.queue(apps.var(QUEUE) or "sales", float(apps.var("DIALER_QUEUE_TIMEOUT")))
         apps.goto("dialer-route-abandon", "s", 1)
 

@@ -18,7 +18,7 @@ from pbxsim import events as ev
 from pbxsim.agi_client import AgiSession, parse_agi_url
 from pbxsim.channel import UP, Channel
 from pbxsim.clock import Clock
-from pbxsim.recorder import Recording
+from pbxsim.recorder import MixMonitorOptions, Recording
 from pbxsim.scenario import AMD_VERDICTS
 
 if TYPE_CHECKING:
@@ -35,6 +35,10 @@ class Goto(Exception):
 
 class HangupNow(Exception):
     """The dialplan ran Hangup()."""
+
+
+class GosubReturn(Exception):
+    """The subroutine ran Return()."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,8 @@ class Apps:
         agi, rec = self.pbx.config.agi_url, str(self.pbx.config.recordings_dir)
         return {"AGIURL": agi, "RECDIR": rec, "DIALER_AGI": agi, "DIALER_RECDIR": rec,
                 "DIALER_QUEUE_TIMEOUT": "20", "DIALER_OPERATOR_RING": "20",
-                "DIALER_ABANDON_MESSAGE": "dialer/abandon", "DIALER_INBOUND_QUEUE": "sales"}  # fmt: skip
+                "DIALER_ABANDON_MESSAGE": "dialer/abandon", "DIALER_INBOUND_QUEUE": "sales",
+                "DIALER_RECORD": "connected", "DIALER_RECORD_LEGS": "no"}  # fmt: skip
 
     def var(self, name: str) -> str:
         value = self.ch.var(name)
@@ -262,6 +267,39 @@ class Apps:
         spy_event("ChanSpyStop")
         self._next()
 
+    async def gosubif(
+        self,
+        condition: bool,
+        data: str,
+        target: tuple[str, str, int],
+        sub: Handler,
+        args: tuple[str, ...] = (),
+    ) -> None:
+        """``GosubIf(cond?context,exten,priority(args))``: run ``sub`` there (ARGn set), then come back."""
+        self._step("GosubIf", f"{int(condition)}?{data}")
+        if condition:
+            back = (self.ch.context, self.ch.exten, self.ch.priority)
+            saved = {f"ARG{n}": self.ch.variables.pop(f"ARG{n}", None) for n in range(1, len(args) + 1)}
+            self.ch.variables.update({f"ARG{n}": arg for n, arg in enumerate(args, 1)})
+            self.ch.context, self.ch.exten, self.ch.priority = target
+            try:
+                await sub(self, self.ch)
+            except GosubReturn:
+                pass
+            finally:
+                self.ch.context, self.ch.exten, self.ch.priority = back
+                for name, value in saved.items():
+                    if value is None:
+                        self.ch.variables.pop(name, None)
+                    else:
+                        self.ch.variables[name] = value
+        self._next()
+
+    def gosub_return(self) -> None:
+        """``Return()`` from a subroutine run by :meth:`gosubif`."""
+        self._step("Return", "")
+        raise GosubReturn()
+
     def jump(self, priority: int) -> None:
         """Continue at another priority of this extension (a GotoIf to a label)."""
         self.ch.priority = priority
@@ -296,10 +334,13 @@ class Apps:
 def start_recording(pbx: Pbx, call: Call, filename: str, options: str) -> Recording:
     """MixMonitor on a channel (dialplan or AMI): VarSet MIXMONITOR_FILENAME, MixMonitorStart."""
     path = pbx.recording_path(filename)
+    parsed = MixMonitorOptions.parse(options)
+    legs = tuple(pbx.recording_path(leg) for leg in (parsed.receive, parsed.transmit) if leg)
     pbx.set_var(call.channel, "MIXMONITOR_FILENAME", str(path))
     pbx.emit(ev.channel_event("MixMonitorStart", call.channel))
-    call.recording = Recording(path, "b" in options, pbx.now(), pbx.config.recording_tone_hz)
-    if "b" in options and call.connected.is_set() and call.channel.bridge_id:
+    bridged_only = "b" in parsed.flags
+    call.recording = Recording(path, bridged_only, pbx.now(), pbx.config.recording_tone_hz, legs)
+    if bridged_only and call.connected.is_set() and call.channel.bridge_id:
         call.recording.bridged(pbx.now())
     return call.recording
 

@@ -1,12 +1,15 @@
 """MixMonitor: a recording of a channel, written as an 8 kHz mono 16-bit WAV when it stops.
 
 With option ``b`` (as the product's dialplan uses it) only bridged time is recorded, as
-Asterisk does: the file's length is the time the customer actually spent with an operator.
+Asterisk does: the file's length is the time the customer actually spent with an operator. Options
+``r(file)`` and ``t(file)`` also write the channel's received and transmitted audio (the customer's
+and the operator's leg) to files of their own, of the same length.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import struct
 import wave
 from dataclasses import dataclass, field
@@ -23,6 +26,7 @@ class Recording:
     bridged_only: bool
     started: float
     tone_hz: float | None = 440.0
+    legs: tuple[Path, ...] = ()  # r() and t() files
     _seconds: float = 0.0
     _open_since: float | None = None
     intervals: list[tuple[float, float]] = field(default_factory=list)
@@ -51,11 +55,28 @@ class Recording:
         if self._open_since is not None:
             self._close(now)
         write_wav(self.path, self._seconds, self.tone_hz)
+        for leg in self.legs:
+            write_wav(leg, self._seconds, self.tone_hz)
         return self.path
 
     @property
     def seconds(self) -> float:
         return self._seconds
+
+
+@dataclass(frozen=True)
+class MixMonitorOptions:
+    """MixMonitor's option string: single-letter flags, and the r()/t() leg files."""
+
+    flags: str
+    receive: str | None = None  # r(file)
+    transmit: str | None = None  # t(file)
+
+    @classmethod
+    def parse(cls, options: str) -> MixMonitorOptions:
+        args = dict(re.findall(r"([A-Za-z])\(([^)]*)\)", options))
+        flags = re.sub(r"[A-Za-z]\([^)]*\)", "", options)
+        return cls(flags, args.get("r"), args.get("t"))
 
 
 def write_wav(path: Path, seconds: float, tone_hz: float | None = 440.0) -> None:

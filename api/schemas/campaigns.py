@@ -6,7 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from api.schemas.common import DecimalStr, Out
-from dialer.campaigns.models import CampaignState, DialingMode, DispositionKind, OperatorConnection
+from dialer.campaigns.models import (
+    CampaignState,
+    DialingMode,
+    DispositionKind,
+    OperatorConnection,
+    RecordingPolicy,
+)
 
 
 class DispositionOut(Out):
@@ -42,6 +48,8 @@ class CampaignOut(Out):
     dial_ratio: DecimalStr | None
     abandon_message: str
     machine_message: str
+    recording_policy: RecordingPolicy
+    recording_split_legs: bool
     state: CampaignState
     created_at: datetime
     started_at: datetime | None

@@ -11,7 +11,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Enum, Float, ForeignKey, Index, Integer, String, Text, false, func
+from sqlalchemy import BigInteger, Enum, Float, ForeignKey, Index, Integer, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialer.contacts.models import BigId
@@ -48,6 +48,18 @@ class CallOutcome(enum.StrEnum):
     FAILED = "failed"
     PBX_RESTART = "pbx_restart"
     CANCELLED = "cancelled"
+
+
+class RecordingStatus(enum.StrEnum):
+    """Where a call's recording stands (``dialer.call_recordings.filing``); None: not ended yet."""
+
+    PENDING = "pending"  # the call ended; its file is still to be filed (picked up again after a crash)
+    FILED = "filed"
+    MISSING = "missing"  # the policy wanted a recording and no file was found
+    EMPTY = "empty"
+    CORRUPT = "corrupt"
+    NOT_RECORDED_BY_POLICY = "not_recorded_by_policy"
+    DELETED = "deleted"  # filed, later deleted (retention or an administrator); see the audit log
 
 
 class HangupSide(enum.StrEnum):
@@ -107,6 +119,17 @@ class Call(Base):
     hot_lead: Mapped[bool] = mapped_column(default=False, server_default=false())
     crm_pushed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     recording_key: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    recording_status: Mapped[RecordingStatus | None] = mapped_column(
+        Enum(RecordingStatus, native_enum=False, length=30, values_callable=_values),
+        nullable=True,
+        index=True,
+    )
+    recording_problem: Mapped[str | None] = mapped_column(String(500), nullable=True)  # why not filed
+    recording_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    recording_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    recording_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    recording_format: Mapped[str | None] = mapped_column(String(10), nullable=True)  # wav, mp3, opus
+    recording_filed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class PacingDecisionLog(Base):

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint, func, true
+from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint, false, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialer.db.base import Base
@@ -23,6 +23,14 @@ class DialingMode(enum.StrEnum):
     PROGRESSIVE = "progressive"
     PREDICTIVE = "predictive"
     FIXED_RATIO = "fixed_ratio"  # a supervisor's fixed number of lines per ready operator (dial_ratio)
+
+
+class RecordingPolicy(enum.StrEnum):
+    """Which calls of a campaign are recorded (MixMonitor in the dialplan, filed at hangup)."""
+
+    ALL = "all"  # every answered call, from the answer (machines and abandons included)
+    CONNECTED = "connected"  # from the moment the customer is put through to an operator
+    NONE = "none"
 
 
 class CampaignState(enum.StrEnum):
@@ -86,6 +94,13 @@ class Campaign(Base):
     # Asterisk sound names; empty: the global DIALER_ABANDON_MESSAGE / DIALER_MACHINE_MESSAGE.
     abandon_message: Mapped[str] = mapped_column(String(200), default="", server_default="")
     machine_message: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Recording (dialer.call_recordings.policy): which calls, and the legs apart for QA.
+    recording_policy: Mapped[RecordingPolicy] = mapped_column(
+        Enum(RecordingPolicy, native_enum=False, length=20, values_callable=_values),
+        default=RecordingPolicy.CONNECTED,
+        server_default=RecordingPolicy.CONNECTED.value,
+    )
+    recording_split_legs: Mapped[bool] = mapped_column(default=False, server_default=false())  # r()/t()
     # Ownership lease (dialer.calls.ownership): the engine process driving this campaign now.
     owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
     owner_heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from dialer.campaigns.calling_hours import CallingHours
 from dialer.campaigns.dispositions import DispositionIn, check_codes
-from dialer.campaigns.models import DialingMode, OperatorConnection
+from dialer.campaigns.models import DialingMode, OperatorConnection, RecordingPolicy
 from dialer.campaigns.sounds import check_sound_name
 from dialer.clients.schemas import Country
 from dialer.compliance import PROFILES
@@ -92,6 +92,18 @@ class RetryDelays(BaseModel):
     failed: Delay = 4 * 3600
 
 
+class BriefGoals(BaseModel):
+    """A day's targets the daily report sets the results against; empty: no target."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    calls: int | None = Field(None, ge=0, description="calls placed per day")
+    conversion_rate: float | None = Field(
+        None, ge=0, le=1, description="share of connected calls ending in a hot-lead code, e.g. 0.05"
+    )
+    leads: int | None = Field(None, ge=0, description="hot leads per day")
+
+
 class Brief(BaseModel):
     """What the campaign sells, to whom, and what a good call ends with."""
 
@@ -101,6 +113,7 @@ class Brief(BaseModel):
     audience: str = Field("", max_length=2000)
     expected_result: str = Field("", max_length=2000)
     notes: str = Field("", max_length=10000)
+    goals: BriefGoals = Field(default_factory=BriefGoals)
 
 
 class CampaignSettings(BaseModel):
@@ -127,6 +140,8 @@ class CampaignSettings(BaseModel):
     dial_ratio: DialRatio | None = None
     abandon_message: SoundName | None = None
     machine_message: SoundName | None = None
+    recording_policy: RecordingPolicy | None = None
+    recording_split_legs: bool | None = None
     dispositions: Dispositions | None = Field(None, description="replaces the whole set, matched by code")
 
 
@@ -155,6 +170,14 @@ class CampaignCreate(BaseModel):
     dial_ratio: DialRatio | None = None
     abandon_message: SoundName = ""
     machine_message: SoundName = ""
+    recording_policy: RecordingPolicy = Field(
+        RecordingPolicy.CONNECTED,
+        description="calls recorded: all (every answered call, from the answer), connected "
+        "(from the moment the customer is put through), none",
+    )
+    recording_split_legs: bool = Field(
+        False, description="operator and customer legs as separate channels (stereo file) for QA"
+    )
     dispositions: Dispositions | None = Field(
         None,
         description="default: sale, hot lead, not interested, callback, try later, wrong number, do not call",

@@ -47,6 +47,8 @@ class Contract(Base):
     volume_committed: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Days a call's recording is kept after the call; None: for ever (dialer.call_recordings.retention).
+    recording_retention_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
 
     client: Mapped[Client] = relationship(back_populates="contracts", lazy="raise")

@@ -3,7 +3,8 @@
 from dialer.acts.models import AcceptanceAct
 from dialer.audit.models import AuditAction, AuditEvent
 from dialer.auth.models import ApiKey, Role, User
-from dialer.calls.models import Call, CallOutcome, CallState, HangupSide, PacingDecisionLog
+from dialer.call_recordings.models import ClientRecordingDelivery, DeliveryKind
+from dialer.calls.models import Call, CallOutcome, CallState, HangupSide, PacingDecisionLog, RecordingStatus
 from dialer.campaigns.models import (
     Campaign,
     CampaignState,
@@ -11,6 +12,7 @@ from dialer.campaigns.models import (
     DispositionCode,
     DispositionKind,
     OperatorConnection,
+    RecordingPolicy,
 )
 from dialer.clients.models import Client, ClientCrm, Contract, PricingModel
 from dialer.contacts.models import Contact, ContactStatus, DncEntry, ImportJob, ImportKind, ImportStatus
@@ -40,9 +42,11 @@ __all__ = [
     "CampaignState",
     "Client",
     "ClientCrm",
+    "ClientRecordingDelivery",
     "Contact",
     "ContactStatus",
     "Contract",
+    "DeliveryKind",
     "DialingMode",
     "DispositionCode",
     "DispositionKind",
@@ -64,6 +68,8 @@ __all__ = [
     "OperatorStatus",
     "PacingDecisionLog",
     "PricingModel",
+    "RecordingPolicy",
+    "RecordingStatus",
     "ReportRecipients",
     "Role",
     "User",

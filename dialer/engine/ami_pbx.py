@@ -110,7 +110,12 @@ class AmiPbx:
         trunk = self.trunks[call.trunk]
         client = self.clients[trunk.server]
         self._book.servers[call.call_uid] = trunk.server
-        channel_vars = {variables.CAMPAIGN_ID: str(call.campaign_id), variables.LEAD_ID: str(call.contact_id)}
+        channel_vars = {
+            variables.CAMPAIGN_ID: str(call.campaign_id),
+            variables.LEAD_ID: str(call.contact_id),
+            variables.RECORD: call.recording.value,
+            variables.RECORD_LEGS: "yes" if call.recording_legs else "no",
+        }
         if self.agi_url:
             channel_vars[AGI_URL_VARIABLE] = self.agi_url
         try:

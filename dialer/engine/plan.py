@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from dialer.calls.profile import campaign_profile, ring_timeout_s
-from dialer.campaigns.models import Campaign, DialingMode, OperatorConnection
+from dialer.campaigns.models import Campaign, DialingMode, OperatorConnection, RecordingPolicy
 from dialer.compliance import ComplianceProfile
 
 
@@ -26,6 +26,8 @@ class Plan:
     dial_ratio: float = 1.0  # fixed_ratio mode: lines per ready operator
     abandon_message: str = ""  # the campaign's own sounds; empty: the engine's global ones
     machine_message: str = ""
+    recording_policy: RecordingPolicy = RecordingPolicy.CONNECTED
+    recording_split_legs: bool = False
 
     @classmethod
     def of(cls, campaign: Campaign, *, connect_limit_cap_s: float | None = None) -> Plan:
@@ -49,6 +51,8 @@ class Plan:
             dial_ratio=float(campaign.dial_ratio) if campaign.dial_ratio is not None else 1.0,
             abandon_message=campaign.abandon_message or "",
             machine_message=campaign.machine_message or "",
+            recording_policy=campaign.recording_policy,
+            recording_split_legs=campaign.recording_split_legs,
         )
 
 

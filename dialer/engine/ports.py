@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from dialer.calls.models import CallOutcome, HangupSide
+from dialer.campaigns.models import RecordingPolicy
 from dialer.engine.plan import Plan
 from dialer.pacing import PacingDecision
 
@@ -31,6 +32,8 @@ class CustomerCall:
     contact_id: int
     ring_timeout_s: float
     caller_id: str | None = None
+    recording: RecordingPolicy = RecordingPolicy.CONNECTED  # the dialplan's MixMonitor
+    recording_legs: bool = False  # each leg also apart (MixMonitor r()/t())
 
 
 class PbxPort(Protocol):

@@ -179,6 +179,8 @@ class CampaignRunner:
                 contact_id=lease.contact_id,
                 ring_timeout_s=self.plan.ring_timeout_s,
                 caller_id=self.plan.caller_id,
+                recording=self.plan.recording_policy,
+                recording_legs=self.plan.recording_split_legs,
             )
             try:
                 await self.pbx.originate(call)

@@ -38,15 +38,23 @@ def test_every_dialer_context_exists_in_both() -> None:
 
 
 def test_operator_route_applications_in_order() -> None:
-    assert conf_contexts()["dialer-customer"] == ["NoOp", "GotoIf", "AMD", "AGI", "Goto"]
+    assert conf_contexts()["dialer-customer"] == ["NoOp", "GosubIf", "GotoIf", "AMD", "AGI", "Goto"]
     assert conf_contexts()["dialer-route-operator"] == [
-        "MixMonitor",
+        "GosubIf",
         "GotoIf",
         "ConfBridge",
         "Hangup",
         "Dial",
         "Hangup",
     ]
+
+
+def test_recording_subroutine_starts_mixmonitor_per_policy() -> None:
+    assert conf_contexts()["dialer-record"] == ["GotoIf", "MixMonitor", "Return", "MixMonitor", "Return"]
+    text = (CONF / "extensions.conf").read_text()
+    assert 'GosubIf($["${DIALER_RECORD}" = "all"]?dialer-record,s,1)' in text
+    assert text.count('GosubIf($["${DIALER_RECORD}" = "connected"]?dialer-record,s,1(b))') == 2
+    assert "r(${DIALER_RECDIR}/${UNIQUEID}-customer.wav)t(${DIALER_RECDIR}/${UNIQUEID}-operator.wav)" in text
 
 
 def test_manager_user_is_least_privilege() -> None:

@@ -97,8 +97,39 @@ async def test_human_goes_to_the_nailed_operator_and_is_recorded(
         if m["Context"].startswith("dialer") and m["Exten"] == "s"
     ]
     expected = [("dialer-customer", a) for a in conf["dialer-customer"]]
-    expected += [("dialer-route-operator", a) for a in conf["dialer-route-operator"][:3]]
+    operator_route = [("dialer-route-operator", a) for a in conf["dialer-route-operator"][:3]]
+    record = [("dialer-record", a) for a in conf["dialer-record"][:3]]  # policy "connected", one file
+    expected += operator_route[:1] + record + operator_route[1:]
     assert ran == expected
+
+
+@pytest.mark.parametrize(
+    ("policy", "legs", "files"),
+    [
+        ("connected", "no", {"call-p.wav"}),
+        ("connected", "yes", {"call-p.wav", "call-p-customer.wav", "call-p-operator.wav"}),
+        ("all", "no", {"call-p.wav"}),
+        ("none", "no", set()),
+    ],
+)
+async def test_the_campaigns_recording_policy_decides_what_mixmonitor_writes(
+    sim: PbxSim, client: AmiClient, engine: Engine, tmp_path, policy: str, legs: str, files: set[str]
+) -> None:
+    sim.operator("1001")
+    await login(client, "1001")
+    engine.decide = lambda result: RouteDecision.to_operator(operator="1001", bridge="op1001")
+    sim.customer("5551009", ring=1, amd="human", talk=5)
+    await originate(client, "5551009", "call-p", DIALER_RECORD=policy, DIALER_RECORD_LEGS=legs)
+    await client.wait_event("Hangup", Uniqueid="call-p")
+    rec = tmp_path / "rec"
+    written = {path.name for path in rec.glob("call-p*.wav")} if rec.exists() else set()
+    assert written == files
+    for name in files:
+        with wave.open(str(rec / name)) as wav:
+            seconds = wav.getnframes() / 8000
+        # "connected" records from the moment the customer is put through (bridged time: the talk);
+        # "all" from the answer, so AMD's seconds come on top
+        assert abs(seconds - 5) < 0.5 if policy == "connected" else seconds > 5.5
 
 
 async def test_machine_is_hung_up_without_an_operator(sim: PbxSim, client: AmiClient, engine: Engine) -> None:
