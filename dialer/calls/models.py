@@ -79,6 +79,7 @@ class Call(Base):
         Index("ix_calls_campaign_placed", "campaign_id", "placed_at"),
         Index("ix_calls_campaign_answered", "campaign_id", "answered_at"),
         Index("ix_calls_operator_placed", "operator_id", "placed_at"),
+        Index("ix_calls_campaign_recorded", "campaign_id", "recorded_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -107,6 +108,9 @@ class Call(Base):
     connected_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     wrap_ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # When the call's end was first stored (wall clock, never before ended_at): billing assigns a call
+    # recorded after its month was closed to the next open month (dialer.metering.periods).
+    recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     ring_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     talk_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)

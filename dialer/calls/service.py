@@ -31,7 +31,7 @@ attempt on the contact (so a crash after placing never re-dials for free); calle
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -179,6 +179,8 @@ async def mark_ended(
     side = HangupSide(hangup_side) if hangup_side is not None else None
     call = await _fact(session, call_uid, at)
     first_end = lifecycle.on_ended(call, verdict, hangup_cause, side, at)
+    if call.recorded_at is None:  # billing's "recorded" moment: never before the call ended
+        call.recorded_at = max(at, datetime.now(UTC))
     await _done(session, call)
     if first_end and call.disposition_code is None:
         await _move_contact(session, call, verdict, at)

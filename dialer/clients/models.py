@@ -5,12 +5,16 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Date, Enum, ForeignKey, Integer, String, func
+from sqlalchemy import Date, Enum, ForeignKey, Integer, String, false, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dialer.billing.money import Rounding
+from dialer.billing.seat_time import SeatCount
+from dialer.billing.vat import VatMode
 from dialer.db.base import Base
-from dialer.db.types import Money, UtcDateTime
+from dialer.db.types import JsonDocument, Money, UtcDateTime
 
 
 class PricingModel(enum.StrEnum):
@@ -18,6 +22,29 @@ class PricingModel(enum.StrEnum):
     PER_PROCESSED_CONTACT = "per_processed_contact"
     PER_SEAT_HOUR = "per_seat_hour"
     PER_SEAT_MONTH = "per_seat_month"
+    HOURLY_PLAN = "hourly_plan"  # a block of seat-hours at a fixed price, time beyond at ``rate`` per hour
+
+
+class ContactCounting(enum.StrEnum):
+    """Which dispositions make a processed contact on a per-contact contract."""
+
+    FINAL = "final"  # any final disposition
+    MARKED = "marked"  # only the codes the campaign marks ``counts_as_processed`` (pay per result)
+
+
+class VolumeScope(enum.StrEnum):
+    """What ``volume_committed`` covers: each billing month, or the contract's whole period."""
+
+    MONTH = "month"
+    CONTRACT = "contract"
+
+
+def _term(kind: type[enum.Enum], default: enum.Enum) -> Mapped[Any]:
+    return mapped_column(
+        Enum(kind, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e]),
+        default=default,
+        server_default=str(default.value),
+    )
 
 
 class Client(Base):
@@ -47,6 +74,22 @@ class Contract(Base):
     volume_committed: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Billing terms (dialer.metering.tariffs turns them into dialer.billing's tariffs).
+    billing_timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    talk_increment_s: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    talk_minimum_s: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    talk_free_under_s: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    vat_mode: Mapped[VatMode] = _term(VatMode, VatMode.INCLUDED)
+    money_rounding: Mapped[Rounding] = _term(Rounding, Rounding.HALF_UP)
+    contact_prices: Mapped[dict[str, str]] = mapped_column(JsonDocument, default=dict)
+    contacts_counted: Mapped[ContactCounting] = _term(ContactCounting, ContactCounting.FINAL)
+    seat_count: Mapped[SeatCount] = _term(SeatCount, SeatCount.MAX_CONCURRENT)
+    seat_pauses_paid: Mapped[bool] = mapped_column(default=True, server_default=true())
+    plan_hours: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    plan_price: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    volume_scope: Mapped[VolumeScope] = _term(VolumeScope, VolumeScope.MONTH)
+    alert_thresholds: Mapped[list[str]] = mapped_column(JsonDocument, default=lambda: ["0.8", "1"])
+    stop_campaigns_when_used_up: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Days a call's recording is kept after the call; None: for ever (dialer.call_recordings.retention).
     recording_retention_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())

@@ -20,6 +20,7 @@ from dialer.db.base import Base
 from dialer.hotleads.models import LeadAlert, LeadDelivery
 from dialer.jobs.models import JobRun
 from dialer.mail.models import MailAttachment, MailMessage
+from dialer.metering.models import AlertDelivery, ClosedPeriod, VolumeAlert
 from dialer.operators.models import (
     Operator,
     OperatorState,
@@ -31,6 +32,7 @@ from dialer.reports.models import MonthlyReportRecord, ReportRecipients
 
 __all__ = [
     "AcceptanceAct",
+    "AlertDelivery",
     "ApiKey",
     "AuditAction",
     "AuditEvent",
@@ -43,6 +45,7 @@ __all__ = [
     "Client",
     "ClientCrm",
     "ClientRecordingDelivery",
+    "ClosedPeriod",
     "Contact",
     "ContactStatus",
     "Contract",
@@ -73,5 +76,6 @@ __all__ = [
     "ReportRecipients",
     "Role",
     "User",
+    "VolumeAlert",
     "campaign_operators",
 ]
