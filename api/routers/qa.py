@@ -1,0 +1,138 @@
+"""Quality control: campaigns' scorecards, scores of recorded calls, scores over time, the QA queue.
+
+A controller reaches only its client's campaigns and calls; anything else answers 404.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime
+
+from api.auth import PrincipalDep, get_principal
+from api.deps import SessionDep
+from api.errors import ERROR_RESPONSES
+from api.routers.recordings import RemoteDep, allowed
+from api.schemas.common import Page
+from api.schemas.qa import ScorecardOut, ScoreOut
+from dialer.auth.permissions import Permission
+from dialer.qa import scorecards, scores
+from dialer.qa.schemas import NewScoreIn, ScorecardIn, ScoreIn
+
+router = APIRouter(tags=["quality control"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES)
+
+READ_CARDS = [Depends(allowed(Permission.SCORECARDS_READ))]
+WRITE_CARDS = [Depends(allowed(Permission.SCORECARDS_WRITE))]
+READ_SCORES = [Depends(allowed(Permission.SCORES_READ))]
+WRITE_SCORES = [Depends(allowed(Permission.SCORES_WRITE))]
+
+
+@router.get("/campaigns/{campaign_id}/scorecards", response_model=list[ScorecardOut], dependencies=READ_CARDS)
+async def list_scorecards(
+    campaign_id: int, session: SessionDep, principal: PrincipalDep
+) -> list[ScorecardOut]:
+    """Every version of the campaign's scorecard, newest first."""
+    cards = await scorecards.list_scorecards(session, principal, campaign_id)
+    return [ScorecardOut.model_validate(card) for card in cards]
+
+
+@router.post(
+    "/campaigns/{campaign_id}/scorecards",
+    response_model=ScorecardOut,
+    status_code=201,
+    dependencies=WRITE_CARDS,
+    responses={409: {"description": "The campaign has a scorecard already: replace it with PUT"}},
+)
+async def create_scorecard(
+    campaign_id: int, body: ScorecardIn, session: SessionDep, principal: PrincipalDep
+) -> ScorecardOut:
+    """The campaign's first scorecard (version 1)."""
+    card = await scorecards.create_scorecard(session, principal, campaign_id, body, datetime.now(UTC))
+    return ScorecardOut.model_validate(card)
+
+
+@router.get("/campaigns/{campaign_id}/scorecard", response_model=ScorecardOut, dependencies=READ_CARDS)
+async def current_scorecard(campaign_id: int, session: SessionDep, principal: PrincipalDep) -> ScorecardOut:
+    """The scorecard new scores of this campaign's calls are given with."""
+    return ScorecardOut.model_validate(await scorecards.current_scorecard(session, principal, campaign_id))
+
+
+@router.put("/campaigns/{campaign_id}/scorecard", response_model=ScorecardOut, dependencies=WRITE_CARDS)
+async def replace_scorecard(
+    campaign_id: int, body: ScorecardIn, session: SessionDep, principal: PrincipalDep
+) -> ScorecardOut:
+    """Replace the scorecard: in place while no score uses it, else as a new version (the old one
+    stays with the scores given with it)."""
+    card = await scorecards.replace_scorecard(session, principal, campaign_id, body, datetime.now(UTC))
+    return ScorecardOut.model_validate(card)
+
+
+@router.get("/scorecards/{scorecard_id}", response_model=ScorecardOut, dependencies=READ_CARDS)
+async def get_scorecard(scorecard_id: int, session: SessionDep, principal: PrincipalDep) -> ScorecardOut:
+    """One version of a scorecard, current or not."""
+    return ScorecardOut.model_validate(await scorecards.get_scorecard(session, principal, scorecard_id))
+
+
+@router.post(
+    "/qa/scores",
+    response_model=ScoreOut,
+    status_code=201,
+    dependencies=WRITE_SCORES,
+    responses={
+        404: {"description": "No recorded call the caller may reach"},
+        409: {"description": "The caller scored this call already, or its campaign has no scorecard"},
+        422: {"description": "A value outside its criterion's scale, a criterion missing or unknown"},
+    },
+)
+async def give_score(
+    body: NewScoreIn, session: SessionDep, principal: PrincipalDep, remote: RemoteDep
+) -> ScoreOut:
+    """Score a recorded call with its campaign's current scorecard (audited); one score per scorer."""
+    score = await scores.give_score(session, principal, body.call_id, body, datetime.now(UTC), remote)
+    card = await scorecards.get_scorecard(session, principal, score.scorecard_id)
+    return ScoreOut.of(score, card)
+
+
+@router.get("/qa/scores", response_model=Page[ScoreOut], dependencies=READ_SCORES)
+async def list_scores(
+    session: SessionDep,
+    principal: PrincipalDep,
+    campaign_id: int | None = None,
+    operator_id: int | None = None,
+    call_id: int | None = None,
+    scorer: Annotated[str | None, Query(max_length=100, description="user:<id> or key:<id>")] = None,
+    since: Annotated[AwareDatetime | None, Query(description="call placed at or after")] = None,
+    until: Annotated[AwareDatetime | None, Query(description="call placed before")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[ScoreOut]:
+    """Scores of calls the caller may see, the newest call first."""
+    f = scores.ScoreFilter(campaign_id, operator_id, call_id, scorer, since, until)
+    found, total = await scores.list_scores(session, principal, f, limit=limit, offset=offset)
+    cards = await scores.cards_of(session, found)
+    items = [ScoreOut.of(score, cards[score.scorecard_id]) for score in found]
+    return Page[ScoreOut](items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/qa/scores/{score_id}", response_model=ScoreOut, dependencies=READ_SCORES)
+async def get_score(score_id: int, session: SessionDep, principal: PrincipalDep) -> ScoreOut:
+    score = await scores.get_score(session, principal, score_id)
+    cards = await scores.cards_of(session, [score])
+    return ScoreOut.of(score, cards[score.scorecard_id])
+
+
+@router.put(
+    "/qa/scores/{score_id}",
+    response_model=ScoreOut,
+    dependencies=WRITE_SCORES,
+    responses={403: {"description": "The score is someone else's"}},
+)
+async def change_score(
+    score_id: int, body: ScoreIn, session: SessionDep, principal: PrincipalDep, remote: RemoteDep
+) -> ScoreOut:
+    """Change one's own score (values, moments, comment) on the scorecard it was given with (audited)."""
+    score = await scores.change_score(session, principal, score_id, body, datetime.now(UTC), remote)
+    cards = await scores.cards_of(session, [score])
+    return ScoreOut.of(score, cards[score.scorecard_id])

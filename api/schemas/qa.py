@@ -1,0 +1,75 @@
+"""Scorecards, scores, score statistics and the QA queue as the API shows them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import DecimalStr, Out
+from dialer.qa.models import Scale, Score, Scorecard
+from dialer.qa.scoring import SHOWN_PLACES
+
+
+class CriterionOut(Out):
+    key: str
+    label: str
+    weight: DecimalStr
+    scale: Scale
+    max_points: int = Field(description="top of the scale; 1 for yes/no")
+
+
+class ScorecardOut(Out):
+    id: int
+    campaign_id: int
+    version: int
+    name: str
+    sample_per_operator: int | None = Field(description="null: DIALER_QA_SAMPLE_PER_OPERATOR applies")
+    created_at: datetime
+    created_by: str
+    criteria: list[CriterionOut]
+
+
+class MomentOut(BaseModel):
+    at_s: DecimalStr = Field(description="seconds into the recording")
+    text: str
+
+
+class ScoreOut(BaseModel):
+    id: int
+    call_id: int
+    campaign_id: int
+    operator_id: int | None
+    call_at: datetime = Field(description="when the call was placed")
+    scorecard_id: int
+    scorecard_version: int
+    scorer: str = Field(description="user:<id> or key:<id>")
+    scorer_role: str
+    percent: DecimalStr = Field(description="weighted total, percent of the maximum, to 2 places")
+    values: dict[str, int]
+    moments: list[MomentOut]
+    comment: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, score: Score, card: Scorecard) -> ScoreOut:
+        keys = {c.id: c.key for c in card.criteria}
+        return cls(
+            id=score.id,
+            call_id=score.call_id,
+            campaign_id=score.campaign_id,
+            operator_id=score.operator_id,
+            call_at=score.call_at,
+            scorecard_id=card.id,
+            scorecard_version=card.version,
+            scorer=score.scorer,
+            scorer_role=score.scorer_role,
+            percent=score.percent.quantize(SHOWN_PLACES),
+            values={keys[m.criterion_id]: m.value for m in score.marks},
+            moments=[MomentOut(at_s=Decimal(m["at_s"]), text=m["text"]) for m in score.moments],
+            comment=score.comment,
+            created_at=score.created_at,
+            updated_at=score.updated_at,
+        )
