@@ -22,6 +22,7 @@ class AuditAction(enum.StrEnum):
     DELETE = "delete"
     LINK = "link"  # an expiring link was made
     LINK_ACCESS = "link_access"  # someone used one
+    SCORE = "score"  # a QA score of a call was given or changed
 
 
 def _values(e: type[enum.Enum]) -> list[str]:

@@ -27,6 +27,7 @@ class Permission(enum.StrEnum):
     DNC_WRITE = "dnc:write"
     CALLS_READ = "calls:read"
     CALLS_WRITE = "calls:write"
+    CALLS_REVIEW = "calls:review"  # review a call's AMD verdict (a machine that was a person)
     SESSIONS_READ = "sessions:read"
     SESSIONS_WRITE = "sessions:write"
     USERS_MANAGE = "users:manage"
@@ -37,14 +38,25 @@ class Permission(enum.StrEnum):
     AUDIT_READ = "audit:read"
     HOTLEADS_READ = "hotleads:read"
     HOTLEADS_WRITE = "hotleads:write"
+    REPORTS_READ = "reports:read"  # daily and monthly reports, acts (a controller: its client's)
+    REPORTS_WRITE = "reports:write"  # report recipients, making a monthly report
+    ACTS_ISSUE = "acts:issue"
+    ACTS_SIGN = "acts:sign"  # the client's answer to an act: sign or dispute
+    SCORECARDS_READ = "scorecards:read"
+    SCORECARDS_WRITE = "scorecards:write"
+    SCORES_READ = "scores:read"
+    SCORES_WRITE = "scores:write"  # score calls and claim QA queue items
 
 
 _SUPERVISOR = frozenset(Permission) - {
     Permission.USERS_MANAGE,
     Permission.KEYS_MANAGE,
     Permission.RECORDINGS_DELETE,
+    Permission.ACTS_SIGN,  # the client answers its acts, not the centre
 }
 _RECORDINGS = frozenset({Permission.RECORDINGS_READ, Permission.RECORDINGS_EXPORT})
+# A client's controller reads its campaigns' scorecards and scores their calls too (scoping).
+_SCORING = frozenset({Permission.SCORECARDS_READ, Permission.SCORES_READ, Permission.SCORES_WRITE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
@@ -54,16 +66,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CAMPAIGNS_READ,
             Permission.OPERATORS_READ,
             Permission.CALLS_READ,
+            Permission.CALLS_REVIEW,
             Permission.SESSIONS_READ,
+            Permission.SCORECARDS_WRITE,
         }
     )
-    | _RECORDINGS,
+    | _RECORDINGS
+    | _SCORING,
     # An operator reads and disposes only their own calls and acts only on their own session (scoping).
     Role.OPERATOR: frozenset(
         {
             Permission.CAMPAIGNS_READ,
             Permission.CALLS_READ,
             Permission.CALLS_WRITE,
+            Permission.CALLS_REVIEW,
             Permission.SESSIONS_READ,
             Permission.SESSIONS_WRITE,
         }
@@ -77,9 +93,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.DNC_READ,
             Permission.CALLS_READ,
             Permission.HOTLEADS_READ,
+            Permission.REPORTS_READ,
+            Permission.ACTS_SIGN,
         }
     )
-    | _RECORDINGS,
+    | _RECORDINGS
+    | _SCORING,
 }
 
 

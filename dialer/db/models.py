@@ -28,7 +28,9 @@ from dialer.operators.models import (
     OperatorStatus,
     campaign_operators,
 )
+from dialer.qa.models import Criterion, QueueItem, QueueStatus, Scale, Score, Scorecard, ScoreValue
 from dialer.reports.models import MonthlyReportRecord, ReportRecipients
+from dialer.surveys.models import ResponseOutcome, SurveyAnswer, SurveyDefinition, SurveyResponse
 
 __all__ = [
     "AcceptanceAct",
@@ -49,6 +51,7 @@ __all__ = [
     "Contact",
     "ContactStatus",
     "Contract",
+    "Criterion",
     "DeliveryKind",
     "DialingMode",
     "DispositionCode",
@@ -71,10 +74,20 @@ __all__ = [
     "OperatorStatus",
     "PacingDecisionLog",
     "PricingModel",
+    "QueueItem",
+    "QueueStatus",
     "RecordingPolicy",
     "RecordingStatus",
     "ReportRecipients",
+    "ResponseOutcome",
     "Role",
+    "Scale",
+    "Score",
+    "ScoreValue",
+    "Scorecard",
+    "SurveyAnswer",
+    "SurveyDefinition",
+    "SurveyResponse",
     "User",
     "VolumeAlert",
     "campaign_operators",
