@@ -3,7 +3,9 @@
 One row per call, then one totals row per contract. Every row carries its contract's number, its
 rounding unit, price and currency, so a client with several contracts gets one table that still
 says which terms priced each call. The ``calls`` column is 1 on a call's row and the number of calls
-on the totals row, so a spreadsheet's SUM over it counts calls.
+on the totals row, so a spreadsheet's SUM over it counts calls. ``late`` marks a call placed in an
+earlier month but recorded after that month was closed, so billed in this one; on the totals row it
+is the number of such calls.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ COLUMNS: tuple[str, ...] = (
     "call id",
     "calls",
     "started at (UTC)",
+    "late",
     "campaign",
     "operator",
     "phone",
@@ -30,6 +33,7 @@ COLUMNS: tuple[str, ...] = (
     "currency",
 )
 TOTAL_LABEL = "total"
+LATE = "late"
 DELIMITERS = (";", ",")
 
 
@@ -93,14 +97,16 @@ def csv_header(delimiter: str) -> str:
     return delimiter.join(csv_cell(c, delimiter) for c in COLUMNS) + "\r\n"
 
 
-def totals_values(contract: str, total: TalkTotal, terms: TariffColumns) -> tuple[object, ...]:
-    """The totals row: contract, ``total``, number of calls, five blanks, then the summed columns."""
-    return (contract, TOTAL_LABEL, total.calls, "", "", "", "", "", *terms.values(total))
+def totals_values(
+    contract: str, total: TalkTotal, late_calls: int, terms: TariffColumns
+) -> tuple[object, ...]:
+    """The totals row: contract, ``total``, calls, a blank, late calls, four blanks, the sums."""
+    return (contract, TOTAL_LABEL, total.calls, "", late_calls, "", "", "", "", *terms.values(total))
 
 
-def csv_totals(contract: str, total: TalkTotal, terms: TariffColumns, delimiter: str) -> str:
-    blanks = delimiter * 5
+def csv_totals(contract: str, total: TalkTotal, late_calls: int, terms: TariffColumns, delimiter: str) -> str:
+    d = delimiter
     return (
-        f"{csv_cell(contract, delimiter)}{delimiter}{TOTAL_LABEL}{delimiter}{total.calls}{delimiter}"
-        f"{blanks}{delimiter}{terms.csv_text(total, delimiter)}\r\n"
+        f"{csv_cell(contract, d)}{d}{TOTAL_LABEL}{d}{total.calls}{d}{d}{late_calls}{d * 5}"
+        f"{terms.csv_text(total, d)}\r\n"
     )

@@ -1,0 +1,119 @@
+"""What the export reads: the client's per-minute contracts in a period, the names its rows show,
+and each contract's calls (those metering bills in the period) as plain tuples streamed in batches
+through a server-side cursor.
+
+The calls' query selects only integers and text, computed by the database, so nothing per row
+goes through a Python type conversion:
+
+- the start time as ISO text in UTC, to the second (``2026-11-03T10:15:42Z``);
+- talk seconds as metering measures them (``dialer.metering.usage.measured_talk``: from the
+  connection to the hangup, a started second counting whole; 0 if never connected), computed
+  exactly from the stored microseconds on both databases (a test checks the two agree).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from dialer.calls.models import Call
+from dialer.campaigns.models import Campaign
+from dialer.clients.models import Contract, PricingModel
+from dialer.operators.models import Operator
+
+CallRow = tuple[int, str, bool, int, int | None, str, str | None, int]
+"""call id, start time text, late, campaign id, operator id, phone, disposition code, talk seconds."""
+
+
+def started_text(dialect: str) -> ColumnElement[str]:
+    """``placed_at`` as ISO 8601 UTC text to the second."""
+    if dialect == "postgresql":
+        utc = func.timezone("UTC", Call.placed_at)
+        return func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+    # SQLite keeps UTC times as 'YYYY-MM-DD HH:MM:SS.ffffff' text.
+    return func.strftime("%Y-%m-%dT%H:%M:%SZ", func.substr(Call.placed_at, 1, 19))
+
+
+def _sqlite_microseconds(column: InstrumentedAttribute[datetime | None]) -> ColumnElement[int]:
+    """A stored SQLite time as integer microseconds since the epoch (``strftime('%s')`` would round
+    the fraction, so the whole seconds and the fraction are read apart)."""
+    whole = cast(func.strftime("%s", func.substr(column, 1, 19)), Integer)
+    fraction = cast(func.substr(column, 21, 6), Integer)
+    return whole * 1_000_000 + fraction
+
+
+def talk_seconds_expr(dialect: str) -> ColumnElement[int]:
+    """Whole talk seconds, a started second counting whole; 0 when not connected or not ended."""
+    if dialect == "postgresql":
+        seconds = func.ceil(func.extract("epoch", Call.ended_at - Call.connected_at))
+        talk: ColumnElement[int] = cast(seconds, Integer)
+    else:
+        micro = _sqlite_microseconds(Call.ended_at) - _sqlite_microseconds(Call.connected_at)
+        talk = (micro + 999_999) // 1_000_000
+    return case((and_(Call.connected_at.is_not(None), Call.ended_at.is_not(None)), talk), else_=literal(0))
+
+
+def calls_query(
+    dialect: str, where: ColumnElement[bool], late: ColumnElement[bool]
+) -> Select[int, str, bool, int, int | None, str, str | None, int]:
+    """The calls ``where`` selects as :data:`CallRow` tuples, in placing order (as the statement
+    reads them)."""
+    return (
+        select(
+            Call.id,
+            started_text(dialect),
+            late,
+            Call.campaign_id,
+            Call.operator_id,
+            Call.phone,
+            Call.disposition_code,
+            talk_seconds_expr(dialect),
+        )
+        .where(where)
+        .order_by(Call.placed_at, Call.id)
+    )
+
+
+async def stream_calls(
+    connection: AsyncConnection, where: ColumnElement[bool], late: ColumnElement[bool], batch_rows: int
+) -> AsyncIterator[Sequence[CallRow]]:
+    """The selected calls in batches of up to ``batch_rows``, through a server-side cursor
+    (asyncpg on PostgreSQL), so only one batch is in memory at a time."""
+    query = calls_query(connection.dialect.name, where, late)
+    result = await connection.stream(query.execution_options(yield_per=batch_rows))
+    async for partition in result.partitions(batch_rows):
+        yield partition
+
+
+async def per_minute_contracts(
+    session: AsyncSession, client_id: int, first_day: date, last_day: date
+) -> list[Contract]:
+    """The client's per-talk-minute contracts in force on some day of ``first_day``..``last_day``."""
+    query = (
+        select(Contract)
+        .where(
+            Contract.client_id == client_id,
+            Contract.pricing_model == PricingModel.PER_TALK_MINUTE,
+            Contract.period_start <= last_day,
+            or_(Contract.period_end.is_(None), Contract.period_end >= first_day),
+        )
+        .order_by(Contract.id)
+    )
+    return list(await session.scalars(query))
+
+
+async def campaign_names(session: AsyncSession, contract_id: int) -> dict[int, str]:
+    rows = await session.execute(
+        select(Campaign.id, Campaign.name).where(Campaign.contract_id == contract_id)
+    )
+    return {campaign_id: name for campaign_id, name in rows}
+
+
+async def operator_names(session: AsyncSession) -> dict[int, str]:
+    """Every operator's name (login when the name is blank): a centre has hundreds, not millions."""
+    rows = await session.execute(select(Operator.id, Operator.name, Operator.login))
+    return {operator_id: name or login for operator_id, name, login in rows}

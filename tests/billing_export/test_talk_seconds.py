@@ -1,0 +1,54 @@
+"""The talk seconds the export's SQL computes are metering's ``measured_talk`` of the stored times,
+to the microsecond, on the configured database (the CSV is read back and compared call by call)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from dialer.billing_export.layout import COLUMNS
+from dialer.billing_export.period import month_span
+from dialer.billing_export.plan import plan_export
+from dialer.billing_export.service import ExportFormat, export_bytes
+from dialer.calls.models import Call
+from dialer.clients.models import Client
+from dialer.metering.usage import measured_talk
+from tests.billing_export.world import CallSpec, at, seed
+
+EDGES = [0, 1, 999_999, 1_000_000, 1_000_001, 59_999_999, 60_000_000, 60_000_001, 86_400_000_000 + 1]
+
+
+def durations(count: int, seed_value: int = 6) -> list[timedelta | None]:
+    rng = random.Random(seed_value)
+    lengths: list[timedelta | None] = [timedelta(microseconds=m) for m in EDGES]
+    lengths += [timedelta(microseconds=rng.randrange(0, 3_600_000_000)) for _ in range(count)]
+    lengths += [timedelta(seconds=rng.randrange(0, 600)) for _ in range(count // 4)]  # whole seconds
+    return [*lengths, None]
+
+
+async def test_sql_talk_seconds_are_measured_talk(sessions):
+    rng = random.Random(7)
+    specs = [
+        CallSpec(
+            "Main", at(1 + i % 28, 8 + i % 12, i % 60, rng.randrange(60), rng.randrange(1_000_000)), length
+        )
+        for i, length in enumerate(durations(200))
+    ]
+    world = await seed(sessions, {"T-1": {"rate": Decimal("1")}}, {"Main": "T-1"}, specs)
+    async with sessions() as session:
+        client = await session.get(Client, world.client_id)
+        plan = await plan_export(session, client, month_span("2026-11"))
+        times = await session.execute(select(Call.id, Call.connected_at, Call.ended_at))
+        stored = {call_id: measured_talk(connected, ended) for call_id, connected, ended in times}
+    data = b"".join([chunk async for chunk in export_bytes(sessions, plan, ExportFormat.CSV)])
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+    header = rows[0]
+    assert header == list(COLUMNS)
+    exported = {int(r[1]): int(r[header.index("talk seconds")]) for r in rows[1:] if r[1] != "total"}
+    assert len(exported) == len(specs)
+    assert exported == stored
