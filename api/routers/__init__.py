@@ -20,7 +20,10 @@ from api.routers import (
     operator_sessions,
     operators,
     pacing,
+    qa,
     recordings,
+    reports,
+    surveys,
     users,
 )
 
@@ -42,4 +45,7 @@ ROUTERS: list[APIRouter] = [
     recordings.shared_router,
     audit.router,
     hotleads.router,
+    reports.router,
+    surveys.router,
+    qa.router,
 ]

@@ -23,6 +23,7 @@ class DialingMode(enum.StrEnum):
     PROGRESSIVE = "progressive"
     PREDICTIVE = "predictive"
     FIXED_RATIO = "fixed_ratio"  # a supervisor's fixed number of lines per ready operator (dial_ratio)
+    SURVEY = "survey"  # IVR survey without operators (dialer.surveys); "press N" reaches one
 
 
 class RecordingPolicy(enum.StrEnum):

@@ -10,15 +10,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
+from dialer.calls.profile import campaign_profile
 from dialer.campaigns import repository
 from dialer.campaigns.dispositions import DEFAULT_DISPOSITIONS, DispositionIn
-from dialer.campaigns.models import Campaign, CampaignState, DispositionCode
+from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode
 from dialer.campaigns.schemas import CampaignCreate, CampaignSettings, dial_ratio_problem
 from dialer.campaigns.states import Command, TransitionRefused, next_state
 from dialer.clients import service as clients
 from dialer.clients.models import Client
 from dialer.errors import Conflict, InvalidInput, NotFound
 from dialer.operators.models import Operator
+from dialer.surveys.models import SurveyDefinition
+from dialer.surveys.rules import survey_start_problem
 
 NULLABLE_SETTINGS = frozenset({"caller_id", "dial_ratio"})
 
@@ -138,6 +141,8 @@ async def command(session: AsyncSession, principal: Principal, campaign_id: int,
         target = next_state(campaign.state, cmd)
     except TransitionRefused as exc:
         raise Conflict(f"campaign {campaign_id}: {exc}") from None
+    if cmd in (Command.START, Command.RESUME):
+        await _check_survey_mode(session, campaign)
     now = datetime.now(UTC)
     if cmd is Command.START:
         campaign.started_at = now
@@ -146,6 +151,23 @@ async def command(session: AsyncSession, principal: Principal, campaign_id: int,
     campaign.state = target
     await session.flush()
     return campaign
+
+
+async def _check_survey_mode(session: AsyncSession, campaign: Campaign) -> None:
+    """A survey campaign needs its survey and a profile that allows dialing without operators."""
+    if campaign.dialing_mode is not DialingMode.SURVEY:
+        return
+    defined = await session.scalar(
+        select(SurveyDefinition.id).where(SurveyDefinition.campaign_id == campaign.id)
+    )
+    problem = survey_start_problem(
+        campaign.dialing_mode,
+        campaign_profile(campaign),
+        has_survey=defined is not None,
+        campaign_id=campaign.id,
+    )
+    if problem:
+        raise Conflict(problem)
 
 
 async def list_operators(session: AsyncSession, principal: Principal, campaign_id: int) -> list[Operator]:

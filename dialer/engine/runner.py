@@ -36,6 +36,7 @@ _MODES = {
     DialingMode.PROGRESSIVE: DialMode.PROGRESSIVE,
     DialingMode.PREDICTIVE: DialMode.PREDICTIVE,
     DialingMode.FIXED_RATIO: DialMode.FIXED_RATIO,
+    DialingMode.SURVEY: DialMode.SURVEY,
 }
 
 

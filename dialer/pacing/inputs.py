@@ -17,6 +17,7 @@ class DialMode(enum.StrEnum):
     PROGRESSIVE = "progressive"
     PREDICTIVE = "predictive"
     FIXED_RATIO = "fixed_ratio"
+    SURVEY = "survey"  # IVR survey: every free line, no operator needed (line and cps limits only)
 
 
 @dataclass(frozen=True, slots=True)

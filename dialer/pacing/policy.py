@@ -11,7 +11,8 @@ or while not even one more abandon fits under it, predictive and fixed-ratio dia
 progressive. Predictive never places fewer calls than progressive would (one per ready operator not
 covered): those calls cannot cause an abandon. ``dial_ahead`` off (a profile rule) counts only
 ready operators and places nothing while none is ready. Line and calls-per-second limits bound
-every mode.
+every mode. The IVR survey mode places a call on every free line (within the calls-per-second
+limit): its questions need no operator.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ def decide(snapshot: PacingInput, tuning: RiskTuning = DEFAULT_TUNING) -> Pacing
     answers = float(in_flight)
     z = 0.0
 
-    if snapshot.logged_in == 0:
+    if used is DialMode.SURVEY:
+        wanted, why, reason = _survey(snapshot)
+    elif snapshot.logged_in == 0:
         wanted, why, reason = 0.0, "no_operators", "no operator logged in"
     elif used is DialMode.PREVIEW:
         wanted, why, reason = 0.0, "preview", "preview: the operator starts each call"
@@ -85,6 +88,15 @@ def decide(snapshot: PacingInput, tuning: RiskTuning = DEFAULT_TUNING) -> Pacing
     )
     level = (in_flight + calls) / free if free > 0.0 else float(in_flight + calls)
     return PacingDecision(calls, level, mode, used, explanation)
+
+
+def _survey(snapshot: PacingInput) -> tuple[float, str, str]:
+    """IVR survey: fill every free line (the recorded questions need no operator), unless the
+    profile forbids dialing without an operator ready."""
+    if not snapshot.dial_ahead:
+        return 0.0, "no_ready_operator", "survey: the profile forbids dialing without an operator ready"
+    free_lines = float(snapshot.limits.max_lines - snapshot.lines_in_use)
+    return free_lines, "lines", "survey: one call per free line, no operator needed"
 
 
 def _predictive(snapshot: PacingInput, tuning: RiskTuning) -> tuple[float, float, float, float]:

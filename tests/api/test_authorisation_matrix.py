@@ -21,6 +21,8 @@ STAFF_READERS = {A, S, Role.QA}
 OPERATING = {A, S, Role.OPERATOR}
 SESSION_READERS = {A, S, Role.QA, Role.OPERATOR}
 RECORDING_READERS = {A, S, Role.QA, C}
+QA_STAFF = {A, S, Role.QA}
+SCORERS = {A, S, Role.QA, C}
 
 MATRIX: dict[tuple[str, str], set[Role]] = {
     ("GET", "/auth/me"): EVERYONE,
@@ -68,7 +70,11 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("GET", "/calls"): EVERYONE,
     ("GET", "/calls/{call_id}"): EVERYONE,
     ("POST", "/calls/{call_id}/disposition"): OPERATING,
+    ("POST", "/calls/{call_id}/amd-review"): SESSION_READERS,
     ("GET", "/campaigns/{campaign_id}/pacing"): EVERYONE,
+    ("PUT", "/campaigns/{campaign_id}/survey"): MANAGERS,
+    ("GET", "/campaigns/{campaign_id}/survey"): EVERYONE,
+    ("GET", "/campaigns/{campaign_id}/survey/answers"): CLIENT_READERS,
     ("GET", "/operators/{operator_id}/session"): SESSION_READERS,
     ("POST", "/operators/{operator_id}/session/login"): OPERATING,
     ("POST", "/operators/{operator_id}/session/ready"): OPERATING,
@@ -85,6 +91,22 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("GET", "/hot-leads"): CLIENT_READERS,
     ("GET", "/hot-leads/{lead_id}"): CLIENT_READERS,
     ("POST", "/hot-leads/{lead_id}/retry"): MANAGERS,
+    ("GET", "/campaigns/{campaign_id}/reports/daily"): CLIENT_READERS,
+    ("GET", "/clients/{client_id}/report-recipients"): CLIENT_READERS,
+    ("PUT", "/clients/{client_id}/report-recipients"): MANAGERS,
+    ("GET", "/campaigns/{campaign_id}/scorecards"): SCORERS,
+    ("POST", "/campaigns/{campaign_id}/scorecards"): QA_STAFF,
+    ("GET", "/campaigns/{campaign_id}/scorecard"): SCORERS,
+    ("PUT", "/campaigns/{campaign_id}/scorecard"): QA_STAFF,
+    ("GET", "/scorecards/{scorecard_id}"): SCORERS,
+    ("POST", "/qa/scores"): SCORERS,
+    ("GET", "/qa/scores"): SCORERS,
+    ("GET", "/qa/scores/{score_id}"): SCORERS,
+    ("PUT", "/qa/scores/{score_id}"): SCORERS,
+}
+SCORECARD = {
+    "name": "card",
+    "criteria": [{"key": "greeting", "label": "Greeting", "weight": "1", "scale": "yes_no"}],
 }
 PUBLIC = {("GET", "/health"), ("POST", "/auth/token"), ("GET", "/recordings/shared/{token}")}
 
@@ -103,11 +125,19 @@ def body_for(method: str, path: str, role: Role) -> dict | None:
         },
         ("POST", "/campaigns"): {"contract_id": 999_999, "name": unique},
         ("PUT", "/campaigns/{campaign_id}/operators"): {"operator_ids": []},
+        ("PUT", "/campaigns/{campaign_id}/survey"): {
+            "questions": [{"key": "q1", "prompt": "survey/q1", "choices": [{"digit": "1", "meaning": "yes"}]}]
+        },
         ("POST", "/operators"): {"name": unique, "login": unique, "sip_endpoint": unique},
         ("POST", "/dnc"): {"phone": "+74951502222"},
         ("POST", "/calls/{call_id}/disposition"): {"code": "sale"},
+        ("POST", "/calls/{call_id}/amd-review"): {"verdict": "human"},
         ("POST", "/operators/{operator_id}/session/login"): {"campaign_ids": [1]},
         ("POST", "/operators/{operator_id}/session/pause"): {"reason": "lunch"},
+        ("POST", "/campaigns/{campaign_id}/scorecards"): SCORECARD,
+        ("PUT", "/campaigns/{campaign_id}/scorecard"): SCORECARD,
+        ("POST", "/qa/scores"): {"call_id": 999_999, "values": {"greeting": 1}},
+        ("PUT", "/qa/scores/{score_id}"): {"values": {"greeting": 1}},
     }
     if (method, path) in bodies:
         return bodies[(method, path)]
