@@ -10,7 +10,7 @@ import os
 import socket
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import (
@@ -152,6 +152,48 @@ class Settings(BaseSettings):
     monthly_report_at: time = Field(
         time(7, 0),
         description="UTC time of day after which due monthly reports are made and acts' deadlines ticked.",
+    )
+    # Recordings (dialer/call_recordings, recordings/): where they are filed and how.
+    recordings_store: Literal["local", "s3"] = Field(
+        "local", description="Where recordings are filed: a local folder or an S3-compatible bucket."
+    )
+    recordings_dir: Path | None = Field(
+        None, description="Folder of the local store; default <data_dir>/recordings."
+    )
+    recordings_spool_dir: Path = Field(
+        Path("/var/spool/asterisk/dialer"),
+        description="Folder Asterisk's MixMonitor writes to (DIALER_RECDIR in extensions.conf), as "
+        "this machine sees it; each call's file is filed from there at hangup, then removed.",
+    )
+    recordings_format: Literal["wav", "mp3", "opus"] = Field(
+        "wav", description="Format recordings are filed in (mp3 and opus are transcoded with ffmpeg)."
+    )
+    recordings_keep_originals: bool = Field(
+        False, description="With mp3 or opus: also file Asterisk's original WAV beside the transcoded file."
+    )
+    recordings_workers: int = Field(
+        2, ge=1, le=32, description="Recordings filed (checked, transcoded, stored) at once, off the loop."
+    )
+    recordings_settle_s: float = Field(
+        10.0, ge=0, description="Longest wait after hangup for Asterisk to finish writing a call's file."
+    )
+    recordings_s3_endpoint: str = Field(
+        "", description="S3-compatible endpoint URL (MinIO, Ceph...); empty: AWS itself."
+    )
+    recordings_s3_bucket: str = Field("", description="S3 bucket recordings are filed in.")
+    recordings_s3_region: str = Field("us-east-1", description="S3 region.")
+    recordings_s3_prefix: str = Field("", description="Key prefix of every recording in the bucket.")
+    recordings_s3_access_key_id: str = Field(
+        "", description="S3 access key id; empty: boto3's usual credential chain."
+    )
+    recordings_s3_secret_access_key: SecretStr = Field(
+        SecretStr(""), description="S3 secret access key; never logged."
+    )
+    recordings_retention_at: time = Field(
+        time(2, 0), description="UTC time of day after which expired recordings are deleted."
+    )
+    recordings_pack_at: time = Field(
+        time(1, 0), description="UTC time of day after which yesterday's recordings go to each client."
     )
     # Daily scheduled jobs (dialer/jobs), run by `dialer serve`.
     jobs_enabled: bool = Field(True, description="Run the daily jobs (retention, packs, reports) in serve.")

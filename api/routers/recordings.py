@@ -26,9 +26,9 @@ from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
 from dialer.call_recordings import access, deletion, exporting, serving, sharing
 from dialer.call_recordings.search import RecordingFilter, RecordingRow, SortKey, SortOrder, search_recordings
+from dialer.call_recordings.storage import configured_store
 from dialer.errors import InvalidInput
 from dialer.settings import Settings
-from recordings.local_store import LocalStore
 from recordings.ranges import RangeNotSatisfiable
 from recordings.store import RecordingNotFound, RecordingStore
 from recordings.zip_stream import ExportProgress, stream_zip
@@ -45,11 +45,11 @@ shared_router = APIRouter(prefix="/recordings", tags=["recordings"])
 
 
 def recording_store(request: Request) -> RecordingStore:
-    """The store the API reads recordings from: ``<data_dir>/recordings`` until settings name S3."""
+    """The store the engine files recordings in (``DIALER_RECORDINGS_STORE``), opened once."""
     store: RecordingStore | None = getattr(request.app.state, "recording_store", None)
     if store is None:
         settings: Settings = request.app.state.settings
-        store = request.app.state.recording_store = LocalStore(settings.data_dir / "recordings")
+        store = request.app.state.recording_store = configured_store(settings)
     return store
 
 

@@ -10,6 +10,7 @@ from dialer.audit.service import Remote, record
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
 from dialer.call_recordings.access import recorded_call
+from dialer.calls.models import RecordingStatus
 from recordings.store import RecordingStore
 
 
@@ -31,6 +32,7 @@ async def delete_recording(
     key = row.call.recording_key
     assert key is not None
     row.call.recording_key = None
+    row.call.recording_status = RecordingStatus.DELETED
     await record(
         session,
         principal,

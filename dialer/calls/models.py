@@ -123,6 +123,8 @@ class Call(Base):
     hot_lead: Mapped[bool] = mapped_column(default=False, server_default=false())
     crm_pushed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     recording_key: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # The campaign's policy when the call was placed (what the dialplan was told to record).
+    recording_policy: Mapped[str | None] = mapped_column(String(20), nullable=True)
     recording_status: Mapped[RecordingStatus | None] = mapped_column(
         Enum(RecordingStatus, native_enum=False, length=30, values_callable=_values),
         nullable=True,

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agi.routes import product_routes
 from agi.server import FastAgiServer
+from dialer.call_recordings.storage import configured_store
 from dialer.engine.agi import EngineAgi
 from dialer.engine.ami_pbx import AmiPbx, AmiServer, TrunkRoute
 from dialer.engine.clock import SYSTEM_CLOCK, EngineClock
@@ -23,6 +24,7 @@ from dialer.engine.floor import Floor
 from dialer.engine.limits import Limits, TrunkLimit
 from dialer.engine.plan import Plan
 from dialer.engine.reconcile import Reconciled
+from dialer.engine.recording_filer import FilerSettings, RecordingFiler
 from dialer.engine.runner import RunnerSettings
 from dialer.engine.service import Engine, EngineSettings
 from dialer.engine.sql_store import SqlCallStore
@@ -40,9 +42,12 @@ class Runtime:
     store: SqlCallStore
     settings: Settings
     reconciled: Reconciled | None = field(default=None)
+    filer: RecordingFiler | None = field(default=None)
 
     async def start(self) -> None:
         self.reconciled = await self.engine.reconcile()
+        if self.filer is not None:
+            await self.filer.start()  # its first sweep files what an earlier process left pending
         await self.agi.start()
         if self.settings.agi_callback_host:
             self.pbx.agi_url = f"agi://{self.settings.agi_callback_host}:{self.agi.port}"
@@ -56,11 +61,15 @@ class Runtime:
     async def kill(self) -> None:
         """Stop at once (no grace, nothing flushed): what a crash leaves, for the next start to settle."""
         await self.engine.kill()
+        if self.filer is not None:
+            await self.filer.kill()
         await self.agi.close()
         await self.pbx.stop()
 
     async def stop(self, grace_s: float | None = None, *, hang_up: bool = False) -> None:
         await self.engine.stop(self.settings.stop_grace_s if grace_s is None else grace_s, hang_up=hang_up)
+        if self.filer is not None:
+            await self.filer.stop()
         await self.agi.close()
         await self.pbx.stop()
 
@@ -78,6 +87,8 @@ def build_runtime(
         campaign_ttl=timedelta(seconds=settings.campaign_owner_ttl_s),
         connect_limit_s=settings.connect_limit_s,
     )
+    filer = RecordingFiler(sessions, configured_store(settings), filer_settings(settings))
+    store.on_ended = filer.submit
     handler = FactHandler(floor, store, writer, plans, default_wrap_s=settings.wrap_up_s)
     pbx = AmiPbx(
         [AmiServer(s.name, s.ami()) for s in settings.ami_servers],
@@ -124,4 +135,15 @@ def build_runtime(
             ),
         ),
     )
-    return Runtime(engine, pbx, agi, store, settings)
+    return Runtime(engine, pbx, agi, store, settings, filer=filer)
+
+
+def filer_settings(settings: Settings) -> FilerSettings:
+    return FilerSettings(
+        spool_dir=settings.recordings_spool_dir,
+        work_dir=settings.data_dir / "recordings-work",
+        format=settings.recordings_format,
+        keep_originals=settings.recordings_keep_originals,
+        workers=settings.recordings_workers,
+        settle_s=settings.recordings_settle_s,
+    )

@@ -8,12 +8,14 @@ the abandon counts, the logged-in operators) are queries here.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dialer.call_recordings import filing as recording_filing
 from dialer.calls import leasing, ownership, service
 from dialer.calls.abandons import campaign_abandon_tally
 from dialer.calls.models import Call, CallOutcome, HangupSide
@@ -46,6 +48,7 @@ class SqlCallStore:
         self.lease_for = lease_for
         self.campaign_ttl = campaign_ttl
         self.connect_limit_s = connect_limit_s
+        self.on_ended: Callable[[str], None] | None = None  # told each ended call's id (recording filer)
 
     # ---- campaigns and contacts -----------------------------------------------------------------
 
@@ -126,7 +129,7 @@ class SqlCallStore:
         self, call_uid: str, campaign_id: int, lease: Lease, trunk: str, server: str, at: datetime
     ) -> None:
         async with unit_of_work(self.sessions) as session:
-            await service.create_call(
+            call = await service.create_call(
                 session,
                 campaign_id=campaign_id,
                 contact_id=lease.contact_id,
@@ -137,6 +140,7 @@ class SqlCallStore:
                 pbx=server,
                 placed_at=at,
             )
+            await recording_filing.remember_policy(session, call)
 
     async def mark_ringing(self, call_uid: str, at: datetime) -> None:
         async with unit_of_work(self.sessions) as session:
@@ -162,9 +166,12 @@ class SqlCallStore:
         self, call_uid: str, outcome: CallOutcome, cause: int | None, side: HangupSide | None, at: datetime
     ) -> None:
         async with unit_of_work(self.sessions) as session:
-            await service.mark_ended(
+            call = await service.mark_ended(
                 session, call_uid, outcome=outcome, hangup_cause=cause, hangup_side=side, at=at
             )
+            recording_filing.mark_pending(call)  # filed after the commit; found again after a crash
+        if self.on_ended is not None:
+            self.on_ended(call_uid)
 
     async def mark_wrap_ended(self, call_uid: str, at: datetime) -> None:
         async with unit_of_work(self.sessions) as session:

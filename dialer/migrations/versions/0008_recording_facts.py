@@ -32,6 +32,7 @@ def upgrade() -> None:
             sa.Column("recording_split_legs", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
     with op.batch_alter_table("calls", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("recording_policy", sa.String(length=20), nullable=True))
         batch_op.add_column(
             sa.Column(
                 "recording_status",
@@ -96,6 +97,7 @@ def downgrade() -> None:
         batch_op.drop_column("recording_seconds")
         batch_op.drop_column("recording_problem")
         batch_op.drop_column("recording_status")
+        batch_op.drop_column("recording_policy")
     with op.batch_alter_table("campaigns", schema=None) as batch_op:
         batch_op.drop_column("recording_split_legs")
         batch_op.drop_column("recording_policy")
