@@ -5,7 +5,7 @@ A controller reaches only its client's campaigns and calls; anything else answer
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -16,10 +16,11 @@ from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
 from api.routers.recordings import RemoteDep, allowed
 from api.schemas.common import Page
-from api.schemas.qa import ScorecardOut, ScoreOut
+from api.schemas.qa import ScorecardOut, ScoreOut, TrendOut, TrendsOut
 from dialer.auth.permissions import Permission
-from dialer.qa import scorecards, scores
+from dialer.qa import scorecards, scores, statistics
 from dialer.qa.schemas import NewScoreIn, ScorecardIn, ScoreIn
+from dialer.qa.trends import GroupBy, Period
 
 router = APIRouter(tags=["quality control"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES)
 
@@ -136,3 +137,23 @@ async def change_score(
     score = await scores.change_score(session, principal, score_id, body, datetime.now(UTC), remote)
     cards = await scores.cards_of(session, [score])
     return ScoreOut.of(score, cards[score.scorecard_id])
+
+
+@router.get("/qa/statistics", response_model=TrendsOut, dependencies=READ_SCORES)
+async def score_statistics(
+    session: SessionDep,
+    principal: PrincipalDep,
+    date_from: Annotated[date, Query(description="first day (UTC) of calls placed, inclusive")],
+    date_to: Annotated[date, Query(description="last day (UTC) of calls placed, inclusive")],
+    group_by: GroupBy = GroupBy.OPERATOR,
+    period: Period = Period.WEEK,
+    campaign_id: int | None = None,
+    operator_id: int | None = None,
+) -> TrendsOut:
+    """Average scores per operator or campaign by day, ISO week or month, with each criterion's
+    average; a controller sees its client's campaigns only."""
+    q = statistics.TrendQuery(group_by, period, date_from, date_to, campaign_id, operator_id)
+    found = await statistics.trends(session, principal, q)
+    named = await statistics.names(session, group_by, {t.key for t in found if t.key is not None})
+    groups = [TrendOut.of(t, named.get(t.key) if t.key is not None else None) for t in found]
+    return TrendsOut(group_by=group_by, period=period, date_from=date_from, date_to=date_to, groups=groups)

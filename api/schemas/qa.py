@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
 from api.schemas.common import DecimalStr, Out
 from dialer.qa.models import Scale, Score, Scorecard
-from dialer.qa.scoring import SHOWN_PLACES
+from dialer.qa.scoring import SHOWN_PLACES, shown_percent
+from dialer.qa.trends import GroupBy, Period, Trend
 
 
 class CriterionOut(Out):
@@ -73,3 +74,40 @@ class ScoreOut(BaseModel):
             created_at=score.created_at,
             updated_at=score.updated_at,
         )
+
+
+class CriterionTrendOut(BaseModel):
+    key: str
+    scores: int
+    average: DecimalStr = Field(description="mean share of the criterion's scale reached, percent")
+
+
+class TrendOut(BaseModel):
+    key: int | None = Field(description="the operator's or campaign's id, as grouped")
+    name: str | None
+    period_start: date
+    scores: int
+    average: DecimalStr = Field(description="mean weighted total, percent, to 2 places")
+    criteria: list[CriterionTrendOut]
+
+    @classmethod
+    def of(cls, trend: Trend, name: str | None) -> TrendOut:
+        return cls(
+            key=trend.key,
+            name=name,
+            period_start=trend.period_start,
+            scores=trend.mean.count,
+            average=shown_percent(trend.mean.value),
+            criteria=[
+                CriterionTrendOut(key=key, scores=mean.count, average=shown_percent(mean.value))
+                for key, mean in trend.criteria.items()
+            ],
+        )
+
+
+class TrendsOut(BaseModel):
+    group_by: GroupBy
+    period: Period
+    date_from: date
+    date_to: date
+    groups: list[TrendOut] = Field(description="one per group and period with scores; empty periods absent")
