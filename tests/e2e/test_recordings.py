@@ -1,0 +1,62 @@
+"""Issue 5, "what it must show": a campaign run by the whole service against the PBX simulator's real
+MixMonitor WAV files ends with every connected call's recording filed, its duration matching the
+call record's talk time (connected_at -> ended_at) within a second; calls nobody was put through to
+are not recorded, by the policy."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+
+from dialer.calls.models import Call, CallOutcome, RecordingStatus
+from recordings.local_store import LocalStore
+from recordings.store import sha256_file
+from tests.e2e.harness import calls_and_contacts, running_stack, wait_finished
+from tests.e2e.scripts import contact_base
+
+CONTACTS = 60
+
+
+async def test_every_connected_call_has_a_filed_recording_as_long_as_its_talk(
+    database_url, sessions, tmp_path
+) -> None:
+    phones, _, scenario = contact_base(CONTACTS)
+    async with running_stack(
+        database_url,
+        sessions,
+        tmp_path,
+        scenario,
+        {"UTC": phones},
+        max_attempts=1,
+        recordings_spool_dir=tmp_path / "rec",  # where the simulator's MixMonitor writes
+        recordings_settle_s=2.0,
+    ) as stack:
+        await wait_finished(stack, within=90)
+        async with asyncio.timeout(30):
+            while True:
+                async with sessions() as session:
+                    pending = await session.scalar(
+                        select(func.count()).where(Call.recording_status == RecordingStatus.PENDING)
+                    )
+                if not pending:
+                    break
+                await asyncio.sleep(0.2)
+        calls, _ = await calls_and_contacts(stack)
+        store_root = stack.settings.data_dir / "recordings"
+
+    connected = [c for c in calls if c.outcome is CallOutcome.HUMAN_CONNECTED]
+    assert len(connected) >= 15
+    store = LocalStore(store_root)
+    for call in connected:
+        assert call.recording_status is RecordingStatus.FILED, (call.id, call.recording_problem)
+        assert call.recording_key is not None and call.recording_format == "wav"
+        assert call.talk_seconds is not None and call.recording_seconds is not None
+        assert abs(call.recording_seconds - call.talk_seconds) <= 1.0, (call.id, call.recording_seconds)
+        assert sha256_file(store.path_for(call.recording_key)) == (
+            call.recording_bytes,
+            call.recording_sha256,
+        )
+    others = [c for c in calls if c.outcome is not CallOutcome.HUMAN_CONNECTED]
+    assert others and all(c.recording_status is RecordingStatus.NOT_RECORDED_BY_POLICY for c in others)
+    assert not any((tmp_path / "rec").glob("*.wav"))  # every file was taken out of the spool
