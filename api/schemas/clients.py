@@ -27,4 +27,5 @@ class ContractOut(Out):
     volume_committed: DecimalStr | None
     period_start: date
     period_end: date | None
+    recording_retention_days: int | None
     created_at: datetime

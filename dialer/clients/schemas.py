@@ -54,6 +54,9 @@ class ContractTerms(BaseModel):
     volume_committed: Amount | None = Field(None, description="units committed for the period")
     period_start: date
     period_end: date | None = None
+    recording_retention_days: int | None = Field(
+        None, ge=1, le=36500, description="days call recordings are kept after the call; null: for ever"
+    )
 
     @model_validator(mode="after")
     def _period(self) -> Self:
@@ -74,3 +77,4 @@ class ContractUpdate(BaseModel):
     volume_committed: Amount | None = None
     period_start: date | None = None
     period_end: date | None = None
+    recording_retention_days: int | None = Field(None, ge=1, le=36500)

@@ -6,7 +6,9 @@ import importlib
 
 from dialer.jobs.model import Job
 
-JOB_MODULES: list[str] = []
+JOB_MODULES: list[str] = [
+    "dialer.call_recordings.jobs",
+]
 
 
 class UnknownJob(LookupError):
