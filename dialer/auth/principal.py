@@ -45,5 +45,7 @@ def _describe(permission: Permission) -> str:
         "manage": "manage",
         "export": "export",
         "delete": "delete",
+        "issue": "issue",
+        "sign": "sign or dispute",
     }
     return f"{verbs[action]} {resource}"

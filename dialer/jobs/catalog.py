@@ -7,6 +7,7 @@ import importlib
 from dialer.jobs.model import Job
 
 JOB_MODULES: list[str] = [
+    "dialer.reports.jobs",
     "dialer.call_recordings.jobs",
 ]
 

@@ -92,6 +92,7 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("GET", "/hot-leads/{lead_id}"): CLIENT_READERS,
     ("POST", "/hot-leads/{lead_id}/retry"): MANAGERS,
     ("GET", "/campaigns/{campaign_id}/reports/daily"): CLIENT_READERS,
+    ("GET", "/contracts/{contract_id}/reports/monthly"): CLIENT_READERS,
     ("GET", "/clients/{client_id}/report-recipients"): CLIENT_READERS,
     ("PUT", "/clients/{client_id}/report-recipients"): MANAGERS,
     ("GET", "/campaigns/{campaign_id}/scorecards"): SCORERS,

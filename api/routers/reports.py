@@ -1,0 +1,149 @@
+"""Reports: a campaign's daily report, a contract's monthly report, and where a client's reports go."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel
+
+from api.auth import PrincipalDep, get_principal
+from api.deps import SessionDep, SettingsDep
+from api.errors import ERROR_RESPONSES
+from dialer.auth.permissions import Permission
+from dialer.auth.principal import Principal
+from dialer.reports import daily_documents, monthly_documents, recipients, service
+from dialer.reports.recipients import RecipientsIn
+from dialer.settings import Settings
+
+router = APIRouter(tags=["reports"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def needs(permission: Permission) -> Callable[[Principal], None]:
+    """A route dependency refusing the caller's role (403) before its query is even read."""
+
+    def check(principal: PrincipalDep) -> None:
+        principal.require(permission)
+
+    return check
+
+
+READS = [Depends(needs(Permission.REPORTS_READ))]
+
+
+class DailyFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+    HTML = "html"
+
+
+def public_url(settings: Settings, request: Request) -> str:
+    return settings.public_url or str(request.base_url)
+
+
+def attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+@router.get("/campaigns/{campaign_id}/reports/daily", dependencies=READS)
+async def get_daily_report(
+    campaign_id: int,
+    day: date,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    request: Request,
+    format: DailyFormat = DailyFormat.JSON,
+    tz: Annotated[str, Query(description="IANA zone the day and its hours are in")] = "UTC",
+) -> Response:
+    """The campaign's report on ``day``: JSON, CSV (``;``), XLSX, or an HTML page with charts."""
+    report = await service.daily_report_for(
+        session, principal, campaign_id, day, tz=tz, public_url=public_url(settings, request)
+    )
+    name = f"daily-{campaign_id}-{day.isoformat()}"
+    if format is DailyFormat.CSV:
+        text = "\ufeff" + daily_documents.csv_text(report)
+        return Response(text, media_type="text/csv; charset=utf-8", headers=attachment(f"{name}.csv"))
+    if format is DailyFormat.XLSX:
+        return Response(
+            daily_documents.xlsx_bytes(report), media_type=XLSX, headers=attachment(f"{name}.xlsx")
+        )
+    if format is DailyFormat.HTML:
+        return HTMLResponse(daily_documents.to_html(report))
+    return JSONResponse(daily_documents.to_json(report))
+
+
+class MonthlyFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+    HTML = "html"
+    PDF = "pdf"
+
+
+@router.get("/contracts/{contract_id}/reports/monthly", dependencies=READS)
+async def get_monthly_report(
+    contract_id: int,
+    month: Annotated[str, Query(description="YYYY-MM", examples=["2026-11"])],
+    session: SessionDep,
+    principal: PrincipalDep,
+    format: MonthlyFormat = MonthlyFormat.JSON,
+) -> Response:
+    """The contract's report on ``month``: as generated and frozen once the month is reported, else
+    preliminary (computed now, ``statement.frozen`` false). PDF and HTML carry the charts."""
+    report = await service.monthly_report_for(session, principal, contract_id, month, datetime.now(UTC))
+    name = f"monthly-{contract_id}-{report.period}"
+    match format:
+        case MonthlyFormat.CSV:
+            text = "\ufeff" + monthly_documents.csv_text(report)
+            return Response(text, media_type="text/csv; charset=utf-8", headers=attachment(f"{name}.csv"))
+        case MonthlyFormat.XLSX:
+            return Response(
+                monthly_documents.xlsx_bytes(report), media_type=XLSX, headers=attachment(f"{name}.xlsx")
+            )
+        case MonthlyFormat.HTML:
+            return HTMLResponse(monthly_documents.to_html(report))
+        case MonthlyFormat.PDF:
+            pdf = monthly_documents.to_pdf(report)
+            return Response(pdf, media_type="application/pdf", headers=attachment(f"{name}.pdf"))
+    return JSONResponse(monthly_documents.json_document(report))
+
+
+class RecipientsOut(BaseModel):
+    client_id: int
+    emails: list[str]
+    daily_email: bool
+    daily_webhook: bool
+    monthly_email: bool
+
+
+def _out(row: object) -> RecipientsOut:
+    return RecipientsOut.model_validate(row, from_attributes=True)
+
+
+@router.get("/clients/{client_id}/report-recipients", response_model=RecipientsOut, dependencies=READS)
+async def get_report_recipients(
+    client_id: int, session: SessionDep, principal: PrincipalDep
+) -> RecipientsOut:
+    """Where the client's daily and monthly reports go."""
+    return _out(await recipients.get_recipients(session, principal, client_id))
+
+
+@router.put(
+    "/clients/{client_id}/report-recipients",
+    response_model=RecipientsOut,
+    dependencies=[Depends(needs(Permission.REPORTS_WRITE))],
+)
+async def put_report_recipients(
+    client_id: int, body: RecipientsIn, session: SessionDep, principal: PrincipalDep
+) -> RecipientsOut:
+    """Set the addresses, and which reports go by e-mail or (daily) by the CRM webhook."""
+    row = await recipients.put_recipients(session, principal, client_id, body, datetime.now(UTC))
+    return _out(row)
