@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from pbxsim import events as ev
 from pbxsim.channel import UP, Channel
+from pbxsim.dtmf import HANG_UP, get_data_reply, wait_for_digit_reply
 
 if TYPE_CHECKING:
     from pbxsim.pbx import Call, Pbx
@@ -29,6 +30,9 @@ log = logging.getLogger(__name__)
 AGI_VERSION = "22.10.1"
 MAX_LINE = 8192
 SYNTAX_ERROR = "520-Invalid command syntax.  Proper usage follows:\n{usage}\n520 End of proper usage.\n"
+PROMPT_S = 1.0  # how long a prompt plays
+MAX_DIGITS = 1024  # GET DATA's max digits when none is given
+KEY_S = 0.2  # how soon a customer who means to press a key presses it
 KNOWN_APPS = {"Playback", "Wait", "NoOp", "Set", "Answer", "Hangup", "Background", "SayDigits", "Verbose"}
 
 
@@ -82,6 +86,11 @@ def environment(channel: Channel, target: AgiTarget, args: list[str]) -> tuple[b
 
 def _lines(pairs: list[tuple[str, str]]) -> bytes:
     return "".join(f"{key}: {value}\n" for key, value in pairs).encode()
+
+
+def _digit_wait_s(ms: float) -> float:
+    """WAIT FOR DIGIT's wait for a customer who types nothing (``-1``: forever, capped at 5 s)."""
+    return 5.0 if ms < 0 else min(ms / 1000, 5.0)
 
 
 class AgiSession:
@@ -281,19 +290,44 @@ class AgiSession:
         return "200 result=0 endpos=8000\n"
 
     async def _get_data(self, args: list[str]) -> str:
+        """The prompt plays (a second), then the customer's keys for this prompt (``pbxsim.dtmf``);
+        without enough keys or ``#`` the input times out after ``timeout`` ms (default 5 s)."""
         if not args:
             return SYNTAX_ERROR.format(usage=" Usage: GET DATA <file to be streamed> [timeout] [max digits]")
-        digits = self.call.dtmf_left
-        await self.pbx.clock.sleep(1.0)
-        if not digits:
-            return "200 result= (timeout)\n"
-        max_digits = int(args[2]) if len(args) > 2 and args[2].isdigit() else len(digits)
-        self.call.dtmf_left = digits[max_digits:]
-        return f"200 result={digits[:max_digits]}\n"
+        timeout_ms = int(args[1]) if len(args) > 1 and args[1].isdigit() and int(args[1]) > 0 else 5000
+        max_digits = int(args[2]) if len(args) > 2 and args[2].isdigit() else MAX_DIGITS
+        entry = self.call.keypad.at_prompt(max_digits)
+        if entry == HANG_UP:
+            return await self._hang_up_at_prompt()
+        reply, timed_out = get_data_reply(entry, max_digits)
+        await self.pbx.clock.sleep(PROMPT_S + (timeout_ms / 1000 if timed_out else 0.0))
+        return reply
 
     async def _wait_for_digit(self, args: list[str]) -> str:
-        await self.pbx.clock.sleep(min(float(args[0]) / 1000 if args else 0.0, 5.0))
-        return "200 result=0\n"
+        """The customer's next key (its code), or ``0`` after the timeout (``-1``: forever, 5 s here)."""
+        try:
+            ms = float(args[0]) if args else 0.0
+        except ValueError:
+            return SYNTAX_ERROR.format(usage=" Usage: WAIT FOR DIGIT <timeout>")
+        entry = self.call.keypad.at_prompt(1)
+        if entry == HANG_UP:
+            return await self._hang_up_at_prompt()
+        reply, timed_out = wait_for_digit_reply(entry)
+        await self.pbx.clock.sleep(_digit_wait_s(ms) if timed_out else KEY_S)
+        return reply
+
+    async def _hang_up_at_prompt(self) -> str:
+        """The customer hangs up half-way through the prompt: the command is cut short (its task is
+        cancelled by the far end's BYE, see ``_serve``), as on a real channel."""
+        call = self.call
+
+        async def bye() -> None:
+            await self.pbx.clock.sleep(PROMPT_S / 2)
+            self.pbx.far_hangup(call)
+
+        self.pbx.spawn(bye(), f"customer hangs up at a prompt on {self.channel.name}")
+        await self.pbx.clock.sleep(PROMPT_S * 10)  # cancelled by the hangup long before
+        return "200 result=-1\n"
 
     async def _hangup(self, _: list[str]) -> str:
         self.call.agi_hungup = True

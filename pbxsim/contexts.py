@@ -100,8 +100,9 @@ def product_dialplan() -> Dialplan:
 
     @dp.extension("dialer-route-survey", "s")
     async def survey(apps: Apps, ch: Channel) -> None:
+        apps.set(ROUTE, "hangup")
         await apps.agi(f"{apps.var('DIALER_AGI')}/survey", [])
-        apps.hangup()
+        apps.goto(f"dialer-route-{apps.var(ROUTE)}", "s", 1)
 
     @dp.extension("dialer-route-message", "s")
     async def message(apps: Apps, ch: Channel) -> None:

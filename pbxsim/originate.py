@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from pbxsim import events as ev
 from pbxsim.channel import RINGING, UP
 from pbxsim.dialplan import Dialplan, run_channel, wait_event
+from pbxsim.dtmf import Keypad
 from pbxsim.scenario import CustomerScript
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ class Originator:
         call = pbx.new_channel(endpoint, "from-operators" if operator else "from-trunk", req.channel_id)
         call.task = asyncio.current_task()
         call.script = None if operator else script
-        call.dtmf_left = script.dtmf
+        call.keypad = Keypad.of(script.dtmf)
         ch = call.channel
         pbx.app(ch, "AppDial2", "(Outgoing Line)")
         ch.priority = 1

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pbxsim.bridge import BasicBridge
 from pbxsim.clock import Clock
 from pbxsim.conference import Conference
+from pbxsim.dtmf import Keypad
 from pbxsim.endpoints import Endpoints
 from pbxsim.queue import Queues
 from pbxsim.recorder import Recording
@@ -73,7 +74,7 @@ class Call:
     conference: Conference | None = None
     agi_hungup: bool = False
     script: CustomerScript | None = None  # the far end's behaviour, for customer channels
-    dtmf_left: str = ""
+    keypad: Keypad = field(default_factory=Keypad)  # the keys the far end will type (survey)
     in_use: bool = False  # counted as busy on its operator endpoint
     side_task: asyncio.Task[None] | None = None  # the far end's own behaviour
     bye_cause: int | None = None  # the Cause a far-end BYE shows in HangupRequest (None: no Cause)

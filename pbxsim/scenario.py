@@ -10,7 +10,10 @@ A scenario file is JSON (``.json``) or TOML (``.toml``) with the same shape::
     hangup_by = "customer"         # customer|operator
     amd = "human"                  # human|machine|greeting|notsure: what AMD() will conclude
     patience = 30.0                # answered but never connected: hangs up after this long
-    dtmf = "12"                    # digits typed at GET DATA prompts (survey)
+    dtmf = "12"                    # keys typed at GET DATA prompts, max digits at a time (survey)
+    dtmf = ["1", "", "4#", "hangup"]  # or one entry per prompt (GET DATA, WAIT FOR DIGIT), in order:
+                                   # keys typed ("" none: the prompt times out; "#" ends input),
+                                   # "hangup": hangs up while that prompt plays
     [default]                      # numbers with no script when there is no [random]: same keys
     [random]                       # every number not listed above
     answer_rate = 0.3
@@ -38,6 +41,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from pbxsim.dtmf import HANG_UP
+
+DTMF_KEYS = "0123456789*#ABCD"
 OUTCOMES = ("answer", "busy", "noanswer", "unreachable", "congestion", "rejected", "trunk_down")
 
 # What AMD() sets for each verdict, and how long it takes after answer (captures n2a, n2c, a5).
@@ -59,9 +65,14 @@ class CustomerScript:
     hangup_by: str = "customer"
     amd: str = "human"
     patience: float = 30.0  # seconds an answered customer waits unconnected before hanging up
-    dtmf: str = ""  # digits typed at GET DATA prompts (survey)
+    dtmf: str | tuple[str, ...] = ""  # keys at the survey's prompts: see :mod:`pbxsim.dtmf`
 
     def __post_init__(self) -> None:
+        if isinstance(self.dtmf, list | tuple):
+            object.__setattr__(self, "dtmf", tuple(str(entry) for entry in self.dtmf))
+            for entry in self.dtmf:
+                if entry != HANG_UP and not set(entry) <= set(DTMF_KEYS):
+                    raise ValueError(f"dtmf entry {entry!r}: keys of {DTMF_KEYS}, or {HANG_UP!r}")
         if self.outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {self.outcome!r}; expected one of {OUTCOMES}")
         if self.hangup_by not in ("customer", "operator"):

@@ -29,6 +29,7 @@ class RouteAction(StrEnum):
     MESSAGE = "message"
     ABANDON = "abandon"
     HANGUP = "hangup"
+    SURVEY = "survey"  # the IVR survey (route ``survey``): a survey campaign's answered person
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,10 @@ class RouteDecision:
     @classmethod
     def abandon(cls, message: str | None = None) -> RouteDecision:
         return cls(RouteAction.ABANDON, message=message)
+
+    @classmethod
+    def survey(cls) -> RouteDecision:
+        return cls(RouteAction.SURVEY)
 
     @classmethod
     def to_operator(cls, operator: str | None = None, bridge: str | None = None) -> RouteDecision:

@@ -48,6 +48,7 @@ class CallOutcome(enum.StrEnum):
     FAILED = "failed"
     PBX_RESTART = "pbx_restart"
     CANCELLED = "cancelled"
+    SURVEYED = "surveyed"  # a person went through the IVR survey (dialer.surveys) and reached no operator
 
 
 class RecordingStatus(enum.StrEnum):
@@ -99,6 +100,12 @@ class Call(Base):
     hangup_side: Mapped[HangupSide | None] = mapped_column(_enum(HangupSide), nullable=True)
     amd_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     amd_cause: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # A person's review of the AMD verdict (dialer.calls.amd_review): "human" on a call AMD took for
+    # a machine is a false positive, an abandon under profiles that count them (UK).
+    amd_review: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    amd_review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    amd_reviewed_by: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    amd_reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     placed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ringing_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -7,7 +7,8 @@ delay for the nearest one it does: ``rejected`` as ``busy``; ``congestion``, ``c
 ``failed`` and ``pbx_restart`` as ``unreachable`` with the campaign's ``failed`` delay. An abandoned
 contact waits at least the profile's quiet time. ``human_connected`` waits for the operator's
 disposition; ``cancelled`` (the engine withdrew the call before it reached the network) gives the
-attempt back and makes the contact due at once.
+attempt back and makes the contact due at once. ``surveyed`` (a person took the IVR survey, fully
+or in part, and asked for no operator) is done: the answers are kept, the contact is not called again.
 """
 
 from __future__ import annotations
@@ -91,6 +92,8 @@ def after_call(
     """The contact's move when a call ends with ``outcome`` (``attempts`` includes this call)."""
     if outcome is CallOutcome.HUMAN_CONNECTED:
         return ContactMove(ContactStatus.IN_PROGRESS, None, wait_for_disposition=True)
+    if outcome is CallOutcome.SURVEYED:  # answered the survey (all of it or part): not called again
+        return ContactMove(ContactStatus.DONE, None)
     if outcome is CallOutcome.CANCELLED:
         back = 1 if attempts > 0 else 0
         status = ContactStatus.NEW if attempts - back == 0 else ContactStatus.SCHEDULED

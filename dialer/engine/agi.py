@@ -6,6 +6,10 @@ operator who asked for it): into that operator's held bridge (nailed-up) or to r
 (ringing). With nobody available, the call waits for one up to the campaign's connect limit from
 the verdict; after that it is abandoned: it hears the identification message (the campaign's, else
 the global one) and counts against the cap.
+
+A survey campaign's person goes to the IVR survey instead (``survey`` route): its answers are stored
+per call and contact, and the transfer key ("press 1 to talk to us") puts the caller through as
+above, the connect limit counted from the key press.
 """
 
 from __future__ import annotations
@@ -22,12 +26,15 @@ from agi.routes.model import (
     RouteAction,
     RouteDecision,
     Survey,
+    SurveyOutcome,
     SurveyReport,
 )
+from dialer.campaigns.models import DialingMode
 from dialer.engine.clock import EngineClock
 from dialer.engine.floor import Floor, LiveCall, LiveOperator
 from dialer.engine.plan import Plan, bridge_of
 from dialer.engine.ports import CallStore
+from dialer.engine.surveys import SurveyPort
 from dialer.engine.writer import OrderedWriter
 
 log = logging.getLogger(__name__)
@@ -46,6 +53,7 @@ class EngineAgi:
         *,
         abandon_message: str,
         machine_message: str = "",
+        surveys: SurveyPort | None = None,
     ) -> None:
         self.floor = floor
         self.plans = plans
@@ -54,6 +62,7 @@ class EngineAgi:
         self.clock = clock
         self.abandon_message = abandon_message
         self.machine_message = machine_message
+        self.surveys = surveys
 
     async def on_amd_result(self, call: CallInfo, result: AmdResult) -> RouteDecision:
         live = self.floor.calls.get(call.call_id)
@@ -67,6 +76,13 @@ class EngineAgi:
             return RouteDecision(RouteAction.MESSAGE, message=machine_message)
         if result.status not in PERSON:
             return RouteDecision.hangup()
+        if plan.mode is DialingMode.SURVEY and self.surveys is not None:
+            return RouteDecision.survey()  # no operator waits: the survey asks, "press 1" transfers
+        return await self._put_through(live, plan)
+
+    async def _put_through(self, live: LiveCall, plan: Plan) -> RouteDecision:
+        """A person waits for an operator from now: the first available within the connect limit,
+        else the abandon message (counted)."""
         now = self.clock.now()
         live.human_at = live.human_at or now
         op = await self._operator_within(live, plan, plan.connect_limit_s)
@@ -112,7 +128,29 @@ class EngineAgi:
             self._abandon(live)
 
     async def survey_for(self, call: CallInfo, survey_id: str | None) -> Survey | None:
-        return None  # IVR surveys are not run by this engine yet
+        """The call's campaign's survey (``survey_id`` from the dialplan is not used: a campaign has
+        one); from here on the call ends as ``surveyed`` unless it reaches an operator."""
+        live = self.floor.calls.get(call.call_id)
+        if live is None or self.surveys is None:
+            log.warning("survey asked for call %s that this engine does not drive", call.call_id)
+            return None
+        survey = await self.surveys.survey_of(live.campaign_id)
+        if survey is None:
+            log.error("campaign %s dials in survey mode but has no survey: hanging up", live.campaign_id)
+            return None
+        live.surveyed = True
+        return survey
 
     async def on_survey_finished(self, call: CallInfo, report: SurveyReport) -> RouteDecision | None:
-        return None
+        """Store the answers (complete, or partial after a hang-up); on the transfer key put the
+        caller through to an operator as an answered call, or abandon it if none is free in time."""
+        if self.surveys is not None:
+            surveys, uid, at = self.surveys, call.call_id, self.clock.now()
+            self.writer.submit(f"survey answers of call {uid}", lambda: surveys.record(uid, report, at))
+        if report.outcome is not SurveyOutcome.TRANSFER:
+            return None
+        live = self.floor.calls.get(call.call_id)
+        plan = self.plans.get(live.campaign_id) if live is not None else None
+        if live is None or plan is None:
+            return RouteDecision.hangup()
+        return await self._put_through(live, plan)

@@ -164,6 +164,7 @@ class FactHandler:
             by=by,
             waited_s=waited,
             connect_limit_s=plan.connect_limit_s if plan is not None else 2.0,
+            surveyed=call.surveyed,
         )
         if outcome is CallOutcome.ABANDONED and not call.abandoned:  # waited in vain: record it as such
             call.abandoned = True

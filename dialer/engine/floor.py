@@ -49,6 +49,7 @@ class LiveCall:
     preferred_operator: int | None = None  # a callback for this operator: they take it if they can
     connected_at: datetime | None = None
     abandoned: bool = False
+    surveyed: bool = False  # the IVR survey began: the call ends as ``surveyed`` unless put through
 
     @property
     def waiting(self) -> bool:

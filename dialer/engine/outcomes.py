@@ -5,7 +5,8 @@
   ``failed``, or ``pbx_restart`` when Asterisk restarted;
 - an answered call is ``human_connected`` once it reached an operator; else ``abandoned`` when the
   engine sent it to the abandon message, or when the person waited longer than the connect limit
-  and reached nobody (a rung operator who did not answer); else ``machine`` on a machine verdict;
+  and reached nobody (a rung operator who did not answer); else ``surveyed`` once the IVR survey
+  began (its answers complete or partial); else ``machine`` on a machine verdict;
   else, ended by an Asterisk restart, ``pbx_restart``; else (the person hung up before the verdict
   or while being put through) ``no_answer``, retried like one.
 """
@@ -53,6 +54,7 @@ def answered_outcome(
     by: HungUpBy,
     waited_s: float | None = None,
     connect_limit_s: float = 2.0,
+    surveyed: bool = False,
 ) -> CallOutcome:
     """``waited_s``: how long the person waited for an operator after the verdict (None: not a person
     known to be waiting); longer than the connect limit without an operator is an abandon."""
@@ -66,6 +68,8 @@ def answered_outcome(
         and by not in (HungUpBy.UNKNOWN, HungUpBy.PBX_RESTART)
     ):
         return CallOutcome.ABANDONED
+    if surveyed:
+        return CallOutcome.SURVEYED
     if amd_status == "MACHINE":
         return CallOutcome.MACHINE
     if by is HungUpBy.PBX_RESTART:
@@ -77,4 +81,4 @@ def answered_outcome(
 
 def answered_by_person(outcome: CallOutcome) -> bool:
     """Does this end count as a person answering (pacing's answer rate, the abandon tally)?"""
-    return outcome in (CallOutcome.HUMAN_CONNECTED, CallOutcome.ABANDONED)
+    return outcome in (CallOutcome.HUMAN_CONNECTED, CallOutcome.ABANDONED, CallOutcome.SURVEYED)

@@ -28,6 +28,7 @@ from dialer.engine.recording_filer import FilerSettings, RecordingFiler
 from dialer.engine.runner import RunnerSettings
 from dialer.engine.service import Engine, EngineSettings
 from dialer.engine.sql_store import SqlCallStore
+from dialer.engine.surveys import SqlSurveys
 from dialer.engine.writer import OrderedWriter
 from dialer.settings import Settings
 
@@ -108,6 +109,7 @@ def build_runtime(
         clock,
         abandon_message=settings.abandon_message,
         machine_message=settings.machine_message,
+        surveys=SqlSurveys(sessions),
     )
     agi = FastAgiServer(
         product_routes(

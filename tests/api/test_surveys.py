@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from dialer.surveys.models import ResponseOutcome
 from dialer.surveys.service import ReportedAnswer, record_response
 from tests.api.conftest import detail, make_client_world
 
-SURVEY = {
+SURVEY: dict[str, Any] = {
     "intro": "survey/hello",
     "goodbye": "survey/thanks",
     "questions": [
