@@ -145,7 +145,10 @@ class Settings(BaseSettings):
         description="Address people reach the API at, for links in e-mails and reports "
         "(default http://<api_host>:<api_port>).",
     )
-    # Reports (dialer/reports) sent to the clients by the daily jobs.
+    # Reports (dialer/reports) sent to the clients by the daily jobs; acceptance acts (dialer/acts).
+    company_name: str = Field(
+        "Контакт-центр", description="The centre's name as contractor on acceptance acts."
+    )
     daily_report_at: time = Field(
         time(6, 0), description="UTC time of day after which yesterday's campaign reports are sent."
     )
@@ -194,6 +197,29 @@ class Settings(BaseSettings):
     )
     recordings_pack_at: time = Field(
         time(1, 0), description="UTC time of day after which yesterday's recordings go to each client."
+    )
+    # Contract volumes (dialer/metering), watched by `dialer serve`.
+    volume_check_s: float = Field(
+        60.0,
+        ge=0,
+        description="Seconds between two checks of every running contract's volume and its alerts"
+        " (a call's end also checks its contract); 0: no volume watch in this process.",
+    )
+    # Quality control (dialer/qa): the daily sample of each operator's calls queued for QA.
+    qa_sample_per_operator: int = Field(
+        5,
+        ge=0,
+        le=1000,
+        description="Calls per operator and campaign queued for QA each day, unless the campaign's "
+        "scorecard sets its own size; 0: none.",
+    )
+    qa_sample_at: time = Field(
+        time(2, 0), description="UTC time of day after which yesterday's calls are sampled for QA."
+    )
+    qa_sample_seed: SecretStr | None = Field(
+        None,
+        description="Seed of the daily QA sample: the same seed and day give the same sample; unset: "
+        "a fresh random seed each run (a QA person cannot predict which calls are heard).",
     )
     # Daily scheduled jobs (dialer/jobs), run by `dialer serve`.
     jobs_enabled: bool = Field(True, description="Run the daily jobs (retention, packs, reports) in serve.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import AwareDatetime
 
 from api.auth import PrincipalDep, get_principal
@@ -16,9 +16,10 @@ from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
 from api.routers.recordings import RemoteDep, allowed
 from api.schemas.common import Page
-from api.schemas.qa import ScorecardOut, ScoreOut, TrendOut, TrendsOut
+from api.schemas.qa import QueueItemOut, ScorecardOut, ScoreOut, TrendOut, TrendsOut
 from dialer.auth.permissions import Permission
-from dialer.qa import scorecards, scores, statistics
+from dialer.qa import queue, scorecards, scores, statistics
+from dialer.qa.models import QueueItem, QueueStatus
 from dialer.qa.schemas import NewScoreIn, ScorecardIn, ScoreIn
 from dialer.qa.trends import GroupBy, Period
 
@@ -157,3 +158,43 @@ async def score_statistics(
     named = await statistics.names(session, group_by, {t.key for t in found if t.key is not None})
     groups = [TrendOut.of(t, named.get(t.key) if t.key is not None else None) for t in found]
     return TrendsOut(group_by=group_by, period=period, date_from=date_from, date_to=date_to, groups=groups)
+
+
+def _queue_out(request: Request, item: QueueItem) -> QueueItemOut:
+    out = QueueItemOut.model_validate(item)
+    out.audio_url = str(request.url_for("play_recording", call_id=str(item.call_id)))
+    return out
+
+
+@router.get("/qa/queue", response_model=Page[QueueItemOut], dependencies=READ_SCORES)
+async def list_queue(
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    campaign_id: int | None = None,
+    operator_id: int | None = None,
+    status: QueueStatus | None = None,
+    day: Annotated[date | None, Query(description="the UTC day the calls were placed")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[QueueItemOut]:
+    """Calls sampled for QA (oldest day first) with a link to hear each; done once scored."""
+    f = queue.QueueFilter(campaign_id, operator_id, status, day)
+    items, total = await queue.list_queue(session, principal, f, limit=limit, offset=offset)
+    return Page[QueueItemOut](
+        items=[_queue_out(request, item) for item in items], total=total, limit=limit, offset=offset
+    )
+
+
+@router.post(
+    "/qa/queue/{item_id}/claim",
+    response_model=QueueItemOut,
+    dependencies=WRITE_SCORES,
+    responses={409: {"description": "Someone else claimed it, or it is scored already"}},
+)
+async def claim_queue_item(
+    item_id: int, request: Request, session: SessionDep, principal: PrincipalDep
+) -> QueueItemOut:
+    """Take a queued call to score it, so nobody else does the same work."""
+    item = await queue.claim(session, principal, item_id, datetime.now(UTC))
+    return _queue_out(request, item)

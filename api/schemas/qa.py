@@ -8,7 +8,7 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 
 from api.schemas.common import DecimalStr, Out
-from dialer.qa.models import Scale, Score, Scorecard
+from dialer.qa.models import QueueStatus, Scale, Score, Scorecard
 from dialer.qa.scoring import SHOWN_PLACES, shown_percent
 from dialer.qa.trends import GroupBy, Period, Trend
 
@@ -111,3 +111,18 @@ class TrendsOut(BaseModel):
     date_from: date
     date_to: date
     groups: list[TrendOut] = Field(description="one per group and period with scores; empty periods absent")
+
+
+class QueueItemOut(Out):
+    id: int
+    call_id: int
+    campaign_id: int
+    operator_id: int | None
+    day: date = Field(description="the UTC day the call was placed")
+    status: QueueStatus
+    created_at: datetime
+    claimed_by: str | None
+    claimed_at: datetime | None
+    score_id: int | None
+    done_at: datetime | None
+    audio_url: str = ""

@@ -7,8 +7,10 @@ import importlib
 from dialer.jobs.model import Job
 
 JOB_MODULES: list[str] = [
-    "dialer.reports.jobs",
     "dialer.call_recordings.jobs",
+    "dialer.reports.jobs",
+    "dialer.acts.jobs",
+    "dialer.qa.jobs",
 ]
 
 

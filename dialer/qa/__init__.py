@@ -6,4 +6,9 @@ daily QA sample of each operator's calls.
 - ``scoring``: the weighted total of a score, exact (pure);
 - ``scorecards``: create, read, list and replace a campaign's scorecard (frozen once used);
 - ``scores``: give, change, read and list scores, each given or changed score audited;
+- ``trends``: averages per operator or campaign by day, week or month, per criterion too (pure);
+- ``statistics``: the caller's scores in a date range, averaged by ``trends``;
+- ``sampling``: the daily random sample per operator and campaign (pure, seeded);
+- ``queue``: the QA queue filled with the sample, listed and claimed; done once scored;
+- ``jobs``: the daily ``qa-sample`` job (``dialer jobs run qa-sample``).
 """
