@@ -5,7 +5,7 @@ left in the database."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -92,10 +92,12 @@ async def running_stack(
     endpoints: Sequence[str] = ENDPOINTS,
     connection: OperatorConnection = OperatorConnection.NAILED_UP,
     answer_delay: float = 0.0,
+    prepare: Callable[[AsyncSession, int], Awaitable[None]] | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Stack]:
     """Simulator up, campaign created and started with ``contacts`` (phones by time zone), operators
-    logged in, service running; everything stopped on the way out."""
+    logged in, service running; everything stopped on the way out. ``prepare(session, campaign_id)``
+    runs before the start (e.g. to define a survey campaign's survey)."""
     sim = PbxSim(
         scenario,
         clock=ScaledClock(SPEED),
@@ -129,6 +131,8 @@ async def running_stack(
         )
         for zone, phones in contacts.items():
             await add_contacts(session, demo.campaign_id, phones, timezone=zone)
+        if prepare is not None:
+            await prepare(session, demo.campaign_id)
     settings = settings_for(database_url, tmp_path, sim, **overrides)
     service = Service(settings, port=0, log_level="warning", clock=clock)
     operators = SimulatedOperators(sessions, clock, demo.campaign_id, demo.operators, think_s=2.0)
