@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from api.schemas.common import DecimalStr, Out
-from dialer.clients.models import PricingModel
+from dialer.billing.money import Rounding
+from dialer.billing.seat_time import SeatCount
+from dialer.billing.vat import VatMode
+from dialer.clients.models import ContactCounting, PricingModel, VolumeScope
 
 
 class ClientOut(Out):
@@ -28,4 +31,19 @@ class ContractOut(Out):
     period_start: date
     period_end: date | None
     recording_retention_days: int | None
+    billing_timezone: str
+    talk_increment_s: int
+    talk_minimum_s: int
+    talk_free_under_s: int
+    vat_mode: VatMode
+    money_rounding: Rounding
+    contact_prices: dict[str, DecimalStr]
+    contacts_counted: ContactCounting
+    seat_count: SeatCount
+    seat_pauses_paid: bool
+    plan_hours: DecimalStr | None
+    plan_price: DecimalStr | None
+    volume_scope: VolumeScope
+    alert_thresholds: list[DecimalStr]
+    stop_campaigns_when_used_up: bool
     created_at: datetime

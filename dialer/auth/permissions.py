@@ -42,6 +42,9 @@ class Permission(enum.StrEnum):
     REPORTS_WRITE = "reports:write"  # report recipients, making a monthly report
     ACTS_ISSUE = "acts:issue"
     ACTS_SIGN = "acts:sign"  # the client's answer to an act: sign or dispute
+    BILLING_READ = "billing:read"  # statements, volume, alerts of contracts (a controller: its own)
+    BILLING_CLOSE = "billing:close"  # freeze a contract's month
+    EVENTS_READ = "events:read"  # the live event stream (GET /events)
     SCORECARDS_READ = "scorecards:read"
     SCORECARDS_WRITE = "scorecards:write"
     SCORES_READ = "scores:read"
@@ -95,6 +98,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.HOTLEADS_READ,
             Permission.REPORTS_READ,
             Permission.ACTS_SIGN,
+            Permission.BILLING_READ,
         }
     )
     | _RECORDINGS

@@ -45,7 +45,9 @@ def _describe(permission: Permission) -> str:
         "manage": "manage",
         "export": "export",
         "delete": "delete",
+        "review": "review",
         "issue": "issue",
         "sign": "sign or dispute",
+        "close": "close months of",
     }
     return f"{verbs[action]} {resource}"

@@ -46,6 +46,7 @@ from dialer.calls.repository import find_call, get_call, list_calls, lock_call, 
 from dialer.campaigns.models import Campaign
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.errors import InvalidInput, NotFound
+from dialer.metering import events as metering_events
 
 __all__ = [
     "DISPOSITION_GRACE",
@@ -181,6 +182,7 @@ async def mark_ended(
     first_end = lifecycle.on_ended(call, verdict, hangup_cause, side, at)
     if call.recorded_at is None:  # billing's "recorded" moment: never before the call ended
         call.recorded_at = max(at, datetime.now(UTC))
+        metering_events.mark_call_ended(session.sync_session, call.campaign_id)
     await _done(session, call)
     if first_end and call.disposition_code is None:
         await _move_contact(session, call, verdict, at)

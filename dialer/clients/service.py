@@ -12,6 +12,13 @@ from dialer.clients.models import Client, Contract
 from dialer.clients.schemas import ClientCreate, ClientUpdate, ContractTerms, ContractUpdate
 from dialer.errors import Conflict, InvalidInput, NotFound, from_validation
 
+_NOT_EMPTIED = tuple(
+    name
+    for name, info in ContractTerms.model_fields.items()
+    if info.is_required() or info.default is not None
+)
+"""Terms a PATCH may change but not empty: every one but those whose default is empty (``None``)."""
+
 
 async def list_clients(session: AsyncSession, principal: Principal) -> list[Client]:
     principal.require(Permission.CLIENTS_READ)
@@ -97,7 +104,7 @@ async def update_contract(
     principal.require(Permission.CONTRACTS_WRITE)
     contract = await get_contract(session, principal, contract_id)
     changes = data.model_dump(exclude_unset=True)
-    for required in ("number", "pricing_model", "currency", "rate", "setup_fee", "period_start"):
+    for required in _NOT_EMPTIED:
         if required in changes and changes[required] is None:
             raise InvalidInput(f"{required}: may be changed but not emptied")
     try:

@@ -1,5 +1,6 @@
 """``dialer serve``: the whole service in one process: HTTP API, engine, AMI connection(s), FastAGI,
-the dispatcher that pushes hot leads to the clients' CRMs, and the daily jobs (``dialer.jobs``).
+the dispatcher that pushes hot leads to the clients' CRMs, the contracts' volume watch
+(``dialer.metering.watcher``), and the daily jobs (``dialer.jobs``).
 
 Stopping (SIGTERM, or Ctrl+C once) stops new calls at once, lets live calls finish for up to
 ``stop_grace_s`` while the API stays up, then exits; a second Ctrl+C exits at once (the next start
@@ -25,6 +26,7 @@ from dialer.hotleads.dispatcher import HotLeadDispatcher
 from dialer.jobs.scheduler import JobScheduler
 from dialer.mail.dispatcher import MailDispatcher
 from dialer.mail.transport import smtp_config
+from dialer.metering.watcher import VolumeWatcher
 from dialer.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,7 @@ class Service:
         self.hotleads: HotLeadDispatcher | None = None
         self.mail: MailDispatcher | None = None
         self.jobs: JobScheduler | None = None
+        self.volumes: VolumeWatcher | None = None
         self._server_task: asyncio.Task[None] | None = None
 
     @property
@@ -130,6 +133,11 @@ class Service:
                 make_sessionmaker(self.db), smtp, public_url=links, owner=f"{self.settings.engine_id}-mail"
             )
             await self.mail.start()
+        if self.settings.volume_check_s > 0:
+            self.volumes = VolumeWatcher(
+                make_sessionmaker(self.db), interval_s=self.settings.volume_check_s, clock=self.clock.now
+            )
+            self.volumes.start()
         if self.settings.jobs_enabled:
             self.jobs = JobScheduler(self.settings, make_sessionmaker(self.db), clock=self.clock.now)
             self.jobs.start()
@@ -145,6 +153,8 @@ class Service:
     async def _close(self) -> None:
         if self.jobs is not None:
             await self.jobs.stop()
+        if self.volumes is not None:
+            await self.volumes.stop()
         if self.hotleads is not None:
             await self.hotleads.stop()
         if self.mail is not None:

@@ -233,7 +233,7 @@ async def gather_facts(
     return MonthFacts(calls, dispositions, intervals, until)
 
 
-async def _contract(session: AsyncSession, contract_id: int) -> Contract:
+async def load_contract(session: AsyncSession, contract_id: int) -> Contract:
     contract = await session.get(Contract, contract_id)
     if contract is None:
         raise NotFound(f"contract {contract_id} not found")
@@ -257,7 +257,7 @@ async def monthly_statement(
 ) -> Statement:
     """The contract's statement for ``year-month``: frozen if closed, else computed as of ``now``."""
     _check_month(year, month)
-    contract = await _contract(session, contract_id)
+    contract = await load_contract(session, contract_id)
     closed = await _closed(session, contract_id, month_key(year, month))
     if closed is not None:
         return statement_from_json(closed.statement)
@@ -277,7 +277,7 @@ async def close_period(
     _check_month(year, month)
     if not by.strip():
         raise InvalidInput("by: who closes the month is required")
-    contract = await _contract(session, contract_id)
+    contract = await load_contract(session, contract_id)
     key = month_key(year, month)
     closed = await _closed(session, contract_id, key)
     if closed is not None:

@@ -1,0 +1,107 @@
+"""Statements, month closing, volume and alerts for the API and the CLI: who may see which contract.
+
+A controller reaches its own client's contracts only; another contract is "not found", as elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialer.auth.permissions import Permission
+from dialer.auth.principal import Principal
+from dialer.auth.scoping import client_filter
+from dialer.clients import repository
+from dialer.clients.models import Contract
+from dialer.errors import NotFound
+from dialer.metering import alerts, statement, tariffs
+from dialer.metering.alert_webhook import alert_payload
+from dialer.metering.figures import Statement
+from dialer.metering.models import VolumeAlert
+from dialer.metering.periods import parse_month
+from dialer.metering.volume import VolumeReport, volume_report
+
+
+async def visible_contract(session: AsyncSession, principal: Principal, contract_id: int) -> Contract:
+    contract = await session.scalar(repository.contracts_visible(principal).where(Contract.id == contract_id))
+    if contract is None:
+        raise NotFound(f"contract {contract_id} not found")
+    return contract
+
+
+def current_month(contract: Contract, now: datetime) -> tuple[int, int]:
+    """The month ``now`` falls in, in the contract's billing zone."""
+    local = now.astimezone(tariffs.billing_zone(contract))
+    return local.year, local.month
+
+
+async def get_statement(
+    session: AsyncSession, principal: Principal, contract_id: int, month: str | None, now: datetime
+) -> Statement:
+    """The statement of ``month`` (YYYY-MM; default: the current month)."""
+    principal.require(Permission.BILLING_READ)
+    contract = await visible_contract(session, principal, contract_id)
+    year, number = parse_month(month) if month else current_month(contract, now)
+    return await statement.monthly_statement(session, contract.id, year, number, now=now)
+
+
+async def close_month(
+    session: AsyncSession, principal: Principal, contract_id: int, month: str, now: datetime
+) -> Statement:
+    """Freeze ``month`` (YYYY-MM) of the contract; closing a closed month answers its statement."""
+    principal.require(Permission.BILLING_CLOSE)
+    contract = await visible_contract(session, principal, contract_id)
+    year, number = parse_month(month)
+    by = principal.name or principal.actor
+    return await statement.close_period(session, contract.id, year, number, by=by, now=now)
+
+
+async def get_volume(
+    session: AsyncSession, principal: Principal, contract_id: int, now: datetime
+) -> VolumeReport:
+    principal.require(Permission.BILLING_READ)
+    contract = await visible_contract(session, principal, contract_id)
+    return await volume_report(session, contract, now)
+
+
+async def list_alerts(
+    session: AsyncSession, principal: Principal, contract_id: int, *, limit: int = 100
+) -> list[VolumeAlert]:
+    principal.require(Permission.BILLING_READ)
+    contract = await visible_contract(session, principal, contract_id)
+    return await alerts.list_alerts(session, contract.id, limit=limit)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveEvent:
+    """One entry of the event stream: its id (to resume from), type and JSON data."""
+
+    id: int
+    type: str
+    data: dict[str, Any]
+
+
+async def events_after(
+    session: AsyncSession, principal: Principal, after: int, *, limit: int = 100
+) -> list[LiveEvent]:
+    """Events (volume alerts) with an id above ``after``, oldest first."""
+    principal.require(Permission.EVENTS_READ)
+    query = (
+        select(VolumeAlert, Contract)
+        .join(Contract, Contract.id == VolumeAlert.contract_id)
+        .where(VolumeAlert.id > after, client_filter(principal, Contract.client_id))
+        .order_by(VolumeAlert.id)
+        .limit(limit)
+    )
+    rows = (await session.execute(query)).all()
+    return [LiveEvent(alert.id, "volume_alert", alert_payload(alert, contract)) for alert, contract in rows]
+
+
+async def latest_event_id(session: AsyncSession, principal: Principal) -> int:
+    """The newest event's id (a new stream starts after it unless told otherwise)."""
+    principal.require(Permission.EVENTS_READ)
+    return await session.scalar(select(VolumeAlert.id).order_by(VolumeAlert.id.desc()).limit(1)) or 0
