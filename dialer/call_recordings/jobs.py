@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from dialer.call_recordings.daily_pack import pack_day
 from dialer.call_recordings.retention import apply_contract_retention
 from dialer.call_recordings.storage import configured_store
 from dialer.jobs.model import Job, JobContext
@@ -12,6 +15,12 @@ async def run_retention(ctx: JobContext) -> str:
     return (await apply_contract_retention(ctx.sessions, store, ctx.now)).line()
 
 
+async def run_daily_pack(ctx: JobContext) -> str:
+    """Yesterday's (the UTC day before the run's day) recordings and call list to each client."""
+    store = configured_store(ctx.settings)
+    return (await pack_day(ctx.sessions, store, ctx.day - timedelta(days=1))).line()
+
+
 JOBS: list[Job] = [
     Job(
         name="recordings-retention",
@@ -19,5 +28,12 @@ JOBS: list[Job] = [
         "(audited as system:retention).",
         run_at=lambda settings: settings.recordings_retention_at,
         run=run_retention,
+    ),
+    Job(
+        name="recordings-daily-pack",
+        description="Upload yesterday's recordings and calls.csv to each client's delivery target "
+        "(PUT /clients/{id}/recording-delivery).",
+        run_at=lambda settings: settings.recordings_pack_at,
+        run=run_daily_pack,
     ),
 ]

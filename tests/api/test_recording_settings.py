@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from dialer.auth.models import Role
+
 
 @pytest.fixture
 async def contract_id(client, admin) -> int:
     client_id = (await client.post("/clients", json={"name": "Romashka"}, headers=admin)).json()["id"]
     terms = {"number": "1", "pricing_model": "per_talk_minute", "rate": "9.90", "period_start": "2026-11-01"}
-    return (await client.post(f"/clients/{client_id}/contracts", json=terms, headers=admin)).json()["id"]
+    return int((await client.post(f"/clients/{client_id}/contracts", json=terms, headers=admin)).json()["id"])
 
 
 async def test_a_campaign_records_connected_calls_unless_told_otherwise(client, admin, contract_id) -> None:
@@ -47,3 +49,37 @@ async def test_a_contract_keeps_recordings_for_ever_unless_it_sets_a_period(clie
     assert refused.status_code == 422 and "recording_retention_days" in refused.text
     cleared = await client.patch(path, json={"recording_retention_days": None}, headers=admin)
     assert cleared.json()["recording_retention_days"] is None
+
+
+async def test_a_clients_delivery_target_never_shows_its_secret(client, admin, login, two_clients) -> None:
+    romashka, vasilek = two_clients
+    path = f"/clients/{romashka.client_id}/recording-delivery"
+    assert (await client.get(path, headers=admin)).status_code == 404
+    target = {
+        "kind": "s3",
+        "bucket": "romashka-calls",
+        "prefix": "daily/",
+        "endpoint_url": "https://s3.example.net",
+        "access_key_id": "AKIA-ROMASHKA",
+        "secret_access_key": "very-secret-key-123",
+    }
+    put = await client.put(path, json=target, headers=admin)
+    assert put.status_code == 200, put.text
+    assert put.json()["secret_set"] is True and put.json()["prefix"] == "daily"
+    assert "very-secret-key-123" not in put.text
+    kept = await client.put(
+        path, json={k: v for k, v in target.items() if k != "secret_access_key"}, headers=admin
+    )
+    assert kept.json()["secret_set"] is True  # omitted: the stored secret stays
+    controller = await login(Role.CONTROLLER, romashka.client_id)
+    seen = await client.get(path, headers=controller)
+    assert seen.status_code == 200 and "very-secret-key-123" not in seen.text
+    assert (
+        await client.get(f"/clients/{vasilek.client_id}/recording-delivery", headers=controller)
+    ).status_code == 404
+    local = await client.put(path, json={"kind": "local", "folder": "relative/path"}, headers=admin)
+    assert local.status_code == 422 and "folder" in local.text
+    no_bucket = await client.put(path, json={"kind": "s3"}, headers=admin)
+    assert no_bucket.status_code == 422 and "bucket" in no_bucket.text
+    assert (await client.delete(path, headers=admin)).status_code == 204
+    assert (await client.get(path, headers=admin)).status_code == 404

@@ -133,3 +133,6 @@ def filer_settings(tmp_path: Path, **overrides: Any) -> FilerSettings:
         "sweep_s": 0.2,
     } | overrides
     return FilerSettings(**values)
+
+
+from tests.recordings.conftest import s3_endpoint  # noqa: E402,F401  (moto's server, its own process)
