@@ -11,9 +11,10 @@ from pydantic import AwareDatetime
 from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
-from api.schemas.calls import CallOut, DispositionBody, DispositionOut
+from api.schemas.calls import AmdReviewBody, CallOut, DispositionBody, DispositionOut
 from api.schemas.common import Page
 from dialer.calls import service
+from dialer.calls.amd_review import review_amd
 from dialer.calls.dispositions import contact_of
 from dialer.calls.models import Call, CallOutcome
 from dialer.hotleads.outbox import attach_meeting
@@ -84,3 +85,14 @@ async def dispose(
         contact_status=contact.status,
         contact_next_attempt_at=contact.next_attempt_at,
     )
+
+
+@router.post(
+    "/{call_id}/amd-review",
+    response_model=CallOut,
+    responses={409: {"description": "The call had no answering-machine verdict"}},
+)
+async def amd_review(call_id: int, body: AmdReviewBody, session: SessionDep, principal: PrincipalDep) -> Call:
+    """Review the call's AMD verdict (operator, QA, supervisor): ``human`` on a call AMD took for a
+    machine is a false positive, counted as an abandoned call where the profile says so (UK)."""
+    return await review_amd(session, principal, call_id, body.verdict, note=body.note, at=datetime.now(UTC))

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.schemas.common import Out
+from dialer.calls.amd_review import AmdReview
 from dialer.calls.models import CallOutcome, CallState, HangupSide
 from dialer.contacts.models import ContactStatus
 from dialer.operators.models import OperatorState
@@ -29,6 +30,10 @@ class CallOut(Out):
     hangup_side: HangupSide | None
     amd_status: str | None
     amd_cause: str | None
+    amd_review: str | None = None
+    amd_review_note: str | None = None
+    amd_reviewed_by: str | None = None
+    amd_reviewed_at: datetime | None = None
     placed_at: datetime
     ringing_at: datetime | None
     answered_at: datetime | None
@@ -46,6 +51,15 @@ class CallOut(Out):
     disposed_by: str | None
     hot_lead: bool
     recording_key: str | None
+
+
+class AmdReviewBody(BaseModel):
+    """A person's verdict on a call AMD classed: ``human`` on a machine verdict is a false positive."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verdict: AmdReview = Field(description="what the call really reached: human or machine")
+    note: str | None = Field(None, max_length=2000)
 
 
 class MeetingIn(BaseModel):

@@ -39,6 +39,7 @@ class EngineSettings:
     lease_renew_s: float = 30.0
     relogin_after_s: float = 10.0
     finish_check_s: float = 30.0  # how often a campaign with no live call is checked for exhaustion
+    abandon_refresh_s: float = 30.0  # how often a campaign's abandon figures are read again from storage
     runner: RunnerSettings = field(default_factory=RunnerSettings)
 
 
@@ -71,6 +72,7 @@ class Engine:
         self._task: asyncio.Task[None] | None = None
         self._renewed_at: datetime | None = None
         self._exhaustion_checked: dict[int, datetime] = {}
+        self._abandons_read: dict[int, tuple[CampaignRunner, datetime]] = {}
         self.ticks = 0
 
     async def reconcile(self) -> Reconciled:
@@ -106,6 +108,7 @@ class Engine:
                 except Exception:  # one campaign's failure must not stop the others
                     log.exception("campaign %s: pacing tick failed", runner.plan.campaign_id)
             await self._finish_exhausted(now)
+            await self._refresh_abandons(now)
         await self._renew(now)
         self.ticks += 1
 
@@ -151,6 +154,33 @@ class Engine:
                 log.info("campaign %s finished by itself: %s", campaign_id, reason)
                 self.runners.pop(campaign_id, None)
                 self._exhaustion_checked.pop(campaign_id, None)
+                self._abandons_read.pop(campaign_id, None)
+
+    async def _refresh_abandons(self, now: datetime) -> None:
+        """Read each campaign's abandon figures again every ``abandon_refresh_s``: the window rolls,
+        and storage learns what this process cannot see (an AMD false positive reviewed through
+        the API). Only while the writer is idle, so storage holds every call this process counted
+        so far; what it counts afterwards comes on top (a call counted during the read may count
+        twice for a while: the safe side of the cap)."""
+        if not self.writer.idle:
+            return
+        for campaign_id, runner in list(self.runners.items()):
+            read = self._abandons_read.get(campaign_id)
+            if (
+                read is not None
+                and read[0] is runner  # a campaign resumed has a new runner: read at once
+                and (now - read[1]).total_seconds() < self.settings.abandon_refresh_s
+            ):
+                continue
+            self._abandons_read[campaign_id] = (runner, now)
+            tally = self.floor.tally(campaign_id)
+            seen = (tally.answered, tally.abandoned)
+            try:
+                answered, abandoned = await self.store.abandon_counts(runner.plan, now)
+            except Exception:
+                log.exception("campaign %s: reading the abandon figures failed", campaign_id)
+                continue
+            runner.base_abandon = (answered - seen[0], abandoned - seen[1])
 
     async def _renew(self, now: datetime) -> None:
         due = (

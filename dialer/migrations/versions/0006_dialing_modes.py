@@ -30,8 +30,22 @@ def upgrade() -> None:
             sa.Column("machine_message", sa.String(length=200), server_default="", nullable=False)
         )
 
+    with op.batch_alter_table("calls", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("amd_review", sa.String(length=10), nullable=True))
+        batch_op.add_column(sa.Column("amd_review_note", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("amd_reviewed_by", sa.String(length=50), nullable=True))
+        batch_op.add_column(
+            sa.Column("amd_reviewed_at", dialer.db.types.UtcDateTime(timezone=True), nullable=True)
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("calls", schema=None) as batch_op:
+        batch_op.drop_column("amd_reviewed_at")
+        batch_op.drop_column("amd_reviewed_by")
+        batch_op.drop_column("amd_review_note")
+        batch_op.drop_column("amd_review")
+
     with op.batch_alter_table("campaigns", schema=None) as batch_op:
         batch_op.drop_column("machine_message")
         batch_op.drop_column("abandon_message")
