@@ -29,6 +29,9 @@ from dialer.clients import service as clients
 from dialer.clients.models import Client
 from dialer.errors import NotFound
 
+EXPORT_PERMISSION = Permission.BILLING_READ
+"""Who may export a client's billing: whoever may read its contracts' billing (a controller: its own)."""
+
 
 class ExportFormat(enum.StrEnum):
     CSV = "csv"
@@ -56,7 +59,7 @@ async def prepare(
     the server's console (the CLI), who sees every client.
     """
     if isinstance(who, Principal):
-        who.require(Permission.CONTRACTS_READ)
+        who.require(EXPORT_PERMISSION)
         client = await clients.get_client(session, who, client_id)
     else:
         found = await session.scalar(select(Client).where(Client.id == client_id))

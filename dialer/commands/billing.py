@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from dialer.billing_export.cli import add_export
 from dialer.contacts.console import database
 from dialer.db.engine import unit_of_work
 from dialer.errors import DomainError
@@ -56,7 +57,7 @@ def add_volume(actions: Actions) -> None:
     parser.set_defaults(handler=run_volume)
 
 
-ACTIONS: list[Callable[[Actions], None]] = [add_statement, add_close, add_volume]
+ACTIONS: list[Callable[[Actions], None]] = [add_statement, add_close, add_volume, add_export]
 """The group's sub-commands; add yours here (one function per command, in its own module)."""
 
 
