@@ -112,6 +112,8 @@ async def update_campaign(
         setattr(campaign, field, value)
     if problem := dial_ratio_problem(campaign.dialing_mode, campaign.dial_ratio):
         raise InvalidInput(problem)
+    if campaign.state is CampaignState.RUNNING:  # a paused one is checked when it resumes
+        await _check_survey_mode(session, campaign)
     if data.dispositions is not None:
         if not data.dispositions:
             raise InvalidInput("dispositions: a campaign needs at least one disposition code")

@@ -205,3 +205,18 @@ async def test_a_finished_campaigns_survey_no_longer_changes(client, admin, two_
     await client.post(f"{url}/stop", headers=admin)
     response = await client.put(f"{url}/survey", json=SURVEY, headers=admin)
     assert response.status_code == 409 and "finished" in detail(response)
+
+
+async def test_a_running_campaign_cannot_switch_to_a_survey_it_cannot_run(client, admin):
+    world = await make_client_world(client, admin, "Na hodu")
+    url = f"/campaigns/{world.campaign_id}"
+    await client.patch(url, json={"compliance_profile": "us"}, headers=admin)
+    assert (await client.post(f"{url}/start", headers=admin)).status_code == 200
+    refused = await client.patch(url, json={"dialing_mode": "survey"}, headers=admin)
+    assert refused.status_code == 409 and "PUT /campaigns" in detail(refused)
+    assert (await client.get(url, headers=admin)).json()["dialing_mode"] == "progressive"
+    await client.put(f"{url}/survey", json=SURVEY, headers=admin)
+    switched = await client.patch(url, json={"dialing_mode": "survey"}, headers=admin)
+    assert switched.status_code == 200 and switched.json()["dialing_mode"] == "survey"
+    to_ru = await client.patch(url, json={"compliance_profile": "ru"}, headers=admin)
+    assert to_ru.status_code == 409 and "'ru'" in detail(to_ru)
