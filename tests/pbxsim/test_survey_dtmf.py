@@ -23,8 +23,8 @@ from agi.server import FastAgiServer
 from agi.wire import parse_reply_line
 from pbxsim import PbxSim, Scenario
 from pbxsim.dtmf import HANG_UP, Keypad, get_data_reply, wait_for_digit_reply
-from pbxsim.scenario import CustomerScript
-from tests.pbxsim.helpers import AmiClient
+from pbxsim.scenario import CustomerScript, load_scenario
+from tests.pbxsim.helpers import REPO, AmiClient
 from tests.pbxsim.test_product_flow import originate
 
 
@@ -62,6 +62,14 @@ def test_a_keypad_gives_one_entry_per_prompt_or_max_digits_of_a_running_string()
         "4",
         "",
     ]
+
+
+def test_the_survey_scenario_file_scripts_keys_per_prompt() -> None:
+    scenario = load_scenario(REPO / "pbxsim" / "scenarios" / "survey.toml")
+    assert scenario.customer("5556002").dtmf == ("7", "2", "102#", "9")
+    assert scenario.customer("5556003").dtmf == ("", "3", HANG_UP)
+    assert scenario.customer("5559999").dtmf == ("3", "102", "9")  # the default
+    assert scenario.customer("5556005").amd == "machine"
 
 
 def test_scenario_files_script_dtmf_per_prompt() -> None:
