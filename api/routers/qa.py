@@ -93,8 +93,8 @@ async def give_score(
 ) -> ScoreOut:
     """Score a recorded call with its campaign's current scorecard (audited); one score per scorer."""
     score = await scores.give_score(session, principal, body.call_id, body, datetime.now(UTC), remote)
-    card = await scorecards.get_scorecard(session, principal, score.scorecard_id)
-    return ScoreOut.of(score, card)
+    cards = await scores.cards_of(session, [score])
+    return ScoreOut.of(score, cards[score.scorecard_id])
 
 
 @router.get("/qa/scores", response_model=Page[ScoreOut], dependencies=READ_SCORES)

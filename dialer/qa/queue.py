@@ -65,12 +65,12 @@ async def _candidates(session: AsyncSession, day: date) -> list[Candidate]:
     ]
 
 
-async def _taken(session: AsyncSession, call_ids: list[int]) -> set[int]:
-    """Of ``call_ids``, those already queued or scored."""
-    if not call_ids:
-        return set()
-    queued = select(QueueItem.call_id).where(QueueItem.call_id.in_(call_ids))
-    scored = select(Score.call_id).where(Score.call_id.in_(call_ids))
+async def _taken(session: AsyncSession, day: date) -> set[int]:
+    """Calls placed on ``day`` that are queued or scored already (no id list: a day may be large)."""
+    start, end = _day_bounds(day)
+    on_day = (Call.placed_at >= start, Call.placed_at < end)
+    queued = select(QueueItem.call_id).join(Call, Call.id == QueueItem.call_id).where(*on_day)
+    scored = select(Score.call_id).join(Call, Call.id == Score.call_id).where(*on_day)
     return set(await session.scalars(union(queued, scored)))
 
 
@@ -97,7 +97,7 @@ async def _sizes(session: AsyncSession, campaign_ids: set[int], default: int) ->
 async def fill_queue(session: AsyncSession, day: date, default_size: int, seed: str, now: datetime) -> Filled:
     """Queue ``day``'s sample of connected, recorded calls per operator and campaign."""
     candidates = await _candidates(session, day)
-    taken = await _taken(session, [c.call_id for c in candidates])
+    taken = await _taken(session, day)
     sizes = await _sizes(session, {c.campaign_id for c in candidates}, default_size)
     chosen = draw(candidates, day, lambda campaign_id: sizes[campaign_id], seed, taken)
     for c in chosen:

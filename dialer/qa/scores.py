@@ -172,10 +172,10 @@ async def change_score(
         raise Forbidden(f"score {score_id} is {score.scorer}'s; only its author may change it")
     card = await session.get_one(Scorecard, score.scorecard_id)
     call = await session.get_one(Call, score.call_id)
-    client_id = await session.scalar(select(Campaign.client_id).where(Campaign.id == score.campaign_id))
+    campaign = await session.get_one(Campaign, score.campaign_id)
     _mark(score, card, data, call.talk_seconds, now)
     await session.flush()
-    await _audit(session, principal, score, int(client_id or 0), remote, edit=True)
+    await _audit(session, principal, score, campaign.client_id, remote, edit=True)
     return score
 
 
