@@ -57,21 +57,22 @@ async def survey_answers(
     sessions: SessionsDep,
     principal: PrincipalDep,
     outcome: ResponseOutcome | None = None,
+    contact_id: int | None = None,
     format: AnswersFormat = AnswersFormat.JSON,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page[ResponseOut] | StreamingResponse:
-    """The surveyed calls with their answers, oldest first (``outcome`` ``hung_up``: partial ones);
-    ``format=csv`` streams them all, one line per answer."""
+    """The surveyed calls with their answers, oldest first (``outcome`` ``hung_up``: partial ones;
+    ``contact_id``: one contact's); ``format=csv`` streams them all, one line per answer."""
     if format is AnswersFormat.CSV:
         campaign = await service.answers_campaign(session, principal, campaign_id)
         await session.commit()
         return StreamingResponse(
-            service.export_answers_csv(sessions, campaign.id, outcome=outcome),
+            service.export_answers_csv(sessions, campaign.id, outcome=outcome, contact_id=contact_id),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="campaign-{campaign.id}-survey.csv"'},
         )
     items, total = await service.list_responses(
-        session, principal, campaign_id, outcome=outcome, limit=limit, offset=offset
+        session, principal, campaign_id, outcome=outcome, contact_id=contact_id, limit=limit, offset=offset
     )
     return Page[ResponseOut](items=items, total=total, limit=limit, offset=offset)

@@ -160,7 +160,9 @@ async def record_response(
     return response
 
 
-def _responses_query(campaign_id: int, outcome: ResponseOutcome | None) -> Select[SurveyResponse, str]:
+def _responses_query(
+    campaign_id: int, outcome: ResponseOutcome | None, contact_id: int | None = None
+) -> Select[SurveyResponse, str]:
     query = (
         select(SurveyResponse, Contact.phone)
         .join(Contact, Contact.id == SurveyResponse.contact_id)
@@ -168,6 +170,8 @@ def _responses_query(campaign_id: int, outcome: ResponseOutcome | None) -> Selec
     )
     if outcome is not None:
         query = query.where(SurveyResponse.outcome == outcome)
+    if contact_id is not None:
+        query = query.where(SurveyResponse.contact_id == contact_id)
     return query
 
 
@@ -213,12 +217,13 @@ async def list_responses(
     campaign_id: int,
     *,
     outcome: ResponseOutcome | None = None,
+    contact_id: int | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[ResponseOut], int]:
     """The campaign's surveyed calls with their answers, oldest first; a controller sees its client's."""
     campaign = await answers_campaign(session, principal, campaign_id)
-    query = _responses_query(campaign.id, outcome)
+    query = _responses_query(campaign.id, outcome, contact_id)
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = (await session.execute(query.order_by(SurveyResponse.id).limit(limit).offset(offset))).all()
     return await _with_answers(session, rows), total
@@ -235,6 +240,7 @@ async def export_answers_csv(
     campaign_id: int,
     *,
     outcome: ResponseOutcome | None = None,
+    contact_id: int | None = None,
     delimiter: str = ";",
 ) -> AsyncIterator[bytes]:
     """One CSV line per answer (a response with no answer still gets one line), UTF-8 with a BOM and
@@ -248,7 +254,7 @@ async def export_answers_csv(
         async with sessions() as session:
             rows = (
                 await session.execute(
-                    _responses_query(campaign_id, outcome)
+                    _responses_query(campaign_id, outcome, contact_id)
                     .where(SurveyResponse.id > after)
                     .order_by(SurveyResponse.id)
                     .limit(EXPORT_PAGE)

@@ -146,6 +146,10 @@ async def test_answers_are_listed_per_call_and_contact_with_their_meanings(app, 
 
     only_partial = (await client.get(url, params={"outcome": "hung_up"}, headers=admin)).json()
     assert [r["phone"] for r in only_partial["items"]] == ["+74951110002"]
+    one_contact = (
+        await client.get(url, params={"contact_id": contacts["+74951110003"]}, headers=admin)
+    ).json()
+    assert [r["outcome"] for r in one_contact["items"]] == ["transfer"]
     second_page = (await client.get(url, params={"limit": 1, "offset": 1}, headers=admin)).json()
     assert second_page["total"] == 3 and [r["phone"] for r in second_page["items"]] == ["+74951110002"]
 
