@@ -198,3 +198,19 @@ async def claim_queue_item(
     """Take a queued call to score it, so nobody else does the same work."""
     item = await queue.claim(session, principal, item_id, datetime.now(UTC))
     return _queue_out(request, item)
+
+
+@router.post(
+    "/qa/queue/{item_id}/release",
+    response_model=QueueItemOut,
+    dependencies=WRITE_SCORES,
+    responses={
+        403: {"description": "Someone else's claim, and the caller is no supervisor"},
+        409: {"description": "The call is scored already"},
+    },
+)
+async def release_queue_item(
+    item_id: int, request: Request, session: SessionDep, principal: PrincipalDep
+) -> QueueItemOut:
+    """Put a claimed call back in the queue for someone else to score."""
+    return _queue_out(request, await queue.release(session, principal, item_id))

@@ -10,14 +10,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, func, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialer.auth.models import Role
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
 from dialer.auth.scoping import campaign_filter
 from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign
-from dialer.errors import Conflict, NotFound
+from dialer.errors import Conflict, Forbidden, NotFound
 from dialer.qa.models import QueueItem, QueueStatus, Score, Scorecard
 from dialer.qa.sampling import Candidate, draw
+
+MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR})  # may release anyone's claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,3 +167,24 @@ async def claim(session: AsyncSession, principal: Principal, item_id: int, now: 
     if item.status is QueueStatus.DONE:
         raise Conflict(f"QA queue item {item_id} is done: call {item.call_id} has been scored")
     raise Conflict(f"QA queue item {item_id} was claimed by {item.claimed_by} at {item.claimed_at}")
+
+
+async def release(session: AsyncSession, principal: Principal, item_id: int) -> QueueItem:
+    """Put a claimed call back in the queue: its claimer may, and a supervisor for anyone."""
+    principal.require(Permission.SCORES_WRITE)
+    item = await session.scalar(_visible(principal).where(QueueItem.id == item_id).with_for_update())
+    if item is None:
+        raise NotFound(f"QA queue item {item_id} not found")
+    if item.status is QueueStatus.DONE:
+        raise Conflict(f"QA queue item {item_id} is done: call {item.call_id} has been scored")
+    if item.status is QueueStatus.QUEUED:
+        return item
+    if item.claimed_by != principal.actor and principal.role not in MANAGERS:
+        raise Forbidden(
+            f"QA queue item {item_id} is claimed by {item.claimed_by}; only they or a supervisor may free it"
+        )
+    item.status = QueueStatus.QUEUED
+    item.claimed_by = None
+    item.claimed_at = None
+    await session.flush()
+    return item

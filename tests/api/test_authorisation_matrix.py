@@ -85,6 +85,9 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("POST", "/operators/{operator_id}/session/ready"): OPERATING,
     ("POST", "/operators/{operator_id}/session/pause"): OPERATING,
     ("POST", "/operators/{operator_id}/session/logout"): OPERATING,
+    ("POST", "/operators/{operator_id}/session/preview"): OPERATING,
+    ("POST", "/operators/{operator_id}/session/preview/{contact_id}/dial"): OPERATING,
+    ("POST", "/operators/{operator_id}/session/preview/{contact_id}/skip"): OPERATING,
     ("GET", "/recordings"): RECORDING_READERS,
     ("GET", "/recordings/{call_id}/audio"): RECORDING_READERS,
     ("POST", "/recordings/{call_id}/link"): RECORDING_READERS,
@@ -123,6 +126,7 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("GET", "/qa/statistics"): SCORERS,
     ("GET", "/qa/queue"): SCORERS,
     ("POST", "/qa/queue/{item_id}/claim"): SCORERS,
+    ("POST", "/qa/queue/{item_id}/release"): SCORERS,
 }
 SCORECARD = {
     "name": "card",

@@ -165,3 +165,24 @@ async def test_a_controller_sees_and_claims_its_clients_items_only(app, client, 
 async def test_an_operator_has_no_queue(client, login, floor):
     operator = await login(Role.OPERATOR)
     assert (await client.get("/qa/queue", headers=operator)).status_code == 403
+
+
+async def test_a_claim_is_released_by_its_claimer_or_a_supervisor(app, client, login, floor):
+    await run_sample(app)
+    qa, other_qa, supervisor = await login(Role.QA), await login(Role.QA), await login(Role.SUPERVISOR)
+    first, second = (await queue(client, qa, limit=2))["items"]
+    assert (await client.post(f"/qa/queue/{first['id']}/claim", headers=qa)).status_code == 200
+    refused = await client.post(f"/qa/queue/{first['id']}/release", headers=other_qa)
+    assert refused.status_code == 403 and "claimed by" in detail(refused)
+    freed = await client.post(f"/qa/queue/{first['id']}/release", headers=qa)
+    assert freed.status_code == 200
+    assert (freed.json()["status"], freed.json()["claimed_by"]) == ("queued", None)
+    assert (await client.post(f"/qa/queue/{first['id']}/claim", headers=other_qa)).status_code == 200
+
+    assert (await client.post(f"/qa/queue/{second['id']}/claim", headers=qa)).status_code == 200
+    assert (await client.post(f"/qa/queue/{second['id']}/release", headers=supervisor)).json()[
+        "status"
+    ] == "queued"
+    assert (await score(client, qa, second["call_id"])).status_code == 201
+    done = await client.post(f"/qa/queue/{second['id']}/release", headers=qa)
+    assert done.status_code == 409 and "is done" in detail(done)
