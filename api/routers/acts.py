@@ -16,6 +16,7 @@ from api.deps import SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.routers.reports import attachment, needs
 from dialer.acts import documents, service
+from dialer.acts.delivery import mail_act
 from dialer.acts.models import AcceptanceAct
 from dialer.auth.permissions import Permission
 from dialer.billing.acceptance import ActState
@@ -74,12 +75,16 @@ class ActOut(BaseModel):
     dependencies=[Depends(needs(Permission.ACTS_ISSUE))],
 )
 async def issue_act(
-    contract_id: int, body: ActIssue, session: SessionDep, principal: PrincipalDep
+    contract_id: int, body: ActIssue, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
 ) -> AcceptanceAct:
-    """Issue the act on a month from its monthly report (made now if it was not, freezing the month).
-    Refused while the month's last act is issued, signed or deemed accepted; after a dispute the new
-    act is the corrected one."""
-    return await service.issue(session, principal, contract_id, body.month, datetime.now(UTC))
+    """Issue the act on a month from its monthly report (made now if it was not, freezing the month)
+    and e-mail it (PDF) to the client's report recipients. Refused while the month's last act is
+    issued, signed or deemed accepted; after a dispute the new act is the corrected one."""
+    now = datetime.now(UTC)
+    act = await service.issue(session, principal, contract_id, body.month, now)
+    record = await service.report_of(session, act)
+    await mail_act(session, act, from_json(record.data), settings.company_name, now)
+    return act
 
 
 @router.get("", response_model=list[ActOut], dependencies=READS)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from dialer.acts import service
 from dialer.acts.jobs import tick_acts
@@ -18,7 +19,8 @@ from dialer.business_days import RUSSIA, add_business_days
 from dialer.db.engine import unit_of_work
 from dialer.errors import Conflict, Forbidden, NotFound
 from dialer.jobs.model import JobContext
-from dialer.reports.models import MonthlyReportRecord
+from dialer.mail.models import MailAttachment, MailMessage
+from dialer.reports.models import MonthlyReportRecord, ReportRecipients
 from dialer.reports.monthly import from_json
 from dialer.settings import Settings
 from tests.reports.world import add_call, make_world
@@ -132,12 +134,19 @@ async def test_the_act_through_the_api_printable_and_answered(client, admin, log
     supervisor = await login(Role.SUPERVISOR)
     controller = await login(Role.CONTROLLER, client_id=world.client_id)
     base = f"/contracts/{world.contract_id}/acts"
+    async with unit_of_work(sessions) as session:
+        session.add(ReportRecipients(client_id=world.client_id, emails=["accounts@romashka.ru"]))
     response = await client.post(base, json={"month": "2026-10"}, headers=supervisor)
     assert response.status_code == 201, response.text
     act = response.json()
     today = datetime.now(UTC).astimezone(ZoneInfo("Europe/Moscow")).date()
     assert act["total"] == "125.00" and act["state"] == "issued"
     assert act["deadline"] == add_business_days(today, 5, RUSSIA).isoformat()
+    async with sessions() as session:
+        (mail,) = (await session.scalars(select(MailMessage))).all()
+        (pdf_name,) = (await session.scalars(select(MailAttachment.filename))).all()
+    assert mail.recipients == ["accounts@romashka.ru"] and act["number"] in mail.subject
+    assert act["deadline"] in mail.body_text and pdf_name == f"{act['number']}.pdf"
     assert (await client.post(base, json={"month": "2026-10"}, headers=supervisor)).status_code == 409
     assert (await client.post(base, json={"month": "2026-13"}, headers=supervisor)).status_code == 422
 
