@@ -70,7 +70,7 @@ class World:
                 else None
             )
             call = Call(
-                call_uid=f"uid-{next(self._uids)}",
+                call_uid=f"uid-{campaign}-{next(self._uids)}",
                 campaign_id=campaign,
                 contact_id=contact,
                 phone="+74950000000",
@@ -144,14 +144,17 @@ async def _contract_with_campaign(
     return contract.id, campaign.id
 
 
-async def make_world(sessions: async_sessionmaker[AsyncSession], **terms: Any) -> World:
+async def make_world(sessions: async_sessionmaker[AsyncSession], prefix: str = "", **terms: Any) -> World:
+    """``prefix`` names the clients apart when one database holds several worlds."""
     async with unit_of_work(sessions) as session:
-        client, other = Client(name="Ромашка"), Client(name="Василёк")
+        client, other = Client(name=f"{prefix}Ромашка"), Client(name=f"{prefix}Василёк")
         session.add_all([client, other])
         await session.flush()
         contract_id, campaign_id = await _contract_with_campaign(session, client.id, "A-1", **terms)
         other_contract, other_campaign = await _contract_with_campaign(session, other.id, "B-1")
-        operators = [Operator(name=n, login=n, sip_endpoint=f"sip-{n}") for n in ("olga", "ivan")]
+        operators = [
+            Operator(name=n, login=f"{prefix}{n}", sip_endpoint=f"sip-{prefix}{n}") for n in ("olga", "ivan")
+        ]
         session.add_all(operators)
         await session.flush()
         await session.execute(
