@@ -20,7 +20,7 @@ AMD_STATUS: Final = "AMDSTATUS"  # HUMAN | MACHINE | NOTSURE | HANGUP
 AMD_CAUSE: Final = "AMDCAUSE"  # e.g. HUMAN-800-800, INITIALSILENCE-2500-2500, TOOLONG-4000
 
 # set
-ROUTE: Final = "AGI_ROUTE"  # operator | queue | message | abandon | hangup
+ROUTE: Final = "AGI_ROUTE"  # operator | queue | message | abandon | hangup | survey
 OPERATOR: Final = "AGI_OPERATOR"  # operator endpoint to dial, e.g. 1001 (route operator)
 BRIDGE: Final = "AGI_BRIDGE"  # the operator's held ConfBridge, e.g. op1001 (route operator, nailed-up)
 QUEUE: Final = "AGI_QUEUE"  # queue name (route queue)
