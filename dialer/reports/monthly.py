@@ -131,8 +131,15 @@ def monthly_report(
     *,
     generated_at: datetime,
     seat_pauses_paid: bool = True,
+    contract_used: Decimal | None = None,
 ) -> MonthlyReport:
-    used = volume_used(statement, contract.volume_unit, seat_pauses_paid)
+    """``contract_used``: for a volume committed over the whole contract, its use up to the month's
+    end (the month's own use otherwise)."""
+    used = (
+        contract_used
+        if contract_used is not None
+        else volume_used(statement, contract.volume_unit, seat_pauses_paid)
+    )
     return MonthlyReport(
         contract=contract,
         period=statement.period.key,

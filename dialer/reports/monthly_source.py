@@ -9,19 +9,22 @@ computed as of now and not stored (``frozen`` false).
 from __future__ import annotations
 
 from datetime import datetime
+from fractions import Fraction
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialer.billing.money import round_to_places
 from dialer.billing.schedule import ReportSchedule, monthly_report_schedule
 from dialer.business_days import calendar_for
-from dialer.clients.models import Client, Contract
+from dialer.clients.models import Client, Contract, VolumeScope
 from dialer.errors import Conflict, NotFound
 from dialer.hotleads.deadlines import handoff_stats
 from dialer.metering.models import ClosedPeriod
 from dialer.metering.periods import month_key, next_month, period_for
 from dialer.metering.statement import close_period, gather_facts, monthly_statement
 from dialer.metering.tariffs import volume_unit
+from dialer.metering.volume import daily_usage, volume_span
 from dialer.reports.models import MonthlyReportRecord
 from dialer.reports.monthly import ContractFacts, MonthlyReport, from_json, monthly_report, to_json
 
@@ -60,6 +63,13 @@ async def build_report(
     handoff = await handoff_stats(
         session, since=statement.period.start, until=statement.period.end, client_id=client.id
     )
+    contract_used = None
+    if contract.volume_scope is VolumeScope.CONTRACT:  # the contract's use up to the month's last day
+        usage = await daily_usage(
+            session, contract, volume_span(contract, now), min(now, statement.period.end)
+        )
+        used = sum((v for day, v in usage.items() if day <= statement.period.last_day), Fraction(0))
+        contract_used = round_to_places(used, 4)
     return monthly_report(
         facts,
         statement,
@@ -68,6 +78,7 @@ async def build_report(
         handoff,
         generated_at=now,
         seat_pauses_paid=contract.seat_pauses_paid,
+        contract_used=contract_used,
     )
 
 

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from dialer.clients.models import Contract
+from dialer.clients.models import Contract, VolumeScope
 from dialer.db.engine import unit_of_work
 from dialer.jobs.model import JobContext
 from dialer.mail.models import MailAttachment, MailMessage
@@ -137,3 +137,20 @@ async def test_the_job_makes_and_mails_it_on_the_first_business_day_only(session
         f"monthly-{world.contract_id}-2026-11.pdf",
         f"monthly-{world.contract_id}-2026-11.xlsx",
     ]
+
+
+async def test_a_volume_committed_for_the_whole_contract_counts_every_month_up_to_this_ones_end(sessions):
+    world = await make_world(sessions, volume=Decimal("10"))
+    async with unit_of_work(sessions) as session:
+        contract = await session.get(Contract, world.contract_id)
+        contract.volume_scope = VolumeScope.CONTRACT
+    await add_call(sessions, world, datetime(2026, 10, 10, 9, tzinfo=UTC), talk=120)
+    await add_call(sessions, world, nov(10, 9), talk=60)
+    await add_call(sessions, world, datetime(2026, 12, 2, 9, tzinfo=UTC), talk=600)  # after the month
+    async with unit_of_work(sessions) as session:
+        record, _ = await generate(
+            session, world.contract_id, 2026, 11, by="test", now=datetime(2026, 12, 3, tzinfo=UTC)
+        )
+    volume = from_json(record.data).volume
+    assert (volume.used, volume.committed, volume.left, volume.share_used) == (3, 10, 7, Decimal("0.3"))
+    assert from_json(record.data).statement.usage.billable_seconds == 60  # the bill is the month's own
