@@ -29,7 +29,7 @@ from dialer.qa.schemas import MomentIn, ScoreIn
 from dialer.qa.scorecards import latest, rules
 from dialer.qa.scoring import stored_percent, weighted_percent
 
-MOMENT_SLACK_S = Decimal(1)  # a recording may run a second past the call's talk time
+MOMENT_SLACK_S = Decimal(1)  # a recording's length and the call's talk time agree within a second
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +48,16 @@ def visible_scores(principal: Principal) -> Select[Score]:
     return select(Score).where(Score.campaign_id.in_(campaigns))
 
 
-def _moments(moments: list[MomentIn], talk_seconds: float | None) -> list[dict[str, Any]]:
-    if talk_seconds is not None:
-        end = Decimal(str(talk_seconds)) + MOMENT_SLACK_S
+def recording_length(call: Call) -> float | None:
+    """The recording's length as filed, else the call's talk time, else unknown."""
+    return call.recording_seconds if call.recording_seconds is not None else call.talk_seconds
+
+
+def _moments(moments: list[MomentIn], length: float | None) -> list[dict[str, Any]]:
+    if length is not None:
+        end = Decimal(str(length)) + MOMENT_SLACK_S
         late = [
-            f"moments[{i}].at_s: {m.at_s} s is past the recording's end ({talk_seconds} s)"
+            f"moments[{i}].at_s: {m.at_s} s is past the recording's end ({length} s)"
             for i, m in enumerate(moments)
             if m.at_s > end
         ]
@@ -62,13 +67,13 @@ def _moments(moments: list[MomentIn], talk_seconds: float | None) -> list[dict[s
     return [{"at_s": format(m.at_s.normalize(), "f"), "text": m.text} for m in ordered]
 
 
-def _mark(score: Score, card: Scorecard, data: ScoreIn, talk_seconds: float | None, now: datetime) -> None:
+def _mark(score: Score, card: Scorecard, data: ScoreIn, length: float | None, now: datetime) -> None:
     """Put ``data`` on ``score``, checked against ``card``."""
     percent = weighted_percent(rules(card), data.values)
     by_key = {c.key: c for c in card.criteria}
     score.percent = stored_percent(percent)
     score.comment = data.comment
-    score.moments = _moments(data.moments, talk_seconds)
+    score.moments = _moments(data.moments, length)
     score.updated_at = now
     have = {mark.criterion_id: mark for mark in score.marks}
     for key, value in sorted(data.values.items()):
@@ -137,7 +142,7 @@ async def give_score(
         scorer_role=principal.role.value,
         created_at=now,
     )
-    _mark(score, card, data, call.talk_seconds, now)
+    _mark(score, card, data, recording_length(call), now)
     session.add(score)
     await session.flush()
     await session.execute(
@@ -173,7 +178,7 @@ async def change_score(
     card = await session.get_one(Scorecard, score.scorecard_id)
     call = await session.get_one(Call, score.call_id)
     campaign = await session.get_one(Campaign, score.campaign_id)
-    _mark(score, card, data, call.talk_seconds, now)
+    _mark(score, card, data, recording_length(call), now)
     await session.flush()
     await _audit(session, principal, score, campaign.client_id, remote, edit=True)
     return score

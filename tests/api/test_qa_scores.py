@@ -157,3 +157,17 @@ async def test_an_operator_may_not_score(client, login, recorded):
     operator = await login(Role.OPERATOR)
     assert (await score(client, operator, recorded.ids["a1"])).status_code == 403
     assert (await client.get("/qa/scores", headers=operator)).status_code == 403
+
+
+async def test_moments_are_bounded_by_the_filed_recordings_length(app, client, login, recorded):
+    from dialer.calls.models import Call
+    from dialer.db.engine import unit_of_work
+
+    async with unit_of_work(app.state.sessions) as session:
+        call = await session.get_one(Call, recorded.ids["a3"])  # 7 s of talk
+        call.recording_seconds = 20.0
+    qa = await login(Role.QA)
+    late = await score(client, qa, recorded.ids["a3"], moments=[{"at_s": "21.5", "text": "after the end"}])
+    assert late.status_code == 422 and "past the recording's end (20.0 s)" in detail(late)
+    inside = await score(client, qa, recorded.ids["a3"], moments=[{"at_s": "15", "text": "still talking"}])
+    assert inside.status_code == 201, inside.text
