@@ -119,6 +119,7 @@ def test_errors_name_the_question_and_the_field() -> None:
             ]
         }
     )
+    assert "questions.1" in duplicate and "choices: digit 1 given more than once" in duplicate
     assert "transfer_digit '5'" in errors({"questions": [question(transfer_digit="5")]})
     assert "key 'satisfied' used more than once" in errors({"questions": [question(), question()]})
     assert "questions" in errors({"questions": []})
