@@ -78,7 +78,7 @@ def survey_base() -> tuple[dict[str, tuple[str, tuple[str, ...]]], Scenario]:
         plans[phone] = (kind, keys)
         amd = "machine" if kind == "machine" else "human"
         scenario.customers[phone.lstrip("+")] = CustomerScript(
-            "answer", ring=1.0 + i % 4, talk=6.0, amd=amd, dtmf=keys, patience=60.0
+            "answer", ring=1.0 + i % 4, talk=6.0, amd=amd, dtmf=keys, patience=300.0
         )
     return plans, scenario
 
