@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 import pytest
+from fastapi import Request
 
 from api.routers.events import _stream
 from dialer.auth.models import Role
@@ -42,7 +44,7 @@ BILLING = {
 
 @pytest.fixture
 async def client_id(client, admin) -> int:
-    return (await client.post("/clients", json={"name": "Terms"}, headers=admin)).json()["id"]
+    return int((await client.post("/clients", json={"name": "Terms"}, headers=admin)).json()["id"])
 
 
 async def test_billing_terms_round_trip_and_can_be_changed(client, admin, client_id):
@@ -189,7 +191,10 @@ async def test_the_event_stream_sends_each_alert_as_a_server_sent_event(app):
         assert contract is not None
         (alert,) = (await check_volume(session, contract, now)).raised
     chunks = [
-        chunk async for chunk in _stream(_Request(1), app.state.sessions, Principal(Role.SUPERVISOR), 0)
+        chunk
+        async for chunk in _stream(
+            cast(Request, _Request(1)), app.state.sessions, Principal(Role.SUPERVISOR), 0
+        )
     ]
     assert chunks[0].startswith("retry: ")
     head, data = chunks[1].split("data: ")

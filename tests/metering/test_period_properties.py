@@ -104,7 +104,7 @@ async def _scenario(url: str, placed: list[tuple[int, int, int]], oct_after: int
                     (row[0].id, bool(row[1]))
                     for row in await session.execute(calls_in_period(contract.id, period))
                 }
-                want = set(billed_in(period, [(p, r, i) for i, p, r in stored], periods))
+                want = set(billed_in(period, [(p, r, i) for i, p, r in stored if r is not None], periods))
                 assert got == want, period.key
             # Closed months: read back as frozen, and recomputed from today's records, the same.
             for frozen, period in ((october, periods[0]), (november, periods[1])):
