@@ -28,6 +28,7 @@ from dialer.operators.models import (
     OperatorStatus,
     campaign_operators,
 )
+from dialer.preview.models import PreviewRequest, PreviewStatus
 from dialer.qa.models import Criterion, QueueItem, QueueStatus, Scale, Score, Scorecard, ScoreValue
 from dialer.reports.models import MonthlyReportRecord, ReportRecipients
 from dialer.surveys.models import ResponseOutcome, SurveyAnswer, SurveyDefinition, SurveyResponse
@@ -73,6 +74,8 @@ __all__ = [
     "OperatorStateEvent",
     "OperatorStatus",
     "PacingDecisionLog",
+    "PreviewRequest",
+    "PreviewStatus",
     "PricingModel",
     "QueueItem",
     "QueueStatus",

@@ -10,6 +10,9 @@ the global one) and counts against the cap.
 A survey campaign's person goes to the IVR survey instead (``survey`` route): its answers are stored
 per call and contact, and the transfer key ("press 1 to talk to us") puts the caller through as
 above, the connect limit counted from the key press.
+
+A preview call (placed for the operator who clicked to call) skips AMD and goes straight to that
+operator, reserved for it since it was placed: no connect limit, no abandon.
 """
 
 from __future__ import annotations
@@ -85,6 +88,9 @@ class EngineAgi:
         else the abandon message (counted)."""
         now = self.clock.now()
         live.human_at = live.human_at or now
+        if live.preview and (reserved := self._reserved_for(live)) is not None:
+            bridge = bridge_of(reserved.endpoint) if plan.nailed_up else None
+            return RouteDecision.to_operator(operator=reserved.endpoint, bridge=bridge)
         op = await self._operator_within(live, plan, plan.connect_limit_s)
         if live.call_uid not in self.floor.calls:  # the person hung up while waiting
             return RouteDecision.hangup()
@@ -95,6 +101,11 @@ class EngineAgi:
         if plan.nailed_up:
             return RouteDecision.to_operator(operator=op.endpoint, bridge=bridge_of(op.endpoint))
         return RouteDecision.to_operator(operator=op.endpoint)
+
+    def _reserved_for(self, call: LiveCall) -> LiveOperator | None:
+        """The operator a preview call was placed for, if still reserved for it."""
+        op = self.floor.operator_by_id(call.preferred_operator) if call.preferred_operator else None
+        return op if op is not None and op.call_uid == call.call_uid else None
 
     async def _operator_within(self, call: LiveCall, plan: Plan, limit_s: float) -> LiveOperator | None:
         """An available operator now, or the first one freed within ``limit_s`` of engine time."""

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 CUSTOMER_CONTEXT = "dialer-customer"
 AGI_URL_VARIABLE = "DIALER_AGI"  # the dialplan's FastAGI address; a channel variable wins over the global
 LOGIN_CONTEXT = "dialer-operator-login"
+AMD_VARIABLE = "DIALER_AMD"  # "no": the dialplan asks FastAGI without running AMD() first
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,8 @@ class AmiPbx:
         }
         if self.agi_url:
             channel_vars[AGI_URL_VARIABLE] = self.agi_url
+        if not call.amd:
+            channel_vars[AMD_VARIABLE] = "no"
         try:
             await client.originate(
                 call.call_uid,

@@ -47,6 +47,7 @@ class LiveCall:
     amd_status: str | None = None
     operator: str | None = None  # endpoint reserved or connected
     preferred_operator: int | None = None  # a callback for this operator: they take it if they can
+    preview: bool = False  # a preview call: its operator was reserved when it was placed
     connected_at: datetime | None = None
     abandoned: bool = False
     surveyed: bool = False  # the IVR survey began: the call ends as ``surveyed`` unless put through

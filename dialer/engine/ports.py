@@ -34,6 +34,7 @@ class CustomerCall:
     caller_id: str | None = None
     recording: RecordingPolicy = RecordingPolicy.CONNECTED  # the dialplan's MixMonitor
     recording_legs: bool = False  # each leg also apart (MixMonitor r()/t())
+    amd: bool = True  # False: the dialplan skips AMD (a preview call: the operator is reserved)
 
 
 class PbxPort(Protocol):
@@ -79,6 +80,17 @@ class Lease:
     phone: str
     attempt: int
     operator_id: int | None = None  # a callback the operator asked to take themselves
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewAsk:
+    """An operator's click to call a contact of a preview campaign, as storage holds it."""
+
+    request_id: int
+    campaign_id: int
+    operator_id: int
+    contact_id: int
+    requested_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +180,16 @@ class CallStore(Protocol):
     async def finish_if_exhausted(self, plan: Plan, now: datetime) -> str | None:
         """Finish the running campaign if nothing of it can ever be dialed again; why, if it did."""
         ...
+
+    async def preview_requests(self, campaign_ids: list[int]) -> list[PreviewAsk]:
+        """Preview dial requests of these campaigns not taken yet, oldest first."""
+        ...
+
+    async def take_preview(self, ask: PreviewAsk, call_uid: str, now: datetime) -> Lease | None:
+        """Claim the request and lease its contact to this engine; None if it is gone."""
+        ...
+
+    async def fail_preview(self, request_id: int, reason: str) -> None: ...
 
     async def operator_sessions(self) -> list[OperatorSession]: ...
 

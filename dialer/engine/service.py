@@ -24,6 +24,7 @@ from dialer.engine.limits import Limits
 from dialer.engine.operators import OperatorConnector
 from dialer.engine.plan import Plan
 from dialer.engine.ports import CallStore, PbxPort
+from dialer.engine.preview import PreviewDialer
 from dialer.engine.reconcile import Reconciled, reconcile
 from dialer.engine.runner import CampaignRunner, RunnerSettings
 from dialer.engine.writer import OrderedWriter
@@ -68,6 +69,7 @@ class Engine:
             floor, store, pbx, writer, plans, relogin_after=settings.relogin_after_s
         )
         self.runners: dict[int, CampaignRunner] = {}
+        self.previews = PreviewDialer(floor, store, pbx, limits)
         self.accepting = False
         self._task: asyncio.Task[None] | None = None
         self._renewed_at: datetime | None = None
@@ -102,6 +104,10 @@ class Engine:
         await self.operators.sync(now)
         await self.operators.end_wraps(now)
         if self.accepting:
+            try:  # before pacing: an operator reserved for a preview call is nobody else's
+                await self.previews.tick({c: r.plan for c, r in self.runners.items()}, now)
+            except Exception:
+                log.exception("preview requests: tick failed")
             for runner in list(self.runners.values()):
                 try:
                     await runner.tick(now)

@@ -24,11 +24,12 @@ from dialer.campaigns.autofinish import finish_if_exhausted
 from dialer.campaigns.models import Campaign, CampaignState
 from dialer.db.engine import unit_of_work
 from dialer.engine.plan import Plan
-from dialer.engine.ports import Lease, OpenCall, OperatorSession
+from dialer.engine.ports import Lease, OpenCall, OperatorSession, PreviewAsk
 from dialer.errors import Conflict, NotFound
 from dialer.operators import presence
 from dialer.operators.models import Operator, OperatorState, OperatorStatus
 from dialer.pacing import PacingDecision
+from dialer.preview import requests as preview_requests
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,33 @@ class SqlCallStore:
         async with unit_of_work(self.sessions) as session:
             verdict = await finish_if_exhausted(session, plan.campaign_id, plan.profile, now)
         return verdict.reason if verdict is not None and verdict.exhausted else None
+
+    # ---- preview dial requests (written by the API, maybe in another process) -------------------
+
+    async def preview_requests(self, campaign_ids: list[int]) -> list[PreviewAsk]:
+        async with self.sessions() as session:
+            rows = await preview_requests.pending_requests(session, campaign_ids)
+            return [
+                PreviewAsk(r.id, r.campaign_id, r.operator_id, r.contact_id, r.requested_at) for r in rows
+            ]
+
+    async def take_preview(self, ask: PreviewAsk, call_uid: str, now: datetime) -> Lease | None:
+        async with unit_of_work(self.sessions) as session:
+            contact = await preview_requests.take_request(
+                session,
+                ask.request_id,
+                owner=self.owner,
+                call_uid=call_uid,
+                lease_for=self.lease_for,
+                now=now,
+            )
+            if contact is None:
+                return None
+            return Lease(contact.id, contact.phone, contact.attempts + 1, ask.operator_id)
+
+    async def fail_preview(self, request_id: int, reason: str) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await preview_requests.fail_request(session, request_id, reason)
 
     # ---- call records ---------------------------------------------------------------------------
 

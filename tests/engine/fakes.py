@@ -12,7 +12,7 @@ from dialer.calls.models import CallOutcome, HangupSide
 from dialer.campaigns.models import DialingMode
 from dialer.compliance import get_profile
 from dialer.engine.plan import Plan
-from dialer.engine.ports import CustomerCall, Lease, OpenCall, OperatorSession, PbxUnavailable
+from dialer.engine.ports import CustomerCall, Lease, OpenCall, OperatorSession, PbxUnavailable, PreviewAsk
 from dialer.pacing import PacingDecision
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
@@ -50,6 +50,7 @@ class FakeStore:
         self.sessions: list[OperatorSession] = []
         self.open: list[OpenCall] = []
         self.expired = 0
+        self.previews: list[PreviewAsk] = []  # operators' clicks to call, not taken yet
         self.exhausted: dict[int, str] = {}  # campaigns finish_if_exhausted finishes, with the reason
 
     def _w(self, *item: Any) -> None:
@@ -122,6 +123,18 @@ class FakeStore:
     async def finish_if_exhausted(self, plan: Plan, now: datetime) -> str | None:
         self._w("finish_check", plan.campaign_id)
         return self.exhausted.get(plan.campaign_id)
+
+    async def preview_requests(self, campaign_ids: list[int]) -> list[PreviewAsk]:
+        return [a for a in self.previews if a.campaign_id in campaign_ids]
+
+    async def take_preview(self, ask: PreviewAsk, call_uid: str, now: datetime) -> Lease | None:
+        self.previews.remove(ask)
+        self._w("take_preview", call_uid, ask.request_id)
+        return Lease(ask.contact_id, f"+7916555{ask.contact_id:04d}", 1, ask.operator_id)
+
+    async def fail_preview(self, request_id: int, reason: str) -> None:
+        self.previews = [a for a in self.previews if a.request_id != request_id]
+        self._w("fail_preview", request_id, reason)
 
     async def operator_sessions(self) -> list[OperatorSession]:
         return list(self.sessions)
