@@ -9,6 +9,8 @@ Interface::
 
     contact_fates(session, campaign, profile) -> dict[Fate, int]
     finish_if_exhausted(session, campaign_id, profile, now, *, live_calls=0) -> Verdict | None
+
+Open call records and pending preview dial requests of the campaign count as live too.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dialer.campaigns.exhaustion import Fate, Verdict, exhaustion
 from dialer.campaigns.models import Campaign, CampaignState
 from dialer.compliance import ComplianceProfile
 from dialer.contacts.models import Contact, ContactStatus, DncEntry
+from dialer.preview.models import PreviewRequest, PreviewStatus
 
 
 def _listed(client_id: int) -> ColumnElement[bool]:
@@ -91,7 +94,6 @@ async def finish_if_exhausted(
     now: datetime,
     *,
     live_calls: int = 0,
-    pending_previews: int = 0,
 ) -> Verdict | None:
     """Move a running, exhausted campaign to ``finished`` (with ``finished_at``); the verdict, or
     None when the campaign is not running. The caller commits."""
@@ -102,10 +104,15 @@ async def finish_if_exhausted(
     open_calls = await session.scalar(
         select(func.count()).where(Call.campaign_id == campaign_id, Call.ended_at.is_(None))
     )
+    pending_previews = await session.scalar(
+        select(func.count()).where(
+            PreviewRequest.campaign_id == campaign_id, PreviewRequest.status == PreviewStatus.PENDING
+        )
+    )
     verdict = exhaustion(
         await contact_fates(session, campaign, profile),
         live_calls=max(live_calls, int(open_calls or 0)),
-        pending_previews=pending_previews,
+        pending_previews=int(pending_previews or 0),
     )
     if verdict.exhausted:
         campaign.state, campaign.finished_at = CampaignState.FINISHED, now

@@ -99,3 +99,20 @@ async def test_an_open_call_record_or_a_paused_campaign_is_not_finished(
     async with unit_of_work(sessions) as session:
         (await session.get(Campaign, world.campaign_id)).state = CampaignState.PAUSED
     assert await finish(sessions, world.campaign_id) is None
+
+
+async def test_a_pending_preview_dial_keeps_the_campaign_running(sessions, world, add_contacts) -> None:
+    from dialer.preview.models import PreviewRequest
+
+    ids = await add_contacts(world.campaign_id, 1, status=ContactStatus.DONE)
+    async with unit_of_work(sessions) as session:
+        session.add(
+            PreviewRequest(
+                campaign_id=world.campaign_id,
+                operator_id=world.operator_ids[0],
+                contact_id=ids[0],
+                requested_at=NOW,
+            )
+        )
+    verdict = await finish(sessions, world.campaign_id)
+    assert verdict is not None and not verdict.exhausted and "preview" in verdict.reason
