@@ -9,7 +9,7 @@ back from ``billing_periods``, where ``close_period`` froze it. The arithmetic i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -29,7 +29,6 @@ from dialer.billing.seat_time import (
     count_seats,
     seat_time_by_operator,
 )
-from dialer.billing.talk_time import TalkTotal, charge_call
 from dialer.campaigns.models import DispositionCode
 from dialer.clients.models import Contract, PricingModel
 from dialer.errors import Conflict, InvalidInput, NotFound
@@ -39,8 +38,8 @@ from dialer.metering.models import ClosedPeriod
 from dialer.metering.periods import membership, month_key, period_for, previous_month
 from dialer.metering.snapshot import statement_from_json, statement_to_json
 from dialer.metering.usage import (
+    CallTally,
     MeteredCall,
-    closing_calls,
     contract_campaign_ids,
     contract_dispositions,
     metered_calls,
@@ -87,33 +86,35 @@ def _money(amount: Decimal) -> str:
 
 def compute_statement(contract: Contract, period: BillingPeriod, facts: MonthFacts) -> Statement:
     """The statement of ``period`` from its facts, priced by the contract's model (pure)."""
-    talk = tariffs.talk_tariff(contract)
-    total = TalkTotal.empty(contract.currency)
-    connected = late = 0
-    for call in facts.calls:
-        total = total.add(charge_call(call.talk_seconds, talk))
-        connected += call.connected
-        late += call.late
+    tally = CallTally.of(facts.calls, tariffs.talk_tariff(contract))
+    return price_month(contract, period, tally, facts.dispositions, facts.intervals, facts.until)
 
-    counting = {
-        (d.campaign_id, d.code) for d in facts.dispositions if tariffs.counts_as_processed(contract, d)
-    }
-    closing = closing_calls(facts.calls).values()
+
+def price_month(
+    contract: Contract,
+    period: BillingPeriod,
+    tally: CallTally,
+    dispositions: Sequence[DispositionCode],
+    intervals: Mapping[int, list[Interval]],
+    until: datetime,
+) -> Statement:
+    """The statement from the month's call tally, its campaigns' codes and seat intervals (pure)."""
+    total, connected, late = tally.talk, tally.connected, tally.late
+    counting = {(d.campaign_id, d.code) for d in dispositions if tariffs.counts_as_processed(contract, d)}
+    closing = tally.closing.values()
     processed = [c.disposition_code for c in closing if (c.campaign_id, c.disposition_code) in counting]
     contacts = charge_contacts(
-        [code for code in processed if code is not None], tariffs.contact_tariff(contract, facts.dispositions)
+        [code for code in processed if code is not None], tariffs.contact_tariff(contract, dispositions)
     )
 
-    end = min(period.end, facts.until)
+    end = min(period.end, until)
     excluded = tariffs.seat_excluded_states(contract)
-    seat_times = (
-        seat_time_by_operator(facts.intervals, period.start, end, excluded) if end > period.start else {}
-    )
-    with_pauses = _total_seconds(facts.intervals, period.start, end, WITH_PAUSES)
-    without_pauses = _total_seconds(facts.intervals, period.start, end, WITHOUT_PAUSES)
+    seat_times = seat_time_by_operator(intervals, period.start, end, excluded) if end > period.start else {}
+    with_pauses = _total_seconds(intervals, period.start, end, WITH_PAUSES)
+    without_pauses = _total_seconds(intervals, period.start, end, WITHOUT_PAUSES)
     seats = (
         count_seats(
-            facts.intervals,
+            intervals,
             period.start,
             end,
             contract.seat_count,
@@ -233,6 +234,22 @@ async def gather_facts(
     return MonthFacts(calls, dispositions, intervals, until)
 
 
+async def measure_month(
+    session: AsyncSession, contract: Contract, period: BillingPeriod, now: datetime
+) -> Statement:
+    """The month's statement from the records, the calls folded as they stream (bounded memory)."""
+    member = membership(contract.id, period)
+    tally = CallTally.empty(tariffs.talk_tariff(contract))
+    async for call in metered_calls(session, member.where, member.late):
+        tally.add(call)
+    dispositions = await contract_dispositions(session, contract.id)
+    until = min(period.end, now)
+    intervals = await seat_intervals(
+        session, await contract_campaign_ids(session, contract.id), period.start, until
+    )
+    return price_month(contract, period, tally, dispositions, intervals, until)
+
+
 async def load_contract(session: AsyncSession, contract_id: int) -> Contract:
     contract = await session.get(Contract, contract_id)
     if contract is None:
@@ -263,7 +280,7 @@ async def monthly_statement(
         return statement_from_json(closed.statement)
     moment = now or datetime.now(UTC)
     period = period_for(contract, year, month)
-    return compute_statement(contract, period, await gather_facts(session, contract, period, moment))
+    return await measure_month(session, contract, period, moment)
 
 
 async def close_period(
@@ -312,9 +329,7 @@ async def close_period(
     session.add(row)
     await session.flush()  # the cut-off is now what membership() reads for this month
     frozen_period = period.close(cut_off)
-    computed = compute_statement(
-        contract, frozen_period, await gather_facts(session, contract, frozen_period, moment)
-    )
+    computed = await measure_month(session, contract, frozen_period, moment)
     statement = replace(computed, frozen=True, closed_by=row.closed_by)
     row.calls = statement.usage.calls
     row.late_calls = statement.late_calls

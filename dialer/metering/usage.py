@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import AsyncIterator, Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.billing.seat_time import Interval
-from dialer.billing.talk_time import talk_seconds
+from dialer.billing.talk_time import TalkTariff, TalkTotal, charge_call, talk_seconds
 from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign, DispositionCode
 from dialer.operators.models import OperatorStateEvent
@@ -81,16 +81,50 @@ async def metered_calls(
         )
 
 
+def note_closing(closing: dict[int, MeteredCall], call: MeteredCall) -> None:
+    """Keep ``call`` as its contact's closing call if it is disposed and the contact's latest so far."""
+    if call.disposition_code is None:
+        return
+    seen = closing.get(call.contact_id)
+    if seen is None or (call.placed_at, call.call_id) > (seen.placed_at, seen.call_id):
+        closing[call.contact_id] = call
+
+
 def closing_calls(calls: Iterable[MeteredCall]) -> dict[int, MeteredCall]:
     """Per contact, its last disposed call among ``calls`` (the disposition that closed it)."""
     closing: dict[int, MeteredCall] = {}
     for call in calls:
-        if call.disposition_code is None:
-            continue
-        seen = closing.get(call.contact_id)
-        if seen is None or (call.placed_at, call.call_id) > (seen.placed_at, seen.call_id):
-            closing[call.contact_id] = call
+        note_closing(closing, call)
     return closing
+
+
+@dataclass(slots=True)
+class CallTally:
+    """One pass over a month's calls, in bounded memory: each call priced and added to the talk
+    total, connected and late calls counted, each contact's closing call kept."""
+
+    tariff: TalkTariff
+    talk: TalkTotal
+    connected: int = 0
+    late: int = 0
+    closing: dict[int, MeteredCall] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, tariff: TalkTariff) -> CallTally:
+        return cls(tariff, TalkTotal.empty(tariff.currency))
+
+    def add(self, call: MeteredCall) -> None:
+        self.talk = self.talk.add(charge_call(call.talk_seconds, self.tariff))
+        self.connected += call.connected
+        self.late += call.late
+        note_closing(self.closing, call)
+
+    @classmethod
+    def of(cls, calls: Iterable[MeteredCall], tariff: TalkTariff) -> CallTally:
+        tally = cls.empty(tariff)
+        for call in calls:
+            tally.add(call)
+        return tally
 
 
 async def contract_dispositions(session: AsyncSession, contract_id: int) -> list[DispositionCode]:

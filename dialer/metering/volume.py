@@ -11,12 +11,13 @@ burn rate is the last days' usage and the run-out date follows from it
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import and_
+from sqlalchemy import and_, false
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.billing.money import round_to_places
@@ -30,10 +31,10 @@ from dialer.metering.periods import contract_calls, membership, period_for
 from dialer.metering.tariffs import VolumeUnit
 from dialer.metering.usage import (
     MeteredCall,
-    closing_calls,
     contract_campaign_ids,
     contract_dispositions,
     metered_calls,
+    note_closing,
     seat_intervals,
 )
 
@@ -95,7 +96,8 @@ def _day(moment: datetime, contract: Contract) -> date:
     return moment.astimezone(tariffs.billing_zone(contract)).date()
 
 
-async def _span_calls(session: AsyncSession, contract: Contract, span: Span) -> list[MeteredCall]:
+def _span_calls(session: AsyncSession, contract: Contract, span: Span) -> AsyncIterator[MeteredCall]:
+    """The span's calls, streamed: the month's as it bills them, or the contract's by placing time."""
     if span.key == CONTRACT_SPAN:
         where = and_(
             contract_calls(contract.id),
@@ -103,12 +105,10 @@ async def _span_calls(session: AsyncSession, contract: Contract, span: Span) -> 
             Call.placed_at >= span.start,
             Call.placed_at < span.end,
         )
-        late = Call.placed_at < span.start  # never true here: a plain look at the contract's calls
-    else:
-        year, month = (int(part) for part in span.key.split("-"))
-        member = membership(contract.id, period_for(contract, year, month))
-        where, late = member.where, member.late
-    return [call async for call in metered_calls(session, where, late)]
+        return metered_calls(session, where, false())
+    year, month = (int(part) for part in span.key.split("-"))
+    member = membership(contract.id, period_for(contract, year, month))
+    return metered_calls(session, member.where, member.late)
 
 
 async def daily_usage(
@@ -137,10 +137,10 @@ async def daily_usage(
                 usage[day] += seconds / 3600
             day += timedelta(days=1)
         return dict(usage)
-    calls = await _span_calls(session, contract, span)
+    calls = _span_calls(session, contract, span)
     if unit is VolumeUnit.MINUTES:
         rule = tariffs.talk_tariff(contract).rounding
-        for call in calls:
+        async for call in calls:
             billed = billable_seconds(call.talk_seconds, rule)
             if billed:
                 usage[_day(call.placed_at, contract)] += Fraction(billed, 60)
@@ -150,7 +150,10 @@ async def daily_usage(
         for d in await contract_dispositions(session, contract.id)
         if tariffs.counts_as_processed(contract, d)
     }
-    for call in closing_calls(calls).values():
+    closing: dict[int, MeteredCall] = {}
+    async for call in calls:
+        note_closing(closing, call)
+    for call in closing.values():
         if (call.campaign_id, call.disposition_code) in counting:
             usage[_day(call.placed_at, contract)] += Fraction(1)
     return dict(usage)
