@@ -1,0 +1,50 @@
+"""The service's volume watch: a call that ends wakes it to check that call's contract at once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from dialer.calls import service as calls
+from dialer.calls.models import Call
+from dialer.db.engine import unit_of_work
+from dialer.metering.models import VolumeAlert
+from dialer.metering.watcher import VolumeWatcher
+from tests.metering.world import make_world
+
+
+async def _alerts(sessions) -> int:
+    async with unit_of_work(sessions) as session:
+        return int(await session.scalar(select(func.count()).select_from(VolumeAlert)) or 0)
+
+
+async def test_a_call_that_ends_is_checked_against_its_contract_at_once(sessions):
+    world = await make_world(sessions, volume_committed=Decimal(1), alert_thresholds=["1"])
+    now = datetime.now(UTC)
+    uid_call = await world.call(now - timedelta(minutes=3), timedelta(minutes=2), ended=False)
+    watcher = VolumeWatcher(sessions, interval_s=3600)
+    watcher.start()
+    try:
+        await asyncio.sleep(0.3)  # the first full round finds nothing used yet
+        assert await _alerts(sessions) == 0
+        async with unit_of_work(sessions) as session:
+            call = await session.get(Call, uid_call)
+            assert call is not None
+            await calls.mark_ended(
+                session,
+                call.call_uid,
+                outcome="human_connected",
+                hangup_cause=16,
+                hangup_side="customer",
+                at=now,
+            )
+        for _ in range(100):  # woken by the commit, not by its hour-long timer
+            if await _alerts(sessions):
+                break
+            await asyncio.sleep(0.05)
+        assert await _alerts(sessions) == 1
+    finally:
+        await watcher.stop()
