@@ -100,6 +100,7 @@ class Demo:
                 "agi_port": 0,
                 "engine_id": "demo",
                 "jobs_enabled": False,  # a short demo on a fresh database: no daily jobs
+                "recordings_spool_dir": data_dir / "asterisk-spool",  # the simulator's MixMonitor files
             }
         )
 
@@ -112,7 +113,7 @@ class Demo:
             clock=RealClock() if speed == 1 else ScaledClock(speed),
             ami_port=0,
             agi_port=1,
-            recordings_dir=args.data_dir / "recordings",
+            recordings_dir=args.data_dir / "asterisk-spool",  # filed from here into <data_dir>/recordings
         )
         for endpoint in self.endpoints:
             if endpoint not in scenario.operators:

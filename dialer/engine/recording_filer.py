@@ -148,7 +148,7 @@ class RecordingFiler:
         """Wait until every queued call is filed (or given up for the next sweep)."""
         await self._queue.join()
 
-    async def stop(self, within_s: float = 30.0) -> None:
+    async def stop(self, within_s: float = 10.0) -> None:
         """File what is queued (``within_s`` at most: the rest stays pending), then stop."""
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(within_s):

@@ -73,6 +73,8 @@ def settings_for(database_url: str, tmp_path: Path, sim: PbxSim, **overrides: An
         "relogin_after_s": 5.0,
         "stop_grace_s": 120.0,
         "jobs_enabled": False,  # daily jobs run on the wall clock: tests call them by hand
+        "recordings_spool_dir": tmp_path / "rec",  # where the simulator's MixMonitor writes
+        "recordings_settle_s": 2.0,
         **overrides,
     }
     return Settings(**values)
@@ -93,14 +95,17 @@ async def running_stack(
     connection: OperatorConnection = OperatorConnection.NAILED_UP,
     answer_delay: float = 0.0,
     prepare: Callable[[AsyncSession, int], Awaitable[None]] | None = None,
+    speed: float = SPEED,
     **overrides: Any,
 ) -> AsyncIterator[Stack]:
     """Simulator up, campaign created and started with ``contacts`` (phones by time zone), operators
     logged in, service running; everything stopped on the way out. ``prepare(session, campaign_id)``
-    runs before the start (e.g. to define a survey campaign's survey)."""
+    runs before the start (e.g. to define a survey campaign's survey). ``speed``: simulated seconds per
+    real second (lower where simulated times are compared finely: a stalled loop costs ``speed`` times
+    more simulated time)."""
     sim = PbxSim(
         scenario,
-        clock=ScaledClock(SPEED),
+        clock=ScaledClock(speed),
         ami_port=0,
         agi_port=1,
         recordings_dir=tmp_path / "rec",
@@ -110,7 +115,7 @@ async def running_stack(
     for endpoint in endpoints:
         sim.operator(endpoint, answer_delay=answer_delay)
     await sim.start()
-    clock = EngineClock(sim.clock.time, SPEED)
+    clock = EngineClock(sim.clock.time, speed)
     delays = {
         "busy": retry_s,
         "no_answer": retry_s,
