@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dialer.billing.talk_time import TalkTotal
-from dialer.billing_export.layout import LATE, TariffColumns, csv_cell, csv_header, csv_totals
+from dialer.billing_export.layout import LATE, IsoSeconds, TariffColumns, csv_cell, csv_header, csv_totals
 from dialer.billing_export.plan import ContractPart, ExportPlan
 from dialer.billing_export.pricing import CallPricer, TalkTally
 from dialer.billing_export.query import stream_calls
@@ -72,6 +72,7 @@ async def csv_chunks(
     d = delimiter
     yield (BOM + csv_header(d)).encode()
     operators = CsvCells(plan.operators, d)
+    iso = IsoSeconds()
     written = 0
     for part in plan.contracts:
         pricer = CallPricer(part.tariff)
@@ -82,10 +83,10 @@ async def csv_chunks(
         late_calls = 0
         lead = csv_cell(part.number, d) + d
         lateness = {True: LATE, False: ""}
-        async for rows in stream_calls(connection, part.where, part.late, batch_rows):
+        async for rows in stream_calls(connection, part.where, part.late, part.period.start, batch_rows):
             text = "".join(
                 [
-                    f"{lead}{call_id}{d}1{d}{started}{d}{lateness[late]}{d}{campaigns[campaign]}"
+                    f"{lead}{call_id}{d}1{d}{iso[started]}{d}{lateness[late]}{d}{campaigns[campaign]}"
                     f"{d}{operators[operator]}{d}{phone}{d}{dispositions[disposition]}{d}{priced[talk]}\r\n"
                     for call_id, started, late, campaign, operator, phone, disposition, talk in rows
                 ]

@@ -11,6 +11,7 @@ is the number of such calls.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from dialer.billing.talk_time import CallCharge, TalkTariff, TalkTotal
@@ -83,6 +84,32 @@ class TariffColumns:
                 csv_cell(self.tariff.currency, delimiter),
             )
         )
+
+
+_SECONDS = tuple(f"{second:02d}Z" for second in range(60))
+
+
+class IsoSeconds(dict[int, str]):
+    """Seconds since the epoch as ISO 8601 UTC text, ``2026-11-03T10:15:42Z``, remembered: calls
+    come in placing order, so a batch's start times share their minutes and many their seconds.
+    Forgets everything past ``limit`` entries, so memory stays bounded over any span."""
+
+    def __init__(self, limit: int = 100_000) -> None:
+        super().__init__()
+        self.limit = limit
+        self.minutes: dict[int, str] = {}
+
+    def __missing__(self, epoch_seconds: int) -> str:
+        if len(self) >= self.limit:
+            self.clear()
+            self.minutes.clear()
+        minute, second = divmod(epoch_seconds, 60)
+        prefix = self.minutes.get(minute)
+        if prefix is None:
+            moment = datetime.fromtimestamp(minute * 60, UTC)
+            prefix = self.minutes[minute] = moment.strftime("%Y-%m-%dT%H:%M:")
+        text = self[epoch_seconds] = prefix + _SECONDS[second]
+        return text
 
 
 def csv_cell(text: str, delimiter: str) -> str:

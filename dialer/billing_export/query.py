@@ -5,7 +5,7 @@ through a server-side cursor.
 The calls' query selects only integers and text, computed by the database, so nothing per row
 goes through a Python type conversion:
 
-- the start time as ISO text in UTC, to the second (``2026-11-03T10:15:42Z``);
+- the start time as whole seconds since the epoch (UTC);
 - talk seconds as metering measures them (``dialer.metering.usage.measured_talk``: from the
   connection to the hangup, a started second counting whole; 0 if never connected), computed
   exactly from the stored microseconds on both databases (a test checks the two agree).
@@ -19,7 +19,19 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, func, literal, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -28,18 +40,20 @@ from dialer.campaigns.models import Campaign
 from dialer.clients.models import Contract, PricingModel
 from dialer.operators.models import Operator
 
-CallRow = tuple[int, str, bool, int, int | None, str, str | None, int]
-"""call id, start time text, late, campaign id, operator id, phone, disposition code, talk seconds."""
-CallsQuery = Select[int, str, bool, int, int | None, str, str | None, int]
+CallRow = tuple[int, int, bool, int, int | None, str, str | None, int]
+"""call id, start (epoch seconds), late, campaign id, operator id, phone, disposition code, talk seconds."""
+CallsQuery = Select[int, int, bool, int, int | None, str, str | None, int]
 
 
-def started_text(dialect: str) -> ColumnElement[str]:
-    """``placed_at`` as ISO 8601 UTC text to the second."""
+def started_seconds(dialect: str) -> ColumnElement[int]:
+    """``placed_at`` as whole seconds since the epoch (UTC), truncated; the text is made by
+    :class:`~dialer.billing_export.layout.IsoSeconds` (cheaper than ``to_char`` per row)."""
     if dialect == "postgresql":
-        utc = func.timezone("UTC", Call.placed_at)
-        return func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+        # The epoch as a double is exact to far below a microsecond at today's magnitude, so
+        # its floor is the whole second (a test checks against Python's own times).
+        return cast(func.floor(func.date_part("epoch", Call.placed_at)), BigInteger)
     # SQLite keeps UTC times as 'YYYY-MM-DD HH:MM:SS.ffffff' text.
-    return func.strftime("%Y-%m-%dT%H:%M:%SZ", func.substr(Call.placed_at, 1, 19))
+    return cast(func.strftime("%s", func.substr(Call.placed_at, 1, 19)), Integer)
 
 
 def _sqlite_microseconds(column: InstrumentedAttribute[datetime | None]) -> ColumnElement[int]:
@@ -53,7 +67,10 @@ def _sqlite_microseconds(column: InstrumentedAttribute[datetime | None]) -> Colu
 def talk_seconds_expr(dialect: str) -> ColumnElement[int]:
     """Whole talk seconds, a started second counting whole; 0 when not connected or not ended."""
     if dialect == "postgresql":
-        seconds = func.ceil(func.extract("epoch", Call.ended_at - Call.connected_at))
+        # date_part gives the interval's microseconds / 1e6 as a double: exact when whole, and
+        # otherwise at least 1e-6 from an integer, far beyond a double's error, so ceil is exact
+        # (and cheaper than EXTRACT's numeric).
+        seconds = func.ceil(func.date_part("epoch", Call.ended_at - Call.connected_at))
         talk: ColumnElement[int] = cast(seconds, Integer)
     else:
         micro = _sqlite_microseconds(Call.ended_at) - _sqlite_microseconds(Call.connected_at)
@@ -67,7 +84,7 @@ def calls_query(dialect: str, where: ColumnElement[bool], late: ColumnElement[bo
     return (
         select(
             Call.id,
-            started_text(dialect),
+            started_seconds(dialect),
             late,
             Call.campaign_id,
             Call.operator_id,
@@ -81,17 +98,31 @@ def calls_query(dialect: str, where: ColumnElement[bool], late: ColumnElement[bo
 
 
 async def stream_calls(
-    connection: AsyncConnection, where: ColumnElement[bool], late: ColumnElement[bool], batch_rows: int
+    connection: AsyncConnection,
+    where: ColumnElement[bool],
+    late: ColumnElement[bool],
+    start: datetime,
+    batch_rows: int,
 ) -> AsyncIterator[Sequence[CallRow]]:
-    """The selected calls in batches of up to ``batch_rows``, through a server-side cursor, so only
-    a batch or two is in memory at a time."""
-    query = calls_query(connection.dialect.name, where, late)
-    if connection.dialect.name == "postgresql":
-        batches = _postgresql_batches(connection, query, batch_rows)
-    else:
-        batches = _sqlalchemy_batches(connection, query, batch_rows)
-    async for batch in batches:
-        yield batch
+    """The calls ``where`` selects, in placing order, in batches of up to ``batch_rows`` through a
+    server-side cursor, so only a batch or two is in memory at a time.
+
+    Read in two parts: the calls placed before ``start`` (late records of earlier months: few,
+    found by their recording time and sorted), then those placed from ``start`` on, read along the
+    ``(placed_at, id)`` index so that a month of millions is never sorted. On PostgreSQL the
+    planner is told so for that part (``SET LOCAL enable_sort = off``: this transaction only).
+    """
+    dialect = connection.dialect.name
+    for earlier in (True, False):
+        placed = Call.placed_at < start if earlier else Call.placed_at >= start
+        query = calls_query(dialect, and_(where, placed), late)
+        if dialect == "postgresql":
+            await connection.exec_driver_sql(f"SET LOCAL enable_sort = {'on' if earlier else 'off'}")
+            batches = _postgresql_batches(connection, query, batch_rows)
+        else:
+            batches = _sqlalchemy_batches(connection, query, batch_rows)
+        async for batch in batches:
+            yield batch
 
 
 async def _sqlalchemy_batches(
@@ -114,7 +145,7 @@ async def _postgresql_batches(
     """
     compiled = query.compile(dialect=connection.dialect)
     arguments = [compiled.params[name] for name in compiled.positiontup or ()]
-    await connection.execute(select(literal(1)))  # SQLAlchemy's adapter begins the transaction here
+    # The transaction a cursor needs was begun by SQLAlchemy's adapter at the caller's first statement.
     raw = await connection.get_raw_connection()
     driver: Any = raw.driver_connection
     cursor = await driver.cursor(str(compiled), *arguments)

@@ -4,6 +4,7 @@ and money rounding)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from hypothesis import given
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from dialer.billing.money import Rounding
 from dialer.billing.talk_time import TalkRounding, TalkTariff, charge_call, total_of
-from dialer.billing_export.layout import TariffColumns, csv_cell, decimal_text, price_text
+from dialer.billing_export.layout import IsoSeconds, TariffColumns, csv_cell, decimal_text, price_text
 from dialer.billing_export.pricing import CallPricer, TalkTally
 
 roundings = st.builds(
@@ -81,3 +82,11 @@ def test_text_forms():
     assert csv_cell("line\nbreak", ",") == '"line\nbreak"'
     terms = TariffColumns(TalkTariff(Decimal("2.000000"), TalkRounding(60), "USD"))
     assert terms.csv_text(charge_call(61, terms.tariff), ";") == "61;2;60;2;4.00;USD"
+
+
+@given(st.lists(st.integers(0, 4_102_444_800), max_size=200), st.integers(1, 50))
+def test_iso_seconds_are_the_utc_times_to_the_second(seconds, limit):
+    iso = IsoSeconds(limit)
+    for second in sorted(seconds) + seconds:
+        assert iso[second] == datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert len(iso) <= limit

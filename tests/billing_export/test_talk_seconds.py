@@ -1,5 +1,6 @@
 """The talk seconds the export's SQL computes are metering's ``measured_talk`` of the stored times,
-to the microsecond, on the configured database (the CSV is read back and compared call by call)."""
+to the microsecond, and its start times the stored placing times to the second, on the configured
+database (the CSV is read back and compared call by call)."""
 
 from __future__ import annotations
 
@@ -43,12 +44,14 @@ async def test_sql_talk_seconds_are_measured_talk(sessions):
     async with sessions() as session:
         client = await session.get(Client, world.client_id)
         plan = await plan_export(session, client, month_span("2026-11"))
-        times = await session.execute(select(Call.id, Call.connected_at, Call.ended_at))
-        stored = {call_id: measured_talk(connected, ended) for call_id, connected, ended in times}
+        times = list(await session.execute(select(Call.id, Call.placed_at, Call.connected_at, Call.ended_at)))
+    stored = {call_id: measured_talk(connected, ended) for call_id, _, connected, ended in times}
+    placed = {call_id: at.strftime("%Y-%m-%dT%H:%M:%SZ") for call_id, at, _, _ in times}
     data = b"".join([chunk async for chunk in export_bytes(sessions, plan, ExportFormat.CSV)])
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     header = rows[0]
     assert header == list(COLUMNS)
-    exported = {int(r[1]): int(r[header.index("talk seconds")]) for r in rows[1:] if r[1] != "total"}
-    assert len(exported) == len(specs)
-    assert exported == stored
+    calls = [r for r in rows[1:] if r[1] != "total"]
+    assert len(calls) == len(specs)
+    assert {int(r[1]): int(r[header.index("talk seconds")]) for r in calls} == stored
+    assert {int(r[1]): r[header.index("started at (UTC)")] for r in calls} == placed
