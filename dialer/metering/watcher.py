@@ -28,6 +28,7 @@ from dialer.metering.alerts import check_volume, watched_contracts
 log = logging.getLogger(__name__)
 
 MIN_GAP = timedelta(seconds=10)
+_LONG_AGO = datetime.min.replace(tzinfo=UTC)
 WEBHOOK_TIMEOUT_S = 10.0
 
 
@@ -71,6 +72,7 @@ class VolumeWatcher:
         self._wake = asyncio.Event()
         self._ended: set[int] = set()
         self._checked: dict[int, datetime] = {}
+        self._deferred: set[int] = set()  # contracts with ended calls, checked too recently to check again
         self._task: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -99,18 +101,19 @@ class VolumeWatcher:
             return set(await session.scalars(query))
 
     async def round(self, *, everything: bool) -> None:
-        """One round: every watched contract, or those whose calls ended since the last one."""
+        """One round: every watched contract, or those whose calls ended since they were last checked
+        (one checked less than ``MIN_GAP`` ago waits for a later round)."""
         now = self.clock()
         wanted: set[int] | None = None
         if not everything:
             ended, self._ended = self._ended, set()
-            wanted = {
-                c
-                for c in await self._contracts_of(ended)
-                if now - self._checked.get(c, datetime.min.replace(tzinfo=UTC)) >= MIN_GAP
-            }
+            candidates = self._deferred | (await self._contracts_of(ended) if ended else set())
+            wanted = {c for c in candidates if now - self._checked.get(c, _LONG_AGO) >= MIN_GAP}
+            self._deferred = candidates - wanted
             if not wanted:
                 return
+        else:
+            self._deferred = set()
         await check_contracts(self.sessions, now, wanted)
         for contract_id in wanted or ():
             self._checked[contract_id] = now
@@ -122,6 +125,8 @@ class VolumeWatcher:
         next_full = loop.time()
         while True:
             timeout = max(next_full - loop.time(), 0.0)
+            if self._deferred:
+                timeout = min(timeout, MIN_GAP.total_seconds())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
             self._wake.clear()

@@ -12,7 +12,7 @@ from dialer.calls import service as calls
 from dialer.calls.models import Call
 from dialer.db.engine import unit_of_work
 from dialer.metering.models import VolumeAlert
-from dialer.metering.watcher import VolumeWatcher
+from dialer.metering.watcher import MIN_GAP, VolumeWatcher
 from tests.metering.world import make_world
 
 
@@ -48,3 +48,20 @@ async def test_a_call_that_ends_is_checked_against_its_contract_at_once(sessions
         assert await _alerts(sessions) == 1
     finally:
         await watcher.stop()
+
+
+async def test_a_contract_checked_moments_ago_is_checked_again_once_the_gap_has_passed(sessions):
+    world = await make_world(sessions, volume_committed=Decimal(1), alert_thresholds=["1"])
+    start = datetime.now(UTC)
+    clock = [start]
+    watcher = VolumeWatcher(sessions, interval_s=3600, clock=lambda: clock[0])
+    watcher._on_calls_ended(frozenset({world.campaign_id}))
+    await watcher.round(everything=False)  # checked: nothing used yet
+    await world.call(start - timedelta(minutes=5), timedelta(minutes=2))
+    watcher._on_calls_ended(frozenset({world.campaign_id}))
+    clock[0] = start + MIN_GAP / 2
+    await watcher.round(everything=False)
+    assert await _alerts(sessions) == 0  # too soon after the last check: deferred, not dropped
+    clock[0] = start + MIN_GAP
+    await watcher.round(everything=False)  # nothing new has ended: the deferred contract is checked
+    assert await _alerts(sessions) == 1
