@@ -23,6 +23,7 @@ class AuditAction(enum.StrEnum):
     LINK = "link"  # an expiring link was made
     LINK_ACCESS = "link_access"  # someone used one
     SCORE = "score"  # a QA score of a call was given or changed
+    CLOSE_PERIOD = "close_period"  # a contract's billing month frozen (dialer.metering)
 
 
 def _values(e: type[enum.Enum]) -> list[str]:

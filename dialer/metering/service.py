@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialer.audit import service as audit
+from dialer.audit.models import AuditAction
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
 from dialer.auth.scoping import client_filter
@@ -56,8 +58,27 @@ async def close_month(
     principal.require(Permission.BILLING_CLOSE)
     contract = await visible_contract(session, principal, contract_id)
     year, number = parse_month(month)
+    if await statement.is_closed(session, contract.id, year, number):
+        return await statement.monthly_statement(session, contract.id, year, number)
     by = principal.name or principal.actor
-    return await statement.close_period(session, contract.id, year, number, by=by, now=now)
+    frozen = await statement.close_period(session, contract.id, year, number, by=by, now=now)
+    await audit.record(
+        session,
+        principal,
+        AuditAction.CLOSE_PERIOD,
+        "contract",
+        contract.id,
+        client_id=contract.client_id,
+        detail={
+            "month": frozen.period.key,
+            "calls": frozen.usage.calls,
+            "late_calls": frozen.late_calls,
+            "total": str(frozen.total),
+            "currency": frozen.currency,
+        },
+        at=now,
+    )
+    return frozen
 
 
 async def get_volume(

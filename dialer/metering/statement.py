@@ -53,7 +53,12 @@ __all__ = [
     "Usage",
     "close_period",
     "compute_statement",
+    "gather_facts",
+    "is_closed",
+    "load_contract",
+    "measure_month",
     "monthly_statement",
+    "price_month",
 ]
 
 CLOSE_SETTLE = timedelta(seconds=10)
@@ -262,6 +267,11 @@ async def _closed(session: AsyncSession, contract_id: int, key: str) -> ClosedPe
         ClosedPeriod.contract_id == contract_id, ClosedPeriod.period_key == key
     )
     return await session.scalar(query)
+
+
+async def is_closed(session: AsyncSession, contract_id: int, year: int, month: int) -> bool:
+    """Whether the contract's ``year-month`` is closed (frozen)."""
+    return await _closed(session, contract_id, month_key(year, month)) is not None
 
 
 def _check_month(year: int, month: int) -> None:

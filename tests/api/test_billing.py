@@ -10,8 +10,10 @@ from typing import cast
 
 import pytest
 from fastapi import Request
+from sqlalchemy import select
 
 from api.routers.events import _stream
+from dialer.audit.models import AuditAction, AuditEvent
 from dialer.auth.models import Role
 from dialer.auth.principal import Principal
 from dialer.clients.models import Contract
@@ -141,6 +143,15 @@ async def test_statement_close_volume_and_alerts_by_role(app, client, login, adm
     assert closed.json()["total"] == body["total"]
     again = await client.get(f"{url}/statement", params={"month": "2026-10"}, headers=own)
     assert again.json() == closed.json()
+    twice = await client.post(f"{url}/periods/2026-10/close", headers=admin)
+    assert twice.json() == closed.json()  # closing a closed month changes nothing
+    async with unit_of_work(app.state.sessions) as session:
+        audited = list(
+            await session.scalars(select(AuditEvent).where(AuditEvent.action == AuditAction.CLOSE_PERIOD))
+        )
+    assert [(e.object_id, e.detail["month"], e.detail["total"]) for e in audited] == [
+        (str(world.contract_id), "2026-10", "31.50")
+    ]
     early = await client.post(f"{url}/periods/2099-01/close", headers=admin)
     assert early.status_code == 409
 
