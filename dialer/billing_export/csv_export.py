@@ -13,7 +13,15 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dialer.billing.talk_time import TalkTotal
-from dialer.billing_export.layout import LATE, IsoSeconds, TariffColumns, csv_cell, csv_header, csv_totals
+from dialer.billing_export.layout import (
+    LATE,
+    SECONDS_TEXT,
+    IsoMinutes,
+    TariffColumns,
+    csv_cell,
+    csv_header,
+    csv_totals,
+)
 from dialer.billing_export.plan import ContractPart, ExportPlan
 from dialer.billing_export.pricing import CallPricer, TalkTally
 from dialer.billing_export.query import stream_calls
@@ -72,7 +80,7 @@ async def csv_chunks(
     d = delimiter
     yield (BOM + csv_header(d)).encode()
     operators = CsvCells(plan.operators, d)
-    iso = IsoSeconds()
+    minutes, secs = IsoMinutes(), SECONDS_TEXT
     written = 0
     for part in plan.contracts:
         pricer = CallPricer(part.tariff)
@@ -86,8 +94,9 @@ async def csv_chunks(
         async for rows in stream_calls(connection, part.where, part.late, part.period.start, batch_rows):
             text = "".join(
                 [
-                    f"{lead}{call_id}{d}1{d}{iso[started]}{d}{lateness[late]}{d}{campaigns[campaign]}"
-                    f"{d}{operators[operator]}{d}{phone}{d}{dispositions[disposition]}{d}{priced[talk]}\r\n"
+                    f"{lead}{call_id}{d}1{d}{minutes[started // 60]}{secs[started % 60]}{d}{lateness[late]}"
+                    f"{d}{campaigns[campaign]}{d}{operators[operator]}{d}{phone}{d}{dispositions[disposition]}"
+                    f"{d}{priced[talk]}\r\n"
                     for call_id, started, late, campaign, operator, phone, disposition, talk in rows
                 ]
             )

@@ -86,30 +86,31 @@ class TariffColumns:
         )
 
 
-_SECONDS = tuple(f"{second:02d}Z" for second in range(60))
+SECONDS_TEXT = tuple(f"{second:02d}Z" for second in range(60))
+"""``SECONDS_TEXT[s]`` ends an ISO time at second ``s``: ``"07Z"``."""
 
 
-class IsoSeconds(dict[int, str]):
-    """Seconds since the epoch as ISO 8601 UTC text, ``2026-11-03T10:15:42Z``, remembered: calls
-    come in placing order, so a batch's start times share their minutes and many their seconds.
-    Forgets everything past ``limit`` entries, so memory stays bounded over any span."""
+class IsoMinutes(dict[int, str]):
+    """Minutes since the epoch as the start of ISO 8601 UTC text, ``2026-11-03T10:15:``; with
+    :data:`SECONDS_TEXT` a start time is ``minutes[t // 60] + SECONDS_TEXT[t % 60]`` (see
+    :func:`iso_seconds`). Calls come in placing order, so consecutive rows share their minute and a
+    row costs two lookups; past ``limit`` minutes it forgets, so memory stays bounded over any span.
+    """
 
-    def __init__(self, limit: int = 100_000) -> None:
+    def __init__(self, limit: int = 10_000) -> None:
         super().__init__()
         self.limit = limit
-        self.minutes: dict[int, str] = {}
 
-    def __missing__(self, epoch_seconds: int) -> str:
+    def __missing__(self, minute: int) -> str:
         if len(self) >= self.limit:
             self.clear()
-            self.minutes.clear()
-        minute, second = divmod(epoch_seconds, 60)
-        prefix = self.minutes.get(minute)
-        if prefix is None:
-            moment = datetime.fromtimestamp(minute * 60, UTC)
-            prefix = self.minutes[minute] = moment.strftime("%Y-%m-%dT%H:%M:")
-        text = self[epoch_seconds] = prefix + _SECONDS[second]
+        text = self[minute] = datetime.fromtimestamp(minute * 60, UTC).strftime("%Y-%m-%dT%H:%M:")
         return text
+
+
+def iso_seconds(minutes: IsoMinutes, epoch_seconds: int) -> str:
+    """``2026-11-03T10:15:42Z`` for a time in whole seconds since the epoch (the hot loops inline it)."""
+    return minutes[epoch_seconds // 60] + SECONDS_TEXT[epoch_seconds % 60]
 
 
 def csv_cell(text: str, delimiter: str) -> str:

@@ -47,7 +47,7 @@ CallsQuery = Select[int, int, bool, int, int | None, str, str | None, int]
 
 def started_seconds(dialect: str) -> ColumnElement[int]:
     """``placed_at`` as whole seconds since the epoch (UTC), truncated; the text is made by
-    :class:`~dialer.billing_export.layout.IsoSeconds` (cheaper than ``to_char`` per row)."""
+    :func:`~dialer.billing_export.layout.iso_seconds` (cheaper than ``to_char`` per row)."""
     if dialect == "postgresql":
         # The epoch as a double is exact to far below a microsecond at today's magnitude, so
         # its floor is the whole second (a test checks against Python's own times).

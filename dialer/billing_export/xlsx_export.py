@@ -20,7 +20,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dialer.billing_export.csv_export import DEFAULT_BATCH_ROWS, ContractDone, RowsDone
-from dialer.billing_export.layout import COLUMNS, LATE, IsoSeconds, TariffColumns, totals_values
+from dialer.billing_export.layout import COLUMNS, LATE, IsoMinutes, TariffColumns, iso_seconds, totals_values
 from dialer.billing_export.plan import ExportPlan
 from dialer.billing_export.pricing import CallPricer, TalkTally
 from dialer.billing_export.query import stream_calls
@@ -87,7 +87,7 @@ async def write_workbook(
     """Write the export to ``path``: per contract its calls, then its totals row."""
     workbook = Workbook(write_only=True)
     taken: set[str] = set()
-    iso = IsoSeconds()
+    minutes = IsoMinutes()
     written = 0
     for part in plan.contracts:
         pricer = CallPricer(part.tariff)
@@ -107,7 +107,7 @@ async def write_workbook(
                         part.number,
                         call_id,
                         1,
-                        iso[started],
+                        iso_seconds(minutes, started),
                         LATE if late else "",
                         part.campaigns.get(campaign, f"#{campaign}"),
                         "" if operator is None else plan.operators.get(operator, f"#{operator}"),

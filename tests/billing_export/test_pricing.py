@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 
 from dialer.billing.money import Rounding
 from dialer.billing.talk_time import TalkRounding, TalkTariff, charge_call, total_of
-from dialer.billing_export.layout import IsoSeconds, TariffColumns, csv_cell, decimal_text, price_text
+from dialer.billing_export.layout import (
+    IsoMinutes,
+    TariffColumns,
+    csv_cell,
+    decimal_text,
+    iso_seconds,
+    price_text,
+)
 from dialer.billing_export.pricing import CallPricer, TalkTally
 
 roundings = st.builds(
@@ -86,7 +93,9 @@ def test_text_forms():
 
 @given(st.lists(st.integers(0, 4_102_444_800), max_size=200), st.integers(1, 50))
 def test_iso_seconds_are_the_utc_times_to_the_second(seconds, limit):
-    iso = IsoSeconds(limit)
+    minutes = IsoMinutes(limit)
     for second in sorted(seconds) + seconds:
-        assert iso[second] == datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        assert len(iso) <= limit
+        assert iso_seconds(minutes, second) == datetime.fromtimestamp(second, UTC).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
+        assert len(minutes) <= limit
