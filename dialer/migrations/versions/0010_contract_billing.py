@@ -159,7 +159,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_volume_alerts")),
         sa.UniqueConstraint(
-            "contract_id", "span_key", "threshold", name=op.f("uq_volume_alerts_contract_id_span_key_threshold")
+            "contract_id",
+            "span_key",
+            "threshold",
+            name=op.f("uq_volume_alerts_contract_id_span_key_threshold"),
         ),
     )
     op.create_index(op.f("ix_volume_alerts_contract_id"), "volume_alerts", ["contract_id"], unique=False)
