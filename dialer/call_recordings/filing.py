@@ -1,9 +1,10 @@
 """A call's recording as the call record keeps it: whether the policy wanted one, and what filing found.
 
 Pure rules (``recording_wanted``) and short transactions over the call record; the files themselves
-are handled by ``dialer.engine.recording_filer``. A call that ends is marked ``pending`` in the same
-transaction that ends it (``mark_pending``), so a crash before filing loses nothing: the pending
-calls are found again (``pending_call_uids``) at start and periodically.
+are handled by ``dialer.engine.recording_filer``. A call that ends is marked ``pending`` (or, when
+its policy wanted no file, ``not_recorded_by_policy``) in the same transaction that ends it
+(``mark_pending``), so a crash before filing loses nothing: the pending calls are found again
+(``pending_call_uids``) at start and periodically.
 """
 
 from __future__ import annotations
@@ -70,10 +71,20 @@ async def remember_policy(session: AsyncSession, call: Call) -> None:
         call.recording_policy = (policy or RecordingPolicy.CONNECTED).value
 
 
-def mark_pending(call: Call) -> None:
-    """A call just ended: its recording is to be filed (unless something already settled it)."""
-    if call.recording_status is None:
+def mark_pending(call: Call) -> bool:
+    """A call just ended: its recording is to be filed if the policy it was placed under wanted one
+    (True), else it is settled as not recorded at once. Nothing changes if it was settled before."""
+    if call.recording_status is not None:
+        return False
+    policy = RecordingPolicy(call.recording_policy) if call.recording_policy else RecordingPolicy.CONNECTED
+    if recording_wanted(
+        policy, answered=call.answered_at is not None, connected=call.connected_at is not None
+    ):
         call.recording_status = RecordingStatus.PENDING
+        return True
+    call.recording_status = RecordingStatus.NOT_RECORDED_BY_POLICY
+    call.recording_problem = f"policy {policy.value}"
+    return False
 
 
 async def call_to_file(session: AsyncSession, call_uid: str) -> CallToFile | None:

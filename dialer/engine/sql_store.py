@@ -49,7 +49,7 @@ class SqlCallStore:
         self.lease_for = lease_for
         self.campaign_ttl = campaign_ttl
         self.connect_limit_s = connect_limit_s
-        self.on_ended: Callable[[str], None] | None = None  # told each ended call's id (recording filer)
+        self.on_ended: Callable[[str], None] | None = None  # told each call whose recording is to be filed
 
     # ---- campaigns and contacts -----------------------------------------------------------------
 
@@ -197,8 +197,8 @@ class SqlCallStore:
             call = await service.mark_ended(
                 session, call_uid, outcome=outcome, hangup_cause=cause, hangup_side=side, at=at
             )
-            recording_filing.mark_pending(call)  # filed after the commit; found again after a crash
-        if self.on_ended is not None:
+            expects_file = recording_filing.mark_pending(call)  # found again after a crash
+        if expects_file and self.on_ended is not None:
             self.on_ended(call_uid)
 
     async def mark_wrap_ended(self, call_uid: str, at: datetime) -> None:

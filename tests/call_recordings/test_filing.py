@@ -102,7 +102,8 @@ async def test_a_missing_empty_or_corrupt_file_is_flagged_never_filed(
 async def test_the_policy_decides_which_calls_expect_a_file(sessions, rec_world, end_call, tmp_path) -> None:
     settings = filer_settings(tmp_path, settle_s=0.0)
     filer = RecordingFiler(sessions, LocalStore(tmp_path / "store"), settings)
-    await end_call("machine", connected=False)  # policy "connected": no file expected
+    machine = await end_call("machine", connected=False)  # policy "connected": no file expected
+    assert machine.recording_status is RecordingStatus.NOT_RECORDED_BY_POLICY  # settled as it ended
     await set_policy(sessions, rec_world.campaign_id, RecordingPolicy.NONE)
     await end_call("nobody")
     await set_policy(sessions, rec_world.campaign_id, RecordingPolicy.ALL)
