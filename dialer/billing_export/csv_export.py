@@ -36,22 +36,23 @@ ContractDone = Callable[[ContractPart, TalkTotal], None]
 
 
 class CsvCells(dict[object, str]):
-    """Names by id (or codes by themselves) as CSV fields, escaped once each; unknown ids show as
-    ``#id``, a missing value as an empty field."""
+    """Names by id (or codes by themselves) as CSV fields followed by the delimiter, escaped once
+    each; unknown ids show as ``#id``, a missing value as an empty field."""
 
     def __init__(self, names: Mapping[int, str], delimiter: str) -> None:
-        super().__init__({key: csv_cell(name, delimiter) for key, name in names.items()})
-        self[None] = ""
+        super().__init__({key: csv_cell(name, delimiter) + delimiter for key, name in names.items()})
+        self[None] = delimiter
         self.delimiter = delimiter
 
     def __missing__(self, key: object) -> str:
-        text = csv_cell(key if isinstance(key, str) else f"#{key}", self.delimiter)
+        text = csv_cell(key if isinstance(key, str) else f"#{key}", self.delimiter) + self.delimiter
         self[key] = text
         return text
 
 
 class PricedColumns(dict[int, str]):
-    """The priced columns' CSV text per talk length, priced by ``charge_call`` on first use."""
+    """The priced columns' CSV text per talk length, to the line's end, priced by ``charge_call``
+    on first use."""
 
     def __init__(self, pricer: CallPricer, delimiter: str) -> None:
         super().__init__()
@@ -60,7 +61,7 @@ class PricedColumns(dict[int, str]):
         self.delimiter = delimiter
 
     def __missing__(self, talk_seconds: int) -> str:
-        text = self.terms.csv_text(self.pricer.charge(talk_seconds), self.delimiter)
+        text = self.terms.csv_text(self.pricer.charge(talk_seconds), self.delimiter) + "\r\n"
         self[talk_seconds] = text
         return text
 
@@ -79,8 +80,11 @@ async def csv_chunks(
         raise ValueError(f"delimiter: ';' or ',', not {delimiter!r}")
     d = delimiter
     yield (BOM + csv_header(d)).encode()
+    # Every repeated piece carries the delimiter after it, so a row is one short f-string.
     operators = CsvCells(plan.operators, d)
-    minutes, secs = IsoMinutes(), SECONDS_TEXT
+    minutes, seconds = IsoMinutes(), tuple(text + d for text in SECONDS_TEXT)
+    lateness = {True: LATE + d, False: d}
+    one = f"{d}1{d}"
     written = 0
     for part in plan.contracts:
         pricer = CallPricer(part.tariff)
@@ -90,13 +94,11 @@ async def csv_chunks(
         tally = TalkTally()
         late_calls = 0
         lead = csv_cell(part.number, d) + d
-        lateness = {True: LATE, False: ""}
         async for rows in stream_calls(connection, part.where, part.late, part.period.start, batch_rows):
             text = "".join(
                 [
-                    f"{lead}{call_id}{d}1{d}{minutes[started // 60]}{secs[started % 60]}{d}{lateness[late]}"
-                    f"{d}{campaigns[campaign]}{d}{operators[operator]}{d}{phone}{d}{dispositions[disposition]}"
-                    f"{d}{priced[talk]}\r\n"
+                    f"{lead}{call_id}{one}{minutes[started // 60]}{seconds[started % 60]}{lateness[late]}"
+                    f"{campaigns[campaign]}{operators[operator]}{phone}{d}{dispositions[disposition]}{priced[talk]}"
                     for call_id, started, late, campaign, operator, phone, disposition, talk in rows
                 ]
             )
