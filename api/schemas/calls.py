@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.schemas.common import Out
 from dialer.calls.amd_review import AmdReview
-from dialer.calls.models import CallOutcome, CallState, HangupSide
+from dialer.calls.models import CallOutcome, CallState, HangupSide, RecordingStatus
 from dialer.contacts.models import ContactStatus
 from dialer.operators.models import OperatorState
 
@@ -51,6 +51,15 @@ class CallOut(Out):
     disposed_by: str | None
     hot_lead: bool
     recording_key: str | None
+    recording_status: RecordingStatus | None = Field(
+        description="filed, missing, empty, corrupt, not_recorded_by_policy, pending or deleted"
+    )
+    recording_problem: str | None = Field(description="why the recording was not filed")
+    recording_seconds: float | None
+    recording_bytes: int | None
+    recording_sha256: str | None
+    recording_format: str | None
+    recording_filed_at: datetime | None
 
 
 class AmdReviewBody(BaseModel):

@@ -23,6 +23,9 @@ class RecordingOut(BaseModel):
     phone: str
     disposition: str | None
     talk_seconds: float | None
+    recording_seconds: float | None = Field(description="the file's duration, as filed")
+    recording_format: str | None
+    recording_sha256: str | None = Field(description="SHA-256 of the file as filed")
     recording_bytes: int | None = Field(description="the file's size; null when it is missing from storage")
     audio_url: str = Field(description="play in the browser (supports Range for seeking)")
     download_url: str

@@ -16,7 +16,7 @@ from dialer.calls.models import Call, CallOutcome, RecordingStatus
 from dialer.campaigns.models import Campaign
 from recordings.local_store import LocalStore
 from recordings.store import sha256_file
-from tests.e2e.harness import calls_and_contacts, running_stack, wait_finished
+from tests.e2e.harness import api_get, calls_and_contacts, running_stack, wait_finished
 from tests.e2e.scripts import contact_base
 
 CONTACTS = 50
@@ -55,6 +55,14 @@ async def test_every_connected_call_has_a_filed_recording_as_long_as_its_talk(
                 await asyncio.sleep(0.2)
         calls, _ = await calls_and_contacts(stack)
         store_root = stack.settings.data_dir / "recordings"
+        first = next(c for c in calls if c.outcome is CallOutcome.HUMAN_CONNECTED)
+        shown = await api_get(stack, f"/calls/{first.id}")
+        found = await api_get(stack, f"/recordings?call_id={first.id}")
+
+    # staff see the filing's facts on the call and in the QA search
+    assert (shown["recording_status"], shown["recording_sha256"]) == ("filed", first.recording_sha256)
+    assert shown["recording_seconds"] == first.recording_seconds and shown["recording_format"] == "wav"
+    assert found["items"][0]["recording_sha256"] == first.recording_sha256
 
     connected = [c for c in calls if c.outcome is CallOutcome.HUMAN_CONNECTED]
     assert len(connected) >= 12
