@@ -14,6 +14,7 @@ Where things are:
 - ``runner``: one campaign's pacing tick (pacing -> lease -> record -> originate);
 - ``operators``: operator sessions (nailed-up login legs, timed wrap-ups);
 - ``reconcile``: what a starting engine does with what the last one left;
+- ``recording_filer``: each ended call's MixMonitor file checked, transcoded and filed, off the loop;
 - ``service``: the ``Engine`` that ticks all of it and stops it gracefully;
 - ``runtime``: the whole of it wired from settings, with the AMI connections and the FastAGI server.
 """
