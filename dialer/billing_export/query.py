@@ -2,8 +2,8 @@
 and each contract's calls (those metering bills in the period) as plain tuples streamed in batches
 through a server-side cursor.
 
-The calls' query selects only integers and text, computed by the database, so nothing per row
-goes through a Python type conversion:
+The calls' query selects only integers, text and a boolean, computed by the database, so on
+PostgreSQL nothing per row goes through a Python type conversion:
 
 - the start time as whole seconds since the epoch (UTC);
 - talk seconds as metering measures them (``dialer.metering.usage.measured_talk``: from the
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import operator
 from collections.abc import AsyncIterator, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -42,6 +43,8 @@ from dialer.operators.models import Operator
 
 CallRow = tuple[int, int, bool, int, int | None, str, str | None, int]
 """call id, start (epoch seconds), late, campaign id, operator id, phone, disposition code, talk seconds."""
+TALK = operator.itemgetter(7)
+LATE_FLAG = operator.itemgetter(2)
 CallsQuery = Select[int, int, bool, int, int | None, str, str | None, int]
 
 
