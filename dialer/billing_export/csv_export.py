@@ -94,7 +94,9 @@ async def csv_chunks(
         tally = TalkTally()
         late_calls = 0
         lead = csv_cell(part.number, d) + d
-        async for rows in stream_calls(connection, part.where, part.late, part.period.start, batch_rows):
+        async for rows in stream_calls(
+            connection, part.where, part.late, part.period, part.campaigns.keys(), batch_rows
+        ):
             text = "".join(
                 [
                     f"{lead}{call_id}{one}{minutes[started // 60]}{seconds[started % 60]}{lateness[late]}"

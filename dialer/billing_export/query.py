@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import operator
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from dialer.billing.periods import BillingPeriod
 from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign
 from dialer.clients.models import Contract, PricingModel
@@ -100,32 +101,61 @@ def calls_query(dialect: str, where: ColumnElement[bool], late: ColumnElement[bo
     )
 
 
+WHOLE_MONTH_SHARE = 4
+"""Read along the month's ``(placed_at, id)`` index when the contract has at least 1/4 of the
+month's calls; a smaller contract's calls are found through its campaigns and sorted."""
+
+
 async def stream_calls(
     connection: AsyncConnection,
     where: ColumnElement[bool],
     late: ColumnElement[bool],
-    start: datetime,
+    period: BillingPeriod,
+    campaign_ids: Collection[int],
     batch_rows: int,
 ) -> AsyncIterator[Sequence[CallRow]]:
     """The calls ``where`` selects, in placing order, in batches of up to ``batch_rows`` through a
     server-side cursor, so only a batch or two is in memory at a time.
 
-    Read in two parts: the calls placed before ``start`` (late records of earlier months: few,
-    found by their recording time and sorted), then those placed from ``start`` on, read along the
-    ``(placed_at, id)`` index so that a month of millions is never sorted. On PostgreSQL the
-    planner is told so for that part (``SET LOCAL enable_sort = off``: this transaction only).
+    Read in two parts: the calls placed before the period (late records of earlier months: few,
+    found by their recording time and sorted), then those placed in it. On PostgreSQL a contract
+    holding a good share of the period's calls (:data:`WHOLE_MONTH_SHARE`, counted on the indexes
+    first) reads them along the ``(placed_at, id)`` index, so that a month of millions is never
+    sorted: the planner is told so (``SET LOCAL enable_sort = off``, this transaction only). A
+    smaller one is left to the planner (its campaigns' index and a sort of its own calls), so it
+    never walks a big month of other clients' calls.
     """
     dialect = connection.dialect.name
+    along_index = dialect == "postgresql" and await holds_much_of(connection, period, campaign_ids)
     for earlier in (True, False):
-        placed = Call.placed_at < start if earlier else Call.placed_at >= start
+        placed = Call.placed_at < period.start if earlier else Call.placed_at >= period.start
         query = calls_query(dialect, and_(where, placed), late)
         if dialect == "postgresql":
-            await connection.exec_driver_sql(f"SET LOCAL enable_sort = {'on' if earlier else 'off'}")
+            no_sort = along_index and not earlier
+            await connection.exec_driver_sql(f"SET LOCAL enable_sort = {'off' if no_sort else 'on'}")
             batches = _postgresql_batches(connection, query, batch_rows)
         else:
             batches = _sqlalchemy_batches(connection, query, batch_rows)
         async for batch in batches:
             yield batch
+
+
+async def holds_much_of(
+    connection: AsyncConnection, period: BillingPeriod, campaign_ids: Collection[int]
+) -> bool:
+    """Whether the campaigns placed at least 1/:data:`WHOLE_MONTH_SHARE` of the period's calls
+    (two index-only counts)."""
+    in_period = and_(Call.placed_at >= period.start, Call.placed_at < period.end)
+    everyone = await connection.scalar(select(func.count()).select_from(Call).where(in_period)) or 0
+    if not campaign_ids or not everyone:
+        return False
+    ours = (
+        await connection.scalar(
+            select(func.count()).select_from(Call).where(in_period, Call.campaign_id.in_(list(campaign_ids)))
+        )
+        or 0
+    )
+    return ours * WHOLE_MONTH_SHARE >= everyone
 
 
 async def _sqlalchemy_batches(

@@ -96,7 +96,9 @@ async def write_workbook(
         tally = TalkTally()
         sheets = ContractSheets(workbook, part.number, taken)
         late_calls = 0
-        async for rows in stream_calls(connection, part.where, part.late, part.period.start, batch_rows):
+        async for rows in stream_calls(
+            connection, part.where, part.late, part.period, part.campaigns.keys(), batch_rows
+        ):
             values = []
             for call_id, started, late, campaign, operator, phone, disposition, talk in rows:
                 tail = priced.get(talk)

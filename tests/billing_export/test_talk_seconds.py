@@ -1,6 +1,7 @@
 """The talk seconds the export's SQL computes are metering's ``measured_talk`` of the stored times,
 to the microsecond, and its start times the stored placing times to the second, on the configured
-database (the CSV is read back and compared call by call)."""
+database (the CSV is read back and compared call by call); and which contracts are read along the
+month's index."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from dialer.billing_export.layout import COLUMNS
 from dialer.billing_export.period import month_span
 from dialer.billing_export.plan import plan_export
+from dialer.billing_export.query import holds_much_of
 from dialer.billing_export.service import ExportFormat, export_bytes
 from dialer.calls.models import Call
 from dialer.clients.models import Client
@@ -55,3 +57,37 @@ async def test_sql_talk_seconds_are_measured_talk(sessions):
     assert len(calls) == len(specs)
     assert {int(r[1]): int(r[header.index("talk seconds")]) for r in calls} == stored
     assert {int(r[1]): r[header.index("started at (UTC)")] for r in calls} == placed
+
+
+async def test_a_contract_is_read_along_the_month_only_when_it_holds_much_of_it(sessions):
+    big = await seed(
+        sessions,
+        {"B-1": {"rate": Decimal("1")}},
+        {"Big": "B-1"},
+        [CallSpec("Big", at(d), None) for d in range(1, 11)],
+    )
+    small = await seed(
+        sessions,
+        {"S-1": {"rate": Decimal("1")}},
+        {"Small": "S-1"},
+        [CallSpec("Small", at(5), None, operator=None)],
+        name="Small",
+        operators=[],
+    )
+    period = month_span("2026-11")
+    async with sessions() as session:
+        big_client, small_client = (
+            await session.get(Client, big.client_id),
+            await session.get(Client, small.client_id),
+        )
+        big_plan, small_plan = (
+            await plan_export(session, big_client, period),
+            await plan_export(session, small_client, period),
+        )
+        connection = await session.connection()
+        assert await holds_much_of(
+            connection, big_plan.contracts[0].period, big_plan.contracts[0].campaigns.keys()
+        )
+        assert not await holds_much_of(
+            connection, small_plan.contracts[0].period, small_plan.contracts[0].campaigns.keys()
+        )
