@@ -7,8 +7,9 @@ tried, so ``DIALER_ASTERISK_BIN=/nonexistent`` forces the skip), else ``asterisk
 
 The test copies asterisk-conf/*.conf into a temporary directory and changes only what a test run
 must: free ports on 127.0.0.1 (AMI, SIP, FastAGI), the AMI secret, the carrier's placeholder host
-(sip.carrier.example does not resolve) and the recordings folder; it adds one context,
-``dialer-test-answer``, that answers and waits, standing in for the customer's phone. It writes its
+(sip.carrier.example does not resolve) and the recordings folder; it adds two contexts standing
+in for the customer's phone: ``dialer-test-answer`` answers and waits in silence,
+``dialer-test-music`` answers and plays music on hold (sound for the recordings). It writes its
 own asterisk.conf (every writable folder in the temporary directory) and logger.conf, and small
 stand-ins for the distribution's files that asterisk-conf/README.md says to keep (cdr.conf,
 musiconhold.conf...), so Asterisk's start-up log must be free of errors and warnings.
@@ -16,7 +17,9 @@ musiconhold.conf...), so Asterisk's start-up log must be free of errors and warn
 Then: every module of modules.conf runs, every context of extensions.conf is loaded, the product's
 ``AmiClient`` logs in as the least-privilege user of manager.conf, and Local channels originated
 into ``dialer-customer`` reach the product's ``FastAgiServer`` (one of them through AMD() on a silent
-line) and go where the engine's decision (``AGI_ROUTE``) says.
+line) and go where the engine's decision (``AGI_ROUTE``) says. A second run checks the recording
+subroutine (``dialer-record``: the WAV files of each ``DIALER_RECORD`` / ``DIALER_RECORD_LEGS``
+policy, ``connected`` through an operator's held ConfBridge) and the survey route.
 """
 
 from __future__ import annotations
@@ -37,7 +40,16 @@ from pathlib import Path
 
 import pytest
 
-from agi.routes import AmdResult, AmdStatus, CallInfo, RouteDecision, product_routes
+from agi.routes import (
+    AmdResult,
+    AmdStatus,
+    CallInfo,
+    RouteDecision,
+    Survey,
+    SurveyOutcome,
+    SurveyQuestion,
+    product_routes,
+)
 from agi.server import AgiLimits, FastAgiServer
 from ami.client import AmiClient
 from ami.events import AmiEvent
@@ -132,6 +144,12 @@ TEST_CONTEXT = """
 [dialer-test-answer]
 exten => s,1,Answer()
  same => n,Wait(30)
+ same => n,Hangup()
+
+; ... and one whose phone makes sound (music on hold: 1 s of silence, looped) for the recordings.
+[dialer-test-music]
+exten => s,1,Answer()
+ same => n,MusicOnHold(default,30)
  same => n,Hangup()
 """
 
@@ -317,6 +335,7 @@ class ScriptedEngine(InMemoryEngine):
 
     async def on_amd_result(self, call: CallInfo, result: AmdResult) -> RouteDecision:
         self.amd_results.append((call, result))
+        await self._work()  # ``delay``: the call stays in AGI() meanwhile
         return self.by_call[call.call_id]
 
     async def on_abandoned(self, call: CallInfo, message: str) -> None:
@@ -434,3 +453,111 @@ async def test_asterisk_conf_runs_the_product_calls(
     for call_id in engine.by_call:
         assert any(isinstance(f, CallAnswered) and f.call_id == call_id for f in seen.facts), call_id
         assert any(isinstance(f, CallHungUp) and f.call_id == call_id for f in seen.facts), call_id
+
+
+def wav_files(folder: Path) -> dict[str, int] | None:
+    """The WAV files in ``folder`` and their audio bytes, or None while one is not finished.
+
+    format_wav writes the RIFF and data sizes when MixMonitor closes the file (zeros until then),
+    so a file is finished once its sizes match its length.
+    """
+    found: dict[str, int] = {}
+    for path in sorted(folder.iterdir()):
+        data = path.read_bytes()
+        if len(data) < 44 or data[:4] != b"RIFF" or data[8:12] != b"WAVE" or data[36:40] != b"data":
+            return None
+        riff_size = int.from_bytes(data[4:8], "little")
+        data_size = int.from_bytes(data[40:44], "little")
+        if riff_size != len(data) - 8 or data_size != len(data) - 44:
+            return None
+        found[path.name] = data_size
+    return found
+
+
+async def test_recording_policies_and_survey_route(
+    asterisk: RunningAsterisk, client: tuple[AmiClient, Seen]
+) -> None:
+    """The recording subroutine ``dialer-record`` (Gosub from ``dialer-customer`` for policy
+    ``all``, from the operator and queue routes for ``connected``: bridged time only; with split
+    legs the customer's side (r) and what is sent to the customer (t) to files of their own)
+    writes the files the product files at hangup, named by the Uniqueid (the call id); the survey
+    route asks the product's FastAGI survey, then goes where it says (hangup by default)."""
+    ami, seen = client
+    rec = asterisk.root / "rec"
+    policies = {  # call id: DIALER_RECORD, DIALER_RECORD_LEGS
+        "r-all": ("all", "no"),
+        "r-legs": ("all", "yes"),
+        "r-connected": ("connected", "no"),
+        "r-none": ("none", "yes"),
+        "r-survey": ("connected", "no"),  # not put through: not recorded
+    }
+    question = SurveyQuestion("q1", "dialer/no-such-question", digit_timeout=0.5, attempts=1)
+    engine = ScriptedEngine(
+        by_call={
+            "r-all": RouteDecision.hangup(),
+            "r-legs": RouteDecision.hangup(),
+            "r-connected": RouteDecision.to_operator(bridge="op1001"),
+            "r-none": RouteDecision.hangup(),
+            "r-survey": RouteDecision.survey(),
+        },
+        surveys={"8": Survey("s-8", (question,))},  # campaign 8's survey
+        delay=1.0,  # the customer's phone makes sound while the engine decides
+    )
+    limits = AgiLimits(env_timeout=5.0, reply_timeout=5.0, session_timeout=30.0, close_timeout=1.0)
+    server = FastAgiServer(
+        product_routes(engine, abandon_message="dialer/abandon"), port=asterisk.agi_port, limits=limits
+    )
+    async with server:
+        # Operator 1001 logged in (nailed-up): held in ConfBridge op1001.
+        await ami.originate(
+            "op-1001", "Local/s@dialer-test-answer", context="dialer-operator-login", exten="1001"
+        )
+        joined = await seen.event("operator in op1001", on_channel("op-1001", "ConfbridgeJoin"))
+        for call_id, (record, legs) in policies.items():
+            await ami.originate(
+                call_id,
+                "Local/s@dialer-test-music",
+                context="dialer-customer",
+                variables={
+                    "CAMPAIGN_ID": "8" if call_id == "r-survey" else "7",
+                    "LEAD_ID": f"lead-{call_id}",
+                    "DIALER_AMD": "no",
+                    "DIALER_RECORD": record,
+                    "DIALER_RECORD_LEGS": legs,
+                },
+                ring_timeout_s=10,
+            )
+        await seen.event("r-connected put through", on_channel("r-connected", "ConfbridgeJoin"))
+        await asyncio.sleep(1.0)  # bridged time, recorded
+        await ami.hangup(joined.raw["Channel"])  # the operator leaves: the customer goes with them
+        for call_id, decision in engine.by_call.items():
+            route = decision.action.value
+            await seen.event(
+                f"{call_id} in dialer-route-{route}",
+                on_channel(call_id, "Newexten", Context=f"dialer-route-{route}"),
+            )
+            await seen.event(f"{call_id} hung up", on_channel(call_id, "Hangup"))
+        await seen.event(
+            "r-survey hung up after the survey",
+            on_channel("r-survey", "Newexten", Context="dialer-route-hangup"),
+        )
+
+    reports = [(call.call_id, report.survey_id, report.outcome) for call, report in engine.reports]
+    assert reports == [("r-survey", "s-8", SurveyOutcome.COMPLETED)]  # no answer to the question
+    expected = {"r-all.wav", "r-legs.wav", "r-legs-customer.wav", "r-legs-operator.wav", "r-connected.wav"}
+    files = None
+    deadline = time.monotonic() + STEP_TIMEOUT
+    while time.monotonic() < deadline:
+        files = wav_files(rec)
+        if files is not None and set(files) == expected:
+            break
+        await asyncio.sleep(0.2)
+    assert files is not None and set(files) == expected, (files, asterisk.log_tail())
+    # The customer's side (music) is in the mixed file and the customer's leg; nothing is sent to
+    # the customer here, so the operator's leg may be silence.
+    silent = [
+        name
+        for name in ("r-all.wav", "r-legs.wav", "r-legs-customer.wav", "r-connected.wav")
+        if not files[name]
+    ]
+    assert silent == [], files
