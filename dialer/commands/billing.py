@@ -19,6 +19,7 @@ from dialer.billing_export.cli import add_export
 from dialer.contacts.console import database
 from dialer.db.engine import unit_of_work
 from dialer.errors import DomainError
+from dialer.metering.figures import Statement
 from dialer.metering.periods import parse_month
 from dialer.metering.service import current_month
 from dialer.metering.snapshot import statement_to_json
@@ -81,6 +82,13 @@ def _run(work: Callable[[], Any]) -> int:
     return 0
 
 
+def _statement_output(statement: Statement, *, as_json: bool) -> str:
+    """A statement as ``--json`` asks: its JSON document or its text."""
+    return (
+        json.dumps(statement_to_json(statement), ensure_ascii=False) if as_json else statement_text(statement)
+    )
+
+
 def run_statement(args: argparse.Namespace) -> int:
     settings = load_settings()
 
@@ -92,11 +100,7 @@ def run_statement(args: argparse.Namespace) -> int:
             else:
                 year, month = current_month(await load_contract(session, args.contract), now)
             statement = await monthly_statement(session, args.contract, year, month, now=now)
-        return (
-            json.dumps(statement_to_json(statement), ensure_ascii=False)
-            if args.json
-            else statement_text(statement)
-        )
+        return _statement_output(statement, as_json=args.json)
 
     return _run(work)
 
@@ -108,11 +112,7 @@ def run_close(args: argparse.Namespace) -> int:
         year, month = parse_month(args.month, "--month")
         async with database(settings) as sessions, unit_of_work(sessions) as session:
             statement = await close_period(session, args.contract, year, month, by=args.by)
-        return (
-            json.dumps(statement_to_json(statement), ensure_ascii=False)
-            if args.json
-            else statement_text(statement)
-        )
+        return _statement_output(statement, as_json=args.json)
 
     return _run(work)
 

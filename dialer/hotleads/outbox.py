@@ -9,9 +9,10 @@ Interface::
     settle_failed(session, delivery_id, *, owner, error, at, retry_at, give_up) -> LeadDelivery | None
     retry_now(session, delivery, at) -> LeadDelivery
 
-Claiming is the ``dialer.calls.leasing`` pattern: candidates selected ``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL, then one ``UPDATE … RETURNING`` guarded by the status and the lease, so two dispatchers
-never hold the same lead (SQLite serialises writers, so the guard alone suffices there).
+Claiming is ``dialer.db.leased_outbox`` (the ``dialer.calls.leasing`` pattern): candidates selected
+``FOR UPDATE SKIP LOCKED`` on PostgreSQL, then one ``UPDATE … RETURNING`` guarded by the status and
+the lease, so two dispatchers never hold the same lead (SQLite serialises writers, so the guard alone
+suffices there).
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign, DispositionCode
 from dialer.clients.models import DEFAULT_DEADLINE_MIN, Client, ClientCrm
 from dialer.contacts.models import Contact
+from dialer.db import leased_outbox
 from dialer.errors import InvalidInput
 from dialer.hotleads import wakeup
 from dialer.hotleads.models import AlertKind, Channel, DeliveryStatus, LeadAlert, LeadDelivery
@@ -122,43 +124,28 @@ class Claim:
     email_to: str | None
 
 
-def _claimable(now: datetime) -> Any:
-    return (
-        LeadDelivery.status == DeliveryStatus.PENDING,
-        LeadDelivery.next_attempt_at <= now,
-        or_(LeadDelivery.lease_expires_at.is_(None), LeadDelivery.lease_expires_at < now),
-    )
-
-
 async def claim_due(
     session: AsyncSession, *, owner: str, now: datetime, lease_for: timedelta, limit: int = 20
 ) -> list[Claim]:
     """Hold up to ``limit`` due leads for ``owner`` until ``now + lease_for`` (oldest first)."""
-    candidates = (
-        select(LeadDelivery.id)
-        .where(*_claimable(now))
-        .order_by(LeadDelivery.next_attempt_at, LeadDelivery.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    ids = list(await session.scalars(candidates))
-    if not ids:
-        return []
-    claimed = await session.execute(
-        update(LeadDelivery)
-        .where(LeadDelivery.id.in_(ids), *_claimable(now))
-        .values(lease_owner=owner, lease_expires_at=now + lease_for, attempts=LeadDelivery.attempts + 1)
-        .returning(
-            LeadDelivery.id,
+    rows = await leased_outbox.claim_due(
+        session,
+        LeadDelivery,
+        pending=DeliveryStatus.PENDING,
+        owner=owner,
+        now=now,
+        lease_for=lease_for,
+        limit=limit,
+        returning=(
             LeadDelivery.lead_id,
             LeadDelivery.attempts,
             LeadDelivery.payload,
             LeadDelivery.client_id,
             LeadDelivery.channel,
-        )
-        .execution_options(synchronize_session=False)
+        ),
     )
-    rows = claimed.all()
+    if not rows:
+        return []
     crms = {
         c.client_id: c
         for c in await session.scalars(
@@ -176,7 +163,7 @@ async def claim_due(
             secret=crms[r.client_id].signing_secret if r.client_id in crms else None,
             email_to=crms[r.client_id].manager_email if r.client_id in crms else None,
         )
-        for r in sorted(rows, key=lambda r: ids.index(r.id))
+        for r in rows
     ]
 
 

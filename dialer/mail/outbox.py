@@ -1,8 +1,8 @@
 """The outbox's writes: a message enqueued in the caller's transaction, claimed by one dispatcher,
 settled as sent, retried or given up.
 
-Claiming follows ``dialer.hotleads.outbox``: candidates ``FOR UPDATE SKIP LOCKED`` on PostgreSQL,
-then one guarded ``UPDATE … RETURNING``, so two dispatchers never hold the same message.
+Claiming is ``dialer.db.leased_outbox`` (as for the hot leads): candidates ``FOR UPDATE SKIP LOCKED``
+on PostgreSQL, then one guarded ``UPDATE … RETURNING``, so two dispatchers never hold the same message.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialer.db import leased_outbox
 from dialer.errors import InvalidInput
 from dialer.mail.models import MailAttachment, MailMessage, MailStatus
 
@@ -81,37 +81,20 @@ async def enqueue(
     return message
 
 
-def _claimable(now: datetime) -> Any:
-    return (
-        MailMessage.status == MailStatus.PENDING,
-        MailMessage.next_attempt_at <= now,
-        or_(MailMessage.lease_expires_at.is_(None), MailMessage.lease_expires_at < now),
-    )
-
-
 async def claim_due(
     session: AsyncSession, *, owner: str, now: datetime, lease_for: timedelta, limit: int = 20
 ) -> list[int]:
     """Hold up to ``limit`` due messages for ``owner`` until ``now + lease_for``; their ids, oldest first."""
-    candidates = (
-        select(MailMessage.id)
-        .where(*_claimable(now))
-        .order_by(MailMessage.next_attempt_at, MailMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    rows = await leased_outbox.claim_due(
+        session,
+        MailMessage,
+        pending=MailStatus.PENDING,
+        owner=owner,
+        now=now,
+        lease_for=lease_for,
+        limit=limit,
     )
-    ids = list(await session.scalars(candidates))
-    if not ids:
-        return []
-    claimed = await session.execute(
-        update(MailMessage)
-        .where(MailMessage.id.in_(ids), *_claimable(now))
-        .values(lease_owner=owner, lease_expires_at=now + lease_for, attempts=MailMessage.attempts + 1)
-        .returning(MailMessage.id)
-        .execution_options(synchronize_session=False)
-    )
-    held = set(claimed.scalars())
-    return [i for i in ids if i in held]
+    return [row.id for row in rows]
 
 
 async def settle_sent(session: AsyncSession, message_id: int, *, owner: str, at: datetime) -> None:
