@@ -15,6 +15,7 @@ from dialer.db.engine import unit_of_work
 from dialer.hotleads.dispatcher import HotLeadDispatcher
 from dialer.hotleads.models import DeliveryStatus, LeadDelivery
 from tests.hotleads.conftest import FakeClock, dispose_hot
+from tests.hotleads.timing import without_collector_pauses
 
 
 async def delivery_of(sessions, call_id: int) -> LeadDelivery:
@@ -50,10 +51,11 @@ async def test_a_hot_lead_reaches_the_crm_within_a_second_signed_and_complete(
     dispatcher = HotLeadDispatcher(sessions, public_base_url="https://dialer.example", poll_interval=30)
     await dispatcher.start()
     try:
-        await asyncio.sleep(0.05)  # the first (empty) round is done; the dispatcher waits
-        disposed = time.monotonic()
-        await dispose_hot(sessions, call_id, datetime.now(UTC))
-        await receiver.wait_for(1, within=2)
+        await asyncio.sleep(0.3)  # the first (empty) round is done; the dispatcher waits
+        with without_collector_pauses():
+            disposed = time.monotonic()
+            await dispose_hot(sessions, call_id, datetime.now(UTC))
+            await receiver.wait_for(1, within=2)
         await until(lambda: _status_is(sessions, call_id, DeliveryStatus.DELIVERED))
     finally:
         await dispatcher.stop()
