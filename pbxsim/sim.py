@@ -51,7 +51,8 @@ class PbxSim:
         config = PbxConfig(
             agi_host=agi_host,
             agi_port=agi_port,
-            recordings_dir=Path(recordings_dir),
+            # absolute, as Asterisk's are: the dialplan's ${DIALER_RECDIR}/<id>.wav is used as given
+            recordings_dir=Path(recordings_dir).resolve(),
             recording_tone_hz=recording_tone_hz,
             queues=queues if queues is not None else _queues_of(self.scenario),
         )
