@@ -115,7 +115,11 @@ async def finish_if_exhausted(
         pending_previews=int(pending_previews or 0),
     )
     if verdict.exhausted:
-        campaign.state, campaign.finished_at = CampaignState.FINISHED, now
+        # ``now`` was taken before this look; a call may have ended (and been written) since then.
+        last_end = await session.scalar(
+            select(func.max(Call.ended_at)).where(Call.campaign_id == campaign_id)
+        )
+        campaign.state, campaign.finished_at = CampaignState.FINISHED, max(now, last_end or now)
         campaign.owner = campaign.owner_heartbeat_at = None
         await session.flush()
     return verdict

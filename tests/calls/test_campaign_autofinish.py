@@ -79,6 +79,32 @@ async def test_an_exhausted_running_campaign_is_finished_with_its_time(sessions,
     assert await finish(sessions, world.campaign_id) is None  # no longer running: nothing to do
 
 
+async def test_a_call_ended_after_the_checks_clock_reading_is_not_after_the_finish(
+    sessions, world, add_contacts
+) -> None:
+    """The engine reads its clock, then looks; a call that ended (and was written) in between must
+    not end after the campaign finished."""
+    ids = await add_contacts(world.campaign_id, 1, status=ContactStatus.EXHAUSTED)
+    ended = NOW + timedelta(milliseconds=31)
+    async with unit_of_work(sessions) as session:
+        session.add(
+            Call(
+                call_uid="late-end",
+                campaign_id=world.campaign_id,
+                contact_id=ids[0],
+                phone="+74950000000",
+                attempt=1,
+                placed_at=NOW - timedelta(minutes=1),
+                ended_at=ended,
+            )
+        )
+    verdict = await finish(sessions, world.campaign_id)
+    assert verdict is not None and verdict.exhausted
+    async with sessions() as session:
+        campaign = await session.get(Campaign, world.campaign_id)
+    assert campaign.finished_at == ended
+
+
 async def test_an_open_call_record_or_a_paused_campaign_is_not_finished(
     sessions, world, add_contacts
 ) -> None:
