@@ -5,5 +5,5 @@ Data flows one way: ``wire`` (bytes <-> messages) -> ``events`` (typed, immutabl
 ``FactListener`` the engine implements. ``endpoints`` does the same for softphone registrations.
 ``connection`` is one TCP connection, ``client`` keeps it logged in and healthy and offers the
 ``actions``; ``settings`` and ``errors`` are theirs. ``replay`` drives the tracker from a capture
-(``dialer trace``, tests, benchmark). panoramisk is used only inside ``connection``.
+(``dialer trace``, tests, benchmark).
 """

@@ -1,39 +1,42 @@
 """One AMI TCP connection: send actions, match their answers by ActionID, hand events on.
 
-Why not panoramisk's ``Manager`` (the dependency the issue names, 1.4): read in its source, it
-(1) writes to a closed transport and leaves the action's future pending for ever when disconnected,
-(2) sends ``Ping`` without ever reading the reply, so a half-open socket goes unnoticed,
-(3) wraps coroutine callbacks in ``ensure_future`` with nobody retrieving their exceptions,
-(4) keeps headers in a case-insensitive dict, losing repeated ones (``Variable:`` of ``Status``,
-``Output:`` of ``Command``), and decodes each TCP chunk on its own (a UTF-8 character split across
-reads is dropped), and (5) logs in silently again with refused credentials. Correctness needs all of
-these fixed, which leaves nothing of ``Manager``. So this thin connection uses the product's pure
-wire parser (``ami.wire``) and keeps from panoramisk only what works as is: its ``IdGenerator`` for
-ActionIDs. panoramisk stays the declared dependency; nothing outside ``ami/`` imports it.
+Why not panoramisk's ``Manager`` (1.4, the AMI library the project was asked to use): read in its
+source, it (1) writes to a closed transport and leaves the action's future pending for ever when
+disconnected, and re-sends actions that were unanswered when the connection dropped (for an
+``Originate`` that dials a customer twice), (2) sends ``Ping`` without ever reading the reply, so a
+half-open socket goes unnoticed, (3) wraps coroutine callbacks in ``ensure_future`` with nobody
+retrieving their exceptions, (4) keeps headers in a case-insensitive dict, losing repeated ones
+(``Variable:`` of ``Status``, ``Output:`` of ``Command``), and decodes each TCP chunk on its own (a
+UTF-8 character split across reads is dropped), and (5) logs in silently again with refused
+credentials. Correctness needs all of these fixed, which leaves nothing of it, so this thin
+connection runs over the product's pure wire parser (``ami.wire``) and panoramisk is not a
+dependency.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-from panoramisk.utils import IdGenerator
 
 from ami.errors import ActionTimeout, ConnectionLost, NotConnected
 from ami.wire import AmiParser, Message, encode
 
 log = logging.getLogger(__name__)
 
-_action_ids = IdGenerator("dialer")
+_ACTION_ID_PREFIX = f"dialer/{uuid.uuid4()}"  # unique per process: two engines never share an id
+_action_numbers = itertools.count(1)
 _READ_SIZE = 65536
 _MAX_PENDING = 4 * 1024 * 1024  # an unterminated message this big is not AMI: drop the connection
 
 
 def next_action_id() -> str:
-    return str(_action_ids())
+    """``dialer/<process uuid>/<n>``: unique across processes and reconnects, never reused."""
+    return f"{_ACTION_ID_PREFIX}/{next(_action_numbers)}"
 
 
 @dataclass(slots=True)
