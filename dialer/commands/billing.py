@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dialer.billing_export.cli import add_export
+from dialer.commands import COMMANDS
 from dialer.contacts.console import database
 from dialer.db.engine import unit_of_work
 from dialer.errors import DomainError
@@ -63,7 +64,7 @@ ACTIONS: list[Callable[[Actions], None]] = [add_statement, add_close, add_volume
 
 
 def register(subparsers: Any) -> None:
-    parser: argparse.ArgumentParser = subparsers.add_parser("billing", help="contracts' billing")
+    parser: argparse.ArgumentParser = subparsers.add_parser("billing", help=COMMANDS["billing"])
     actions = parser.add_subparsers(dest="billing_action", metavar="ACTION", required=True)
     for add in ACTIONS:
         add(actions)

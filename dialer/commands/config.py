@@ -8,13 +8,12 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from dialer.commands import COMMANDS
 from dialer.settings import Settings, load_settings
 
 
 def register(subparsers: Any) -> None:
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "config", help="show the settings in force (secrets masked)"
-    )
+    parser: argparse.ArgumentParser = subparsers.add_parser("config", help=COMMANDS["config"])
     parser.add_argument(
         "--defaults", action="store_true", help="show the defaults instead of the values in force"
     )

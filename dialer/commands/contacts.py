@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dialer.commands import COMMANDS
 from dialer.contacts.console import ProgressLine, database, format_report, parse_column_map
 from dialer.contacts.errors import ImportRefused, NotFound
 from dialer.contacts.importing import import_contacts
@@ -32,7 +33,7 @@ def _filters(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: Any) -> None:
-    parser: argparse.ArgumentParser = subparsers.add_parser("contacts", help="contact bases of campaigns")
+    parser: argparse.ArgumentParser = subparsers.add_parser("contacts", help=COMMANDS["contacts"])
     actions = parser.add_subparsers(dest="contacts_action", metavar="ACTION", required=True)
 
     imp = actions.add_parser("import", help="import a CSV or XLSX base into a campaign")

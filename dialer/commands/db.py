@@ -6,13 +6,14 @@ import argparse
 import asyncio
 from typing import Any
 
+from dialer.commands import COMMANDS
 from dialer.db.engine import make_engine
 from dialer.db.migrate import current_revision, upgrade
 from dialer.settings import load_settings
 
 
 def register(subparsers: Any) -> None:
-    parser: argparse.ArgumentParser = subparsers.add_parser("db", help="database schema")
+    parser: argparse.ArgumentParser = subparsers.add_parser("db", help=COMMANDS["db"])
     actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
     actions.add_parser("upgrade", help="apply every pending migration").set_defaults(handler=run_upgrade)
     actions.add_parser("current", help="print the schema revision").set_defaults(handler=run_current)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dialer.commands import COMMANDS
 from dialer.contacts.console import ProgressLine, database, format_report
 from dialer.contacts.dnc import add_dnc, list_dnc, remove_dnc
 from dialer.contacts.errors import ImportRefused, NotFound
@@ -18,7 +19,7 @@ from dialer.settings import load_settings
 
 
 def register(subparsers: Any) -> None:
-    parser: argparse.ArgumentParser = subparsers.add_parser("dnc", help="do-not-call lists")
+    parser: argparse.ArgumentParser = subparsers.add_parser("dnc", help=COMMANDS["dnc"])
     actions = parser.add_subparsers(dest="dnc_action", metavar="ACTION", required=True)
     client_help = "the client's list (default: the global list)"
 

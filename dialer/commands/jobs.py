@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
+from dialer.commands import COMMANDS
 from dialer.contacts.console import database
 from dialer.jobs import runs
 from dialer.jobs.catalog import UnknownJob, all_jobs, find_job
@@ -16,7 +17,7 @@ from dialer.settings import load_settings
 
 
 def register(subparsers: Any) -> None:
-    parser: argparse.ArgumentParser = subparsers.add_parser("jobs", help="daily scheduled jobs")
+    parser: argparse.ArgumentParser = subparsers.add_parser("jobs", help=COMMANDS["jobs"])
     actions = parser.add_subparsers(dest="jobs_action", metavar="ACTION", required=True)
     actions.add_parser("list", help="the jobs and when each runs (UTC)").set_defaults(handler=run_list)
     run = actions.add_parser("run", help="run one job now, whatever the schedule says")

@@ -12,14 +12,16 @@ from pydantic import ValidationError
 from dialer.auth import service
 from dialer.auth.models import Role
 from dialer.auth.schemas import ApiKeyCreate
+from dialer.commands import COMMANDS
+from dialer.commands.users import option_names
 from dialer.db.engine import make_engine, make_sessionmaker, unit_of_work
 from dialer.db.migrate import upgrade
-from dialer.errors import DomainError
+from dialer.errors import DomainError, from_validation
 from dialer.settings import load_settings
 
 
 def register(subparsers: Any) -> None:
-    parser: argparse.ArgumentParser = subparsers.add_parser("keys", help="API keys for machines")
+    parser: argparse.ArgumentParser = subparsers.add_parser("keys", help=COMMANDS["keys"])
     actions = parser.add_subparsers(dest="keys_action", metavar="ACTION", required=True)
     create = actions.add_parser("create", help="create a key and print it (the only time it is shown)")
     create.add_argument("--name", required=True, help="what the key is for, e.g. crm-sync")
@@ -44,7 +46,7 @@ def run_create(args: argparse.Namespace) -> int:
         data = ApiKeyCreate(name=args.name, role=Role(args.role), client_id=args.client)
         key_id, plaintext = asyncio.run(_create(data))
     except ValidationError as exc:
-        print(f"refused: {'; '.join(e['msg'] for e in exc.errors())}", file=sys.stderr)
+        print(f"refused: {option_names(from_validation(exc).message)}", file=sys.stderr)
         return 2
     except DomainError as exc:
         print(f"refused: {exc.message}", file=sys.stderr)

@@ -15,6 +15,7 @@ import contextlib
 import logging
 from typing import Any
 
+from dialer.commands import COMMANDS
 from pbxsim import PbxSim, RealClock, ScaledClock, Scenario, load_scenario
 from pbxsim.clock import Clock
 
@@ -22,9 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def register(subparsers: Any) -> None:
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "pbxsim", help="run the PBX simulator (AMI server + FastAGI client) from a scenario file"
-    )
+    parser: argparse.ArgumentParser = subparsers.add_parser("pbxsim", help=COMMANDS["pbxsim"])
     parser.add_argument("--scenario", help="scenario file (.toml or .json); default: everyone answers")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--ami-port", type=int, default=5038, help="AMI port (default 5038)")

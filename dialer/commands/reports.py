@@ -13,6 +13,7 @@ from typing import Any
 
 from dialer.campaigns.models import Campaign
 from dialer.clients.models import Contract
+from dialer.commands import COMMANDS
 from dialer.contacts.console import database
 from dialer.db.engine import unit_of_work
 from dialer.errors import DomainError
@@ -27,7 +28,7 @@ MONTHLY_FORMATS = ("json", "csv", "xlsx", "html", "pdf")
 
 
 def register(subparsers: Any) -> None:
-    parser: argparse.ArgumentParser = subparsers.add_parser("reports", help="daily and monthly reports")
+    parser: argparse.ArgumentParser = subparsers.add_parser("reports", help=COMMANDS["reports"])
     actions = parser.add_subparsers(dest="reports_action", metavar="ACTION", required=True)
 
     daily = actions.add_parser("daily", help="a campaign's report on one day")

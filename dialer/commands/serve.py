@@ -1,6 +1,5 @@
-"""``dialer serve``: the whole service in one process: HTTP API, engine, AMI connection(s), FastAGI,
-the dispatcher that pushes hot leads to the clients' CRMs, the contracts' volume watch
-(``dialer.metering.watcher``), and the daily jobs (``dialer.jobs``).
+"""``dialer serve``: the whole service in one process (``dialer.service.Service``): HTTP API, engine,
+AMI connection(s), FastAGI, the hot-lead and mail dispatchers, the volume watch and the daily jobs.
 
 Stopping (SIGTERM, or Ctrl+C once) stops new calls at once, lets live calls finish for up to
 ``stop_grace_s`` while the API stays up, then exits; a second Ctrl+C exits at once (the next start
@@ -11,37 +10,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-from types import FrameType
 from typing import Any
 
-import uvicorn
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from dialer.db.engine import make_engine, make_sessionmaker
-from dialer.db.migrate import upgrade
-from dialer.engine.clock import SYSTEM_CLOCK, EngineClock
-from dialer.engine.runtime import Runtime, build_runtime
-from dialer.hotleads.dispatcher import HotLeadDispatcher
-from dialer.jobs.scheduler import JobScheduler
-from dialer.mail.dispatcher import MailDispatcher
-from dialer.mail.transport import smtp_config
-from dialer.metering.watcher import VolumeWatcher
-from dialer.settings import Settings, load_settings
-
-log = logging.getLogger(__name__)
-
-STARTUP_POLLS = 1500  # 30 s for the API to bind its port
+from dialer.commands import COMMANDS
 
 
 def register(subparsers: Any) -> None:
-    parser: argparse.ArgumentParser = subparsers.add_parser("serve", help="run the service")
+    parser: argparse.ArgumentParser = subparsers.add_parser("serve", help=COMMANDS["serve"])
     parser.add_argument("--host", help="listen address (default DIALER_API_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="listen port (default DIALER_API_PORT or 8000)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from dialer.service import Service
+    from dialer.settings import load_settings
+
     settings = load_settings()
     service = Service(
         settings,
@@ -51,129 +35,3 @@ def run(args: argparse.Namespace) -> int:
     )
     asyncio.run(service.run_until_stopped())
     return 0
-
-
-class _ApiServer(uvicorn.Server):
-    """uvicorn, except that a signal asks the service to stop (gracefully) instead of uvicorn alone."""
-
-    def __init__(self, config: uvicorn.Config, stop: asyncio.Event, loop: asyncio.AbstractEventLoop) -> None:
-        super().__init__(config)
-        self._stop = stop
-        self._loop = loop
-
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        if self._stop.is_set():  # asked twice: go now
-            self.force_exit = self.should_exit = True
-            return
-        self._loop.call_soon_threadsafe(self._stop.set)
-
-
-class Service:
-    """The API and the engine runtime, started and stopped together."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        host: str = "127.0.0.1",
-        port: int = 8000,
-        log_level: str = "info",
-        clock: EngineClock = SYSTEM_CLOCK,
-    ) -> None:
-        self.settings = settings
-        self.host, self.port, self.log_level = host, port, log_level
-        self.clock = clock
-        self.stop_requested = asyncio.Event()
-        self.db: AsyncEngine | None = None
-        self.runtime: Runtime | None = None
-        self.server: _ApiServer | None = None
-        self.hotleads: HotLeadDispatcher | None = None
-        self.mail: MailDispatcher | None = None
-        self.jobs: JobScheduler | None = None
-        self.volumes: VolumeWatcher | None = None
-        self._server_task: asyncio.Task[None] | None = None
-
-    @property
-    def url(self) -> str:
-        port = self.port
-        if self.server is not None and self.server.servers and self.server.servers[0].sockets:
-            port = self.server.servers[0].sockets[0].getsockname()[1]
-        return f"http://{self.host}:{port}"
-
-    async def start(self) -> None:
-        from api.app import create_app
-
-        self.db = make_engine(self.settings.effective_database_url)
-        await upgrade(self.db)
-        self.runtime = build_runtime(self.settings, make_sessionmaker(self.db), clock=self.clock)
-        await self.runtime.start()
-        config = uvicorn.Config(
-            create_app(self.settings, migrate=False), host=self.host, port=self.port, log_level=self.log_level
-        )
-        self.server = _ApiServer(config, self.stop_requested, asyncio.get_running_loop())
-        self._server_task = asyncio.create_task(self.server.serve(), name="api")
-        for _ in range(STARTUP_POLLS):  # uvicorn says it started by a flag only
-            if self.server.started or self._server_task.done():
-                break
-            await asyncio.sleep(0.02)
-        if self._server_task.done():
-            await self._server_task  # raises what stopped it (e.g. the port is taken)
-        log.info("API listening on %s", self.url)
-        smtp = smtp_config(self.settings)
-        links = self.settings.public_url or self.url
-        self.hotleads = HotLeadDispatcher(
-            make_sessionmaker(self.db),
-            public_base_url=links,
-            smtp=smtp,
-            owner=f"{self.settings.engine_id}-hotleads",
-        )
-        await self.hotleads.start()
-        if smtp is not None:
-            self.mail = MailDispatcher(
-                make_sessionmaker(self.db), smtp, public_url=links, owner=f"{self.settings.engine_id}-mail"
-            )
-            await self.mail.start()
-        if self.settings.volume_check_s > 0:
-            self.volumes = VolumeWatcher(
-                make_sessionmaker(self.db), interval_s=self.settings.volume_check_s, clock=self.clock.now
-            )
-            self.volumes.start()
-        if self.settings.jobs_enabled:
-            self.jobs = JobScheduler(self.settings, make_sessionmaker(self.db), clock=self.clock.now)
-            self.jobs.start()
-
-    async def stop(self, grace_s: float | None = None, *, hang_up: bool = False) -> None:
-        """No new calls; live calls finish (API still up); then the API and the database go.
-        ``hang_up``: calls still live after the grace are hung up rather than left running."""
-        if self.runtime is not None:
-            log.info("stopping: no new calls; waiting for live calls to finish")
-            await self.runtime.stop(grace_s, hang_up=hang_up)
-        await self._close()
-
-    async def _close(self) -> None:
-        if self.jobs is not None:
-            await self.jobs.stop()
-        if self.volumes is not None:
-            await self.volumes.stop()
-        if self.hotleads is not None:
-            await self.hotleads.stop()
-        if self.mail is not None:
-            await self.mail.stop()
-        if self.server is not None and self._server_task is not None:
-            self.server.should_exit = True
-            await self._server_task
-        if self.db is not None:
-            await self.db.dispose()
-
-    async def kill(self) -> None:
-        """Go at once, as a killed process (tests of reconciliation)."""
-        if self.runtime is not None:
-            await self.runtime.kill()
-        await self._close()
-
-    async def run_until_stopped(self) -> None:
-        await self.start()
-        try:
-            await self.stop_requested.wait()
-        finally:
-            await self.stop()

@@ -22,12 +22,13 @@ from typing import Any
 from ami.call_state import CallSummary
 from ami.facts import EndpointStatus
 from ami.replay import replay
+from dialer.commands import COMMANDS
 
 _COLUMNS = ("call", "kind", "outcome", "cause", "operator", "talk_s", "hung_up_first", "amd")
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("trace", help="replay an AMI capture and print each call's facts")
+    parser = subparsers.add_parser("trace", help=COMMANDS["trace"])
     parser.add_argument("file", type=Path, help="AMI capture: raw received bytes or a #### transcript")
     parser.add_argument("--json", action="store_true", help="one JSON object per call instead of a table")
     parser.add_argument(

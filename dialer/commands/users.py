@@ -17,14 +17,15 @@ from pydantic import SecretStr, ValidationError
 from dialer.auth import service
 from dialer.auth.models import Role
 from dialer.auth.schemas import UserCreate
+from dialer.commands import COMMANDS
 from dialer.db.engine import make_engine, make_sessionmaker, unit_of_work
 from dialer.db.migrate import upgrade
-from dialer.errors import DomainError
+from dialer.errors import DomainError, from_validation
 from dialer.settings import load_settings
 
 
 def register(subparsers: Any) -> None:
-    parser: argparse.ArgumentParser = subparsers.add_parser("users", help="people who sign in")
+    parser: argparse.ArgumentParser = subparsers.add_parser("users", help=COMMANDS["users"])
     actions = parser.add_subparsers(dest="users_action", metavar="ACTION", required=True)
 
     admin = actions.add_parser("create-admin", help="create an administrator (the first one, say)")
@@ -44,6 +45,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--password-stdin", action="store_true", help="read the password from the first line of stdin"
     )
+
+
+def option_names(message: str) -> str:
+    """A validation message in the command's words: ``client_id: ...`` becomes ``--client: ...``."""
+    return message.replace("client_id:", "--client:")
 
 
 def read_password(from_stdin: bool) -> str:
@@ -82,8 +88,7 @@ def create_user(args: argparse.Namespace, role: Role, client_id: int | None) -> 
         )
         user_id = asyncio.run(_create(data))
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        print(f"refused: {problems}", file=sys.stderr)
+        print(f"refused: {option_names(from_validation(exc).message)}", file=sys.stderr)
         return 2
     except DomainError as exc:
         print(f"refused: {exc.message}", file=sys.stderr)

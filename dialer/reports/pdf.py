@@ -11,14 +11,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from dialer.reports.tables import Section, cell_text
 
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FAMILY = "DejaVu"
+
+
+def font_dir() -> Path:
+    """matplotlib's bundled TrueType fonts (imported here, when a PDF is made, not at start)."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
 class Document:
@@ -26,8 +31,9 @@ class Document:
 
     def __init__(self, title: str, created_at: datetime) -> None:
         self._pdf = FPDF(orientation="P", unit="mm", format="A4")
-        self._pdf.add_font(FAMILY, "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self._pdf.add_font(FAMILY, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        fonts = font_dir()
+        self._pdf.add_font(FAMILY, "", str(fonts / "DejaVuSans.ttf"))
+        self._pdf.add_font(FAMILY, "B", str(fonts / "DejaVuSans-Bold.ttf"))
         self._pdf.set_title(title)
         self._pdf.set_creation_date(created_at)  # the same document gives the same bytes
         self._pdf.set_auto_page_break(auto=True, margin=15)

@@ -80,3 +80,16 @@ def test_without_a_terminal_the_password_must_come_on_stdin(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO())
     with pytest.raises(SystemExit, match="--password-stdin"):
         users.read_password(from_stdin=False)
+
+
+async def test_a_controller_without_a_client_is_refused_in_the_commands_own_words(
+    monkeypatch, database_url, capsys
+):
+    code = await run_cli(
+        monkeypatch,
+        database_url,
+        ["users", "create", "--role", "controller", "--username", "ctl", "--password-stdin"],
+        SECRET + "\n",
+    )
+    assert code == 2
+    assert capsys.readouterr().err.strip() == "refused: --client: a controller must belong to a client"

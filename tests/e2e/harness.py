@@ -22,7 +22,7 @@ from dialer.auth.models import Role, User
 from dialer.auth.schemas import UserCreate
 from dialer.calls.models import Call
 from dialer.campaigns.models import DialingMode, OperatorConnection
-from dialer.commands.serve import Service
+from dialer.service import Service
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.db.engine import unit_of_work
 from dialer.demo.data import DemoCampaign, add_contacts, create_demo_campaign, start_campaign

@@ -1,0 +1,156 @@
+"""The demo session behind ``dialer demo``: the PBX simulator, the service on a fresh database, a demo
+campaign worked by simulated operators for a while, then the summary table."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+
+import pbxsim
+from dialer.auth import service as auth
+from dialer.auth.models import Role
+from dialer.auth.schemas import UserCreate
+from dialer.db.engine import make_engine, make_sessionmaker, unit_of_work
+from dialer.db.migrate import upgrade
+from dialer.demo.data import (
+    add_contacts,
+    create_demo_campaign,
+    generated_phones,
+    pause_campaign,
+    start_campaign,
+)
+from dialer.demo.operators import SimulatedOperators
+from dialer.demo.report import campaign_report
+from dialer.engine.clock import EngineClock
+from dialer.service import Service
+from dialer.settings import AmiServerSettings, Settings, TrunkSettings, load_settings
+from pbxsim import PbxSim, RandomCustomers, RealClock, ScaledClock, Scenario, load_scenario
+
+log = logging.getLogger(__name__)
+
+SCENARIO = Path(pbxsim.__file__).resolve().parent / "scenarios" / "demo.toml"
+LATE_ENDPOINT = "1003"  # unregistered in the demo scenario: its softphone registers after a while
+
+
+class Demo:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.endpoints = [str(1001 + i) for i in range(max(1, args.operators))]
+
+    def _scenario(self) -> Scenario:
+        path: Path = self.args.scenario or SCENARIO
+        if path.exists():
+            return load_scenario(path)
+        return Scenario(random_customers=RandomCustomers(), seed=self.args.seed)
+
+    def _settings(self, sim: PbxSim) -> Settings:
+        args = self.args
+        data_dir: Path = args.data_dir
+        url = args.database_url
+        if not url:
+            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+            url = f"sqlite+aiosqlite:///{(data_dir / f'demo-{stamp}.db').resolve()}"
+        base = load_settings()
+        return base.model_copy(
+            update={
+                "data_dir": data_dir,
+                "database_url": url,
+                "ami_servers": [AmiServerSettings(port=sim.ami_port, secret=SecretStr("autodialer"))],
+                "trunks": [TrunkSettings(max_lines=60, calls_per_second=20)],
+                "agi_port": 0,
+                "engine_id": "demo",
+                "jobs_enabled": False,  # a short demo on a fresh database: no daily jobs
+                "recordings_spool_dir": data_dir / "asterisk-spool",  # the simulator's MixMonitor files
+            }
+        )
+
+    async def run(self) -> None:
+        args = self.args
+        speed = max(args.speed, 0.01)
+        scenario = self._scenario()
+        sim = PbxSim(
+            scenario,
+            clock=RealClock() if speed == 1 else ScaledClock(speed),
+            ami_port=0,
+            agi_port=1,
+            recordings_dir=args.data_dir / "asterisk-spool",  # filed from here into <data_dir>/recordings
+        )
+        for endpoint in self.endpoints:
+            if endpoint not in scenario.operators:
+                sim.operator(endpoint)
+        await sim.start()
+        clock = EngineClock(sim.clock.time, speed)
+        settings = self._settings(sim)
+        db = make_engine(settings.effective_database_url)
+        await upgrade(db)
+        sessions = make_sessionmaker(db)
+        password = secrets.token_urlsafe(12)
+        async with unit_of_work(sessions) as session:
+            await auth.create_user(
+                session, None, UserCreate(username="admin", password=SecretStr(password), role=Role.ADMIN)
+            )
+            demo = await create_demo_campaign(session, endpoints=self.endpoints)
+            await add_contacts(session, demo.campaign_id, generated_phones(args.contacts, seed=args.seed))
+        service = Service(settings, host=args.host, port=args.port, log_level="warning", clock=clock)
+        await service.start()
+        assert service.runtime is not None
+        sim.pbx.config.agi_port = service.runtime.agi.port
+        operators = SimulatedOperators(sessions, clock, demo.campaign_id, demo.operators, seed=args.seed)
+        late = asyncio.create_task(self._register_late(sim, clock))
+        try:
+            await service.runtime.pbx.wait_ready(within=10)
+            await operators.log_in()
+            operators.start()
+            async with unit_of_work(sessions) as session:
+                await start_campaign(session, demo.campaign_id)
+            print(f"\nDemo running for {args.minutes:g} min at {speed:g}x: API {service.url}/docs")
+            print(f"  sign in as admin / {password}  (POST {service.url}/auth/token)")
+            team = ", ".join(self.endpoints)
+            print(f"  campaign {demo.campaign_id}, {args.contacts} contacts, operators {team}")
+            print(f"  database {settings.effective_database_url}\n")
+            await self._watch(service, sessions, demo.campaign_id, args.minutes * 60)
+            async with unit_of_work(sessions) as session:
+                await pause_campaign(session, demo.campaign_id)
+            print("Campaign paused: live calls are finishing...")
+            await service.stop(grace_s=60, hang_up=True)  # engine seconds: a simulated minute
+            await operators.stop()
+        finally:
+            late.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await late
+            await sim.stop()
+        async with sessions() as session:
+            report = await campaign_report(session, demo.campaign_id)
+        await db.dispose()
+        print("\nWhat happened\n" + report.table())
+
+    async def _watch(self, service: Service, sessions: Any, campaign_id: int, seconds: float) -> None:
+        """Print progress every 15 s until the time is up or the user presses Ctrl+C."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
+        while loop.time() < end and not service.stop_requested.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(min(15.0, max(0.0, end - loop.time()))):
+                    await service.stop_requested.wait()
+            async with sessions() as session:
+                report = await campaign_report(session, campaign_id)
+            print(
+                f"  placed {report.placed}, live {report.live}, connected {report.connected}, "
+                f"abandoned {report.abandoned}, machines {report.machines}"
+            )
+
+    async def _register_late(self, sim: PbxSim, clock: EngineClock) -> None:
+        """The softphone that was off at the start registers 20 s (simulated) later."""
+        if LATE_ENDPOINT not in self.endpoints:
+            return
+        await clock.sleep(20)
+        sim.register(LATE_ENDPOINT)
+        log.info("softphone %s registered", LATE_ENDPOINT)
