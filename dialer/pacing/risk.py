@@ -70,7 +70,14 @@ def max_calls(slack: float, variance: float, p: float, z: float) -> float:
         return 0.0
     c = p * (1.0 - p)
     # p²x² - (2·slack·p + z²c)x + slack² - z²·variance >= 0, with x <= slack/p: the smaller root.
+    # Both the discriminant b² - 4p²·constant (expanded: z²·(4·slack·p·c + z²c² + 4p²·variance))
+    # and the root (2·constant / (b + √disc) instead of (b - √disc) / 2p²) are written without
+    # subtracting near-equal numbers: with a small z the textbook forms cancel and land past the root.
     b = 2.0 * slack * p + z2 * c
-    disc = b * b - 4.0 * p * p * (slack * slack - z2 * variance)
-    root = (b - math.sqrt(max(0.0, disc))) / (2.0 * p * p)
+    constant = slack * slack - z2 * variance
+    disc = z2 * (4.0 * slack * p * c + z2 * c * c + 4.0 * p * p * variance)
+    denominator = b + math.sqrt(disc)
+    if denominator <= 0.0:  # slack and p so small that the product underflows: no call is safe
+        return 0.0
+    root = 2.0 * constant / denominator
     return max(0.0, min(root, slack / p))
