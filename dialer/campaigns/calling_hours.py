@@ -1,7 +1,8 @@
 """When a campaign may call: windows of ``["HH:MM", "HH:MM"]`` per weekday, in the contact's local time.
 
 Stored exactly as ``dialer.compliance.hours`` reads it: ``{"mon": [["09:00", "21:00"]], "sun": []}``.
-A day left empty has no calls; ``"24:00"`` ends a window at midnight; a window whose end is before
+A day left empty has no calls; ``"24:00"`` ends a window at midnight (``["00:00", "24:00"]`` is the
+whole day); a window whose end is before
 its start runs past midnight into the next day (``["22:00", "02:00"]``). Here the windows are checked
 strictly (two-digit times, no empty or overlapping windows) before a campaign is stored.
 """
@@ -34,7 +35,7 @@ def _window(pair: list[str]) -> list[str]:
         raise ValueError(f"start {start!r} is not a time HH:MM from 00:00 to 23:59")
     if not _END.match(end):
         raise ValueError(f"end {end!r} is not a time HH:MM from 00:01 to 24:00")
-    if _minutes(start) == _minutes(end) % DAY:
+    if _minutes(start) == _minutes(end):  # 00:00-24:00 is the whole day, 09:00-09:00 nothing
         raise ValueError(f"window {start}-{end} is empty")
     return [start, end]
 

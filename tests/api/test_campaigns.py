@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -337,6 +337,19 @@ async def test_campaigns_are_listed_by_state_and_paged(client, admin, create):
     assert [c["id"] for c in running["items"]] == [ids[1]]
     page = (await client.get("/campaigns?limit=2&offset=2", headers=admin)).json()
     assert page["total"] == 3 and [c["id"] for c in page["items"]] == [ids[2]]
+
+
+async def test_a_whole_day_window_is_valid_every_day_and_opens_at_any_hour(app, create):
+    whole_week = {day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    response = await create(calling_hours=whole_week)
+    assert response.status_code == 201, response.text
+    async with app.state.sessions() as session:
+        stored = (await session.get(Campaign, response.json()["id"])).calling_hours
+    assert stored == whole_week
+    tokyo = ZoneInfo("Asia/Tokyo")
+    for hour in range(0, 24 * 7, 5):
+        moment = datetime(2026, 11, 23, tzinfo=tokyo) + timedelta(hours=hour, minutes=59)
+        assert is_within_calling_hours(stored, "Asia/Tokyo", moment)
 
 
 async def test_stored_calling_hours_are_what_the_compliance_rules_read(app, create):
