@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,11 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dialer.demo.session import Demo
+    from dialer.demo.session import Demo, DemoRefused
 
-    asyncio.run(Demo(args).run())
+    try:
+        asyncio.run(Demo(args).run())
+    except DemoRefused as refused:
+        print(f"demo: {refused}", file=sys.stderr)
+        return 2
     return 0

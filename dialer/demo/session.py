@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import pbxsim
 from dialer.auth import service as auth
-from dialer.auth.models import Role
+from dialer.auth.models import Role, User
 from dialer.auth.schemas import UserCreate
 from dialer.db.engine import make_engine, make_sessionmaker, unit_of_work
 from dialer.db.migrate import upgrade
@@ -40,6 +43,23 @@ SCENARIO = Path(pbxsim.__file__).resolve().parent / "scenarios" / "demo.toml"
 LATE_ENDPOINT = "1003"  # unregistered in the demo scenario: its softphone registers after a while
 
 
+class DemoRefused(Exception):
+    """The demo cannot run as asked (the message says why and what to do)."""
+
+
+async def refuse_a_used_database(sessions: async_sessionmaker[AsyncSession], url: str) -> None:
+    """The demo makes its own admin, client and operators: it needs a database nobody uses yet."""
+    async with sessions() as session:
+        users = await session.scalar(select(func.count(User.id)))
+    if users:
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise DemoRefused(
+            f"the database {shown} already has {users} user(s): the demo needs a fresh one. "
+            "Leave out --database-url (each run makes a new SQLite file under --data-dir), "
+            "or name an empty database."
+        )
+
+
 class Demo:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -51,13 +71,15 @@ class Demo:
             return load_scenario(path)
         return Scenario(random_customers=RandomCustomers(), seed=self.args.seed)
 
-    def _settings(self, sim: PbxSim) -> Settings:
+    def _database_url(self) -> str:
+        if self.args.database_url:
+            return str(self.args.database_url)
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        return f"sqlite+aiosqlite:///{(self.args.data_dir / f'demo-{stamp}.db').resolve()}"
+
+    def _settings(self, sim: PbxSim, url: str) -> Settings:
         args = self.args
         data_dir: Path = args.data_dir
-        url = args.database_url
-        if not url:
-            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-            url = f"sqlite+aiosqlite:///{(data_dir / f'demo-{stamp}.db').resolve()}"
         base = load_settings()
         return base.model_copy(
             update={
@@ -75,6 +97,14 @@ class Demo:
     async def run(self) -> None:
         args = self.args
         speed = max(args.speed, 0.01)
+        url = self._database_url()
+        db = make_engine(url)
+        try:
+            await upgrade(db)
+            await refuse_a_used_database(make_sessionmaker(db), url)
+        except BaseException:
+            await db.dispose()
+            raise
         scenario = self._scenario()
         sim = PbxSim(
             scenario,
@@ -88,9 +118,7 @@ class Demo:
                 sim.operator(endpoint)
         await sim.start()
         clock = EngineClock(sim.clock.time, speed)
-        settings = self._settings(sim)
-        db = make_engine(settings.effective_database_url)
-        await upgrade(db)
+        settings = self._settings(sim, url)
         sessions = make_sessionmaker(db)
         password = secrets.token_urlsafe(12)
         async with unit_of_work(sessions) as session:

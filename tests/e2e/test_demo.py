@@ -23,3 +23,16 @@ def test_the_demo_runs_a_campaign_and_prints_what_happened(
     assert placed >= 10 and int(connected.split()[-1]) >= 3
     assert "Anna (1001)" in table
     assert list((tmp_path / "demo").glob("demo-*.db"))
+
+
+def test_the_demo_refuses_a_database_that_is_already_used_and_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'used.db'}"
+    common = ["--log-level", "WARNING", "demo", "--minutes", "0.05", "--speed", "20", "--contacts", "10"]
+    assert main([*common, "--port", "0", "--database-url", url, "--data-dir", str(tmp_path / "d")]) == 0
+    capsys.readouterr()
+    assert main([*common, "--port", "0", "--database-url", url, "--data-dir", str(tmp_path / "d")]) == 2
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert "already has 1 user(s): the demo needs a fresh one" in err and "--database-url" in err
