@@ -24,7 +24,9 @@ def build_parser(load: Collection[str] | None = None) -> argparse.ArgumentParser
     parser = argparse.ArgumentParser(
         prog="dialer", description="Autodialer and softphone control for outsourced contact centres."
     )
-    parser.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    parser.add_argument(
+        "--log-level", help="logging level (default INFO; the demo's WARNING, so that only trouble shows)"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, summary in COMMANDS.items():
         if load is None or name in load:
@@ -50,9 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = chosen_command(words)
     parser = build_parser(load=() if command is None else (command,))
     args = parser.parse_args(words)
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    args.log_level = (args.log_level or getattr(args, "default_log_level", "INFO")).upper()
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     result: int = args.handler(args)
     return result
 

@@ -55,3 +55,23 @@ class CampaignOut(Out):
     started_at: datetime | None
     finished_at: datetime | None
     dispositions: list[DispositionOut]
+
+
+class BlockerOut(Out):
+    code: str
+    message: str
+
+
+class DialingStatusOut(Out):
+    """Whether a campaign places calls now and, if it does not while running, every reason why."""
+
+    campaign_id: int
+    state: CampaignState
+    dialing: bool
+    blockers: list[BlockerOut]
+    engine: str | None
+    operators_logged_in: int
+    operators_ready: int
+    contacts_open: int
+    contacts_due_now: int
+    next_due_at: datetime | None

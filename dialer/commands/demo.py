@@ -37,7 +37,7 @@ def register(subparsers: Any) -> None:
         "--scenario", type=Path, help="simulator scenario file (default pbxsim/scenarios/demo.toml)"
     )
     parser.add_argument("--seed", type=int, default=42, help="seed of the contact base and dispositions")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, default_log_level="WARNING")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -89,6 +89,10 @@ class Demo:
                 "trunks": [TrunkSettings(max_lines=60, calls_per_second=20)],
                 "agi_port": 0,
                 "engine_id": "demo",
+                # sign-in tokens of this run only (a configured key is kept)
+                "secret_key": base.secret_key
+                if len(base.secret_key.get_secret_value()) >= 16
+                else SecretStr(secrets.token_urlsafe(32)),
                 "jobs_enabled": False,  # a short demo on a fresh database: no daily jobs
                 "recordings_spool_dir": data_dir / "asterisk-spool",  # the simulator's MixMonitor files
             }

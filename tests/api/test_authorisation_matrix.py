@@ -77,6 +77,7 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("POST", "/calls/{call_id}/disposition"): OPERATING,
     ("POST", "/calls/{call_id}/amd-review"): SESSION_READERS,
     ("GET", "/campaigns/{campaign_id}/pacing"): EVERYONE,
+    ("GET", "/campaigns/{campaign_id}/status"): EVERYONE,
     ("PUT", "/campaigns/{campaign_id}/survey"): MANAGERS,
     ("GET", "/campaigns/{campaign_id}/survey"): EVERYONE,
     ("GET", "/campaigns/{campaign_id}/survey/answers"): CLIENT_READERS,
