@@ -19,7 +19,11 @@ from pathlib import Path
 
 PACKAGES = ("dialer", "ami", "agi", "recordings", "api", "pbxsim")
 DATA_FILES = {
-    "dialer": ("migrations/env.py", "migrations/script.py.mako", "migrations/versions/0001_initial_schema.py"),
+    "dialer": (
+        "migrations/env.py",
+        "migrations/script.py.mako",
+        "migrations/versions/0001_initial_schema.py",
+    ),
     "pbxsim": ("scenarios/demo.toml",),
 }
 

@@ -22,12 +22,12 @@ from dialer.auth.models import Role, User
 from dialer.auth.schemas import UserCreate
 from dialer.calls.models import Call
 from dialer.campaigns.models import DialingMode, OperatorConnection
-from dialer.service import Service
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.db.engine import unit_of_work
 from dialer.demo.data import DemoCampaign, add_contacts, create_demo_campaign, start_campaign
 from dialer.demo.operators import SimulatedOperators
 from dialer.engine.clock import EngineClock
+from dialer.service import Service
 from dialer.settings import AmiServerSettings, Settings, TrunkSettings
 from pbxsim import PbxSim, ScaledClock, Scenario
 
