@@ -16,8 +16,10 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from dialer.auth import passwords
 from dialer.db.engine import make_engine, make_sessionmaker
 from dialer.db.migrate import upgrade
 
@@ -25,6 +27,17 @@ DB_KIND = os.environ.get("DIALER_TEST_DATABASE", "sqlite")
 PG_ADMIN_URL = os.environ.get("DIALER_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2id at its cheapest in tests: the product's parameters (argon2-cffi's defaults, 64 MiB and
+    3 passes) cost 0.1-0.4 s a sign-in, a third of the API tests' time. Hashes still are Argon2id and
+    verify the same way; tests/test_password_cost.py checks the product's own parameters."""
+    product = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    passwords._hasher = product
 
 
 def _pg_url(database: str) -> str:
