@@ -145,7 +145,7 @@ async def running_stack(
     assert service.runtime is not None
     stack = Stack(service, sim, sessions, clock, demo, operators, settings)
     try:
-        await service.runtime.pbx.wait_ready(within=10)
+        await service.runtime.pbx.wait_ready(within=60)
         await operators.log_in()
         operators.start()
         async with unit_of_work(sessions) as session:
@@ -166,7 +166,7 @@ async def crash_and_restart(stack: Stack, *, down_s: float = 0.5) -> None:
     await service.start()
     assert service.runtime is not None
     stack.service = service
-    await service.runtime.pbx.wait_ready(within=10)
+    await service.runtime.pbx.wait_ready(within=60)
 
 
 def drop_ami(stack: Stack) -> int:
@@ -193,7 +193,24 @@ async def due_contacts(stack: Stack) -> int:
     )
 
 
-async def wait_finished(stack: Stack, *, within: float, settle: int = 3) -> None:
+PATIENCE = 300.0
+"""Real seconds a test waits for a condition before it fails: generous, since the limit only matters
+when something is wrong, and a loaded machine (CI, parallel workers) stretches every step."""
+
+
+async def until(condition: Callable[[], bool | Awaitable[bool]], *, within: float = PATIENCE) -> None:
+    """Wait until ``condition()`` holds (checked every 20 ms), or fail after ``within`` seconds."""
+    async with asyncio.timeout(within):
+        while True:
+            held = condition()
+            if not isinstance(held, bool):
+                held = await held
+            if held:
+                return
+            await asyncio.sleep(0.02)
+
+
+async def wait_finished(stack: Stack, *, within: float = PATIENCE, settle: int = 3) -> None:
     """Until nothing is due and no call is live, ``settle`` looks in a row."""
     assert stack.service.runtime is not None
     floor = stack.service.runtime.engine.floor
@@ -248,7 +265,9 @@ async def api_call(stack: Stack, method: str, path: str) -> Any:
         return response.json()
 
 
-async def busy_moment(stack: Stack, *, live: int = 4, talking: bool = True, within: float = 30) -> set[str]:
+async def busy_moment(
+    stack: Stack, *, live: int = 4, talking: bool = True, within: float = PATIENCE
+) -> set[str]:
     """Wait until ``live`` calls are in progress (one of them with an operator if ``talking``)."""
     assert stack.service.runtime is not None
     floor = stack.service.runtime.engine.floor
@@ -262,7 +281,7 @@ async def busy_moment(stack: Stack, *, live: int = 4, talking: bool = True, with
     return set(floor.calls)
 
 
-async def calls_drained(stack: Stack, *, within: float = 30) -> None:
+async def calls_drained(stack: Stack, *, within: float = PATIENCE) -> None:
     """Wait until no call is live."""
     assert stack.service.runtime is not None
     floor = stack.service.runtime.engine.floor

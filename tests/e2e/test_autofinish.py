@@ -11,7 +11,7 @@ import pytest
 from dialer.campaigns.models import Campaign, CampaignState, DialingMode
 from dialer.contacts.models import ContactStatus
 from pbxsim import Scenario
-from tests.e2e.harness import Stack, calls_and_contacts, running_stack
+from tests.e2e.harness import PATIENCE, Stack, calls_and_contacts, running_stack
 from tests.e2e.scripts import script
 
 KINDS = ["busy", "noanswer", "machine", "unreachable"] * 2
@@ -42,7 +42,7 @@ async def test_an_exhausted_campaign_finishes_by_itself(
         max_attempts=1,
         endpoints=("1001", "1002", "1003"),
     ) as stack:
-        async with asyncio.timeout(60):
+        async with asyncio.timeout(PATIENCE):
             for _ in range(1_000_000):  # polled: the API and the engine share only the database
                 if (campaign := await campaign_state(stack)).state is CampaignState.FINISHED:
                     break

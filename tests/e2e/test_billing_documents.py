@@ -79,7 +79,7 @@ async def test_export_daily_report_monthly_report_and_act_agree_with_the_calls(
     async with running_stack(
         database_url, sessions, tmp_path, scenario, {"UTC": phones}, max_attempts=1, prepare=billing_terms
     ) as stack:
-        await wait_finished(stack, within=90)
+        await wait_finished(stack)
         calls, _ = await calls_and_contacts(stack)
         campaign_id = stack.demo.campaign_id
         async with sessions() as session:

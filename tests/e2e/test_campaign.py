@@ -23,7 +23,7 @@ async def test_a_campaign_runs_to_its_end_by_the_rules(database_url, sessions, t
         database_url, sessions, tmp_path, scenario, contacts, max_attempts=MAX_ATTEMPTS, retry_s=RETRY_S
     ) as stack:
         hours = window_around(stack.now())
-        await wait_finished(stack, within=90)
+        await wait_finished(stack)
         calls, by_id = await calls_and_contacts(stack)
         pacing = await api_get(stack, f"/campaigns/{stack.demo.campaign_id}/pacing")
 

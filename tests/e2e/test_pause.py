@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from dialer.calls.models import CallOutcome
 from tests.e2e.checks import record_problems
-from tests.e2e.harness import api_call, busy_moment, calls_and_contacts, calls_drained, running_stack
+from tests.e2e.harness import SPEED, api_call, busy_moment, calls_and_contacts, calls_drained, running_stack
 from tests.e2e.scripts import contact_base
 
 
@@ -27,7 +27,9 @@ async def test_a_paused_campaign_places_nothing_new_and_its_live_calls_finish(
         await asyncio.sleep(0.5)  # a few ticks more: still nothing new
         calls, _ = await calls_and_contacts(stack)
 
-    late = [c for c in calls if c.placed_at > paused_at + timedelta(seconds=1.5)]  # one tick of slack
+    # the engine sees the pause at its next tick (1 engine second) and may finish a lease it began:
+    # slack of a tick and a half, and half a real second for a loaded machine's stalls
+    late = [c for c in calls if c.placed_at > paused_at + timedelta(seconds=1.5 + 0.5 * SPEED)]
     assert late == []
     finished = [c for c in calls if c.call_uid in live_at_pause]
     assert len(finished) == len(live_at_pause) >= 4

@@ -16,7 +16,7 @@ from dialer.calls.models import Call, CallOutcome, RecordingStatus
 from dialer.campaigns.models import Campaign
 from recordings.local_store import LocalStore
 from recordings.store import sha256_file
-from tests.e2e.harness import api_get, calls_and_contacts, running_stack, wait_finished
+from tests.e2e.harness import PATIENCE, api_get, calls_and_contacts, running_stack, wait_finished
 from tests.e2e.scripts import contact_base
 
 CONTACTS = 50
@@ -43,8 +43,8 @@ async def test_every_connected_call_has_a_filed_recording_as_long_as_its_talk(
         prepare=split_legs,
         speed=SPEED,
     ) as stack:
-        await wait_finished(stack, within=120)
-        async with asyncio.timeout(30):
+        await wait_finished(stack)
+        async with asyncio.timeout(PATIENCE):
             while True:
                 async with sessions() as session:
                     pending = await session.scalar(

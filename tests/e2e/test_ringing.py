@@ -25,7 +25,7 @@ async def test_ringing_mode_rings_a_free_operator_per_call(database_url, session
     ) as stack:
         assert stack.service.runtime is not None
         floor = stack.service.runtime.engine.floor
-        await wait_finished(stack, within=60)
+        await wait_finished(stack)
         held = [op.endpoint for op in floor.operators.values() if op.session_id is not None]
         calls, _ = await calls_and_contacts(stack)
 

@@ -116,7 +116,7 @@ async def test_a_survey_campaign_collects_answers_per_contact(database_url, sess
         retry_s=30,
         prepare=define_survey,
     ) as stack:
-        await wait_finished(stack, within=120)
+        await wait_finished(stack)
         calls, contacts = await calls_and_contacts(stack)
         page = await api_get(stack, f"/campaigns/{stack.demo.campaign_id}/survey/answers?limit=1000")
         async with stack.sessions() as session:
