@@ -14,7 +14,12 @@ async def test_the_walk_through_base_imports_nine_contacts_and_reports_three_row
     response = await client.post(f"/campaigns/{campaign_id}/contacts/import", headers=admin, files=files)
     assert response.status_code == 200, response.text
     report = response.json()
-    assert (report["rows_read"], report["imported"], report["duplicates"], report["rejected"]) == (12, 9, 1, 2)
+    assert (report["rows_read"], report["imported"], report["duplicates"], report["rejected"]) == (
+        12,
+        9,
+        1,
+        2,
+    )
     problems = {(p["row"], p["column"]) for p in report["problems"]}
     assert {(8, "Телефон"), (9, "Телефон"), (10, "Телефон")} <= problems
     page = (await client.get(f"/campaigns/{campaign_id}/contacts?limit=50", headers=admin)).json()
