@@ -29,6 +29,24 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
 
 
+LONG_FIRST = (
+    "tests/e2e/",
+    "tests/contacts/test_phone_fastpath.py",
+    "tests/calls/test_call_records.py",
+    "tests/api/test_recordings_export_scale.py",
+)
+"""Tests that take many seconds each: collected first, so that parallel workers start them early and
+the run does not end waiting on one of them."""
+
+
+def _rank(item: pytest.Item) -> int:
+    return next((i for i, prefix in enumerate(LONG_FIRST) if item.nodeid.startswith(prefix)), len(LONG_FIRST))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_rank)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def cheap_password_hashing() -> Iterator[None]:
     """Argon2id at its cheapest in tests: the product's parameters (argon2-cffi's defaults, 64 MiB and
