@@ -53,7 +53,21 @@ install_debian_package() {  # $1: the command that must exist, $2: the Debian pa
 install_debian_package ffmpeg ffmpeg "recording transcodes"
 
 python=${PYTHON:-python3}
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "setup: $python is not Python 3.11 or newer; set PYTHON=/path/to/python3.11 and run again" >&2
+  exit 1
+fi
 if [[ ! -x .venv/bin/python ]]; then
+  if ! "$python" -c 'import ensurepip' 2>/dev/null; then  # Debian ships venv's pip apart
+    version=$("$python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+      echo "setup: installing python${version}-venv (Debian package) for the virtual environment" >&2
+      apt_get update -qq && apt_get install -y -qq --no-install-recommends "python${version}-venv"
+    else
+      echo "setup: $python cannot make a virtual environment; install python${version}-venv" >&2
+      exit 1
+    fi
+  fi
   "$python" -m venv .venv
 fi
 
