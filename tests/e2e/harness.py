@@ -211,7 +211,7 @@ async def until(condition: Callable[[], bool | Awaitable[bool]], *, within: floa
 
 
 async def wait_finished(stack: Stack, *, within: float = PATIENCE, settle: int = 3) -> None:
-    """Until nothing is due and no call is live, ``settle`` looks in a row."""
+    """Until nothing is due and no call is live, ``settle`` looks in a row, and every record is closed."""
     assert stack.service.runtime is not None
     floor = stack.service.runtime.engine.floor
     calm = 0
@@ -220,6 +220,7 @@ async def wait_finished(stack: Stack, *, within: float = PATIENCE, settle: int =
             await asyncio.sleep(0.5)
             busy = bool(floor.calls) or await due_contacts(stack) > 0
             calm = 0 if busy else calm + 1
+    await records_closed(stack, within=within)
 
 
 async def calls_and_contacts(stack: Stack) -> tuple[list[Call], dict[int, Contact]]:
@@ -279,6 +280,17 @@ async def busy_moment(
                 break
             await asyncio.sleep(0.05)
     return set(floor.calls)
+
+
+async def records_closed(stack: Stack, *, within: float = PATIENCE) -> None:
+    """Wait until every call record of the campaign is closed in the database (the engine's ordered
+    writer can lag behind the live calls on a loaded machine)."""
+
+    async def closed() -> bool:
+        calls, _ = await calls_and_contacts(stack)
+        return all(c.ended_at is not None and c.outcome is not None for c in calls)
+
+    await until(closed, within=within)
 
 
 async def calls_drained(stack: Stack, *, within: float = PATIENCE) -> None:

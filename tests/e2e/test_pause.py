@@ -7,7 +7,15 @@ from datetime import timedelta
 
 from dialer.calls.models import CallOutcome
 from tests.e2e.checks import record_problems
-from tests.e2e.harness import SPEED, api_call, busy_moment, calls_and_contacts, calls_drained, running_stack
+from tests.e2e.harness import (
+    SPEED,
+    api_call,
+    busy_moment,
+    calls_and_contacts,
+    calls_drained,
+    records_closed,
+    running_stack,
+)
 from tests.e2e.scripts import contact_base
 
 
@@ -25,6 +33,7 @@ async def test_a_paused_campaign_places_nothing_new_and_its_live_calls_finish(
         assert paused["state"] == "paused"
         await calls_drained(stack)
         await asyncio.sleep(0.5)  # a few ticks more: still nothing new
+        await records_closed(stack)
         calls, _ = await calls_and_contacts(stack)
 
     # the engine sees the pause at its next tick (1 engine second) and may finish a lease it began:
