@@ -187,14 +187,19 @@ def _data_keys(headers: Sequence[str], indexes: Sequence[int]) -> tuple[tuple[in
     return tuple(keys)
 
 
+def check_column_map(column_map: Mapping[str, str], *, reason_column: bool = False) -> None:
+    """``ValueError`` for a field the map names that is not one of :data:`FIELDS`."""
+    unknown = set(column_map) - set(FIELDS) - ({"reason"} if reason_column else set())
+    if unknown:
+        raise ValueError(f"unknown field(s) in the column map: {', '.join(sorted(unknown))}; known: {FIELDS}")
+
+
 def plan_columns(
     headers: Sequence[str], column_map: Mapping[str, str] | None = None, *, reason_column: bool = False
 ) -> ColumnPlan:
     """Map a header row to fields; raises :class:`UnreadableFile` if no column holds phone numbers."""
     column_map = dict(column_map or {})
-    unknown = set(column_map) - set(FIELDS) - ({"reason"} if reason_column else set())
-    if unknown:
-        raise ValueError(f"unknown field(s) in the column map: {', '.join(sorted(unknown))}; known: {FIELDS}")
+    check_column_map(column_map, reason_column=reason_column)
     keys = [header_key(h) for h in headers]
     used: set[int] = set()
 
