@@ -228,6 +228,7 @@ def _batches(
                 countdown = _CLOCK_EVERY
             elif countdown <= 0:
                 countdown = _CLOCK_EVERY
+                time.sleep(0)  # offer the GIL to the event loop's thread now, not at the switch interval
         if batch:
             emit(batch)
 

@@ -75,25 +75,36 @@ def checked_source(source: BinaryIO, limit: int) -> tuple[BinaryIO, int]:
 
 
 def detect_encoding(sample: bytes) -> str:
-    """UTF-16 or UTF-8 by their byte-order mark, else UTF-8 if the sample decodes strictly, else
-    Windows-1251; refuses bytes that are not text in either."""
+    """UTF-16 or UTF-8 by their byte-order mark, else UTF-8 if the sample's lines with letters beyond
+    ASCII are mostly UTF-8 (the others are read line by line as Windows-1251), else Windows-1251;
+    refuses bytes that are not text (too many control characters)."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if b"\x00" in sample:
-        raise UnreadableFile("the file is not a text table (it contains binary data): upload CSV or XLSX")
     try:
         text = codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         encoding = "utf-8"
     except UnicodeDecodeError:
-        try:
-            text = sample.decode("cp1251")
-        except UnicodeDecodeError as error:
-            raise UnreadableFile(
-                "the file's text is neither UTF-8 nor Windows-1251; save it as CSV in UTF-8"
-            ) from error
-        encoding = "cp1251"
+        utf8 = other = 0
+        for line in sample.split(b"\n")[:-1] or [sample]:
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                utf8 += 1
+            except UnicodeDecodeError:
+                other += 1
+        encoding = "utf-8" if utf8 > other else "cp1251"
+        if encoding == "cp1251":
+            try:
+                text = sample.decode("cp1251")
+            except UnicodeDecodeError as error:
+                raise UnreadableFile(
+                    "the file's text is neither UTF-8 nor Windows-1251; save it as CSV in UTF-8"
+                ) from error
+        else:
+            text = sample.decode(encoding, errors="replace")
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
     if controls > max(2, len(text) // 200):
         raise UnreadableFile("the file is not a text table (it contains binary data): upload CSV or XLSX")

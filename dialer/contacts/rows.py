@@ -142,7 +142,8 @@ class _RowReader:
             for piece in _split_numbers(raw):
                 result = normalise(piece)
                 extension = ""
-                if isinstance(result, PhoneProblem) and result is not PhoneProblem.EMPTY:
+                # Letters make a number "not a number"; phonenumbers itself would drop a "#123".
+                if (isinstance(result, PhoneProblem) and result is not PhoneProblem.EMPTY) or "#" in piece:
                     result, extension = self._with_extension(piece, result)
                 if isinstance(result, PhoneProblem):
                     failures.append((index, piece.strip(), result))
@@ -165,14 +166,14 @@ class _RowReader:
         return found
 
     def _with_extension(
-        self, piece: str, problem: PhoneProblem
+        self, piece: str, first: tuple[str, str | None] | PhoneProblem
     ) -> tuple[tuple[str, str | None] | PhoneProblem, str]:
-        """The number before an extension and the extension, or the original problem."""
+        """The number before an extension and the extension, or the first result as it was."""
         split = split_extension(piece)
         if split is None:
-            return problem, ""
+            return first, ""
         result = self.normaliser.normalise(split[0])
-        return (problem, "") if isinstance(result, PhoneProblem) else (result, split[1])
+        return (first, "") if isinstance(result, PhoneProblem) else (result, split[1])
 
 
 class ContactRows(_RowReader):

@@ -62,18 +62,18 @@ def check_archive(source: BinaryIO, *, max_part_bytes: int) -> list[str]:
     finally:
         source.seek(0)
     for part in parts:
-        if part.file_size > max_part_bytes:
-            raise UnreadableFile(
-                f"the workbook's part {part.filename} would inflate to {part.file_size:,} bytes, over "
-                f"the {max_part_bytes:,}-byte limit (DIALER_IMPORT_XLSX_MAX_PART_BYTES): refused "
-                "unread; save the sheet as CSV"
-            )
         if part.file_size > RATIO_FLOOR and part.file_size > MAX_RATIO * max(part.compress_size, 1):
             ratio = part.file_size // max(part.compress_size, 1)
             raise UnreadableFile(
                 f"the workbook's part {part.filename} claims to inflate {ratio:,} times "
                 f"({part.compress_size:,} to {part.file_size:,} bytes; at most {MAX_RATIO} times): "
                 "refused unread as a zip bomb"
+            )
+        if part.file_size > max_part_bytes:
+            raise UnreadableFile(
+                f"the workbook's part {part.filename} would inflate to {part.file_size:,} bytes, over "
+                f"the {max_part_bytes:,}-byte limit (DIALER_IMPORT_XLSX_MAX_PART_BYTES): refused "
+                "unread; save the sheet as CSV"
             )
     return [part.filename for part in parts]
 
