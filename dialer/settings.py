@@ -73,6 +73,16 @@ class Settings(BaseSettings):
         512 * 1024 * 1024, description="Largest contact or do-not-call file accepted, in bytes."
     )
     import_batch_rows: int = Field(5000, description="Rows written to the database per batch on import.")
+    import_max_rows: int = Field(
+        5_000_000,
+        ge=1,
+        description="Most rows a contact or do-not-call file may have; a longer one is refused.",
+    )
+    import_xlsx_max_part_bytes: int = Field(
+        256 * 1024 * 1024,
+        ge=1,
+        description="Largest size a part of an XLSX archive may inflate to (checked before inflating).",
+    )
     secret_key: SecretStr = Field(
         SecretStr("change-me"), description="Key for signing links and webhooks; set it in production."
     )

@@ -16,8 +16,11 @@ from api.schemas.contacts import ContactOut, ImportReportOut
 from api.uploads import UPLOAD_BODY, received_file
 from dialer.campaigns import service
 from dialer.contacts import queries
+from dialer.contacts.columns import check_column_map
+from dialer.contacts.console import parse_column_map
 from dialer.contacts.importing import import_contacts
 from dialer.contacts.models import ContactStatus
+from dialer.errors import InvalidInput
 
 router = APIRouter(
     prefix="/campaigns", tags=["contacts"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES
@@ -64,15 +67,44 @@ async def import_file(
     sessions: SessionsDep,
     settings: SettingsDep,
     principal: PrincipalDep,
+    column_map: Annotated[
+        list[Annotated[str, Query(max_length=300)]] | None,
+        Query(
+            alias="map",
+            max_length=50,
+            description="FIELD=COLUMN, as the CLI's --map (phone, name, company, timezone, consent, "
+            "extension); repeat map=phone=... for several phone columns",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="the XLSX sheet, by name or number from 1; default: the first "
+            "sheet with a phone column",
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """Load a CSV or XLSX base (form field ``file``). Answers the report: rows read, imported,
     duplicates, on do-not-call, and each rejected row with its column and reason."""
+    try:
+        mapping = parse_column_map(column_map)
+        check_column_map(mapping)
+    except ValueError as error:
+        raise InvalidInput(f"map: {error}".replace("--map", "map")) from None
     campaign = await service.campaign_for_contacts(session, principal, campaign_id, write=True)
     await session.commit()  # the import writes through its own sessions; hold no lock against it
     limit = settings.import_max_bytes
     async with received_file(request, limit=limit, folder=settings.data_dir / "uploads") as (file, name):
         report = await import_contacts(
-            sessions, campaign.id, file, name, settings=settings, created_by=principal.user_id
+            sessions,
+            campaign.id,
+            file,
+            name,
+            settings=settings,
+            created_by=principal.user_id,
+            column_map=mapping,
+            sheet=sheet,
         )
     return report.to_dict()
 

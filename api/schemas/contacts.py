@@ -15,7 +15,8 @@ class ContactOut(Out):
     id: int
     campaign_id: int
     phone: str = Field(description="E.164")
-    extra_phones: list[str]
+    extension: str = Field(description="office extension dialed after answer (digits); empty if none")
+    extra_phones: list[str] = Field(description="the row's other numbers, in the file's order (E.164)")
     name: str
     company: str
     timezone: str | None
@@ -48,6 +49,7 @@ class ImportReportOut(BaseModel):
     problems: list[RowProblemOut] = Field(description="the first 1000 problems; problems_total counts all")
     problems_total: int
     error: str | None
+    sheet: str | None = Field(description="the XLSX sheet read; null for CSV")
 
 
 class DncEntryOut(Out):

@@ -16,6 +16,7 @@ from dialer.preview.models import PreviewStatus
 class PreviewContactOut(Out):
     id: int
     phone: str
+    extension: str
     extra_phones: list[str]
     name: str
     company: str

@@ -42,6 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.calls.hours import callable_now, contact_zones, next_callable
 from dialer.calls.outcomes import CALLBACK_OUTCOME, HOLD_PREFIX
+from dialer.calls.parking import parked_values
 from dialer.campaigns.models import Campaign
 from dialer.compliance import ComplianceProfile
 from dialer.contacts.models import Contact, ContactStatus, DncEntry
@@ -137,7 +138,7 @@ async def lease_contacts(
         await session.execute(
             update(Contact)
             .where(Contact.id.in_(ids), Contact.status.in_(DUE), _free(now))
-            .values(next_attempt_at=opens)
+            .values(**parked_values(opens, now))
             .execution_options(synchronize_session=False)
         )
     if not chosen:
@@ -145,7 +146,12 @@ async def lease_contacts(
     leased = await session.scalars(
         update(Contact)
         .where(Contact.id.in_(chosen), Contact.status.in_(DUE), Contact.on_dnc.is_(False), _free(now))
-        .values(status=ContactStatus.IN_PROGRESS, lease_owner=owner, lease_expires_at=now + lease_for)
+        .values(
+            status=ContactStatus.IN_PROGRESS,
+            lease_owner=owner,
+            lease_expires_at=now + lease_for,
+            parked_due=None,
+        )
         .returning(Contact),
         execution_options={"synchronize_session": False, "populate_existing": True},
     )

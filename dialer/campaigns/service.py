@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
+from dialer.calls.parking import unpark
 from dialer.calls.profile import campaign_profile
 from dialer.campaigns import repository
 from dialer.campaigns.dispositions import DEFAULT_DISPOSITIONS, DispositionIn
@@ -106,6 +107,7 @@ async def update_campaign(
     if campaign.state is CampaignState.FINISHED:
         raise Conflict(f"campaign {campaign_id} is finished and can no longer be changed")
     changes: dict[str, Any] = data.model_dump(exclude_unset=True, exclude={"dispositions"})
+    hours_before = campaign.calling_hours
     for field, value in changes.items():
         if value is None and field not in NULLABLE_SETTINGS:
             raise InvalidInput(f"{field}: may be changed but not emptied")
@@ -119,6 +121,9 @@ async def update_campaign(
             raise InvalidInput("dispositions: a campaign needs at least one disposition code")
         _replace_dispositions(campaign, data.dispositions)
     await session.flush()
+    if "calling_hours" in changes and campaign.calling_hours != hours_before:
+        # Contacts parked until the old window opened are judged by the new hours at the next lease.
+        await unpark(session, campaign.id, datetime.now(UTC))
     await session.refresh(campaign)
     return campaign
 

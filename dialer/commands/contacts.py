@@ -45,6 +45,9 @@ def register(subparsers: Any) -> None:
         metavar="FIELD=COLUMN",
         help="take FIELD (phone, name, company, timezone, consent) from COLUMN; repeat phone= for several",
     )
+    imp.add_argument(
+        "--sheet", help="the XLSX sheet to read, by name or number from 1 (default: the first with phones)"
+    )
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
     imp.set_defaults(handler=run_import)
 
@@ -86,6 +89,7 @@ def run_import(args: argparse.Namespace) -> int:
                     settings=settings,
                     progress=progress,
                     column_map=column_map,
+                    sheet=args.sheet,
                 )
 
     try:
@@ -124,6 +128,7 @@ def run_list(args: argparse.Namespace) -> int:
             row = {
                 "id": c.id,
                 "phone": c.phone,
+                "extension": c.extension,
                 "extra_phones": c.extra_phones,
                 "name": c.name,
                 "company": c.company,

@@ -3,7 +3,8 @@
 Headers are recognised in Russian and English as contact centres receive them (``Телефон``,
 ``Телефон 2``, ``Моб. телефон``, ``phone``, ``tel``, ``mobile``; ``ФИО`` or ``Фамилия``/``Имя``/
 ``Отчество``; ``Компания``, ``Организация``; ``Часовой пояс``, ``timezone``, ``tz``; ``Согласие``,
-``consent`` for the consent to advertising calls that the Russian compliance profile asks for). An
+``consent`` for the consent to advertising calls that the Russian compliance profile asks for;
+``Добавочный``, ``доб``, ``extension`` for the first number's extension). An
 explicit map (``{"phone": "Контакт", "name": "Клиент"}``; several phone columns as ``"Тел1,Тел2"``)
 overrides the guess for the fields it names. Every other column is kept, under its header, in the
 contact's data.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from dialer.contacts.errors import UnreadableFile
 
-FIELDS = ("phone", "name", "company", "timezone", "consent")
+FIELDS = ("phone", "name", "company", "timezone", "consent", "extension")
 
 _PHONE_WORDS = frozenset(
     {
@@ -38,6 +39,21 @@ _PHONE_WORDS = frozenset(
         "msisdn",
     }
 )
+# The kind of a number, a header on its own (``Рабочий``) or with a word for number (``Work phone``).
+_KIND_WORDS = frozenset(
+    {
+        "рабочий",
+        "рабочего",
+        "домашний",
+        "домашнего",
+        "служебный",
+        "городской",
+        "work",
+        "home",
+        "landline",
+    }
+)
+_NUMBER_WORDS = frozenset({"телефон", "тел", "номер", "phone", "number", "no", "tel"})
 _PHONE_EXCLUDED_WORDS = frozenset({"id", "код", "code", "тип", "type", "договора", "заказа", "order"})
 _NAME = frozenset(
     {
@@ -99,6 +115,9 @@ _CONSENT = frozenset(
         "marketing consent",
     }
 )
+_EXTENSION = frozenset(
+    {"добавочный", "доб", "добавочный номер", "внутренний", "внутренний номер", "extension", "ext"}
+)
 _SEPARATORS = re.compile(r"[\s_\-./№#:,()]+")
 _TRAILING_NUMBER = re.compile(r"\s*\d+$")
 
@@ -114,6 +133,8 @@ def is_phone_header(header: str) -> bool:
     if key in ("номер телефона", "phone number", "номер", "number"):
         return True
     words = set(key.split())
+    if words and words <= _KIND_WORDS | _NUMBER_WORDS and words & _KIND_WORDS:
+        return True  # Рабочий, Домашний номер, work, Home phone: not Домашний адрес, Work e-mail
     return bool(words & _PHONE_WORDS) and not words & _PHONE_EXCLUDED_WORDS
 
 
@@ -137,6 +158,7 @@ class ColumnPlan:
     data: tuple[tuple[int, str], ...]
     reason: int | None = None
     consent: int | None = None
+    extension: int | None = None
 
     def header_of(self, index: int) -> str:
         return self.headers[index] if index < len(self.headers) else f"column {index + 1}"
@@ -165,14 +187,19 @@ def _data_keys(headers: Sequence[str], indexes: Sequence[int]) -> tuple[tuple[in
     return tuple(keys)
 
 
+def check_column_map(column_map: Mapping[str, str], *, reason_column: bool = False) -> None:
+    """``ValueError`` for a field the map names that is not one of :data:`FIELDS`."""
+    unknown = set(column_map) - set(FIELDS) - ({"reason"} if reason_column else set())
+    if unknown:
+        raise ValueError(f"unknown field(s) in the column map: {', '.join(sorted(unknown))}; known: {FIELDS}")
+
+
 def plan_columns(
     headers: Sequence[str], column_map: Mapping[str, str] | None = None, *, reason_column: bool = False
 ) -> ColumnPlan:
     """Map a header row to fields; raises :class:`UnreadableFile` if no column holds phone numbers."""
     column_map = dict(column_map or {})
-    unknown = set(column_map) - set(FIELDS) - ({"reason"} if reason_column else set())
-    if unknown:
-        raise ValueError(f"unknown field(s) in the column map: {', '.join(sorted(unknown))}; known: {FIELDS}")
+    check_column_map(column_map, reason_column=reason_column)
     keys = [header_key(h) for h in headers]
     used: set[int] = set()
 
@@ -217,6 +244,9 @@ def plan_columns(
     consent = single("consent", _CONSENT)
     if consent is not None:
         used.add(consent)
+    extension = single("extension", _EXTENSION)
+    if extension is not None:
+        used.add(extension)
     reason = None
     if reason_column:
         reason_names = frozenset({"причина", "reason", "комментарий", "comment", "примечание", "note"})
@@ -224,4 +254,4 @@ def plan_columns(
         if reason is not None:
             used.add(reason)
     data = _data_keys(headers, [i for i in range(len(headers)) if i not in used])
-    return ColumnPlan(tuple(headers), phone, name, company, timezone, data, reason, consent)
+    return ColumnPlan(tuple(headers), phone, name, company, timezone, data, reason, consent, extension)

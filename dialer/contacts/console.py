@@ -87,7 +87,9 @@ def format_report(report: ImportReport, *, dnc: bool = False) -> str:
         ("rejected", report.rejected),
     ]
     width = max(len(label) for label, _ in counts)
-    lines = [f"import #{report.job_id}: {report.status}"]
+    lines = [
+        f"import #{report.job_id}: {report.status}" + (f" (sheet {report.sheet!r})" if report.sheet else "")
+    ]
     lines += [f"  {label:<{width}}  {value:>10,}" for label, value in counts]
     if report.problems:
         shown = report.problems[:PROBLEMS_SHOWN]

@@ -1,23 +1,28 @@
 """Importing a contact base into a campaign, or numbers into a do-not-call list.
 
-Order of work: the file is checked and opened (size, format, encoding, header) before anything is
-written, so those refusals leave no trace but the exception. Then an ``ImportJob`` is recorded as
-running, the rows are streamed through the row rules (:mod:`dialer.contacts.rows`) and written in
-batches of ``Settings.import_batch_rows`` by the database's bulk writer, and the job is finished with
-the report.
+Order of work: the file is checked and opened (size, format, encoding, header; for XLSX the archive
+and the sheet) before anything is written, so those refusals leave no trace but the exception. Then
+an ``ImportJob`` is recorded as running, the rows are streamed through the row rules
+(:mod:`dialer.contacts.rows`) and written in batches of ``Settings.import_batch_rows`` by the
+database's bulk writer, and the job is finished with the report.
+
+Opening, reading and the row rules run in a worker thread (:mod:`dialer.contacts.pipeline`): the
+event loop, which the API and the engine share, only writes the finished batches.
 
 Nothing half-written: on PostgreSQL a contact import is one transaction (COPY batches inside it,
 serialised per campaign by an advisory lock); on SQLite each batch is committed, so other writers are
 not locked out for the whole import, and a fatal error deletes the rows this job inserted. A
-do-not-call import is one transaction on both. The failed job keeps its error.
+do-not-call import is one transaction on both. The failed job keeps its error, and its counts of
+imported rows are zero, as the database is.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, BinaryIO
 
 from sqlalchemy import delete, select, text
@@ -31,9 +36,11 @@ from dialer.contacts.errors import FileTooLarge, ImportRefused, NotFound, Unread
 from dialer.contacts.jobs import finish_job, start_job
 from dialer.contacts.models import Contact, ImportKind, ImportStatus
 from dialer.contacts.phones import PhoneNormaliser, PhoneProblem
+from dialer.contacts.pipeline import Emit, threaded_batches
 from dialer.contacts.reading import Table, open_table
 from dialer.contacts.report import ImportProgress, ImportReport, RowProblem
 from dialer.contacts.rows import ContactRows, DncRows
+from dialer.contacts.table import HeaderTest, Row
 from dialer.contacts.writers import CONTACT_COLUMNS, DNC_COLUMNS, bulk_writer, dialect_name
 from dialer.settings import Settings
 
@@ -52,7 +59,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[ImportProgress], None]
-_YIELD_EVERY = 250  # rows built between turns of the event loop (which feeds the COPY)
+_HAND_OVER_S = 0.5  # the reader hands over what it has at least this often, for the progress line
+_CLOCK_EVERY = 256  # rows between looks at the clock in the reader
 _MARK_CHUNK = 15_000  # numbers per marking UPDATE (each used twice; SQLite allows 32,766 parameters)
 _CAMPAIGN_LOCK = 0x1D1A  # first key of the advisory lock that serialises imports into one campaign
 
@@ -104,10 +112,39 @@ async def _fail(
 ) -> None:
     report.status = ImportStatus.FAILED.value
     report.error = error.message if isinstance(error, ImportRefused) else f"{type(error).__name__}: {error}"
+    report.imported = report.on_dnc = 0  # undone: nothing of the file is kept
     try:
         await finish_job(sessions, report)
     except Exception:  # the job record is secondary to the original error
         log.exception("could not record the failure of import job %s", report.job_id)
+
+
+async def _open(
+    source: BinaryIO, filename: str, settings: Settings, is_header: HeaderTest, sheet: str | None
+) -> Table:
+    """The opened table, read and parsed in a worker thread (XLSX opening alone can take seconds)."""
+    return await asyncio.to_thread(
+        open_table,
+        source,
+        filename,
+        max_bytes=settings.import_max_bytes,
+        is_header=is_header,
+        max_rows=settings.import_max_rows,
+        sheet=sheet,
+        xlsx_max_part_bytes=settings.import_xlsx_max_part_bytes,
+    )
+
+
+def _plan(table: Table, column_map: Mapping[str, str] | None, *, reason_column: bool = False) -> ColumnPlan:
+    """The column plan of the table's header; a refusal names the sheet, and the other sheets."""
+    try:
+        return plan_columns(table.header, column_map, reason_column=reason_column)
+    except UnreadableFile as error:
+        others = [name for name in table.sheets if name != table.sheet]
+        hint = ""
+        if others:
+            hint = f"; the workbook's other sheets ({', '.join(map(repr, others))}) have none either"
+        raise UnreadableFile(table.where() + error.message + hint) from error
 
 
 async def import_contacts(
@@ -120,10 +157,12 @@ async def import_contacts(
     created_by: int | None = None,
     progress: ProgressCallback | None = None,
     column_map: Mapping[str, str] | None = None,
+    sheet: str | None = None,
 ) -> ImportReport:
     """Import a CSV or XLSX base into a campaign and return the report.
 
-    Raises :class:`~dialer.contacts.errors.NotFound` for an unknown campaign,
+    ``sheet`` names the workbook sheet to read (by name or number from 1); without it, the first sheet
+    with a phone column. Raises :class:`~dialer.contacts.errors.NotFound` for an unknown campaign,
     :class:`~dialer.contacts.errors.FileTooLarge` and :class:`~dialer.contacts.errors.UnreadableFile`
     before writing anything, and ``UnreadableFile`` (with ``job_id`` set) for a file that turns out
     broken part-way, after undoing what the import wrote.
@@ -133,14 +172,9 @@ async def import_contacts(
         if campaign is None:
             raise NotFound(f"campaign {campaign_id} does not exist")
         client_id, country = campaign.client_id, campaign.default_country or settings.default_country
-    table = open_table(
-        source,
-        filename,
-        max_bytes=settings.import_max_bytes,
-        is_header=lambda cells: looks_like_header(cells, column_map),
-    )
+    table = await _open(source, filename, settings, lambda cells: looks_like_header(cells, column_map), sheet)
     try:
-        plan = plan_columns(table.header, column_map)
+        plan = _plan(table, column_map)
         job_id = await start_job(
             sessions,
             ImportKind.CONTACTS,
@@ -148,8 +182,9 @@ async def import_contacts(
             campaign_id=campaign_id,
             client_id=client_id,
             created_by=created_by,
+            sheet=table.sheet,
         )
-        report = ImportReport(job_id=job_id, status=ImportStatus.RUNNING.value)
+        report = ImportReport(job_id=job_id, status=ImportStatus.RUNNING.value, sheet=table.sheet)
         tick = _Progress(report, table, progress)
         try:
             await _write_contacts(
@@ -162,11 +197,42 @@ async def import_contacts(
                 error.job_id = job_id
             raise
     finally:
-        table.close()
+        await asyncio.to_thread(table.close)
     report.status = ImportStatus.DONE.value
     await finish_job(sessions, report)
     tick()
     return report
+
+
+def _batches(
+    rows: Iterator[Row], build: Callable[[int, list[str]], Any], size: int
+) -> Callable[[Emit[Any]], None]:
+    """A producer for :func:`threaded_batches`: ``build`` over ``rows``, results that are not ``None``
+    handed over ``size`` at a time (or what there is every :data:`_HAND_OVER_S`, for progress)."""
+
+    def produce(emit: Emit[Any]) -> None:
+        batch: list[Any] = []
+        clock = time.monotonic
+        due = clock() + _HAND_OVER_S
+        countdown = _CLOCK_EVERY
+        for row_number, cells in rows:
+            record = build(row_number, cells)
+            if record is not None:
+                batch.append(record)
+            countdown -= 1
+            if len(batch) >= size or (countdown <= 0 and clock() >= due):
+                if not emit(batch):
+                    return
+                batch = []
+                due = clock() + _HAND_OVER_S
+                countdown = _CLOCK_EVERY
+            elif countdown <= 0:
+                countdown = _CLOCK_EVERY
+                time.sleep(0)  # offer the GIL to the event loop's thread now, not at the switch interval
+        if batch:
+            emit(batch)
+
+    return produce
 
 
 async def _write_contacts(
@@ -196,43 +262,18 @@ async def _write_contacts(
             import_id=report.job_id,
             known=await _existing_numbers(session, campaign_id),
             dnc=await dnc_numbers(session, client_id),
+            notes=table.notes,
         )
         writer = bulk_writer(session, "contacts", CONTACT_COLUMNS)
-
-        async def flush(records: list[tuple[Any, ...]]) -> None:
-            await writer.write(records)
-            if not postgresql:
-                await session.commit()
-
-        # One batch is written while the next is built: the database works on its own core meanwhile.
-        pending: asyncio.Task[None] | None = None
-        build = rows.build
-        batch: list[tuple[Any, ...]] = []
-        read_before = 0
-        try:
-            for row_number, cells in table.rows:
-                record = build(row_number, cells)
-                if record is not None:
-                    batch.append(record)
-                    if len(batch) >= batch_rows:
-                        if pending is not None:
-                            await pending
-                        pending = asyncio.create_task(flush(batch))
-                        batch = []
-                        await asyncio.sleep(0)  # start sending it now
-                if report.rows_read - read_before >= _YIELD_EVERY:
-                    read_before = report.rows_read
-                    await asyncio.sleep(0)  # let the pending write feed its socket
-                    if read_before % max(batch_rows, 1000) < _YIELD_EVERY:
-                        tick()
-            if pending is not None:
-                await pending
-                pending = None
-            await writer.write(batch)
-            await session.commit()
-        finally:
-            if pending is not None:
-                await asyncio.gather(pending, return_exceptions=True)
+        # The worker thread reads and builds the next batches while the loop writes this one.
+        batches = threaded_batches(_batches(table.rows, rows.build, batch_rows))
+        async with contextlib.aclosing(batches):
+            async for batch in batches:
+                await writer.write(batch)
+                if not postgresql:
+                    await session.commit()
+                tick()
+        await session.commit()
 
 
 async def _undo_contacts(sessions: async_sessionmaker[AsyncSession], job_id: int) -> None:
@@ -256,6 +297,7 @@ async def import_dnc(
     created_by: int | None = None,
     progress: ProgressCallback | None = None,
     column_map: Mapping[str, str] | None = None,
+    sheet: str | None = None,
 ) -> ImportReport:
     """Import numbers into the global list (``client_id`` None) or a client's list.
 
@@ -279,13 +321,19 @@ async def import_dnc(
             normaliser.normalise(first), PhoneProblem
         )
 
-    table = open_table(source, filename, max_bytes=settings.import_max_bytes, is_header=is_header)
+    table = await _open(source, filename, settings, is_header, sheet)
     try:
-        plan, header_is_data = _dnc_plan(table.header, normaliser, column_map)
+        plan, header_is_data = _dnc_plan(table, normaliser, column_map)
         job_id = await start_job(
-            sessions, ImportKind.DNC, filename, campaign_id=None, client_id=client_id, created_by=created_by
+            sessions,
+            ImportKind.DNC,
+            filename,
+            campaign_id=None,
+            client_id=client_id,
+            created_by=created_by,
+            sheet=table.sheet,
         )
-        report = ImportReport(job_id=job_id, status=ImportStatus.RUNNING.value)
+        report = ImportReport(job_id=job_id, status=ImportStatus.RUNNING.value, sheet=table.sheet)
         tick = _Progress(report, table, progress)
         try:
             async with sessions() as session:
@@ -296,6 +344,7 @@ async def import_dnc(
                     client_id=client_id,
                     known=await list_numbers(session, client_id),
                     default_reason=f"imported from {filename}"[:200],
+                    notes=table.notes,
                 )
                 writer = bulk_writer(session, "dnc_entries", DNC_COLUMNS)
                 batch: list[tuple[Any, ...]] = []
@@ -313,10 +362,12 @@ async def import_dnc(
 
                 if header_is_data:
                     batch.extend(rows.build(table.header_row, table.header))
-                for row_number, cells in table.rows:
-                    batch.extend(rows.build(row_number, cells))
-                    if len(batch) >= settings.import_batch_rows:
-                        await flush()
+                groups = threaded_batches(_batches(table.rows, rows.build, settings.import_batch_rows))
+                async with contextlib.aclosing(groups):
+                    async for group in groups:  # each row gives a list of entries
+                        batch.extend(record for records in group for record in records)
+                        if len(batch) >= settings.import_batch_rows:
+                            await flush()
                 await flush(final=True)
                 await session.commit()
         except BaseException as error:
@@ -325,19 +376,20 @@ async def import_dnc(
                 error.job_id = job_id
             raise
     finally:
-        table.close()
+        await asyncio.to_thread(table.close)
     report.status = ImportStatus.DONE.value
     await finish_job(sessions, report)
     return report
 
 
 def _dnc_plan(
-    header: list[str], normaliser: PhoneNormaliser, column_map: Mapping[str, str] | None
+    table: Table, normaliser: PhoneNormaliser, column_map: Mapping[str, str] | None
 ) -> tuple[ColumnPlan, bool]:
     """The column plan of a do-not-call file; a first row that is a number means there is no header."""
+    header = table.header
     first = header[0] if header else ""
     if not column_map and not isinstance(normaliser.normalise(first), PhoneProblem):
         headers = tuple(f"column {i + 1}" for i in range(len(header)))
         reason = 1 if len(header) > 1 else None
         return ColumnPlan(headers, (0,), (), None, None, (), reason), True
-    return plan_columns(header, column_map, reason_column=True), False
+    return _plan(table, column_map, reason_column=True), False

@@ -19,6 +19,7 @@ async def start_job(
     campaign_id: int | None,
     client_id: int | None,
     created_by: int | None,
+    sheet: str | None = None,
 ) -> int:
     async with unit_of_work(sessions) as session:
         job = ImportJob(
@@ -26,6 +27,7 @@ async def start_job(
             campaign_id=campaign_id,
             client_id=client_id,
             filename=filename[:500],
+            sheet=None if sheet is None else sheet[:200],
             status=ImportStatus.RUNNING,
             created_by=created_by,
             problems=[],

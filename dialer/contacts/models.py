@@ -41,6 +41,8 @@ class Contact(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     phone: Mapped[str] = mapped_column(String(16))
+    # An office extension written after the number (``доб. 123``): digits, sent as DTMF after answer.
+    extension: Mapped[str] = mapped_column(String(16), default="", server_default="")
     extra_phones: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
     name: Mapped[str] = mapped_column(String(300), default="")
     company: Mapped[str] = mapped_column(String(300), default="")
@@ -55,6 +57,9 @@ class Contact(Base):
     last_outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # When the contact was due before a lease pushed it to the next opening of the calling hours
+    # (dialer.calls.leasing); a change of the hours puts it back (dialer.calls.parking).
+    parked_due: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     import_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_jobs.id", ondelete="SET NULL"), nullable=True
     )
@@ -113,6 +118,7 @@ class ImportJob(Base):
         ForeignKey("clients.id", ondelete="CASCADE"), nullable=True, index=True
     )
     filename: Mapped[str] = mapped_column(String(500))
+    sheet: Mapped[str | None] = mapped_column(String(200), nullable=True)  # the XLSX sheet read
     status: Mapped[ImportStatus] = mapped_column(
         Enum(ImportStatus, native_enum=False, length=20, values_callable=_values),
         default=ImportStatus.RUNNING,

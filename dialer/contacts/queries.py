@@ -17,6 +17,7 @@ from dialer.contacts.writers import dialect_name
 EXPORT_COLUMNS = (
     "id",
     "phone",
+    "extension",
     "extra_phones",
     "name",
     "company",
@@ -162,6 +163,7 @@ async def export_contacts_csv(
                 [
                     contact.id,
                     contact.phone,
+                    contact.extension,
                     ", ".join(contact.extra_phones or []),
                     contact.name,
                     contact.company,

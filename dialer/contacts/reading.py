@@ -3,8 +3,13 @@
 Everything that can refuse a file without reading it whole happens in :func:`open_table`: the size
 (by seeking, or by copying a stream that is not seekable while counting), the format (by content, not
 by name), the encoding and separator (from the first 64 KiB), and the header row. The rows are then
-streamed: CSV through the ``csv`` module over a text decoder, XLSX through openpyxl's read-only mode.
-A decoding or CSV error later in the file raises :class:`UnreadableFile` naming the row.
+streamed: CSV through the ``csv`` module over a text decoder, XLSX through :mod:`dialer.contacts.xlsx`.
+
+One bad row never stops a CSV file. A line that is not valid UTF-8 in a UTF-8 file is read as
+Windows-1251 (a row pasted in from another file) and noted in the report; a line that is text in
+neither is read with replacement characters and its row refused. A line over
+:data:`MAX_LINE_BYTES` or a cell over :data:`MAX_FIELD_CHARS` refuses its row; the next row is read.
+These go to the table's ``notes`` (:class:`dialer.contacts.table.RowNote`).
 """
 
 from __future__ import annotations
@@ -12,17 +17,23 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import itertools
 import tempfile
 import unicodedata
-import zipfile
 from collections import Counter
-from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, time
-from typing import IO, Any, BinaryIO
+from collections.abc import Generator, Iterator
+from typing import IO, BinaryIO
 
 from dialer.contacts.errors import FileTooLarge, UnreadableFile
+from dialer.contacts.table import (
+    REPLACEMENT,
+    HeaderTest,
+    Row,
+    RowNote,
+    Table,
+    bounded_rows,
+    find_header,
+)
+from dialer.contacts.xlsx import open_workbook
 
 SAMPLE_BYTES = 64 * 1024
 COPY_CHUNK = 1024 * 1024
@@ -30,28 +41,7 @@ MAX_FIELD_CHARS = 1024 * 1024
 MAX_LINE_BYTES = 4 * 1024 * 1024
 _DELIMITERS = (";", "\t", ",", "|")
 
-HEADER_SEARCH_ROWS = 10
-REPLACEMENT = "\ufffd"
-"""Stands for bytes that are not text (NUL) in a row; rows holding it are refused."""
-
-Row = tuple[int, list[str]]
-"""A row as the file shows it: its number (the header is row 1 in a file that starts with it) and cells."""
-HeaderTest = Callable[[list[str]], bool]
-
-
-@dataclass
-class Table:
-    """An opened base: its header and a one-pass iterator over the rows after it."""
-
-    format: str
-    encoding: str | None
-    delimiter: str | None
-    header_row: int
-    header: list[str]
-    rows: Iterator[Row]
-    position: Callable[[], int]
-    size: int | None
-    close: Callable[[], None]
+__all__ = ["REPLACEMENT", "Row", "RowNote", "Table", "open_table"]
 
 
 def checked_source(source: BinaryIO, limit: int) -> tuple[BinaryIO, int]:
@@ -85,25 +75,36 @@ def checked_source(source: BinaryIO, limit: int) -> tuple[BinaryIO, int]:
 
 
 def detect_encoding(sample: bytes) -> str:
-    """UTF-16 or UTF-8 by their byte-order mark, else UTF-8 if the sample decodes strictly, else
-    Windows-1251; refuses bytes that are not text in either."""
+    """UTF-16 or UTF-8 by their byte-order mark, else UTF-8 if the sample's lines with letters beyond
+    ASCII are mostly UTF-8 (the others are read line by line as Windows-1251), else Windows-1251;
+    refuses bytes that are not text (too many control characters)."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if b"\x00" in sample:
-        raise UnreadableFile("the file is not a text table (it contains binary data): upload CSV or XLSX")
     try:
         text = codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         encoding = "utf-8"
     except UnicodeDecodeError:
-        try:
-            text = sample.decode("cp1251")
-        except UnicodeDecodeError as error:
-            raise UnreadableFile(
-                "the file's text is neither UTF-8 nor Windows-1251; save it as CSV in UTF-8"
-            ) from error
-        encoding = "cp1251"
+        utf8 = other = 0
+        for line in sample.split(b"\n")[:-1] or [sample]:
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                utf8 += 1
+            except UnicodeDecodeError:
+                other += 1
+        encoding = "utf-8" if utf8 > other else "cp1251"
+        if encoding == "cp1251":
+            try:
+                text = sample.decode("cp1251")
+            except UnicodeDecodeError as error:
+                raise UnreadableFile(
+                    "the file's text is neither UTF-8 nor Windows-1251; save it as CSV in UTF-8"
+                ) from error
+        else:
+            text = sample.decode(encoding, errors="replace")
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
     if controls > max(2, len(text) // 200):
         raise UnreadableFile("the file is not a text table (it contains binary data): upload CSV or XLSX")
@@ -134,131 +135,127 @@ def detect_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _is_blank(cells: list[str]) -> bool:
-    return not any(cell.strip() for cell in cells)
-
-
-def find_header(rows: Iterator[Row], is_header: HeaderTest | None) -> tuple[int, list[str], Iterator[Row]]:
-    """The header row's number and cells, and the rows after it."""
-    candidates: list[Row] = []
-    for number, cells in rows:
-        if _is_blank(cells):
-            continue
-        candidates.append((number, cells))
-        if is_header is None or is_header(cells):
-            return number, cells, rows
-        if len(candidates) >= HEADER_SEARCH_ROWS:
-            break
-    if not candidates:
-        raise UnreadableFile("the file is empty: no header row and no data")
-    number, cells = candidates[0]
-    return number, cells, itertools.chain(candidates[1:], rows)
-
-
-def _decoded_lines(source: BinaryIO, encoding: str) -> Generator[str, None, None]:
-    """The file's lines as text, decoded one by one so that an error names its row exactly."""
+def _decoded_lines(source: BinaryIO, encoding: str, flags: dict[int, RowNote]) -> Generator[str, None, None]:
+    """The file's lines as text, decoded one by one; a line's problem goes to ``flags`` by line number."""
     if encoding == "utf-16":
-        yield from io.TextIOWrapper(source, encoding=encoding, errors="strict", newline="")
+        yield from io.TextIOWrapper(source, encoding=encoding, errors="replace", newline="")
         return
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     readline = source.readline
+    number = 0
     while line := readline(MAX_LINE_BYTES):
+        number += 1
         if len(line) == MAX_LINE_BYTES and not line.endswith(b"\n"):
-            raise UnreadableFile(
-                f"the file has a line longer than {MAX_LINE_BYTES:,} bytes: not a contact table"
-            )
-        text = line.decode(codec)
+            while (rest := readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass  # skip to the end of the line
+            flags[number] = RowNote(f"line longer than {MAX_LINE_BYTES:,} bytes: not read", reject=True)
+            yield "\n"
+            continue
+        try:
+            text = line.decode(codec)
+        except UnicodeDecodeError:
+            text = _fallback(line, codec, number, flags)
         if "\x00" in text:  # binary junk inside a text file: the row is refused, the file goes on
             text = text.replace("\x00", REPLACEMENT)
         yield text
 
 
-def _csv_rows(lines: Iterator[str], delimiter: str, encoding: str) -> Iterator[Row]:
+def _fallback(line: bytes, codec: str, number: int, flags: dict[int, RowNote]) -> str:
+    """A line that is not valid in the file's encoding: Windows-1251 in a UTF-8 file, else replaced."""
+    if codec == "utf-8":
+        try:
+            text = line.decode("cp1251")
+        except UnicodeDecodeError:
+            pass
+        else:
+            flags.setdefault(
+                number, RowNote("not valid UTF-8: the row was read as Windows-1251", reject=False)
+            )
+            return text
+    return line.decode(codec, errors="replace")  # the replacement characters refuse the row
+
+
+def _csv_rows(
+    lines: Iterator[str], delimiter: str, flags: dict[int, RowNote], notes: dict[int, RowNote]
+) -> Iterator[Row]:
+    """Records as rows; a line's flag becomes the note of the row it belongs to, a CSV error its own."""
+    reader = csv.reader(lines, delimiter=delimiter)
     row_number = 0
-    try:
-        for cells in csv.reader(lines, delimiter=delimiter):
+    last_line = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
             row_number += 1
-            yield row_number, cells
-    except (UnicodeError, csv.Error) as error:
-        what = "not valid " + encoding if isinstance(error, UnicodeError) else "broken CSV"
-        raise UnreadableFile(f"the file is {what} at row {row_number + 1}: {error}") from error
+            reason = str(error)
+            if "field larger than field limit" in reason:
+                reason = f"a cell longer than {MAX_FIELD_CHARS:,} characters"
+            notes[row_number] = RowNote(f"not read: {reason}", reject=True)
+            last_line = reader.line_num
+            yield row_number, []
+            continue
+        row_number += 1
+        if flags:
+            for line in range(last_line + 1, reader.line_num + 1):
+                flag = flags.pop(line, None)
+                if flag is not None and (flag.reject or row_number not in notes):
+                    notes[row_number] = flag
+        last_line = reader.line_num
+        yield row_number, cells
 
 
 def _csv_table(source: BinaryIO, sample: bytes, size: int, is_header: HeaderTest | None) -> Table:
     encoding = detect_encoding(sample)
-    lines = _decoded_lines(source, encoding)
+    flags: dict[int, RowNote] = {}
+    notes: dict[int, RowNote] = {}
+    lines = _decoded_lines(source, encoding, flags)
     csv.field_size_limit(MAX_FIELD_CHARS)
     sample_text = sample.decode(encoding, errors="ignore").lstrip("\ufeff")
     delimiter = detect_delimiter([line for line in sample_text.splitlines()[:50] if line.strip()][:20])
     try:
-        header_row, header, rows = find_header(_csv_rows(lines, delimiter, encoding), is_header)
+        header_row, header, rows = find_header(_csv_rows(lines, delimiter, flags, notes), is_header)
     except BaseException:
         lines.close()
         raise
     header[0] = header[0].lstrip("\ufeff")
-    return Table("csv", encoding, delimiter, header_row, header, rows, source.tell, size, lines.close)
-
-
-def cell_text(value: Any) -> str:
-    """An XLSX cell as text: whole numbers without ``.0`` (phones stored as numbers), ISO dates."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value)
-
-
-def _xlsx_table(source: BinaryIO, is_header: HeaderTest | None) -> Table:
-    try:
-        with zipfile.ZipFile(source) as archive:
-            names = set(archive.namelist())
-    except zipfile.BadZipFile as error:
-        raise UnreadableFile(f"the file looks like XLSX but is a damaged ZIP archive: {error}") from error
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise UnreadableFile("the file is a ZIP archive but not an Excel workbook (.xlsx)")
-    source.seek(0)
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-        values = sheet.iter_rows(values_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged workbook
-        raise UnreadableFile(f"the Excel workbook cannot be read: {error}") from error
-
-    def rows() -> Iterator[Row]:
-        row_number = 0
-        try:
-            for raw in values:
-                row_number += 1
-                yield row_number, [cell_text(v) for v in raw]
-        except Exception as error:  # a damaged sheet part
-            raise UnreadableFile(f"the Excel workbook is damaged at row {row_number + 1}: {error}") from error
-
-    try:
-        header_row, header, rest = find_header(rows(), is_header)
-    except BaseException:
-        workbook.close()
-        raise
-    # openpyxl reads the archive itself, so there is no byte position to report progress by.
-    return Table("xlsx", None, None, header_row, header, rest, lambda: 0, None, workbook.close)
+    return Table(
+        "csv", encoding, delimiter, header_row, header, rows, source.tell, size, lines.close, notes=notes
+    )
 
 
 def open_table(
-    source: BinaryIO, filename: str, *, max_bytes: int, is_header: HeaderTest | None = None
+    source: BinaryIO,
+    filename: str,
+    *,
+    max_bytes: int,
+    is_header: HeaderTest | None = None,
+    max_rows: int | None = None,
+    sheet: str | None = None,
+    xlsx_max_part_bytes: int = 256 * 1024 * 1024,
 ) -> Table:
     """Open a CSV or XLSX base; every refusal here happens before anything is imported.
 
-    ``is_header`` recognises the header row among the first :data:`HEADER_SEARCH_ROWS` non-blank rows
-    (title lines above a table are skipped); without it, or if no row qualifies, the first non-blank
-    row is the header."""
+    ``is_header`` recognises the header row among the first
+    :data:`~dialer.contacts.table.HEADER_SEARCH_ROWS` non-blank rows (title lines above a table are
+    skipped); without it, or if no row qualifies, the first non-blank row is the header. Reading more
+    than ``max_rows`` rows refuses the file then. ``sheet`` chooses a workbook's sheet; a CSV file
+    given one is refused. This reads and parses: call it off the event loop."""
+    table = _open(source, filename, max_bytes, is_header, sheet, xlsx_max_part_bytes)
+    if max_rows is not None:
+        table.rows = bounded_rows(table.rows, max_rows, table.where())
+    return table
+
+
+def _open(
+    source: BinaryIO,
+    filename: str,
+    max_bytes: int,
+    is_header: HeaderTest | None,
+    sheet: str | None,
+    xlsx_max_part_bytes: int,
+) -> Table:
     source, size = checked_source(source, max_bytes)
     start = source.tell()
     sample = source.read(SAMPLE_BYTES)
@@ -266,7 +263,9 @@ def open_table(
     if not sample.strip():
         raise UnreadableFile("the file is empty")
     if sample.startswith(b"PK\x03\x04"):
-        return _xlsx_table(source, is_header)
+        return open_workbook(source, is_header=is_header, sheet=sheet, max_part_bytes=xlsx_max_part_bytes)
+    if sheet is not None:
+        raise UnreadableFile(f"a sheet ({sheet!r}) was asked for, but the file is not an XLSX workbook")
     if sample.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableFile("old Excel .xls files are not supported: save the sheet as .xlsx or CSV")
     if sample.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z")):

@@ -54,6 +54,7 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     error: str | None = None
     problems_total: int = 0
+    sheet: str | None = None  # the workbook sheet read; None for CSV
 
     def add_problem(self, problem: RowProblem) -> None:
         self.problems_total += 1
@@ -77,4 +78,5 @@ class ImportReport:
             problems=problems,
             error=job.error,
             problems_total=len(problems),
+            sheet=job.sheet,
         )

@@ -6,9 +6,15 @@ The rules, in the order applied:
   refused; a row with more cells than the header, where the extra cells
   are not empty, is refused (its columns have shifted, usually a separator inside a name); a row with
   fewer cells is read with the missing cells empty;
+* a row the reader flagged (a line that is not text in the file's encoding, a cell too long for the
+  CSV reader) is refused or noted as the flag says; a row with a cell over :data:`MAX_CELL_CHARS`
+  characters (Excel's own limit) is refused;
 * every phone column is read, a cell may hold several numbers separated by ``,`` or ``;``; the first
   valid number becomes the contact's phone, the others its extra phones; a row without any valid number
   is refused with the first problem found (empty phone, not a number, invalid number);
+* a number followed by an extension (``доб. 123``, ``ext 45``, ``x45``, ``#123``:
+  :mod:`dialer.contacts.extensions`) is that number, and the first number's extension is kept on the
+  contact; an extra number's extension is noted in the report and not kept;
 * a number already seen in the file, or already in the campaign, is not dialed twice: a row whose
   numbers are all known is a duplicate, and known numbers are dropped from a row that still has a new
   one (noted in the report);
@@ -27,15 +33,19 @@ from collections.abc import Callable
 from typing import Any
 
 from dialer.contacts.columns import ColumnPlan
+from dialer.contacts.extensions import MAX_EXTENSION_DIGITS, split_extension
 from dialer.contacts.models import ContactStatus
 from dialer.contacts.phones import PhoneNormaliser, PhoneProblem
-from dialer.contacts.reading import REPLACEMENT
 from dialer.contacts.report import ImportReport, RowProblem
+from dialer.contacts.table import REPLACEMENT, RowNote
 from dialer.contacts.timezones import parse_timezone
 
 MAX_TEXT = 300
 MAX_VALUE_IN_REPORT = 200
-_MULTI_SPLIT = re.compile(r"[,;\n]+")
+MAX_CELL_CHARS = 32_767
+"""The longest cell a row may have: Excel's own limit; a longer one is junk, and its row is refused."""
+# Several numbers in a cell, but not the comma before an extension (``..., доб. 123``).
+_MULTI_SPLIT = re.compile(r"[,;\n]+(?!\s*\(?\s*(?:доб|вн|ext|x\s*\d|х\s*\d|#))", re.IGNORECASE)
 # A JSON string literal with non-ASCII kept (the C function ``json.dumps(..., ensure_ascii=False)`` uses).
 _json_string: Callable[[str], str] = json.encoder.encode_basestring
 
@@ -46,8 +56,8 @@ _CONSENT_NO = frozenset(
     {"0", "нет", "н", "no", "n", "false", "f", "-", "не согласен", "не согласна", "отказ"}
 )
 
-# (e164, zone, column index, written value)
-_Number = tuple[str, str | None, int, str]
+# (e164, zone, column index, written value, extension)
+_Number = tuple[str, str | None, int, str, str]
 
 
 def _split_numbers(raw: str) -> list[str]:
@@ -59,11 +69,18 @@ def _split_numbers(raw: str) -> list[str]:
 class _RowReader:
     """What contact and do-not-call rows share: width checks, reading numbers, reporting problems."""
 
-    def __init__(self, plan: ColumnPlan, normaliser: PhoneNormaliser, report: ImportReport) -> None:
+    def __init__(
+        self,
+        plan: ColumnPlan,
+        normaliser: PhoneNormaliser,
+        report: ImportReport,
+        notes: dict[int, RowNote] | None = None,
+    ) -> None:
         self.plan = plan
         self.width = len(plan.headers)
         self.normaliser = normaliser
         self.report = report
+        self.notes: dict[int, RowNote] = notes if notes is not None else {}
 
     def problem(self, row: int, column: int | str, value: str, reason: str) -> None:
         name = self.plan.header_of(column) if isinstance(column, int) else column
@@ -75,14 +92,30 @@ class _RowReader:
 
     def start(self, row: int, cells: list[str]) -> bool:
         """Count the row and check its width; ``False`` if it is blank or refused."""
+        notes = self.notes
+        if notes and (note := notes.pop(row, None)) is not None:
+            if note.reject:
+                self.report.rows_read += 1
+                self.reject(row, note.column, note.value, note.reason)
+                return False
+            self.problem(row, note.column, note.value, note.reason)
         if not any(cells) or not any(cell.strip() for cell in cells):
             return False
         self.report.rows_read += 1
         count = len(cells)
-        if REPLACEMENT in "".join(cells):
+        joined = "".join(cells)
+        if REPLACEMENT in joined:
             bad = next(i for i, cell in enumerate(cells) if REPLACEMENT in cell)
             self.reject(row, bad, cells[bad], "unreadable characters (binary data) in the row")
             return False
+        if len(joined) > MAX_CELL_CHARS:
+            long = next((i for i, cell in enumerate(cells) if len(cell) > MAX_CELL_CHARS), None)
+            if long is not None:
+                length = len(cells[long])
+                self.reject(
+                    row, long, cells[long], f"cell of {length:,} characters (at most {MAX_CELL_CHARS:,})"
+                )
+                return False
         if count > self.width:
             extra = next((i for i in range(self.width, count) if cells[i].strip()), None)
             if extra is not None:
@@ -108,11 +141,15 @@ class _RowReader:
                 continue
             for piece in _split_numbers(raw):
                 result = normalise(piece)
+                extension = ""
+                # Letters make a number "not a number"; phonenumbers itself would drop a "#123".
+                if (isinstance(result, PhoneProblem) and result is not PhoneProblem.EMPTY) or "#" in piece:
+                    result, extension = self._with_extension(piece, result)
                 if isinstance(result, PhoneProblem):
                     failures.append((index, piece.strip(), result))
                 elif result[0] not in seen:
                     seen.add(result[0])
-                    found.append((result[0], result[1], index, piece.strip()))
+                    found.append((result[0], result[1], index, piece.strip(), extension))
         if not found:
             if failures:
                 index, value, failure = failures[0]
@@ -128,6 +165,16 @@ class _RowReader:
             self.problem(row, index, value, f"{failure.value}: the row's other numbers were imported")
         return found
 
+    def _with_extension(
+        self, piece: str, first: tuple[str, str | None] | PhoneProblem
+    ) -> tuple[tuple[str, str | None] | PhoneProblem, str]:
+        """The number before an extension and the extension, or the first result as it was."""
+        split = split_extension(piece)
+        if split is None:
+            return first, ""
+        result = self.normaliser.normalise(split[0])
+        return (first, "") if isinstance(result, PhoneProblem) else (result, split[1])
+
 
 class ContactRows(_RowReader):
     """Turns rows into ``contacts`` records (columns of :data:`dialer.contacts.writers.CONTACT_COLUMNS`)."""
@@ -142,8 +189,9 @@ class ContactRows(_RowReader):
         import_id: int,
         known: dict[int, int],
         dnc: set[int],
+        notes: dict[int, RowNote] | None = None,
     ) -> None:
-        super().__init__(plan, normaliser, report)
+        super().__init__(plan, normaliser, report, notes)
         self.campaign_id = campaign_id
         self.import_id = import_id
         self.known = known
@@ -164,7 +212,7 @@ class ContactRows(_RowReader):
         fresh = [i for i, key in enumerate(keys) if key not in known]
         if not fresh:
             self.report.duplicates += 1
-            _, _, index, value = numbers[0]
+            _, _, index, value, _ = numbers[0]
             self.problem(row, index, value, self._known_reason(known[keys[0]]))
             return None
         if len(fresh) < len(numbers):
@@ -181,6 +229,14 @@ class ContactRows(_RowReader):
         on_dnc = any(key in self.dnc for key in keys)
         primary = numbers[fresh[0]]
         extras = [numbers[i][0] for i in fresh[1:]]
+        for i in fresh[1:]:
+            if numbers[i][4]:
+                self.problem(
+                    row,
+                    numbers[i][2],
+                    numbers[i][3],
+                    f"extension {numbers[i][4]} of an extra number not kept (only the first number's is)",
+                )
 
         plan = self.plan
         count = len(cells)
@@ -199,6 +255,14 @@ class ContactRows(_RowReader):
             f"{key}:{_json_string(v)}" for i, key in self._data_keys if i < count and (v := cells[i].strip())
         )
 
+        extension = primary[4]
+        if not extension and plan.extension is not None and plan.extension < count:
+            written = cells[plan.extension].strip()
+            if written.isdigit() and len(written) <= MAX_EXTENSION_DIGITS and written.isascii():
+                extension = written
+            elif written:
+                self.problem(row, plan.extension, written, "extension is not 1 to 10 digits: not kept")
+
         consent = False
         if plan.consent is not None and plan.consent < count:
             written = cells[plan.consent].strip().lower()
@@ -213,6 +277,7 @@ class ContactRows(_RowReader):
         return (
             self.campaign_id,
             primary[0],
+            extension,
             json.dumps(extras) if extras else "[]",
             name[:MAX_TEXT],
             company[:MAX_TEXT],
@@ -239,8 +304,9 @@ class DncRows(_RowReader):
         client_id: int | None,
         known: set[str],
         default_reason: str,
+        notes: dict[int, RowNote] | None = None,
     ) -> None:
-        super().__init__(plan, normaliser, report)
+        super().__init__(plan, normaliser, report, notes)
         self.client_id = client_id
         self.known = known
         self.default_reason = default_reason
@@ -256,7 +322,7 @@ class DncRows(_RowReader):
         if reason_column is not None and reason_column < len(cells) and cells[reason_column].strip():
             reason = cells[reason_column].strip()[:200]
         records = []
-        for e164, _, index, value in numbers:
+        for e164, _, index, value, _ in numbers:
             if e164 in self.known:
                 self.problem(row, index, value, "already on the do-not-call list")
                 continue

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 CONTACT_COLUMNS = (
     "campaign_id",
     "phone",
+    "extension",
     "extra_phones",
     "name",
     "company",

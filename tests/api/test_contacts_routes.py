@@ -154,3 +154,45 @@ async def test_qa_and_operators_do_not_read_contact_bases(client, login, two_cli
         headers = await login(role)
         response = await client.get(f"/campaigns/{two_clients[0].campaign_id}/contacts", headers=headers)
         assert response.status_code == 403, role
+
+
+async def test_the_upload_takes_a_column_map_and_a_sheet_as_the_cli_does(client, admin, two_clients):
+    import openpyxl
+
+    campaign_id = two_clients[0].campaign_id
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Инструкция"
+    workbook.active.append(["Звоните вежливо"])
+    sheet = workbook.create_sheet("Клиенты")
+    sheet.append(["Куда звонить", "Второй", "Клиент"])
+    sheet.append(["8 (495) 150-22-22 доб. 12", "8 916 123-45-67", "Иванов"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path = f"/campaigns/{campaign_id}/contacts/import"
+    files = {"files": {"file": ("b.xlsx", buffer.getvalue(), "application/octet-stream")}}
+
+    refused = await client.post(path, headers=admin, **files)
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith("sheet 'Инструкция': no phone column")
+
+    params = [
+        ("map", "phone=Куда звонить"),
+        ("map", "phone=Второй"),
+        ("map", "name=Клиент"),
+        ("sheet", "Клиенты"),
+    ]
+    response = await client.post(path, headers=admin, params=params, **files)
+    assert response.status_code == 200, response.text
+    assert (response.json()["imported"], response.json()["sheet"]) == (1, "Клиенты")
+    (contact,) = (await client.get(f"/campaigns/{campaign_id}/contacts", headers=admin)).json()["items"]
+    assert (contact["phone"], contact["extension"], contact["extra_phones"], contact["name"]) == (
+        "+74951502222",
+        "12",
+        ["+79161234567"],
+        "Иванов",
+    )
+
+    bad = await client.post(path, headers=admin, params={"map": "mobile=Куда звонить"}, **files)
+    assert bad.status_code == 422 and "unknown field(s) in the column map: mobile" in bad.json()["detail"]
+    no_pair = await client.post(path, headers=admin, params={"map": "phone"}, **files)
+    assert no_pair.status_code == 422 and "FIELD=COLUMN" in no_pair.json()["detail"]

@@ -278,16 +278,18 @@ async def test_the_job_records_the_report(sessions, world, settings):
     assert report.to_dict()["status"] == "done"
 
 
-async def test_a_file_broken_part_way_is_refused_and_nothing_is_left(sessions, world, settings):
+async def test_a_file_refused_part_way_leaves_nothing_and_its_job_counts_nothing(sessions, world, settings):
     good = [f"8916{n:07d};Имя {n}" for n in range(5000)]
-    data = csv_bytes(["Телефон;ФИО", *good]) + b"89169999999;\xff\xfe broken\r\n"
-    with pytest.raises(UnreadableFile, match="not valid utf-8 at row 5002") as refused:
+    data = csv_bytes(["Телефон;ФИО", *good])
+    settings.import_max_rows = 4000
+    with pytest.raises(UnreadableFile, match="more than 4,000 rows") as refused:
         await _import(sessions, world, data, settings)
     assert refused.value.job_id is not None
     assert await _count(sessions, Contact) == 0
     async with sessions() as session:
         job = await session.get(ImportJob, refused.value.job_id)
-    assert job.status == ImportStatus.FAILED and "row 5002" in job.error
+    assert job.status == ImportStatus.FAILED and "DIALER_IMPORT_MAX_ROWS" in job.error
+    assert (job.imported, job.on_dnc) == (0, 0)  # as the database is, not as far as it got
 
 
 class _Untouchable(io.RawIOBase):
@@ -435,8 +437,10 @@ async def test_long_texts_are_cut_to_the_column_sizes(sessions, world, settings)
     assert (len(contact.name), len(contact.company), len(contact.data["Заметка"])) == (300, 300, 5000)
 
 
-async def test_an_endless_line_is_refused_without_reading_it_whole(sessions, world, settings):
-    data = csv_bytes(["Телефон;ФИО", "89161234567;x"]) + b"7" * (5 * 1024 * 1024)
-    with pytest.raises(UnreadableFile, match="line longer than"):
-        await _import(sessions, world, data, settings)
-    assert await _count(sessions, Contact) == 0
+async def test_an_endless_line_refuses_its_row_and_the_rows_around_it_are_kept(sessions, world, settings):
+    endless = b"7" * (5 * 1024 * 1024) + b"\r\n"
+    data = csv_bytes(["Телефон;ФИО", "89161234567;x"]) + endless + csv_bytes(["89161234568;y"])
+    report = await _import(sessions, world, data, settings)
+    assert (report.rows_read, report.imported, report.rejected) == (3, 2, 1)
+    assert [(p.row, p.reason) for p in report.problems] == [(3, "line longer than 4,194,304 bytes: not read")]
+    assert await _count(sessions, Contact) == 2

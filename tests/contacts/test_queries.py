@@ -76,6 +76,7 @@ async def test_export_streams_csv_with_the_custom_fields(sessions, world, called
     assert rows[0] == [
         "id",
         "phone",
+        "extension",
         "extra_phones",
         "name",
         "company",
@@ -90,8 +91,9 @@ async def test_export_streams_csv_with_the_custom_fields(sessions, world, called
         "Сумма",
     ]
     assert [r[1] for r in rows[1:]] == ["+79160000002", "+79160000003"]
-    assert rows[1][6:12] == ["scheduled", "0", "0", "1", "busy", "2026-11-27T09:30:00+00:00"]
-    assert rows[2][12:] == ["Орёл", "100"]
+    assert rows[1][2] == ""
+    assert rows[1][7:13] == ["scheduled", "0", "0", "1", "busy", "2026-11-27T09:30:00+00:00"]
+    assert rows[2][13:] == ["Орёл", "100"]
 
 
 async def test_an_export_imports_back(sessions, world, settings):

@@ -47,11 +47,11 @@ def test_every_row_is_counted_once_and_no_number_is_kept_twice(rows, known):
     assert report.rows_read == non_blank
     assert report.imported + report.duplicates + report.rejected == report.rows_read
     assert report.imported == len(records)
-    kept = [r[1] for r in records] + [n for r in records for n in json.loads(r[2])]
+    kept = [r[1] for r in records] + [n for r in records for n in json.loads(r[3])]
     assert len(kept) == len(set(kept))
     assert not {int(n[1:]) for n in kept} & set(existing)
     for r in records:
-        numbers = {r[1], *json.loads(r[2])}
+        numbers = {r[1], *json.loads(r[3])}
         if "+79160000003" in numbers:  # on the do-not-call list: loaded, but marked
-            assert r[8] is True
-        assert r[7] == ("do_not_call" if r[8] else "new")
+            assert r[9] is True
+        assert r[8] == ("do_not_call" if r[9] else "new")
