@@ -5,7 +5,7 @@ after answer. ``contacts.parked_due``: when a contact was due before the lease p
 opening of the calling hours; a change of the campaign's hours puts it back to that time.
 ``import_jobs.sheet``: the XLSX sheet an import read.
 
-Revision ID: 0016
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-02 09:00:00
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 from dialer.db.types import UtcDateTime
 
-revision: str = "0016"
+revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
