@@ -19,7 +19,8 @@ class FailReason(enum.StrEnum):
     BUSY = "busy"
     NO_ANSWER = "no_answer"
     CONGESTION = "congestion"
-    UNREACHABLE = "unreachable"  # the number does not exist / cannot be routed
+    UNREACHABLE = "unreachable"  # the subscriber or the destination cannot be reached now
+    INVALID_NUMBER = "invalid_number"  # the number does not exist: unallocated, no route, bad format
     REJECTED = "rejected"
     CHANNEL_UNAVAILABLE = "channel_unavailable"  # no channel could be made (bad trunk or endpoint)
     PBX_RESTART = "pbx_restart"
