@@ -7,7 +7,8 @@ Life of the client (``start()`` runs it in a task, ``stop()`` ends it):
 2. add the manager event filters, wait for ``FullyBooted`` (a restarting Asterisk accepts logins before
    it is ready), then resynchronise: ``CoreShowChannels`` and ``Status`` are fed to the tracker, which
    closes every call the listing no longer shows (as ended by the PBX restart when a ``Shutdown`` was
-   seen or Asterisk's uptime is younger than our outage);
+   seen or Asterisk's uptime is younger than our outage); with an endpoint tracker, the softphones'
+   contacts (``PJSIPShowContacts``) are stated to it, since events only tell what changes;
 3. only then report ``ready``; every ``ping_interval`` a ``Ping`` must be answered within
    ``ping_timeout`` or the connection is declared dead and closed (a half-open TCP connection is found
    in seconds, not at the next TCP keepalive);
@@ -29,8 +30,9 @@ from typing import Any
 
 from ami.actions import AmiActions
 from ami.connection import AmiConnection, Reply
+from ami.endpoints import EndpointTracker
 from ami.errors import ActionFailed, ActionTimeout, AmiError, ConnectionLost, LoginRefused, NotConnected
-from ami.events import AmiEvent, FullyBooted, Shutdown, to_event
+from ami.events import AmiEvent, ContactList, FullyBooted, Shutdown, to_event
 from ami.settings import AmiSettings
 from ami.tracker import CallTracker
 from ami.wire import Message
@@ -42,11 +44,19 @@ StateListener = Callable[[str, str], None]  # (state, detail): connecting, login
 
 
 class AmiClient(AmiActions):
-    """One Asterisk's manager interface, kept connected; feeds its events to a tracker and listeners."""
+    """One Asterisk's manager interface, kept connected; feeds its events to a tracker, an endpoint
+    tracker (softphones' registrations, listed again at every connect) and listeners."""
 
-    def __init__(self, settings: AmiSettings, *, tracker: CallTracker | None = None) -> None:
+    def __init__(
+        self,
+        settings: AmiSettings,
+        *,
+        tracker: CallTracker | None = None,
+        endpoints: EndpointTracker | None = None,
+    ) -> None:
         self.settings = settings
         self.tracker = tracker
+        self.endpoints = endpoints
         self.state = "stopped"
         self.last_error: str | None = None
         self._connection: AmiConnection | None = None
@@ -171,6 +181,7 @@ class AmiClient(AmiActions):
                 "AMI %s: no FullyBooted within %g s; going on", settings.address, settings.boot_timeout
             )
         await self._resync()
+        await self._resync_endpoints()
         self._ready.set()
         self._set_state("ready", connection.banner or "")
         await self._watch(connection)
@@ -197,6 +208,17 @@ class AmiClient(AmiActions):
                 ", ".join(closed),
             )
         self._shutdown_seen = False
+
+    async def _resync_endpoints(self) -> None:
+        """State every softphone's registration from Asterisk's contacts, before anyone trusts it."""
+        if self.endpoints is None:
+            return
+        try:
+            listing = await self.pjsip_show_contacts()
+        except ActionFailed as exc:  # e.g. no "system" write privilege: the events alone must do
+            log.warning("AMI %s: softphones not listed (%s)", self.settings.address, exc)
+            return
+        self.endpoints.resync(e for e in map(to_event, listing) if isinstance(e, ContactList))
 
     async def _watch(self, connection: AmiConnection) -> None:
         """Ping until the connection ends; no answer in time means it is dead."""
@@ -248,11 +270,13 @@ class AmiClient(AmiActions):
             log.warning(
                 "AMI %s: Asterisk is shutting down (restart=%s)", self.settings.address, event.restart
             )
-        if self.tracker is not None:
+        for tracker in (self.tracker, self.endpoints):
+            if tracker is None:
+                continue
             try:
-                self.tracker.feed(event)
+                tracker.feed(event)
             except Exception:
-                log.exception("tracker failed on %s", event.event_name)
+                log.exception("%s failed on %s", type(tracker).__name__, event.event_name)
         for listener in self._event_listeners:
             try:
                 result = listener(event)

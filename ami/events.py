@@ -465,6 +465,33 @@ class ContactStatus(AmiEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class ContactList(AmiEvent):
+    """One registered contact, listed by the PJSIPShowContacts action (resync): ``Status`` is
+    Reachable, Unreachable, NonQualified or Unknown (not qualified yet)."""
+
+    object_name: str = ""
+    endpoint: str = ""
+    uri: str = ""
+    status: str = ""
+    roundtrip_usec: int | None = None
+    name = "ContactList"
+    headers = (
+        ("ObjectName", _str),
+        ("Endpoint", _str),
+        ("Uri", _str),
+        ("Status", _str),
+        ("RoundtripUsec", _int),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ContactListComplete(AmiEvent):
+    list_items: int | None = None
+    name = "ContactListComplete"
+    headers = (("ListItems", _int),)
+
+
+@dataclass(frozen=True, slots=True)
 class PeerStatus(AmiEvent):
     peer: str = ""
     peer_status: str = ""
@@ -627,7 +654,8 @@ EVENT_TYPES: tuple[type[AmiEvent], ...] = (
     AgentCalled, AgentRingNoAnswer, AgentConnect, AgentComplete,
     QueueCallerJoin, QueueCallerLeave,
     QueueMemberStatus, QueueMemberAdded, QueueMemberRemoved, QueueMemberPause,
-    MixMonitorStart, MixMonitorStop, Cdr, ContactStatus, PeerStatus, DeviceStateChange,
+    MixMonitorStart, MixMonitorStop, Cdr, ContactStatus, ContactList, ContactListComplete,
+    PeerStatus, DeviceStateChange,
     ExtensionStatus, Shutdown, FullyBooted, CoreShowChannel, CoreShowChannelsComplete,
     Status, StatusComplete, AGIExecStart, AGIExecEnd, UserEvent, ChanSpyStart, ChanSpyStop,
 )  # fmt: skip

@@ -8,6 +8,7 @@ call; every fact carries an aware UTC time.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -19,7 +20,8 @@ class FailReason(enum.StrEnum):
     BUSY = "busy"
     NO_ANSWER = "no_answer"
     CONGESTION = "congestion"
-    UNREACHABLE = "unreachable"  # the number does not exist / cannot be routed
+    UNREACHABLE = "unreachable"  # the subscriber or the destination cannot be reached now
+    INVALID_NUMBER = "invalid_number"  # the number does not exist: unallocated, no route, bad format
     REJECTED = "rejected"
     CHANNEL_UNAVAILABLE = "channel_unavailable"  # no channel could be made (bad trunk or endpoint)
     PBX_RESTART = "pbx_restart"
@@ -138,11 +140,20 @@ class EndpointStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class EndpointsListed:
+    """The softphones' registrations as Asterisk lists them at a (re)connect: each registered
+    endpoint's status (reachable or unreachable); an endpoint not in ``statuses`` is not registered."""
+
+    statuses: Mapping[str, str]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PbxRestarted:
     at: datetime
 
 
-Fact = CallFact | EndpointStatus | PbxRestarted
+Fact = CallFact | EndpointStatus | EndpointsListed | PbxRestarted
 
 
 class FactListener(Protocol):

@@ -10,11 +10,22 @@ from pbxsim.clock import cdr_time
 CAUSE_TEXT = {
     0: "Unknown",
     1: "Unallocated (unassigned) number",
+    3: "No route to destination",
     16: "Normal Clearing",
     17: "User busy",
+    18: "No user responding",
     19: "User alerting, no answer",
     21: "Call Rejected",
+    22: "Number changed",
+    27: "Destination out of order",
+    28: "Invalid number format",
+    29: "Facility rejected",
     34: "Circuit/channel congestion",
+    38: "Network out of order",
+    41: "Temporary failure",
+    58: "Bearer capability not available",
+    102: "Recovery on timer expiry",
+    127: "Interworking, unspecified",
 }
 
 

@@ -2,7 +2,8 @@
 
 The event sequences follow the captures b1-b9 (failures), a*/n1a/n2* (answers) and n1_0 (an
 operator's nailed-up login). Reason is 0 for every SIP error response and 3 for a ring timeout, as
-captured with chan_pjsip; the outcome itself is in Hangup's Cause, DialEnd's DialStatus and Cdr.
+captured with chan_pjsip; the outcome itself is in Hangup's Cause, DialEnd's DialStatus and Cdr,
+all three following from the SIP answer as in Asterisk (``pbxsim.sip``).
 """
 
 from __future__ import annotations
@@ -17,19 +18,12 @@ from pbxsim.channel import RINGING, UP
 from pbxsim.dialplan import Dialplan, run_channel, wait_event
 from pbxsim.dtmf import Keypad
 from pbxsim.scenario import CustomerScript
+from pbxsim.sip import cause_of, cdr_disposition_of, dial_status_of
 
 if TYPE_CHECKING:
     from pbxsim.pbx import Call, Pbx
 
 TRUNK = "trunk"
-
-# outcome -> (Hangup cause, SIP code, DialEnd DialStatus, Cdr Disposition)
-FAILURES: dict[str, tuple[int, int, str, str]] = {
-    "busy": (17, 486, "BUSY", "BUSY"),
-    "unreachable": (1, 404, "NOANSWER", "NO ANSWER"),
-    "congestion": (34, 503, "CONGESTION", "CONGESTION"),
-    "rejected": (21, 603, "NOANSWER", "NO ANSWER"),
-}
 
 
 @dataclass
@@ -185,7 +179,7 @@ class Originator:
                 return
             else:
                 await pbx.clock.sleep(script.ring)
-                self._rejected(req, call, outcome)
+                self._rejected(req, call, script.sip_answer())
                 return
         except asyncio.CancelledError:
             self._cancelled(req, call)
@@ -258,9 +252,11 @@ class Originator:
             ).event()
         )
 
-    def _rejected(self, req: OriginateRequest, call: Call, outcome: str) -> None:
+    def _rejected(self, req: OriginateRequest, call: Call, sip: int) -> None:
         """A SIP error response (b1, b3, b4, b9): HangupRequest, DialEnd, OriginateResponse, Cdr, Hangup."""
-        cause, sip, dial_status, disposition = FAILURES[outcome]
+        cause = cause_of(sip)
+        dial_status = dial_status_of(cause)
+        disposition = cdr_disposition_of(dial_status)
         ch = call.channel
         self.pbx.emit(ev.hangup_request(ch, cause, sip))
         self.pbx.emit(ev.dial_event("DialEnd", ch, ("DialStatus", dial_status)))

@@ -4,7 +4,10 @@ A scenario file is JSON (``.json``) or TOML (``.toml``) with the same shape::
 
     seed = 7
     [customers."5551001"]          # by number: one script per dialled number
-    outcome = "answer"             # answer|busy|noanswer|unreachable|congestion|rejected|trunk_down
+    outcome = "answer"             # answer|busy|noanswer|invalid|unreachable|congestion|rejected|trunk_down
+    sip = 484                      # a failing outcome's SIP answer, instead of its usual one (busy 486,
+                                   # invalid 404, unreachable 502, congestion 503, rejected 603);
+                                   # Hangup's Cause, DialEnd and Cdr follow as in Asterisk (pbxsim.sip)
     ring = 2.0                     # seconds of ringing before the outcome
     talk = 8.0                     # seconds bridged with an operator before someone hangs up
     hangup_by = "customer"         # customer|operator
@@ -20,7 +23,7 @@ A scenario file is JSON (``.json``) or TOML (``.toml``) with the same shape::
     ring = [2.0, 12.0]             # uniform range in seconds (or one number)
     talk = { kind = "lognormal", mean = 90, sd = 70, low = 10, high = 900 }
     machine_rate = 0.2
-    failures = { busy = 0.5, noanswer = 0.3, unreachable = 0.1, congestion = 0.1 }
+    failures = { busy = 0.5, noanswer = 0.3, invalid = 0.05, unreachable = 0.05, congestion = 0.1 }
     [operators."1001"]
     registered = true
     queues = ["sales"]             # static queue memberships (default ["sales"]; [] for a supervisor)
@@ -44,7 +47,17 @@ from typing import Any
 from pbxsim.dtmf import HANG_UP
 
 DTMF_KEYS = "0123456789*#ABCD"
-OUTCOMES = ("answer", "busy", "noanswer", "unreachable", "congestion", "rejected", "trunk_down")
+OUTCOMES = ("answer", "busy", "noanswer", "invalid", "unreachable", "congestion", "rejected", "trunk_down")
+
+# The SIP answer of each outcome the far end rejects: 404 Not Found is an unallocated number (b3);
+# 502 Bad Gateway is a destination out of order (cause 27), a number that exists but cannot be reached.
+SIP_ANSWERS: dict[str, int] = {
+    "busy": 486,
+    "invalid": 404,
+    "unreachable": 502,
+    "congestion": 503,
+    "rejected": 603,
+}
 
 # What AMD() sets for each verdict, and how long it takes after answer (captures n2a, n2c, a5).
 AMD_VERDICTS: dict[str, tuple[str, str, float]] = {
@@ -66,6 +79,11 @@ class CustomerScript:
     amd: str = "human"
     patience: float = 30.0  # seconds an answered customer waits unconnected before hanging up
     dtmf: str | tuple[str, ...] = ""  # keys at the survey's prompts: see :mod:`pbxsim.dtmf`
+    sip: int | None = None  # a rejecting outcome's SIP answer, instead of its usual one
+
+    def sip_answer(self) -> int:
+        """The SIP status the far end answers with (a rejecting outcome only)."""
+        return self.sip if self.sip is not None else SIP_ANSWERS[self.outcome]
 
     def __post_init__(self) -> None:
         if isinstance(self.dtmf, list | tuple):
@@ -79,6 +97,11 @@ class CustomerScript:
             raise ValueError(f"hangup_by must be customer or operator, not {self.hangup_by!r}")
         if self.amd not in AMD_VERDICTS:
             raise ValueError(f"unknown amd verdict {self.amd!r}; expected one of {tuple(AMD_VERDICTS)}")
+        if self.sip is not None:
+            if self.outcome not in SIP_ANSWERS:
+                raise ValueError(f"sip is the answer of {tuple(SIP_ANSWERS)}, not of {self.outcome!r}")
+            if not 400 <= self.sip <= 699:
+                raise ValueError(f"sip {self.sip}: an error answer is 400-699")
 
 
 @dataclass(frozen=True)

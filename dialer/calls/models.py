@@ -43,6 +43,7 @@ class CallOutcome(enum.StrEnum):
     NO_ANSWER = "no_answer"
     CONGESTION = "congestion"
     UNREACHABLE = "unreachable"
+    INVALID_NUMBER = "invalid_number"  # the number does not exist (Q.850 1, 3, 28): never dialed again
     REJECTED = "rejected"
     CHANNEL_UNAVAILABLE = "channel_unavailable"
     FAILED = "failed"

@@ -9,6 +9,8 @@ contact waits at least the profile's quiet time. ``human_connected`` waits for t
 disposition; ``cancelled`` (the engine withdrew the call before it reached the network) gives the
 attempt back and makes the contact due at once. ``surveyed`` (a person took the IVR survey, fully
 or in part, and asked for no operator) is done: the answers are kept, the contact is not called again.
+``invalid_number`` (the network says the number does not exist) makes the contact ``invalid`` at
+once, whatever attempts are left: it is never dialed again.
 """
 
 from __future__ import annotations
@@ -94,6 +96,8 @@ def after_call(
         return ContactMove(ContactStatus.IN_PROGRESS, None, wait_for_disposition=True)
     if outcome is CallOutcome.SURVEYED:  # answered the survey (all of it or part): not called again
         return ContactMove(ContactStatus.DONE, None)
+    if outcome is CallOutcome.INVALID_NUMBER:
+        return ContactMove(ContactStatus.INVALID, None)
     if outcome is CallOutcome.CANCELLED:
         back = 1 if attempts > 0 else 0
         status = ContactStatus.NEW if attempts - back == 0 else ContactStatus.SCHEDULED

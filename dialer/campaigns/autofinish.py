@@ -42,6 +42,7 @@ def _fate(campaign: Campaign, profile: ComplianceProfile) -> ColumnElement[str]:
         (Contact.status == ContactStatus.IN_PROGRESS, Fate.HELD.value),
         (or_(Contact.status == ContactStatus.DO_NOT_CALL, Contact.on_dnc.is_(True)), Fate.DO_NOT_CALL.value),
         (_listed(campaign.client_id), Fate.DO_NOT_CALL.value),
+        (Contact.status == ContactStatus.INVALID, Fate.INVALID_NUMBER.value),
         (Contact.status == ContactStatus.EXHAUSTED, Fate.OUT_OF_ATTEMPTS.value),
     ]
     if not profile.may_dial(advertising=campaign.advertising, consent=False):

@@ -1,10 +1,11 @@
 """Is a running campaign exhausted? A pure decision from where its contacts stand.
 
 Every contact has one *fate* as far as dialing goes. A campaign is exhausted — nothing it could
-ever dial again — when every contact is final: done, on a do-not-call list, out of attempts, or
-barred for want of consent; none is new, waiting for a retry or a callback, or held (leased for a
-call, a preview or a disposition); and no call of it is live and no preview dial is pending. A
-campaign with no contact at all is not exhausted: its base may not be loaded yet.
+ever dial again — when every contact is final: done, on a do-not-call list, a number that does not
+exist, out of attempts, or barred for want of consent; none is new, waiting for a retry or a
+callback, or held (leased for a call, a preview or a disposition); and no call of it is live and no
+preview dial is pending. A campaign with no contact at all is not exhausted: its base may not be
+loaded yet.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from dataclasses import dataclass
 
 
 class Fate(enum.StrEnum):
-    """Where a contact stands for dialing; the first four are final."""
+    """Where a contact stands for dialing; the first five are final."""
 
     DONE = "done"
     DO_NOT_CALL = "do_not_call"
+    INVALID_NUMBER = "invalid_number"
     OUT_OF_ATTEMPTS = "out_of_attempts"
     NO_CONSENT = "no_consent"
     NEW = "new"
@@ -27,7 +29,7 @@ class Fate(enum.StrEnum):
     HELD = "held"
 
 
-FINAL = frozenset({Fate.DONE, Fate.DO_NOT_CALL, Fate.OUT_OF_ATTEMPTS, Fate.NO_CONSENT})
+FINAL = frozenset({Fate.DONE, Fate.DO_NOT_CALL, Fate.INVALID_NUMBER, Fate.OUT_OF_ATTEMPTS, Fate.NO_CONSENT})
 
 
 @dataclass(frozen=True, slots=True)

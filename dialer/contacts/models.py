@@ -27,6 +27,7 @@ class ContactStatus(enum.StrEnum):
     DONE = "done"
     DO_NOT_CALL = "do_not_call"
     EXHAUSTED = "exhausted"
+    INVALID = "invalid"  # its number does not exist (a call ended ``invalid_number``): never dialed again
 
 
 class Contact(Base):

@@ -40,6 +40,7 @@ class CampaignReport:
     busy: int = 0
     no_answer: int = 0
     failed: int = 0
+    invalid_numbers: int = 0
     talk_s: float = 0.0
     dispositions: Counter[str] = field(default_factory=Counter)
     operators: dict[str, OperatorLine] = field(default_factory=dict)
@@ -59,6 +60,7 @@ class CampaignReport:
             ("answering machines", str(self.machines)),
             ("busy", str(self.busy)),
             ("no answer", str(self.no_answer)),
+            ("numbers that do not exist", str(self.invalid_numbers)),
             ("unreachable / failed", str(self.failed)),
             ("talk time", _duration(self.talk_s)),
         ]
@@ -93,6 +95,7 @@ async def campaign_report(session: AsyncSession, campaign_id: int) -> CampaignRe
         report.busy += outcome is CallOutcome.BUSY
         report.no_answer += outcome is CallOutcome.NO_ANSWER
         report.failed += outcome in FAILED
+        report.invalid_numbers += outcome is CallOutcome.INVALID_NUMBER
         talk = call.talk_seconds or 0.0
         report.talk_s += talk
         if call.disposition_code:

@@ -74,11 +74,14 @@ class AmiPbx:
             raise ValueError("at least one AMI server is needed")
         self._book = _CallBook(listener)
         self.clients: dict[str, AmiClient] = {}
-        for server in servers:
+        for index, server in enumerate(servers):
             tracker = CallTracker(self._book, clock=clock.now)
-            client = AmiClient(server.settings, tracker=tracker)
             endpoints = EndpointTracker(self._book, clock=clock.now)
-            client.add_event_listener(endpoints.feed)
+            if index == 0:  # the operators' softphones are here: listed again at every connect
+                client = AmiClient(server.settings, tracker=tracker, endpoints=endpoints)
+            else:
+                client = AmiClient(server.settings, tracker=tracker)
+                client.add_event_listener(endpoints.feed)
             self.clients[server.name] = client
         self.operators_server = servers[0].name
         self.trunks = {t.name: t for t in trunks}

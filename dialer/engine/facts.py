@@ -18,6 +18,7 @@ from ami.facts import (
     CallFailed,
     CallHungUp,
     CallRinging,
+    EndpointsListed,
     EndpointStatus,
     Fact,
     FailReason,
@@ -65,6 +66,8 @@ class FactHandler:
     def _apply(self, fact: Fact) -> None:
         if isinstance(fact, EndpointStatus):
             self._endpoint(fact)
+        elif isinstance(fact, EndpointsListed):
+            self._endpoints_listed(fact)
         elif isinstance(fact, PbxRestarted):
             log.warning("PBX restarted at %s: its live calls are closed as ended by the restart", fact.at)
         elif isinstance(fact, OperatorReady):
@@ -240,6 +243,7 @@ class FactHandler:
 
     def _endpoint(self, fact: EndpointStatus) -> None:
         reachable = fact.status == REACHABLE
+        self.floor.softphones[fact.endpoint] = reachable
         op = self.floor.operator(fact.endpoint)
         if op is not None:
             op.registered = reachable
@@ -250,3 +254,20 @@ class FactHandler:
             f"registration of {fact.endpoint}",
             lambda: store.operator_registered(fact.endpoint, reachable, fact.at),
         )
+
+    def _endpoints_listed(self, fact: EndpointsListed) -> None:
+        """Asterisk's listing at a (re)connect decides every softphone: registered when listed
+        reachable, not otherwise (a phone registered before the engine connected included)."""
+        reachable = frozenset(e for e, status in fact.statuses.items() if status == REACHABLE)
+        self.floor.softphones = {endpoint: endpoint in reachable for endpoint in fact.statuses}
+        self.floor.softphones_listed = True
+        for op in self.floor.operators.values():
+            registered = op.endpoint in reachable
+            if op.registered is not False and not registered:
+                log.warning("operator %s: softphone not registered; takes no customer", op.endpoint)
+            op.registered = registered
+        log.info(
+            "softphones listed: %d reachable (%s)", len(reachable), ", ".join(sorted(reachable)) or "none"
+        )
+        store = self.store
+        self.writer.submit("softphones listed", lambda: store.operators_registered(reachable, fact.at))

@@ -96,6 +96,15 @@ class Floor:
         self.tallies: dict[int, CampaignTally] = {}
         self.changed = asyncio.Event()  # set when an operator may have become available
         self.call_ended = asyncio.Event()
+        self.softphones: dict[str, bool] = {}  # endpoint -> registered, as last listed or heard
+        self.softphones_listed = False  # a full listing came: an endpoint missing from it is not registered
+
+    def softphone(self, endpoint: str) -> bool | None:
+        """Is the endpoint's softphone registered (None: nothing known of it yet)?"""
+        known = self.softphones.get(endpoint)
+        if known is None and self.softphones_listed:
+            return False
+        return known
 
     # ---- calls ----------------------------------------------------------------------------------
 

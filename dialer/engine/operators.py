@@ -41,6 +41,15 @@ class OperatorConnector:
         self.plans = plans
         self.relogin_after = timedelta(seconds=relogin_after)
 
+    def _registration_known(self, op: LiveOperator, now: datetime) -> None:
+        """A new session takes its softphone's registration as last listed or heard (storage too)."""
+        op.registered = self.floor.softphone(op.endpoint)
+        if op.registered is not None:
+            store, endpoint, registered = self.store, op.endpoint, op.registered
+            self.writer.submit(
+                f"registration of {endpoint}", lambda: store.operator_registered(endpoint, registered, now)
+            )
+
     async def sync(self, now: datetime) -> None:
         """Follow storage's sessions: add, update and drop operators; send login legs."""
         settled = self.writer.idle  # before reading: then storage already shows our own writes
@@ -55,6 +64,7 @@ class OperatorConnector:
                 found = LiveOperator(session.operator_id, endpoint, session.campaign_ids, since=now)
                 self.floor.operators[endpoint] = found
                 log.info("operator %s logged in to campaign(s) %s", endpoint, sorted(session.campaign_ids))
+                self._registration_known(found, now)
             op = found
             op.campaigns = session.campaign_ids
             op.pause_reason = session.reason

@@ -1,6 +1,7 @@
 """A call's verdict at hangup, from what the tracker saw and what the engine decided (pure).
 
-- a call that never reached a person fails for the tracker's reason (busy, no answer, unreachable...);
+- a call that never reached a person fails for the tracker's reason (busy, no answer, unreachable,
+  a number that does not exist...);
   a reason the tracker could not name (the call vanished while the engine or AMI was away) is
   ``failed``, or ``pbx_restart`` when Asterisk restarted;
 - an answered call is ``human_connected`` once it reached an operator; else ``abandoned`` when the
@@ -21,6 +22,7 @@ _FAILED: dict[FailReason, CallOutcome] = {
     FailReason.NO_ANSWER: CallOutcome.NO_ANSWER,
     FailReason.CONGESTION: CallOutcome.CONGESTION,
     FailReason.UNREACHABLE: CallOutcome.UNREACHABLE,
+    FailReason.INVALID_NUMBER: CallOutcome.INVALID_NUMBER,
     FailReason.REJECTED: CallOutcome.REJECTED,
     FailReason.CHANNEL_UNAVAILABLE: CallOutcome.CHANNEL_UNAVAILABLE,
     FailReason.PBX_RESTART: CallOutcome.PBX_RESTART,

@@ -271,3 +271,7 @@ class SqlCallStore:
                 await presence.set_registered(session, endpoint, registered, at)
         except NotFound:
             log.debug("registration of %s: not an operator's endpoint", endpoint)
+
+    async def operators_registered(self, reachable: frozenset[str], at: datetime) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await presence.set_registrations(session, reachable, at)

@@ -48,13 +48,26 @@ def _alert(delivery: LeadDelivery, kind: AlertKind, now: datetime, what: str) ->
     return LeadAlert(delivery_id=delivery.id, kind=kind, at=now, message=message)
 
 
-async def created_at(session: AsyncSession, delivery_id: int) -> datetime | None:
-    return await session.scalar(select(LeadDelivery.created_at).where(LeadDelivery.id == delivery_id))
+def window_start(at_risk_at: datetime, deadline_at: datetime) -> datetime:
+    """When a lead's handoff window opened (at risk halfway, late at its end): the disposition, or for
+    a lead that waited for its client's CRM settings, the moment they were set."""
+    return deadline_at - 2 * (deadline_at - at_risk_at)
+
+
+async def handoff_started_at(session: AsyncSession, delivery_id: int) -> datetime | None:
+    """The lead's ``window_start`` (what giving up counts from); None for an unknown lead."""
+    row = (
+        await session.execute(
+            select(LeadDelivery.at_risk_at, LeadDelivery.deadline_at).where(LeadDelivery.id == delivery_id)
+        )
+    ).first()
+    return None if row is None else window_start(row.at_risk_at, row.deadline_at)
 
 
 @dataclass(frozen=True, slots=True)
 class HandoffStats:
-    """Leads created in a period and how they were handed off (seconds from disposition to ack)."""
+    """Leads created in a period and how they were handed off (seconds from disposition to ack);
+    ``pending`` counts those still waiting, for a retry or for the client's CRM settings."""
 
     count: int
     on_time: int
@@ -97,7 +110,7 @@ async def handoff_stats(
         on_time=counts[DeliveryStatus.DELIVERED],
         late=counts[DeliveryStatus.LATE],
         failed=counts[DeliveryStatus.FAILED],
-        pending=counts[DeliveryStatus.PENDING],
+        pending=counts[DeliveryStatus.PENDING] + counts[DeliveryStatus.NOT_CONFIGURED],
         median_seconds=percentile(seconds, 0.5),
         p90_seconds=percentile(seconds, 0.9),
     )

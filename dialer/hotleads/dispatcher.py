@@ -8,7 +8,9 @@ subscribes it to commits that enqueue a lead, so a lead set through the API goes
 milliseconds rather than at the next poll.
 
 A lead goes by its channel (``outbox.channel_for``): the CRM webhook, or the manager's e-mail through
-``smtp`` when the client has no webhook (without ``smtp`` such a lead waits, with the reason).
+``smtp`` when the client has no webhook (without ``smtp`` such a lead waits, with the reason). A lead
+whose client has no delivery at all is never tried: it is stored ``not_configured`` (or set so when
+claimed, if the settings were removed since) until the client's CRM settings are set.
 
 Usage::
 
@@ -76,7 +78,8 @@ class HotLeadDispatcher:
     webhook client (default: ``httpx`` with ``timeout``); ``sender`` replaces every channel (tests);
     ``smtp`` enables the e-mail channel; ``clock`` gives UTC now; ``backoff`` are the seconds before
     each retry (the last repeats; ``jitter`` may spread them); a lead failing past ``give_up_after``
-    from its disposition is ``failed``; ``owner`` names the leases (one per process).
+    from the start of its handoff window (``deadlines.window_start``) is ``failed``; ``owner`` names
+    the leases (one per process).
     """
 
     def __init__(
@@ -215,8 +218,8 @@ class HotLeadDispatcher:
         now = self._clock()
         retry_at = now + timedelta(seconds=self._jitter(backoff_delay(claim.attempt, self._backoff)))
         async with unit_of_work(self._sessions) as session:
-            created = await deadlines.created_at(session, claim.delivery_id)
-            give_up = created is not None and retry_at - created > self._give_up_after
+            started = await deadlines.handoff_started_at(session, claim.delivery_id)
+            give_up = started is not None and retry_at - started > self._give_up_after
             await outbox.settle_failed(
                 session,
                 claim.delivery_id,

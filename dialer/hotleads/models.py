@@ -3,7 +3,9 @@
 A ``LeadDelivery`` is written in the disposition's transaction (``dialer.hotleads.outbox``), so a
 lead is never lost between the operator's click and the CRM. ``status`` is ``pending`` until the
 client's CRM acknowledges it, then ``delivered`` (within the handoff deadline) or ``late`` (after
-it); ``failed`` when the dispatcher gives up. A dispatcher holds a row through ``lease_owner`` and
+it); ``failed`` when the dispatcher gives up; ``not_configured`` while the client has no delivery
+set (no webhook with its secret, no manager's e-mail): kept, never tried, and queued once the
+client's CRM settings are set. A dispatcher holds a row through ``lease_owner`` and
 ``lease_expires_at`` while its request is in flight, so no two dispatchers send it at once.
 """
 
@@ -34,6 +36,7 @@ class DeliveryStatus(enum.StrEnum):
     DELIVERED = "delivered"
     LATE = "late"
     FAILED = "failed"
+    NOT_CONFIGURED = "not_configured"  # the client has no delivery set: waits, untried, for its CRM
 
 
 class Channel(enum.StrEnum):

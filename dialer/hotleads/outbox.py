@@ -4,6 +4,7 @@ Interface::
 
     enqueue_hot_lead(session, call, at) -> LeadDelivery          # in the disposition's transaction
     attach_meeting(session, call, meeting) -> LeadDelivery       # the meeting set, in the same one
+    queue_waiting(session, client_id, crm, at) -> int            # the client's CRM set: waiting leads go
     claim_due(session, *, owner, now, lease_for, limit) -> list[Claim]
     settle_delivered(session, delivery_id, at) -> LeadDelivery | None
     settle_failed(session, delivery_id, *, owner, error, at, retry_at, give_up) -> LeadDelivery | None
@@ -13,6 +14,10 @@ Claiming is ``dialer.db.leased_outbox`` (the ``dialer.calls.leasing`` pattern): 
 ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, then one ``UPDATE … RETURNING`` guarded by the status and
 the lease, so two dispatchers never hold the same lead (SQLite serialises writers, so the guard alone
 suffices there).
+
+A lead whose client has no delivery configured (``channel_for`` is None) is written
+``not_configured``: no attempt, no retry, no alert, until ``queue_waiting`` sends it on its way with a
+fresh handoff window. A claimed lead whose client's settings were removed meanwhile is set so too.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.calls.models import Call
@@ -35,6 +40,8 @@ from dialer.hotleads.models import AlertKind, Channel, DeliveryStatus, LeadAlert
 from dialer.hotleads.payload import build_payload, lead_id_for
 from dialer.mail import outbox as mail_outbox
 from dialer.operators.models import Operator
+
+NOT_CONFIGURED_REASON = "the client has no CRM webhook (with its signing secret) or manager's e-mail set"
 
 
 async def enqueue_hot_lead(session: AsyncSession, call: Call, at: datetime) -> LeadDelivery:
@@ -55,13 +62,14 @@ async def enqueue_hot_lead(session: AsyncSession, call: Call, at: datetime) -> L
     )
     crm = await session.get(ClientCrm, client.id)
     deadline = timedelta(minutes=crm.handoff_deadline_min if crm is not None else DEFAULT_DEADLINE_MIN)
+    channel = channel_for(crm)
     delivery = LeadDelivery(
         lead_id=lead_id_for(call),
         call_id=call.id,
         client_id=client.id,
         campaign_id=campaign.id,
-        channel=channel_for(crm),
-        status=DeliveryStatus.PENDING,
+        channel=channel or Channel.WEBHOOK,
+        status=DeliveryStatus.PENDING if channel is not None else DeliveryStatus.NOT_CONFIGURED,
         attempts=0,
         escalation=0,
         next_attempt_at=at,
@@ -79,6 +87,15 @@ async def enqueue_hot_lead(session: AsyncSession, call: Call, at: datetime) -> L
     )
     session.add(delivery)
     await session.flush()
+    if channel is not None:
+        await _on_its_way(session, delivery, crm, at)
+    return delivery
+
+
+async def _on_its_way(
+    session: AsyncSession, delivery: LeadDelivery, crm: ClientCrm | None, at: datetime
+) -> None:
+    """Wake the dispatcher for a pending lead; the manager's copy by e-mail beside a webhook."""
     if delivery.channel is Channel.WEBHOOK and crm is not None and crm.manager_email:
         # The manager gets the lead by e-mail too (dialer.mail), composed when it is sent.
         await mail_outbox.enqueue(
@@ -90,14 +107,42 @@ async def enqueue_hot_lead(session: AsyncSession, call: Call, at: datetime) -> L
             lead_delivery_id=delivery.id,
         )
     wakeup.mark_enqueued(session.sync_session)
-    return delivery
 
 
-def channel_for(crm: ClientCrm | None) -> Channel:
-    """The CRM's webhook when the client has one, else its manager's e-mail when it has that."""
-    if crm is not None and not crm.webhook_url and crm.manager_email:
+def channel_for(crm: ClientCrm | None) -> Channel | None:
+    """The CRM's webhook when the client has one (with its signing secret), else its manager's e-mail
+    when it has that; None when the client has no delivery configured."""
+    if crm is None:
+        return None
+    if crm.webhook_url and crm.signing_secret:
+        return Channel.WEBHOOK
+    if crm.manager_email:
         return Channel.EMAIL
-    return Channel.WEBHOOK
+    return None
+
+
+async def queue_waiting(session: AsyncSession, client_id: int, crm: ClientCrm, at: datetime) -> int:
+    """The client's CRM settings were set: its ``not_configured`` leads go out now by the new channel,
+    each with a handoff window from ``at`` (the client could not receive them before); how many."""
+    channel = channel_for(crm)
+    if channel is None:
+        return 0
+    waiting = await session.scalars(
+        select(LeadDelivery)
+        .where(LeadDelivery.client_id == client_id, LeadDelivery.status == DeliveryStatus.NOT_CONFIGURED)
+        .with_for_update()
+    )
+    deadline = timedelta(minutes=crm.handoff_deadline_min)
+    queued = 0
+    for delivery in waiting:
+        delivery.status, delivery.channel = DeliveryStatus.PENDING, channel
+        delivery.next_attempt_at = at
+        delivery.at_risk_at, delivery.deadline_at = at + deadline / 2, at + deadline
+        delivery.last_error = None
+        await _on_its_way(session, delivery, crm, at)
+        queued += 1
+    await session.flush()
+    return queued
 
 
 async def attach_meeting(session: AsyncSession, call: Call, meeting: dict[str, Any]) -> LeadDelivery:
@@ -152,6 +197,20 @@ async def claim_due(
             select(ClientCrm).where(ClientCrm.client_id.in_({r.client_id for r in rows}))
         )
     }
+    unconfigured = [r.id for r in rows if channel_for(crms.get(r.client_id)) is None]
+    if unconfigured:  # the settings were removed since the disposition: wait for them, untried
+        await session.execute(
+            update(LeadDelivery)
+            .where(LeadDelivery.id.in_(unconfigured))
+            .values(
+                status=DeliveryStatus.NOT_CONFIGURED,
+                lease_owner=None,
+                lease_expires_at=None,
+                last_error=NOT_CONFIGURED_REASON,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        rows = [r for r in rows if r.id not in unconfigured]
     return [
         Claim(
             delivery_id=r.id,
@@ -219,7 +278,8 @@ async def settle_failed(
 
 
 async def retry_now(session: AsyncSession, delivery: LeadDelivery, at: datetime) -> LeadDelivery:
-    """A supervisor sends a failed or waiting lead again now (a delivered one stays as it is)."""
+    """A supervisor sends a failed or waiting lead again now (a delivered one stays as it is; one
+    waiting for its client's CRM settings waits on: there is nowhere to send it)."""
     if delivery.status in (DeliveryStatus.PENDING, DeliveryStatus.FAILED):
         delivery.status = DeliveryStatus.PENDING
         delivery.next_attempt_at = at

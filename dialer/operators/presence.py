@@ -17,6 +17,7 @@ Interface (the runtime depends on these signatures)::
     end_overdue_wraps(session, now) -> list[OperatorStatus]                   # every wrap_until passed
     logout(session, operator_id, at) -> OperatorStatus
     set_registered(session, operator_id_or_endpoint, registered, at) -> OperatorStatus
+    set_registrations(session, reachable_endpoints, at) -> list[OperatorStatus]  # a full listing
     set_held_channel(session, operator_id, channel_uid, at) -> OperatorStatus
     ready_operators(session, campaign_id, *, require_held_channel=False) -> list[OperatorStatus]
     get_status(session, operator_id) -> OperatorStatus
@@ -271,6 +272,25 @@ async def set_registered(
     status = await _status(session, await _resolve(session, operator_id_or_endpoint), at)
     status.registered = registered
     return await _not_ready_unless(session, status, registered, UNREGISTERED, at)
+
+
+async def set_registrations(
+    session: AsyncSession, reachable: frozenset[str], at: datetime
+) -> list[OperatorStatus]:
+    """Every operator's softphone from Asterisk's listing: registered iff its endpoint is in
+    ``reachable``; the operators whose flag changed. Only operators with a status row (those who
+    ever logged in) are written: a login takes the engine's knowledge when it comes."""
+    rows = await session.execute(
+        select(Operator.id, Operator.sip_endpoint, OperatorStatus.registered).join(
+            OperatorStatus, OperatorStatus.operator_id == Operator.id
+        )
+    )
+    changed = []
+    for operator_id, endpoint, registered in rows.all():
+        now_registered = endpoint in reachable
+        if bool(registered) != now_registered:
+            changed.append(await set_registered(session, operator_id, now_registered, at))
+    return changed
 
 
 async def set_held_channel(

@@ -9,7 +9,9 @@ Definitions (each figure is over the calls *placed* in the day, ``[start, end)``
   abandoned), the share of answered people who got no operator;
 - conversions: connected calls disposed with a hot-lead code (sale, lead, meeting); conversion
   rate: conversions / connected; leads: the same calls, as the brief counts them;
-- average talk: talk seconds of the connected calls over their number.
+- average talk: talk seconds of the connected calls over their number;
+- invalid numbers: distinct contacts whose call ended ``invalid_number`` (the network said the number
+  does not exist; the contact is never dialed again), a figure of the base's quality.
 
 Per operator: the connected calls they took and their talk seconds, and from their state changes
 (only while logged in to this campaign) logged-in, paused and busy (on call or wrap-up) seconds;
@@ -45,6 +47,7 @@ class CallFact:
     hot_lead: bool = False
     phone: str = ""
     recording: bool = False
+    invalid_number: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,7 @@ class Totals:
     leads: int
     talk_seconds: float
     average_talk_seconds: float
+    invalid_numbers: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +199,7 @@ def totals_of(calls: Sequence[CallFact], conversion_codes: frozenset[str]) -> To
         leads=sum(1 for c in connected if c.hot_lead),
         talk_seconds=round(talk, 3),
         average_talk_seconds=round(talk / len(connected), 1) if connected else 0.0,
+        invalid_numbers=len({c.contact_id for c in calls if c.invalid_number}),
     )
 
 

@@ -33,6 +33,7 @@ def sections(report: DailyReport) -> list[Section]:
             ("leads", t.leads),
             ("talk seconds", t.talk_seconds),
             ("average talk seconds", t.average_talk_seconds),
+            ("invalid numbers (do not exist)", t.invalid_numbers),
         ),
     )
     dispositions = Section(

@@ -59,6 +59,7 @@ async def call_facts(session: AsyncSession, campaign_id: int, day: date, tz: str
             hot_lead=c.hot_lead,
             phone=c.phone,
             recording=c.recording_key is not None,
+            invalid_number=c.outcome is CallOutcome.INVALID_NUMBER,
         )
         for c in rows
     ]

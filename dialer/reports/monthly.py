@@ -1,5 +1,6 @@
 """The monthly report on a contract: work done against the appendix's volume, the bill by the
-contract's pricing model (metering's ``Statement``), hot-lead handoff times, and a day-by-day series.
+contract's pricing model (metering's ``Statement``), hot-lead handoff times, the base's quality
+(numbers that do not exist, among the month's calls) and a day-by-day series.
 
 Pure: built from values the caller read (``monthly_source``). It round-trips through JSON
 (``to_json``/``from_json``) exactly, money and quantities as strings, so a stored report reads back
@@ -68,6 +69,7 @@ class MonthlyReport:
     volume: Volume
     days: tuple[DayLine, ...]
     handoff: HandoffStats
+    invalid_numbers: int | None = None  # contacts whose number does not exist; None: not counted (old report)
 
     @property
     def frozen(self) -> bool:
@@ -132,9 +134,11 @@ def monthly_report(
     generated_at: datetime,
     seat_pauses_paid: bool = True,
     contract_used: Decimal | None = None,
+    invalid_numbers: int = 0,
 ) -> MonthlyReport:
     """``contract_used``: for a volume committed over the whole contract, its use up to the month's
-    end (the month's own use otherwise)."""
+    end (the month's own use otherwise). ``invalid_numbers``: contacts whose call in the month ended
+    ``invalid_number``."""
     used = (
         contract_used
         if contract_used is not None
@@ -152,6 +156,7 @@ def monthly_report(
             day_lines(calls, statement.period.first_day, statement.period.last_day, contract.timezone)
         ),
         handoff=handoff,
+        invalid_numbers=invalid_numbers,
     )
 
 
@@ -209,6 +214,7 @@ def to_json(report: MonthlyReport) -> dict[str, Any]:
             "median_seconds": h.median_seconds,
             "p90_seconds": h.p90_seconds,
         },
+        "invalid_numbers": report.invalid_numbers,
     }
 
 
@@ -248,4 +254,5 @@ def from_json(data: dict[str, Any]) -> MonthlyReport:
             h["median_seconds"],
             h["p90_seconds"],
         ),
+        invalid_numbers=data.get("invalid_numbers"),  # absent from reports stored before it was counted
     )

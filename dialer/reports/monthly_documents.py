@@ -50,6 +50,7 @@ def sections(report: MonthlyReport) -> list[Section]:
             ("seat seconds (without pauses)", u.seat_seconds_without_pauses),
             ("seats", str(u.seats)),
             ("late calls (from earlier months)", s.late_calls),
+            ("invalid numbers (do not exist)", _counted(report.invalid_numbers)),
         ),
     )
     volume = Section(
@@ -86,6 +87,10 @@ def sections(report: MonthlyReport) -> list[Section]:
         tuple((d.day, d.calls, d.connected, d.talk_seconds, d.late) for d in report.days),
     )
     return [summary, work, volume, bill, handoff, days]
+
+
+def _counted(value: int | None) -> int | str:
+    return "not counted" if value is None else value
 
 
 def _seconds(value: float | None) -> float | None:

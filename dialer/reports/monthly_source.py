@@ -11,17 +11,19 @@ from __future__ import annotations
 from datetime import datetime
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.billing.money import round_to_places
+from dialer.billing.periods import BillingPeriod
 from dialer.billing.schedule import ReportSchedule, monthly_report_schedule
 from dialer.business_days import calendar_for
+from dialer.calls.models import Call, CallOutcome
 from dialer.clients.models import Client, Contract, VolumeScope
 from dialer.errors import Conflict, NotFound
 from dialer.hotleads.deadlines import handoff_stats
 from dialer.metering.models import ClosedPeriod
-from dialer.metering.periods import month_key, next_month, period_for
+from dialer.metering.periods import membership, month_key, next_month, period_for
 from dialer.metering.statement import close_period, gather_facts, monthly_statement
 from dialer.metering.tariffs import volume_unit
 from dialer.metering.volume import daily_usage, volume_span
@@ -46,6 +48,17 @@ async def contract_facts(session: AsyncSession, contract: Contract) -> tuple[Con
         volume_scope=contract.volume_scope.value,
     )
     return facts, client
+
+
+async def invalid_numbers(session: AsyncSession, contract_id: int, period: BillingPeriod) -> int:
+    """Contacts whose call billed in the month ended ``invalid_number`` (the number does not exist)."""
+    member = membership(contract_id, period)
+    count = await session.scalar(
+        select(func.count(func.distinct(Call.contact_id))).where(
+            member.where, Call.outcome == CallOutcome.INVALID_NUMBER
+        )
+    )
+    return int(count or 0)
 
 
 def schedule_for(client: Client, year: int, month: int) -> ReportSchedule:
@@ -79,6 +92,7 @@ async def build_report(
         generated_at=now,
         seat_pauses_paid=contract.seat_pauses_paid,
         contract_used=contract_used,
+        invalid_numbers=await invalid_numbers(session, contract.id, statement.period),
     )
 
 

@@ -35,7 +35,7 @@ CALL_TABLE = {
     ),
     "b1_originate_busy_486": Expected("busy", 17, None, 0, None),
     "b2_originate_noanswer_timeout": Expected("no_answer", 19, None, 0, None),
-    "b3_originate_reject_404": Expected("unreachable", 1, None, 0, None),
+    "b3_originate_reject_404": Expected("invalid_number", 1, None, 0, None),
     "b4_originate_reject_503": Expected("congestion", 34, None, 0, None),
     "b8_originate_trunk_down": Expected("no_answer", 19, None, 0, None),
     "b9_originate_busy_with_channelid": Expected("busy", 17, None, 0, None),

@@ -359,3 +359,32 @@ def test_the_operator_is_not_another_customer_already_in_the_bridge(join: str):
     tracker.feed(to_event(Message.of([("Event", join), *new, *room])))
     [connected] = [x for x in recorder.facts if isinstance(x, f.CallConnected)]
     assert connected.operator == "1001"
+
+
+def _with_cause(items: Timed, cause: int, sip: int) -> Timed:
+    """The capture with the far end's answer changed: every Cause and TechCause rewritten."""
+    out: Timed = []
+    for at, message in items:
+        if message.event in ("Hangup", "HangupRequest"):
+            message = Message.of(
+                (k, str(cause) if k == "Cause" else str(sip) if k == "TechCause" else v)
+                for k, v in message.pairs
+            )
+        out.append((at, message))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("cause", "sip", "reason"),
+    [
+        (1, 404, f.FailReason.INVALID_NUMBER),  # the capture itself
+        (28, 484, f.FailReason.INVALID_NUMBER),
+        (3, 420, f.FailReason.INVALID_NUMBER),
+        (27, 502, f.FailReason.UNREACHABLE),
+    ],
+)
+def test_a_number_that_does_not_exist_fails_as_invalid(cause: int, sip: int, reason: f.FailReason) -> None:
+    replayer = Replayer()
+    replayer.feed(_with_cause(messages("b3_originate_reject_404"), cause, sip))
+    failed = [x for x in replayer.facts if isinstance(x, f.CallFailed)]
+    assert [(x.reason, x.cause) for x in failed] == [(reason, cause)]

@@ -154,6 +154,9 @@ class FakeStore:
     async def operator_registered(self, endpoint: str, registered: bool, at: datetime) -> None:
         self._w("op_registered", endpoint, registered)
 
+    async def operators_registered(self, reachable: frozenset[str], at: datetime) -> None:
+        self._w("ops_registered", ",".join(sorted(reachable)))
+
 
 class FakePbx:
     def __init__(self, listener: FactListener | None = None, *, refuse: bool = False) -> None:

@@ -62,3 +62,15 @@ def test_manager_user_is_least_privilege() -> None:
     read = re.search(r"^read\s*=\s*(\S+)", text, re.M)
     assert read is not None and "all" not in read.group(1).split(",")
     assert "security" not in read.group(1) and "cel" not in read.group(1)
+
+
+def test_settings_named_in_the_configuration_exist() -> None:
+    """A ``DIALER_*`` name in a .conf file is a dialplan variable of extensions.conf or a real setting."""
+    from dialer.commands.config import rows
+
+    settings = {variable for variable, _, _ in rows(None)}
+    dialplan = (CONF / "extensions.conf").read_text()
+    for path in sorted(CONF.glob("*.conf")):
+        for name in sorted(set(re.findall(r"\bDIALER_[A-Z0-9_]+\b", path.read_text()))):
+            is_variable = re.search(rf"(\$\{{{name}\b|^{name}\s*=|\b{name}=)", dialplan, re.M)
+            assert is_variable or name in settings, f"{path.name} names {name}, which is no setting"

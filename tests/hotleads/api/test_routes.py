@@ -133,3 +133,44 @@ async def test_a_hot_lead_disposed_through_the_api_is_delivered_within_a_second_
     retried = await client.post(f"/hot-leads/{lead['id']}/retry", headers=supervisor)
     assert retried.status_code == 200 and retried.json()["status"] == "delivered"  # delivered stays delivered
     assert (await client.post(f"/hot-leads/{lead['id']}/retry", headers=own)).status_code == 403
+
+
+async def _listed(client, headers, status: str) -> list[dict]:
+    page = (await client.get("/hot-leads", params={"status": status}, headers=headers)).json()
+    return list(page["items"])
+
+
+async def test_a_lead_of_a_client_without_a_crm_is_shown_as_not_configured_then_sent_once_it_is_set(
+    app, client, admin, login, two_clients
+):
+    home, other = two_clients
+    call_id = await _ended_call(app, home.campaign_id)
+    response = await client.post(f"/calls/{call_id}/disposition", json={"code": "hot_lead"}, headers=admin)
+    assert response.status_code == 200, response.text
+
+    supervisor = await login(Role.SUPERVISOR)
+    own = await login(Role.CONTROLLER, client_id=home.client_id)
+    foreign = await login(Role.CONTROLLER, client_id=other.client_id)
+    (lead,) = await _listed(client, supervisor, "not_configured")
+    assert (lead["call_id"], lead["attempts"], lead["alerts"]) == (call_id, 0, [])
+    assert [x["id"] for x in await _listed(client, own, "not_configured")] == [lead["id"]]
+    assert await _listed(client, foreign, "not_configured") == []
+    shown = (await client.get(f"/hot-leads/{lead['id']}", headers=own)).json()
+    assert shown["status"] == "not_configured"
+
+    receiver = Receiver(SECRET)
+    await receiver.start()
+    dispatcher = HotLeadDispatcher(app.state.sessions, poll_interval=30)  # only the commit wakes it
+    await dispatcher.start()
+    try:
+        crm = {"webhook_url": receiver.url, "signing_secret": SECRET}
+        assert (
+            await client.put(f"/clients/{home.client_id}/crm", json=crm, headers=admin)
+        ).status_code == 200
+        await receiver.wait_for(1, within=5)
+        await until(lambda: _delivered(client, admin))
+    finally:
+        await dispatcher.stop()
+        await receiver.stop()
+    assert list(receiver.leads) == [lead["lead_id"]]
+    assert await _listed(client, supervisor, "not_configured") == []
