@@ -66,7 +66,6 @@ class AmiClient:
         self.reader, self.writer = reader, writer
         self.parser = AmiParser()
         self.received: list[Message] = []
-        self.arrivals: list[float] = []  # when each received message arrived (``clock`` if set)
         self.transcript = bytearray()  # what arrived, as a timestamped ``*.log`` transcript
         self.clock: Callable[[], float] | None = None  # the simulator's clock, for the transcript
         self._arrived = asyncio.Condition()
@@ -89,10 +88,8 @@ class AmiClient:
                 return
             self._record(data)
             messages = self.parser.feed(data)
-            now = self.clock() if self.clock is not None else time.time()
             async with self._arrived:
                 self.received.extend(messages)
-                self.arrivals.extend([now] * len(messages))
                 self._arrived.notify_all()
 
     def _record(self, data: bytes) -> None:
@@ -103,13 +100,6 @@ class AmiClient:
         now = self.clock() if self.clock is not None else time.time()
         stamp = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
         self.transcript += f"#### RX {stamp} (+0.000s)\n".encode() + data
-
-    def arrived_at(self, name: str, **fields: str) -> float:
-        """When the first event ``name`` with these fields arrived (the simulator's clock if set)."""
-        for message, at in zip(self.received, self.arrivals, strict=True):
-            if message.event == name and all(message.get(k) == v for k, v in fields.items()):
-                return at
-        raise LookupError(f"no {name} {fields} received")
 
     def send(self, pairs: Iterable[tuple[str, str]]) -> None:
         self.writer.write(encode(list(pairs)))
