@@ -82,6 +82,7 @@ class Service:
         self.jobs: JobScheduler | None = None
         self.volumes: VolumeWatcher | None = None
         self._server_task: asyncio.Task[None] | None = None
+        self._stopped = False
 
     @property
     def url(self) -> str:
@@ -136,7 +137,11 @@ class Service:
 
     async def stop(self, grace_s: float | None = None, *, hang_up: bool = False) -> None:
         """No new calls; live calls finish (API still up); then the API and the database go.
-        ``hang_up``: calls still live after the grace are hung up rather than left running."""
+        ``hang_up``: calls still live after the grace are hung up rather than left running.
+        Stopping again once stopped does nothing."""
+        if self._stopped:
+            return
+        self._stopped = True
         if self.runtime is not None:
             log.info("stopping: no new calls; waiting for live calls to finish (stop again to exit now)")
             if not await self._finished_unless_forced(self.runtime.stop(grace_s, hang_up=hang_up)):
@@ -177,12 +182,17 @@ class Service:
 
     async def kill(self) -> None:
         """Go at once, as a killed process (tests of reconciliation)."""
+        self._stopped = True
         if self.runtime is not None:
             await self.runtime.kill()
         await self._close()
 
     async def run_until_stopped(self) -> None:
         await self.start()
+        await self.serve_until_stopped()
+
+    async def serve_until_stopped(self) -> None:
+        """Once started: run until a stop signal (or ``stop_requested``), then stop as it asks."""
         try:
             await self.stop_requested.wait()
         finally:

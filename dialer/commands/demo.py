@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,8 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from dialer.demo.session import Demo, DemoRefused
 
+    if isinstance(sys.stdout, io.TextIOWrapper):  # progress lines show as they come, piped too
+        sys.stdout.reconfigure(line_buffering=True)
     try:
         asyncio.run(Demo(args).run())
     except DemoRefused as refused:
