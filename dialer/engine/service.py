@@ -227,7 +227,7 @@ class Engine:
         self.runners.clear()
         await self._drain(grace_s)
         if self.floor.calls and hang_up:
-            log.warning("hanging up %d call(s) still live after the grace", len(self.floor.calls))
+            log.info("hanging up %d call(s) still live after the grace, as asked", len(self.floor.calls))
             for call_uid in list(self.floor.calls):
                 await self.pbx.hangup(call_uid)
             await self._drain(HANGUP_WAIT_S)
