@@ -35,7 +35,7 @@ def main() -> int:
     for name in PACKAGES:
         package = importlib.import_module(name)
         where = Path(package.__file__ or "").resolve().parent
-        if checkout in where.parents or where == checkout:
+        if where == checkout / name:
             problems.append(f"{name} was imported from the checkout ({where}), not from the install")
         for module in pkgutil.walk_packages(package.__path__, prefix=f"{name}."):
             try:
