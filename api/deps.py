@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dialer.audit.service import Remote
 from dialer.settings import Settings
 
 
@@ -29,6 +30,15 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def remote_of(request: Request) -> Remote:
+    """Where the request came from: the peer, the proxies' X-Forwarded-For and the user agent."""
+    return Remote(
+        address=request.client.host if request.client else None,
+        forwarded_for=request.headers.get("x-forwarded-for"),
+        user_agent=request.headers.get("user-agent"),
+    )
 
 
 def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:

@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
+from dialer.auth.throttle import TooManyAttempts
 from dialer.contacts import errors as contacts
 from dialer.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 
@@ -21,6 +22,13 @@ async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
     status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
     message = exc.message if isinstance(exc, DomainError) else str(exc)
     return JSONResponse({"detail": message}, status_code=status)
+
+
+async def too_many_attempts(_request: Request, exc: Exception) -> JSONResponse:
+    """429 with ``Retry-After``: the seconds until the window the caller is over ends."""
+    wait = exc.retry_after if isinstance(exc, TooManyAttempts) else 60
+    message = exc.message if isinstance(exc, TooManyAttempts) else "too many attempts"
+    return JSONResponse({"detail": message}, status_code=429, headers={"Retry-After": str(wait)})
 
 
 IMPORT_STATUS: dict[type[Exception], int] = {
@@ -48,6 +56,7 @@ async def integrity_error(_request: Request, _exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(TooManyAttempts, too_many_attempts)
     app.add_exception_handler(IntegrityError, integrity_error)
     app.add_exception_handler(contacts.ImportRefused, import_error)
     app.add_exception_handler(contacts.NotFound, import_error)

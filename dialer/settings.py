@@ -76,6 +76,29 @@ class Settings(BaseSettings):
     secret_key: SecretStr = Field(
         SecretStr("change-me"), description="Key for signing links and webhooks; set it in production."
     )
+    # Signing in (dialer/auth): attempts counted in the database, so every process shares them.
+    sign_in_window_s: float = Field(
+        300.0, gt=0, description="Length of the window sign-in attempts are counted in, in seconds."
+    )
+    sign_in_max_per_account: int = Field(
+        10, ge=1, description="Failed sign-ins per username in one window; more answer 429 until it ends."
+    )
+    sign_in_max_per_address: int = Field(
+        50, ge=1, description="Failed sign-ins per client address in one window; more answer 429."
+    )
+    sign_in_lock_after: int = Field(
+        20,
+        ge=0,
+        description="Wrong passwords in a row that lock an account until an administrator unlocks it; "
+        "0: never lock.",
+    )
+    # Request bodies: refused with 413 as soon as they pass the cap, before they are read whole.
+    body_max_bytes: int = Field(
+        1024 * 1024,
+        ge=1024,
+        description="Largest request body of any route but the file uploads (DIALER_IMPORT_MAX_BYTES), "
+        "in bytes.",
+    )
 
     # The engine: Asterisk servers, trunks, FastAGI, pacing loop and operator timings.
     ami_servers: list[AmiServerSettings] = Field(

@@ -9,9 +9,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from api.auth import PrincipalDep, get_principal
-from api.deps import SessionDep, SessionsDep
+from api.deps import SessionDep, SessionsDep, remote_of
 from api.errors import ERROR_RESPONSES
-from dialer.audit.service import Remote
 from dialer.billing_export.period import export_span
 from dialer.billing_export.service import EXPORT_PERMISSION, ExportFormat, export_bytes, prepare
 
@@ -50,12 +49,7 @@ async def billing_export(
     Audited as an export. A client's controller may export only its own client."""
     principal.require(EXPORT_PERMISSION)  # a refused role hears 403 before any complaint about its query
     span = export_span(month, first, last)
-    remote = Remote(
-        address=request.client.host if request.client else None,
-        forwarded_for=request.headers.get("x-forwarded-for"),
-        user_agent=request.headers.get("user-agent"),
-    )
-    plan = await prepare(session, principal, client_id, span, export_format, remote=remote)
+    plan = await prepare(session, principal, client_id, span, export_format, remote=remote_of(request))
     await session.commit()  # the audit row stands before the first byte; the export reads on its own
     chunks = export_bytes(sessions, plan, export_format, delimiter=delimiter)
     return StreamingResponse(

@@ -16,7 +16,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import AwareDatetime
 
 from api.auth import INSECURE_DEFAULT_KEY, PrincipalDep, get_principal
-from api.deps import SessionDep
+from api.deps import SessionDep, remote_of
 from api.errors import ERROR_RESPONSES
 from api.schemas.common import Page
 from api.schemas.recordings import DeletedOut, ExportBody, LinkBody, LinkOut, RecordingOut
@@ -65,15 +65,6 @@ def link_secret(request: Request) -> bytes:
             secret = sharing.link_secret(configured.encode())
         request.app.state.recording_link_secret = secret
     return secret
-
-
-def remote_of(request: Request) -> Remote:
-    """Where the request came from: the peer, the proxies' X-Forwarded-For and the user agent."""
-    return Remote(
-        address=request.client.host if request.client else None,
-        forwarded_for=request.headers.get("x-forwarded-for"),
-        user_agent=request.headers.get("user-agent"),
-    )
 
 
 def allowed(permission: Permission) -> Callable[[Principal], Coroutine[Any, Any, None]]:

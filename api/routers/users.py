@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
 
 from api.auth import PrincipalDep, get_principal
-from api.deps import SessionDep
+from api.deps import SessionDep, remote_of
 from api.errors import ERROR_RESPONSES
 from api.schemas.users import UserOut
 from dialer.auth import service
@@ -35,10 +35,19 @@ async def get_user(user_id: int, session: SessionDep, principal: PrincipalDep) -
 
 @router.patch("/{user_id}", response_model=UserOut)
 async def update_user(user_id: int, body: UserUpdate, session: SessionDep, principal: PrincipalDep) -> User:
-    """Change role, name, password or activity; a new password ends the user's current tokens."""
+    """Change role, name, password or activity; a new password ends the user's current tokens, and
+    so does deactivation (for good: reactivating the user does not revive them). The last active
+    administrator may not be demoted or deactivated (409)."""
     return await service.update_user(session, principal, user_id, body)
 
 
 @router.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_user(user_id: int, session: SessionDep, principal: PrincipalDep) -> None:
+    """Delete a user; the last active administrator may not be deleted (409)."""
     await service.delete_user(session, principal, user_id)
+
+
+@router.post("/{user_id}/unlock", response_model=UserOut)
+async def unlock_user(user_id: int, request: Request, session: SessionDep, principal: PrincipalDep) -> User:
+    """Unlock an account locked by wrong passwords and forget its recent attempts; audited."""
+    return await service.unlock_user(session, principal, user_id, remote_of(request))
