@@ -6,10 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from api import errors
 from api.auth import make_signer
+from api.body_limit import BodyLimit
 from api.routers import ROUTERS
+from api.uploads import MULTIPART_SLACK, UPLOAD_BODY
 from dialer.db.engine import make_engine, make_sessionmaker
 from dialer.db.migrate import upgrade
 from dialer.settings import Settings
@@ -48,4 +51,12 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    routes = [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]
+    uploads = [route.path_regex for route in routes if route.openapi_extra is UPLOAD_BODY]
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.body_max_bytes,
+        upload_limit=settings.import_max_bytes + MULTIPART_SLACK,
+        upload_paths=uploads,
+    )
     return app

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
@@ -54,7 +59,33 @@ async def integrity_error(_request: Request, _exc: Exception) -> JSONResponse:
     )
 
 
+ECHO_LIMIT = 100  # characters of a refused input shown back in a 422
+
+
+def _clipped(value: Any) -> Any:
+    """``value`` as given, or, when its text is longer than ``ECHO_LIMIT``, its first characters."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    text = value if isinstance(value, str) else json.dumps(jsonable_encoder(value), ensure_ascii=False)
+    if len(text) <= ECHO_LIMIT:
+        return value
+    return f"{text[:ECHO_LIMIT]}… ({len(text):,} characters)"
+
+
+async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422 (a list of problems, each with its ``loc``), with every echoed input clipped:
+    a 50 MB name is not sent back to its sender."""
+    problems = exc.errors() if isinstance(exc, RequestValidationError) else []
+    for problem in problems:
+        if "input" in problem:
+            problem["input"] = _clipped(problem["input"])
+        if "ctx" in problem:
+            problem["ctx"] = {key: _clipped(value) for key, value in problem["ctx"].items()}
+    return JSONResponse({"detail": jsonable_encoder(problems)}, status_code=422)
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(TooManyAttempts, too_many_attempts)
     app.add_exception_handler(IntegrityError, integrity_error)
