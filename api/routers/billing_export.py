@@ -13,6 +13,7 @@ from api.deps import SessionDep, SessionsDep, remote_of
 from api.errors import ERROR_RESPONSES
 from dialer.billing_export.period import export_span
 from dialer.billing_export.service import EXPORT_PERMISSION, ExportFormat, export_bytes, prepare
+from dialer.db.bounds import IntId
 
 router = APIRouter(
     prefix="/clients", tags=["billing"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES
@@ -31,7 +32,7 @@ router = APIRouter(
     },
 )
 async def billing_export(
-    client_id: int,
+    client_id: IntId,
     request: Request,
     session: SessionDep,
     sessions: SessionsDep,

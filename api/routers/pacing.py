@@ -13,6 +13,7 @@ from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.calls import AbandonOut, PacingDecisionOut, PacingOut
 from dialer.calls.pacing_log import pacing_status
+from dialer.db.bounds import IntId
 
 router = APIRouter(
     prefix="/campaigns", tags=["campaigns"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES
@@ -21,7 +22,7 @@ router = APIRouter(
 
 @router.get("/{campaign_id}/pacing", response_model=PacingOut)
 async def get_pacing(
-    campaign_id: int,
+    campaign_id: IntId,
     session: SessionDep,
     principal: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 20,

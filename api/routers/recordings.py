@@ -27,6 +27,7 @@ from dialer.auth.principal import Principal
 from dialer.call_recordings import access, deletion, exporting, serving, sharing
 from dialer.call_recordings.search import RecordingFilter, RecordingRow, SortKey, SortOrder, search_recordings
 from dialer.call_recordings.storage import configured_store
+from dialer.db.bounds import BigIntId, IntId, Offset
 from dialer.errors import InvalidInput
 from dialer.settings import Settings
 from recordings.ranges import RangeNotSatisfiable
@@ -134,20 +135,20 @@ async def search(
     principal: PrincipalDep,
     store: StoreDep,
     remote: RemoteDep,
-    campaign_id: int | None = None,
-    client_id: int | None = None,
-    operator_id: int | None = None,
+    campaign_id: IntId | None = None,
+    client_id: IntId | None = None,
+    operator_id: IntId | None = None,
     since: Annotated[AwareDatetime | None, Query(description="placed at or after")] = None,
     until: Annotated[AwareDatetime | None, Query(description="placed before")] = None,
     disposition: Annotated[str | None, Query(max_length=50)] = None,
     min_seconds: Annotated[float | None, Query(ge=0, description="talk time at least")] = None,
     max_seconds: Annotated[float | None, Query(ge=0, description="talk time at most")] = None,
     phone: Annotated[str | None, Query(max_length=50, description="as written or E.164")] = None,
-    call_id: int | None = None,
+    call_id: BigIntId | None = None,
     sort: SortKey = "started_at",
     order: SortOrder = "desc",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[RecordingOut]:
     """Recorded calls the caller may hear: a controller finds only its client's."""
     filters = RecordingFilter(
@@ -193,7 +194,7 @@ async def search(
     },
 )
 async def play(
-    call_id: int,
+    call_id: BigIntId,
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
@@ -229,7 +230,7 @@ async def play(
     dependencies=[Depends(allowed(Permission.RECORDINGS_READ))],
 )
 async def make_link(
-    call_id: int,
+    call_id: BigIntId,
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
@@ -344,7 +345,7 @@ async def export(
     "/{call_id}", response_model=DeletedOut, dependencies=[Depends(allowed(Permission.RECORDINGS_DELETE))]
 )
 async def delete(
-    call_id: int,
+    call_id: BigIntId,
     session: SessionDep,
     principal: PrincipalDep,
     store: StoreDep,

@@ -16,6 +16,7 @@ from api.deps import SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
+from dialer.db.bounds import IntId
 from dialer.reports import daily_documents, monthly_documents, recipients, service
 from dialer.reports.recipients import RecipientsIn
 from dialer.settings import Settings
@@ -54,7 +55,7 @@ def attachment(name: str) -> dict[str, str]:
 
 @router.get("/campaigns/{campaign_id}/reports/daily", dependencies=READS)
 async def get_daily_report(
-    campaign_id: int,
+    campaign_id: IntId,
     day: date,
     session: SessionDep,
     principal: PrincipalDep,
@@ -90,7 +91,7 @@ class MonthlyFormat(StrEnum):
 
 @router.get("/contracts/{contract_id}/reports/monthly", dependencies=READS)
 async def get_monthly_report(
-    contract_id: int,
+    contract_id: IntId,
     month: Annotated[str, Query(description="YYYY-MM", examples=["2026-11"])],
     session: SessionDep,
     principal: PrincipalDep,
@@ -130,7 +131,7 @@ def _out(row: object) -> RecipientsOut:
 
 @router.get("/clients/{client_id}/report-recipients", response_model=RecipientsOut, dependencies=READS)
 async def get_report_recipients(
-    client_id: int, session: SessionDep, principal: PrincipalDep
+    client_id: IntId, session: SessionDep, principal: PrincipalDep
 ) -> RecipientsOut:
     """Where the client's daily and monthly reports go."""
     return _out(await recipients.get_recipients(session, principal, client_id))
@@ -142,7 +143,7 @@ async def get_report_recipients(
     dependencies=[Depends(needs(Permission.REPORTS_WRITE))],
 )
 async def put_report_recipients(
-    client_id: int, body: RecipientsIn, session: SessionDep, principal: PrincipalDep
+    client_id: IntId, body: RecipientsIn, session: SessionDep, principal: PrincipalDep
 ) -> RecipientsOut:
     """Set the addresses, and which reports go by e-mail or (daily) by the CRM webhook."""
     row = await recipients.put_recipients(session, principal, client_id, body, datetime.now(UTC))

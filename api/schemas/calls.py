@@ -11,6 +11,7 @@ from api.schemas.common import Out
 from dialer.calls.amd_review import AmdReview
 from dialer.calls.models import CallOutcome, CallState, HangupSide, RecordingStatus
 from dialer.contacts.models import ContactStatus
+from dialer.db.bounds import IntId
 from dialer.operators.models import OperatorState
 
 
@@ -105,7 +106,7 @@ class DispositionOut(BaseModel):
 class LoginBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    campaign_ids: list[int] = Field(min_length=1, max_length=50)
+    campaign_ids: list[IntId] = Field(min_length=1, max_length=50)
 
 
 class PauseBody(BaseModel):
