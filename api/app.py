@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 
 from api import errors
 from api.auth import make_signer
 from api.body_limit import BodyLimit
 from api.routers import ROUTERS
+from api.text_guard import refuse_unstorable_text
 from api.uploads import MULTIPART_SLACK, UPLOAD_BODY
 from dialer.db.engine import make_engine, make_sessionmaker
 from dialer.db.migrate import upgrade
@@ -45,6 +46,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_unstorable_text)],
     )
     app.state.settings = settings
     app.state.token_signer = make_signer(settings)

@@ -72,6 +72,17 @@ def _clipped(value: Any) -> Any:
     return f"{text[:ECHO_LIMIT]}… ({len(text):,} characters)"
 
 
+def _encodable(value: Any) -> Any:
+    """``value`` with lone surrogates written as ``\\udxxx``: UTF-8 cannot carry them."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_encodable(key): _encodable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_encodable(item) for item in value]
+    return value
+
+
 async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     """FastAPI's 422 (a list of problems, each with its ``loc``), with every echoed input clipped:
     a 50 MB name is not sent back to its sender."""
@@ -81,7 +92,7 @@ async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
             problem["input"] = _clipped(problem["input"])
         if "ctx" in problem:
             problem["ctx"] = {key: _clipped(value) for key, value in problem["ctx"].items()}
-    return JSONResponse({"detail": jsonable_encoder(problems)}, status_code=422)
+    return JSONResponse({"detail": _encodable(jsonable_encoder(problems))}, status_code=422)
 
 
 def install(app: FastAPI) -> None:
