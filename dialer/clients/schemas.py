@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_serializer, model_validator
 
+from dialer.billing.currencies import check_currency
 from dialer.billing.money import Rounding
 from dialer.billing.seat_time import SeatCount
 from dialer.billing.vat import VatMode
@@ -24,7 +25,11 @@ def _region(value: str) -> str:
 
 
 Country = Annotated[str, Field(min_length=2, max_length=2, examples=["RU"]), AfterValidator(_region)]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"], description="ISO 4217 code")]
+Currency = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{3}$", examples=["RUB"], description="active ISO 4217 code"),
+    AfterValidator(check_currency),
+]
 Amount = Annotated[
     Decimal,
     Field(ge=0, max_digits=20, decimal_places=6, description='exact decimal, sent as a string: "1.005"'),
