@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,6 +12,7 @@ from api.deps import SessionDep, SessionsDep, remote_of
 from api.errors import ERROR_RESPONSES
 from dialer.billing_export.period import export_span
 from dialer.billing_export.service import EXPORT_PERMISSION, ExportFormat, export_bytes, prepare
+from dialer.dates import Day
 from dialer.db.bounds import IntId
 
 router = APIRouter(
@@ -38,8 +38,8 @@ async def billing_export(
     sessions: SessionsDep,
     principal: PrincipalDep,
     month: Annotated[str | None, Query(description="YYYY-MM: the contracts' billing month")] = None,
-    first: Annotated[date | None, Query(alias="from", description="first day, instead of a month")] = None,
-    last: Annotated[date | None, Query(alias="to", description="last day, included")] = None,
+    first: Annotated[Day | None, Query(alias="from", description="first day, instead of a month")] = None,
+    last: Annotated[Day | None, Query(alias="to", description="last day, included")] = None,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
     delimiter: Annotated[Literal[";", ","], Query(description="CSV field separator")] = ";",
 ) -> StreamingResponse:

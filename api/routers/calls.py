@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime
 
 from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep
@@ -17,6 +16,7 @@ from dialer.calls import service
 from dialer.calls.amd_review import review_amd
 from dialer.calls.dispositions import contact_of
 from dialer.calls.models import Call, CallOutcome
+from dialer.dates import Moment
 from dialer.db.bounds import BigIntId, IntId, Offset
 from dialer.hotleads.outbox import attach_meeting
 
@@ -32,8 +32,8 @@ async def list_calls(
     campaign_id: IntId | None = None,
     operator_id: IntId | None = None,
     outcome: CallOutcome | None = None,
-    since: Annotated[AwareDatetime | None, Query(description="placed at or after")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="placed before")] = None,
+    since: Annotated[Moment | None, Query(description="placed at or after")] = None,
+    until: Annotated[Moment | None, Query(description="placed before")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
 ) -> Page[CallOut]:

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import AwareDatetime
 
 from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep
@@ -18,6 +17,7 @@ from api.routers.recordings import RemoteDep, allowed
 from api.schemas.common import Page
 from api.schemas.qa import QueueItemOut, ScorecardOut, ScoreOut, TrendOut, TrendsOut
 from dialer.auth.permissions import Permission
+from dialer.dates import Moment
 from dialer.db.bounds import BigIntId, IntId, Offset
 from dialer.qa import queue, scorecards, scores, statistics
 from dialer.qa.models import QueueItem, QueueStatus
@@ -106,8 +106,8 @@ async def list_scores(
     operator_id: IntId | None = None,
     call_id: BigIntId | None = None,
     scorer: Annotated[str | None, Query(max_length=100, description="user:<id> or key:<id>")] = None,
-    since: Annotated[AwareDatetime | None, Query(description="call placed at or after")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="call placed before")] = None,
+    since: Annotated[Moment | None, Query(description="call placed at or after")] = None,
+    until: Annotated[Moment | None, Query(description="call placed before")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Offset = 0,
 ) -> Page[ScoreOut]:

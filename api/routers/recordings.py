@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime
 
 from api.auth import INSECURE_DEFAULT_KEY, PrincipalDep, get_principal
 from api.deps import SessionDep, remote_of
@@ -27,6 +26,7 @@ from dialer.auth.principal import Principal
 from dialer.call_recordings import access, deletion, exporting, serving, sharing
 from dialer.call_recordings.search import RecordingFilter, RecordingRow, SortKey, SortOrder, search_recordings
 from dialer.call_recordings.storage import configured_store
+from dialer.dates import Moment
 from dialer.db.bounds import BigIntId, IntId, Offset
 from dialer.errors import InvalidInput
 from dialer.settings import Settings
@@ -138,8 +138,8 @@ async def search(
     campaign_id: IntId | None = None,
     client_id: IntId | None = None,
     operator_id: IntId | None = None,
-    since: Annotated[AwareDatetime | None, Query(description="placed at or after")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="placed before")] = None,
+    since: Annotated[Moment | None, Query(description="placed at or after")] = None,
+    until: Annotated[Moment | None, Query(description="placed before")] = None,
     disposition: Annotated[str | None, Query(max_length=50)] = None,
     min_seconds: Annotated[float | None, Query(ge=0, description="talk time at least")] = None,
     max_seconds: Annotated[float | None, Query(ge=0, description="talk time at most")] = None,

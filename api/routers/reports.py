@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -16,6 +16,7 @@ from api.deps import SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
+from dialer.dates import Day
 from dialer.db.bounds import IntId
 from dialer.reports import daily_documents, monthly_documents, recipients, service
 from dialer.reports.recipients import RecipientsIn
@@ -56,7 +57,7 @@ def attachment(name: str) -> dict[str, str]:
 @router.get("/campaigns/{campaign_id}/reports/daily", dependencies=READS)
 async def get_daily_report(
     campaign_id: IntId,
-    day: date,
+    day: Day,
     session: SessionDep,
     principal: PrincipalDep,
     settings: SettingsDep,

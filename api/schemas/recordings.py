@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from dialer.call_recordings.exporting import DEFAULT_MAX_FILES
 from dialer.call_recordings.search import RecordingFilter
 from dialer.call_recordings.sharing import MAX_LINK_LIFETIME
+from dialer.dates import Moment
 from dialer.db.bounds import BigIntId, IntId
 
 
@@ -40,8 +41,8 @@ class FilterBody(BaseModel):
     campaign_id: IntId | None = None
     client_id: IntId | None = None
     operator_id: IntId | None = None
-    since: AwareDatetime | None = Field(None, description="placed at or after")
-    until: AwareDatetime | None = Field(None, description="placed before")
+    since: Moment | None = Field(None, description="placed at or after")
+    until: Moment | None = Field(None, description="placed before")
     disposition: str | None = Field(None, max_length=50)
     min_seconds: float | None = Field(None, ge=0, description="talk time at least")
     max_seconds: float | None = Field(None, ge=0, description="talk time at most")

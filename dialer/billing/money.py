@@ -18,7 +18,6 @@ Exact = Decimal | Fraction | int
 """An exact number. ``float`` is not one and is refused."""
 
 
-
 class Rounding(enum.StrEnum):
     """How an exact amount becomes a whole number of minor units; values are ``decimal``'s names."""
 

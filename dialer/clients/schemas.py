@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,6 +14,7 @@ from dialer.billing.money import Rounding
 from dialer.billing.seat_time import SeatCount
 from dialer.billing.vat import VatMode
 from dialer.clients.models import ContactCounting, PricingModel, VolumeScope
+from dialer.dates import Day
 
 
 def _region(value: str) -> str:
@@ -88,8 +88,8 @@ class ContractTerms(BaseModel):
         None,
         description="units committed (minutes, contacts or seat-hours by pricing model) per volume_scope",
     )
-    period_start: date
-    period_end: date | None = None
+    period_start: Day
+    period_end: Day | None = None
     recording_retention_days: int | None = Field(
         None, ge=1, le=36500, description="days call recordings are kept after the call; null: for ever"
     )
@@ -153,8 +153,8 @@ class ContractUpdate(BaseModel):
     setup_fee: Amount | None = None
     vat_rate: Fraction | None = None
     volume_committed: Amount | None = None
-    period_start: date | None = None
-    period_end: date | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
     recording_retention_days: int | None = Field(None, ge=1, le=36500)
     billing_timezone: TimeZone | None = None
     talk_increment_s: TalkIncrement | None = None
