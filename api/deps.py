@@ -41,6 +41,16 @@ def remote_of(request: Request) -> Remote:
     )
 
 
+def link_base(request: Request) -> str | None:
+    """The address links handed to other people start with: ``DIALER_PUBLIC_URL``; in development
+    (no ``DIALER_SECRET_KEY``) the address this request came to; in production without it, None.
+    Never the ``Host`` header of a production request: anyone can send any Host."""
+    settings: Settings = request.app.state.settings
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    return None if settings.production else str(request.base_url).rstrip("/")
+
+
 def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
     """For work that opens its own units of work (imports, exports), not the request's session."""
     sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions

@@ -57,6 +57,9 @@ class TrunkSettings(BaseModel):
     prefix: str = Field("", description="Digits put before every number dialed on this trunk.")
 
 
+INSECURE_DEFAULT_KEY = "change-me"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DIALER_", extra="ignore")
 
@@ -74,7 +77,8 @@ class Settings(BaseSettings):
     )
     import_batch_rows: int = Field(5000, description="Rows written to the database per batch on import.")
     secret_key: SecretStr = Field(
-        SecretStr("change-me"), description="Key for signing links and webhooks; set it in production."
+        SecretStr(INSECURE_DEFAULT_KEY),
+        description="Key for signing tokens, links and webhooks; setting it marks a production setup.",
     )
     # Signing in (dialer/auth): attempts counted in the database, so every process shares them.
     sign_in_window_s: float = Field(
@@ -165,8 +169,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
     public_url: str = Field(
         "",
-        description="Address people reach the API at, for links in e-mails and reports "
-        "(default http://<api_host>:<api_port>).",
+        description="Address people reach the API at, for links in e-mails, reports and shared "
+        "recordings (default http://<api_host>:<api_port>; shared recording links need it in production).",
     )
     # Reports (dialer/reports) sent to the clients by the daily jobs; acceptance acts (dialer/acts).
     company_name: str = Field(
@@ -274,6 +278,16 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'dialer.db').resolve()}"
+
+    @property
+    def production(self) -> bool:
+        """True once ``DIALER_SECRET_KEY`` is set (not the shipped default, at least 16 characters).
+
+        This is how the service tells a production setup from a development or demo one: without a
+        key of its own it signs tokens and links with a random key that dies with the process, and it
+        may take the address for shared links from the request; with one it must not."""
+        key = self.secret_key.get_secret_value()
+        return key != INSECURE_DEFAULT_KEY and len(key) >= 16
 
     @property
     def effective_public_url(self) -> str:

@@ -11,11 +11,11 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
-from api.auth import INSECURE_DEFAULT_KEY, PrincipalDep, get_principal
-from api.deps import SessionDep, remote_of
+from api.auth import PrincipalDep, get_principal
+from api.deps import SessionDep, link_base, remote_of
 from api.errors import ERROR_RESPONSES
 from api.schemas.common import Page
 from api.schemas.recordings import DeletedOut, ExportBody, LinkBody, LinkOut, RecordingOut
@@ -59,11 +59,10 @@ def link_secret(request: Request) -> bytes:
     secret: bytes | None = getattr(request.app.state, "recording_link_secret", None)
     if secret is None:
         settings: Settings = request.app.state.settings
-        configured = settings.secret_key.get_secret_value()
-        if configured == INSECURE_DEFAULT_KEY or len(configured) < 16:
-            secret = secrets.token_bytes(32)
+        if settings.production:
+            secret = sharing.link_secret(settings.secret_key.get_secret_value().encode())
         else:
-            secret = sharing.link_secret(configured.encode())
+            secret = secrets.token_bytes(32)
         request.app.state.recording_link_secret = secret
     return secret
 
@@ -238,7 +237,16 @@ async def make_link(
     secret: LinkSecretDep,
     body: LinkBody | None = None,
 ) -> LinkOut:
-    """A link to this recording for the call's client, valid without signing in until it expires."""
+    """A link to this recording for the call's client, valid without signing in until it expires.
+
+    The link's address is ``DIALER_PUBLIC_URL``, never the request's ``Host`` header; without it a
+    production service (``DIALER_SECRET_KEY`` set) refuses to make links (503)."""
+    base = link_base(request)
+    if base is None:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail="shared links need DIALER_PUBLIC_URL, the address people reach this service at",
+        )
     row = await access.recorded_call(session, principal, call_id, Permission.RECORDINGS_READ)
     lifetime = timedelta(seconds=(body or LinkBody()).expires_in_s)
     link = sharing.make_link(secret, row.call.recording_key or "", row.client_id, datetime.now(UTC), lifetime)
@@ -252,7 +260,7 @@ async def make_link(
         detail={"expires_at": link.expires_at.isoformat(), "link": sharing.link_actor(link.token).label},
         remote=remote,
     )
-    url = str(request.url_for("shared_recording", token=link.token))
+    url = base + request.app.url_path_for("shared_recording", token=link.token)
     return LinkOut(url=url, token=link.token, expires_at=link.expires_at)
 
 

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 
 from api.auth import PrincipalDep, get_principal
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, link_base
 from api.errors import ERROR_RESPONSES
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
@@ -47,7 +47,9 @@ class DailyFormat(StrEnum):
 
 
 def public_url(settings: Settings, request: Request) -> str:
-    return settings.public_url or str(request.base_url)
+    """Where a report's links point (``api.deps.link_base``; in production, without
+    ``DIALER_PUBLIC_URL``, the API's own address, never the request's Host)."""
+    return link_base(request) or settings.effective_public_url
 
 
 def attachment(name: str) -> dict[str, str]:
