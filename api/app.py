@@ -16,7 +16,7 @@ from api.text_guard import refuse_unstorable_text
 from api.uploads import MULTIPART_SLACK, UPLOAD_BODY
 from dialer.db.engine import make_engine, make_sessionmaker
 from dialer.db.migrate import upgrade
-from dialer.settings import Settings
+from dialer.settings import Settings, install_sealer
 
 DESCRIPTION = """\
 Every route but `/health` and `/auth/token` needs a credential: a bearer token from
@@ -49,6 +49,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         dependencies=[Depends(refuse_unstorable_text)],
     )
     app.state.settings = settings
+    install_sealer(settings)
     app.state.token_signer = make_signer(settings)
     errors.install(app)
     for router in ROUTERS:

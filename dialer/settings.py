@@ -80,6 +80,11 @@ class Settings(BaseSettings):
         SecretStr(INSECURE_DEFAULT_KEY),
         description="Key for signing tokens, links and webhooks; setting it marks a production setup.",
     )
+    secrets_key: SecretStr = Field(
+        SecretStr(""),
+        description="Fernet key(s), comma-separated (the first seals, any opens), sealing the CRM signing "
+        "secrets and S3 delivery keys stored in the database; empty: derived from DIALER_SECRET_KEY.",
+    )
     # Signing in (dialer/auth): attempts counted in the database, so every process shares them.
     sign_in_window_s: float = Field(
         300.0, gt=0, description="Length of the window sign-in attempts are counted in, in seconds."
@@ -296,4 +301,17 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: Any) -> Settings:
-    return Settings(**overrides)
+    """The settings in force; installs their key for secrets stored sealed (``dialer.db.sealed``)."""
+    settings = Settings(**overrides)
+    install_sealer(settings)
+    return settings
+
+
+def install_sealer(settings: Settings) -> None:
+    from dialer.db import sealed
+
+    sealed.install(
+        sealed.Sealer.from_config(
+            settings.secrets_key.get_secret_value(), settings.secret_key.get_secret_value()
+        )
+    )

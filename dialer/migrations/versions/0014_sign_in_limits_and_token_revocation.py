@@ -1,8 +1,9 @@
-"""sign-in limits, account lockout and token revocation
+"""sign-in limits, account lockout, token revocation, room for sealed secrets
 
 Counters of sign-in attempts per account and per address shared by every process; on users, the
 wrong passwords in a row, when the account locked, and the instant before which its tokens are dead
-(deactivation); bearer tokens signed out before their expiry.
+(deactivation); bearer tokens signed out before their expiry; CRM signing secrets and S3 delivery
+keys widened to hold their sealed form (sealed by dialer.db.migrate.upgrade after the migrations).
 
 Revision ID: 0014
 Revises: 0012
@@ -47,8 +48,26 @@ def upgrade() -> None:
             sa.Column("tokens_valid_after", dialer.db.types.UtcDateTime(timezone=True), nullable=True)
         )
 
+    # Room for sealed secrets (dialer.db.sealed): ``sealed:v1:`` and a Fernet token of the secret.
+    with op.batch_alter_table("client_crm", schema=None) as batch_op:
+        batch_op.alter_column(
+            "signing_secret", existing_type=sa.String(length=200), type_=sa.String(length=1000)
+        )
+    with op.batch_alter_table("client_recording_delivery", schema=None) as batch_op:
+        batch_op.alter_column(
+            "secret_access_key", existing_type=sa.String(length=500), type_=sa.String(length=1000)
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("client_recording_delivery", schema=None) as batch_op:
+        batch_op.alter_column(
+            "secret_access_key", existing_type=sa.String(length=1000), type_=sa.String(length=500)
+        )
+    with op.batch_alter_table("client_crm", schema=None) as batch_op:
+        batch_op.alter_column(
+            "signing_secret", existing_type=sa.String(length=1000), type_=sa.String(length=200)
+        )
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("tokens_valid_after")
         batch_op.drop_column("locked_at")
