@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, update
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -100,6 +100,17 @@ async def forget(session: AsyncSession, key: str) -> None:
     await session.execute(delete(SignInCounter).where(SignInCounter.key == key))
 
 
+SWEEP_ROWS = 500
+
+
 async def sweep(session: AsyncSession, now: datetime, window: timedelta) -> None:
-    """Drop counters whose window has ended: they would restart at the next attempt anyway."""
-    await session.execute(delete(SignInCounter).where(SignInCounter.window_start <= now - window))
+    """Drop counters whose window has ended (they would restart at the next attempt anyway), a few
+    hundred at a time; rows another sign-in holds are skipped, so two sweeps never wait on each
+    other (``SKIP LOCKED`` on PostgreSQL; SQLite has one writer at a time)."""
+    expired = (
+        select(SignInCounter.key)
+        .where(SignInCounter.window_start <= now - window)
+        .limit(SWEEP_ROWS)
+        .with_for_update(skip_locked=True)
+    )
+    await session.execute(delete(SignInCounter).where(SignInCounter.key.in_(expired.scalar_subquery())))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -15,8 +16,9 @@ from sqlalchemy import select
 
 from api.app import create_app
 from dialer.audit.models import AuditAction, AuditEvent
-from dialer.auth import passwords
+from dialer.auth import passwords, throttle
 from dialer.auth.models import Role, SignInCounter, User
+from dialer.db.engine import unit_of_work
 from dialer.settings import Settings
 from tests.api.conftest import PASSWORD, create_user, sign_in
 from tests.api.test_cli import run_cli
@@ -166,3 +168,18 @@ async def test_passwords_are_verified_on_the_argon2_threads_not_the_event_loop(a
     assert len(threads) == 2
     assert all(name.startswith("argon2") for name in threads), threads
     assert threading.main_thread().name not in threads
+
+
+async def test_a_window_restarts_once_it_has_passed_and_ended_windows_are_swept(sessions):
+    now, window = datetime.now(UTC), timedelta(minutes=5)
+    async with unit_of_work(sessions) as session:
+        for _ in range(3):
+            assert (await throttle.count_attempt(session, "account:old", now - 2 * window, window))[0] <= 3
+        await throttle.count_attempt(session, "account:gone", now - 2 * window, window)
+    async with unit_of_work(sessions) as session:
+        attempts, started = await throttle.count_attempt(session, "account:old", now, window)
+        assert (attempts, started) == (1, now)  # a fresh window, not the fourth attempt
+        assert throttle.retry_after(started, now + timedelta(seconds=299.5), window) == 1
+        await throttle.sweep(session, now, window)
+    async with sessions() as session:
+        assert set(await session.scalars(select(SignInCounter.key))) == {"account:old"}
