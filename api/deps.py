@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dialer.audit.service import Remote
 from dialer.settings import Settings
 
 
@@ -29,6 +30,25 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def remote_of(request: Request) -> Remote:
+    """Where the request came from: the peer, the proxies' X-Forwarded-For and the user agent."""
+    return Remote(
+        address=request.client.host if request.client else None,
+        forwarded_for=request.headers.get("x-forwarded-for"),
+        user_agent=request.headers.get("user-agent"),
+    )
+
+
+def link_base(request: Request) -> str | None:
+    """The address links handed to other people start with: ``DIALER_PUBLIC_URL``; in development
+    (no ``DIALER_SECRET_KEY``) the address this request came to; in production without it, None.
+    Never the ``Host`` header of a production request: anyone can send any Host."""
+    settings: Settings = request.app.state.settings
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    return None if settings.production else str(request.base_url).rstrip("/")
 
 
 def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:

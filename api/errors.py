@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
+from dialer.auth.throttle import TooManyAttempts
 from dialer.contacts import errors as contacts
 from dialer.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 
@@ -21,6 +27,13 @@ async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
     status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
     message = exc.message if isinstance(exc, DomainError) else str(exc)
     return JSONResponse({"detail": message}, status_code=status)
+
+
+async def too_many_attempts(_request: Request, exc: Exception) -> JSONResponse:
+    """429 with ``Retry-After``: the seconds until the window the caller is over ends."""
+    wait = exc.retry_after if isinstance(exc, TooManyAttempts) else 60
+    message = exc.message if isinstance(exc, TooManyAttempts) else "too many attempts"
+    return JSONResponse({"detail": message}, status_code=429, headers={"Retry-After": str(wait)})
 
 
 IMPORT_STATUS: dict[type[Exception], int] = {
@@ -46,8 +59,46 @@ async def integrity_error(_request: Request, _exc: Exception) -> JSONResponse:
     )
 
 
+ECHO_LIMIT = 100  # characters of a refused input shown back in a 422
+
+
+def _clipped(value: Any) -> Any:
+    """``value`` as given, or, when its text is longer than ``ECHO_LIMIT``, its first characters."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    text = value if isinstance(value, str) else json.dumps(jsonable_encoder(value), ensure_ascii=False)
+    if len(text) <= ECHO_LIMIT:
+        return value
+    return f"{text[:ECHO_LIMIT]}… ({len(text):,} characters)"
+
+
+def _encodable(value: Any) -> Any:
+    """``value`` with lone surrogates written as ``\\udxxx``: UTF-8 cannot carry them."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_encodable(key): _encodable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_encodable(item) for item in value]
+    return value
+
+
+async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422 (a list of problems, each with its ``loc``), with every echoed input clipped:
+    a 50 MB name is not sent back to its sender."""
+    problems = exc.errors() if isinstance(exc, RequestValidationError) else []
+    for problem in problems:
+        if "input" in problem:
+            problem["input"] = _clipped(problem["input"])
+        if "ctx" in problem:
+            problem["ctx"] = {key: _clipped(value) for key, value in problem["ctx"].items()}
+    return JSONResponse({"detail": _encodable(jsonable_encoder(problems))}, status_code=422)
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(TooManyAttempts, too_many_attempts)
     app.add_exception_handler(IntegrityError, integrity_error)
     app.add_exception_handler(contacts.ImportRefused, import_error)
     app.add_exception_handler(contacts.NotFound, import_error)

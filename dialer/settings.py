@@ -57,6 +57,9 @@ class TrunkSettings(BaseModel):
     prefix: str = Field("", description="Digits put before every number dialed on this trunk.")
 
 
+INSECURE_DEFAULT_KEY = "change-me"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DIALER_", extra="ignore")
 
@@ -84,7 +87,36 @@ class Settings(BaseSettings):
         description="Largest size a part of an XLSX archive may inflate to (checked before inflating).",
     )
     secret_key: SecretStr = Field(
-        SecretStr("change-me"), description="Key for signing links and webhooks; set it in production."
+        SecretStr(INSECURE_DEFAULT_KEY),
+        description="Key for signing tokens, links and webhooks; setting it marks a production setup.",
+    )
+    secrets_key: SecretStr = Field(
+        SecretStr(""),
+        description="Fernet key(s), comma-separated (the first seals, any opens), sealing the CRM signing "
+        "secrets and S3 delivery keys stored in the database; empty: derived from DIALER_SECRET_KEY.",
+    )
+    # Signing in (dialer/auth): attempts counted in the database, so every process shares them.
+    sign_in_window_s: float = Field(
+        300.0, gt=0, description="Length of the window sign-in attempts are counted in, in seconds."
+    )
+    sign_in_max_per_account: int = Field(
+        10, ge=1, description="Failed sign-ins per username in one window; more answer 429 until it ends."
+    )
+    sign_in_max_per_address: int = Field(
+        50, ge=1, description="Failed sign-ins per client address in one window; more answer 429."
+    )
+    sign_in_lock_after: int = Field(
+        20,
+        ge=0,
+        description="Wrong passwords in a row that lock an account until an administrator unlocks it; "
+        "0: never lock.",
+    )
+    # Request bodies: refused with 413 as soon as they pass the cap, before they are read whole.
+    body_max_bytes: int = Field(
+        1024 * 1024,
+        ge=1024,
+        description="Largest request body of any route but the file uploads (DIALER_IMPORT_MAX_BYTES), "
+        "in bytes.",
     )
 
     # The engine: Asterisk servers, trunks, FastAGI, pacing loop and operator timings.
@@ -152,8 +184,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
     public_url: str = Field(
         "",
-        description="Address people reach the API at, for links in e-mails and reports "
-        "(default http://<api_host>:<api_port>).",
+        description="Address people reach the API at, for links in e-mails, reports and shared "
+        "recordings (default http://<api_host>:<api_port>; shared recording links need it in production).",
     )
     # Reports (dialer/reports) sent to the clients by the daily jobs; acceptance acts (dialer/acts).
     company_name: str = Field(
@@ -263,10 +295,33 @@ class Settings(BaseSettings):
         return f"sqlite+aiosqlite:///{(self.data_dir / 'dialer.db').resolve()}"
 
     @property
+    def production(self) -> bool:
+        """True once ``DIALER_SECRET_KEY`` is set (not the shipped default, at least 16 characters).
+
+        This is how the service tells a production setup from a development or demo one: without a
+        key of its own it signs tokens and links with a random key that dies with the process, and it
+        may take the address for shared links from the request; with one it must not."""
+        key = self.secret_key.get_secret_value()
+        return key != INSECURE_DEFAULT_KEY and len(key) >= 16
+
+    @property
     def effective_public_url(self) -> str:
         """Where links in e-mails and reports point: ``public_url``, else the API's own address."""
         return (self.public_url or f"http://{self.api_host}:{self.api_port}").rstrip("/")
 
 
 def load_settings(**overrides: Any) -> Settings:
-    return Settings(**overrides)
+    """The settings in force; installs their key for secrets stored sealed (``dialer.db.sealed``)."""
+    settings = Settings(**overrides)
+    install_sealer(settings)
+    return settings
+
+
+def install_sealer(settings: Settings) -> None:
+    from dialer.db import sealed
+
+    sealed.install(
+        sealed.Sealer.from_config(
+            settings.secrets_key.get_secret_value(), settings.secret_key.get_secret_value()
+        )
+    )

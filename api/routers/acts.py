@@ -20,6 +20,7 @@ from dialer.acts.delivery import mail_act
 from dialer.acts.models import AcceptanceAct
 from dialer.auth.permissions import Permission
 from dialer.billing.acceptance import ActState
+from dialer.db.bounds import BigIntId, IntId
 from dialer.reports.monthly import from_json
 
 router = APIRouter(
@@ -75,7 +76,7 @@ class ActOut(BaseModel):
     dependencies=[Depends(needs(Permission.ACTS_ISSUE))],
 )
 async def issue_act(
-    contract_id: int, body: ActIssue, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
+    contract_id: IntId, body: ActIssue, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
 ) -> AcceptanceAct:
     """Issue the act on a month from its monthly report (made now if it was not, freezing the month)
     and e-mail it (PDF) to the client's report recipients. Refused while the month's last act is
@@ -88,12 +89,12 @@ async def issue_act(
 
 
 @router.get("", response_model=list[ActOut], dependencies=READS)
-async def list_acts(contract_id: int, session: SessionDep, principal: PrincipalDep) -> list[AcceptanceAct]:
+async def list_acts(contract_id: IntId, session: SessionDep, principal: PrincipalDep) -> list[AcceptanceAct]:
     return await service.list_acts(session, principal, contract_id)
 
 
 async def _document(
-    session: SessionDep, principal: PrincipalDep, settings: SettingsDep, contract_id: int, act_id: int
+    session: SessionDep, principal: PrincipalDep, settings: SettingsDep, contract_id: IntId, act_id: BigIntId
 ) -> documents.ActDocument:
     act, _ = await service.get_act(session, principal, contract_id, act_id)
     record = await service.report_of(session, act)
@@ -102,7 +103,7 @@ async def _document(
 
 @router.get("/{act_id}.pdf", dependencies=READS, response_class=Response)
 async def act_pdf(
-    contract_id: int, act_id: int, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
+    contract_id: IntId, act_id: BigIntId, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
 ) -> Response:
     """The act as a PDF to print and sign."""
     doc = await _document(session, principal, settings, contract_id, act_id)
@@ -113,7 +114,7 @@ async def act_pdf(
 
 @router.get("/{act_id}.html", dependencies=READS, response_class=HTMLResponse)
 async def act_html(
-    contract_id: int, act_id: int, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
+    contract_id: IntId, act_id: BigIntId, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
 ) -> HTMLResponse:
     """The act as a printable page."""
     return HTMLResponse(documents.to_html(await _document(session, principal, settings, contract_id, act_id)))
@@ -121,7 +122,7 @@ async def act_html(
 
 @router.get("/{act_id}", response_model=ActOut, dependencies=READS)
 async def get_act(
-    contract_id: int, act_id: int, session: SessionDep, principal: PrincipalDep
+    contract_id: IntId, act_id: BigIntId, session: SessionDep, principal: PrincipalDep
 ) -> AcceptanceAct:
     act, _ = await service.get_act(session, principal, contract_id, act_id)
     return act
@@ -129,7 +130,7 @@ async def get_act(
 
 @router.post("/{act_id}/sign", response_model=ActOut, dependencies=ANSWERS)
 async def sign_act(
-    contract_id: int, act_id: int, session: SessionDep, principal: PrincipalDep
+    contract_id: IntId, act_id: BigIntId, session: SessionDep, principal: PrincipalDep
 ) -> AcceptanceAct:
     """The client signs the act (today, by the contract's zone), within its deadline."""
     return await service.sign(session, principal, contract_id, act_id, datetime.now(UTC))
@@ -137,7 +138,7 @@ async def sign_act(
 
 @router.post("/{act_id}/dispute", response_model=ActOut, dependencies=ANSWERS)
 async def dispute_act(
-    contract_id: int, act_id: int, body: ActDispute, session: SessionDep, principal: PrincipalDep
+    contract_id: IntId, act_id: BigIntId, body: ActDispute, session: SessionDep, principal: PrincipalDep
 ) -> AcceptanceAct:
     """The client objects to the act, in writing, within its deadline."""
     return await service.dispute(session, principal, contract_id, act_id, body.objection, datetime.now(UTC))

@@ -11,6 +11,7 @@ from api.schemas.api_keys import ApiKeyCreated, ApiKeyOut
 from dialer.auth import service
 from dialer.auth.models import ApiKey
 from dialer.auth.schemas import ApiKeyCreate
+from dialer.db.bounds import IntId
 
 router = APIRouter(
     prefix="/api-keys", tags=["api keys"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES
@@ -30,6 +31,6 @@ async def create_key(body: ApiKeyCreate, session: SessionDep, principal: Princip
 
 
 @router.delete("/{key_id}", response_model=ApiKeyOut)
-async def revoke_key(key_id: int, session: SessionDep, principal: PrincipalDep) -> ApiKey:
+async def revoke_key(key_id: IntId, session: SessionDep, principal: PrincipalDep) -> ApiKey:
     """Revoke a key: it stops working at once and stays listed with ``revoked_at``."""
     return await service.revoke_key(session, principal, key_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime
 
 from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep
@@ -14,6 +13,8 @@ from api.schemas.audit import AuditEventOut
 from api.schemas.common import Page
 from dialer.audit.models import AuditAction
 from dialer.audit.service import list_events
+from dialer.dates import Moment
+from dialer.db.bounds import IntId, Offset
 
 router = APIRouter(
     prefix="/audit", tags=["audit"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES
@@ -28,11 +29,11 @@ async def audit_events(
     action: AuditAction | None = None,
     object_type: str | None = None,
     object_id: str | None = None,
-    client_id: int | None = None,
-    since: Annotated[AwareDatetime | None, Query(description="at or after")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="before")] = None,
+    client_id: IntId | None = None,
+    since: Annotated[Moment | None, Query(description="at or after")] = None,
+    until: Annotated[Moment | None, Query(description="before")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[AuditEventOut]:
     """Audit events newest first (admins and supervisors)."""
     rows, total = await list_events(

@@ -11,6 +11,7 @@ from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.metering import AlertOut, StatementOut, VolumeOut
+from dialer.db.bounds import IntId
 from dialer.metering import service
 from dialer.metering.models import VolumeAlert
 
@@ -28,7 +29,7 @@ Month = Annotated[
 
 @router.get("/{contract_id}/statement", response_model=StatementOut)
 async def get_statement(
-    contract_id: int, session: SessionDep, principal: PrincipalDep, month: Month = None
+    contract_id: IntId, session: SessionDep, principal: PrincipalDep, month: Month = None
 ) -> StatementOut:
     """The month's usage, priced lines, setup fee and VAT; a closed month as it was frozen."""
     statement = await service.get_statement(session, principal, contract_id, month, datetime.now(UTC))
@@ -37,7 +38,7 @@ async def get_statement(
 
 @router.post("/{contract_id}/periods/{month}/close", response_model=StatementOut)
 async def close_month(
-    contract_id: int, month: str, session: SessionDep, principal: PrincipalDep
+    contract_id: IntId, month: str, session: SessionDep, principal: PrincipalDep
 ) -> StatementOut:
     """Freeze the month (once it is over, and after the month before it): its statement never changes
     again, and calls recorded later are billed in the next month, marked late."""
@@ -46,14 +47,14 @@ async def close_month(
 
 
 @router.get("/{contract_id}/volume", response_model=VolumeOut)
-async def get_volume(contract_id: int, session: SessionDep, principal: PrincipalDep) -> VolumeOut:
+async def get_volume(contract_id: IntId, session: SessionDep, principal: PrincipalDep) -> VolumeOut:
     """Committed, used and left in the contract's unit, the burn rate and the day it runs out."""
     return VolumeOut.of(await service.get_volume(session, principal, contract_id, datetime.now(UTC)))
 
 
 @router.get("/{contract_id}/alerts", response_model=list[AlertOut])
 async def list_alerts(
-    contract_id: int,
+    contract_id: IntId,
     session: SessionDep,
     principal: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from api.auth import PrincipalDep, get_principal
-from api.deps import SessionDep, SessionsDep
+from api.deps import SessionDep, SessionsDep, remote_of
 from api.errors import ERROR_RESPONSES
-from dialer.audit.service import Remote
 from dialer.billing_export.period import export_span
 from dialer.billing_export.service import EXPORT_PERMISSION, ExportFormat, export_bytes, prepare
+from dialer.dates import Day
+from dialer.db.bounds import IntId
 
 router = APIRouter(
     prefix="/clients", tags=["billing"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES
@@ -32,14 +32,14 @@ router = APIRouter(
     },
 )
 async def billing_export(
-    client_id: int,
+    client_id: IntId,
     request: Request,
     session: SessionDep,
     sessions: SessionsDep,
     principal: PrincipalDep,
     month: Annotated[str | None, Query(description="YYYY-MM: the contracts' billing month")] = None,
-    first: Annotated[date | None, Query(alias="from", description="first day, instead of a month")] = None,
-    last: Annotated[date | None, Query(alias="to", description="last day, included")] = None,
+    first: Annotated[Day | None, Query(alias="from", description="first day, instead of a month")] = None,
+    last: Annotated[Day | None, Query(alias="to", description="last day, included")] = None,
     export_format: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
     delimiter: Annotated[Literal[";", ","], Query(description="CSV field separator")] = ";",
 ) -> StreamingResponse:
@@ -50,12 +50,7 @@ async def billing_export(
     Audited as an export. A client's controller may export only its own client."""
     principal.require(EXPORT_PERMISSION)  # a refused role hears 403 before any complaint about its query
     span = export_span(month, first, last)
-    remote = Remote(
-        address=request.client.host if request.client else None,
-        forwarded_for=request.headers.get("x-forwarded-for"),
-        user_agent=request.headers.get("user-agent"),
-    )
-    plan = await prepare(session, principal, client_id, span, export_format, remote=remote)
+    plan = await prepare(session, principal, client_id, span, export_format, remote=remote_of(request))
     await session.commit()  # the audit row stands before the first byte; the export reads on its own
     chunks = export_bytes(sessions, plan, export_format, delimiter=delimiter)
     return StreamingResponse(

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime
 
 from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep
@@ -17,6 +16,8 @@ from dialer.calls import service
 from dialer.calls.amd_review import review_amd
 from dialer.calls.dispositions import contact_of
 from dialer.calls.models import Call, CallOutcome
+from dialer.dates import Moment
+from dialer.db.bounds import BigIntId, IntId, Offset
 from dialer.hotleads.outbox import attach_meeting
 
 router = APIRouter(
@@ -28,13 +29,13 @@ router = APIRouter(
 async def list_calls(
     session: SessionDep,
     principal: PrincipalDep,
-    campaign_id: int | None = None,
-    operator_id: int | None = None,
+    campaign_id: IntId | None = None,
+    operator_id: IntId | None = None,
     outcome: CallOutcome | None = None,
-    since: Annotated[AwareDatetime | None, Query(description="placed at or after")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="placed before")] = None,
+    since: Annotated[Moment | None, Query(description="placed at or after")] = None,
+    until: Annotated[Moment | None, Query(description="placed before")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[CallOut]:
     """Calls newest first: a controller sees its client's, an operator the calls they took."""
     rows, total = await service.list_calls(
@@ -54,7 +55,7 @@ async def list_calls(
 
 
 @router.get("/{call_id}", response_model=CallOut)
-async def get_call(call_id: int, session: SessionDep, principal: PrincipalDep) -> Call:
+async def get_call(call_id: BigIntId, session: SessionDep, principal: PrincipalDep) -> Call:
     return await service.get_call(session, principal, call_id)
 
 
@@ -64,7 +65,7 @@ async def get_call(call_id: int, session: SessionDep, principal: PrincipalDep) -
     responses={409: {"description": "The call is already disposed with another code"}},
 )
 async def dispose(
-    call_id: int, body: DispositionBody, session: SessionDep, principal: PrincipalDep
+    call_id: BigIntId, body: DispositionBody, session: SessionDep, principal: PrincipalDep
 ) -> DispositionOut:
     """Set the call's disposition and move its contact on (final, retry, callback, do-not-call)."""
     call = await service.set_disposition(
@@ -92,7 +93,9 @@ async def dispose(
     response_model=CallOut,
     responses={409: {"description": "The call had no answering-machine verdict"}},
 )
-async def amd_review(call_id: int, body: AmdReviewBody, session: SessionDep, principal: PrincipalDep) -> Call:
+async def amd_review(
+    call_id: BigIntId, body: AmdReviewBody, session: SessionDep, principal: PrincipalDep
+) -> Call:
     """Review the call's AMD verdict (operator, QA, supervisor): ``human`` on a call AMD took for a
     machine is a false positive, counted as an abandoned call where the profile says so (UK)."""
     return await review_amd(session, principal, call_id, body.verdict, note=body.note, at=datetime.now(UTC))

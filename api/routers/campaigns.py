@@ -16,6 +16,7 @@ from dialer.campaigns import service
 from dialer.campaigns.models import Campaign, CampaignState
 from dialer.campaigns.schemas import CampaignCreate, CampaignSettings
 from dialer.campaigns.states import Command
+from dialer.db.bounds import IntId, Offset
 from dialer.operators.models import Operator
 from dialer.operators.schemas import OperatorAssignment
 
@@ -31,10 +32,10 @@ async def list_campaigns(
     session: SessionDep,
     principal: PrincipalDep,
     state: CampaignState | None = None,
-    client_id: int | None = None,
-    contract_id: int | None = None,
+    client_id: IntId | None = None,
+    contract_id: IntId | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[CampaignOut]:
     """The campaigns the caller may see: a controller its client's, an operator its assignments."""
     rows, total = await service.list_campaigns(
@@ -57,26 +58,26 @@ async def create_campaign(body: CampaignCreate, session: SessionDep, principal: 
 
 
 @router.get("/{campaign_id}", response_model=CampaignOut)
-async def get_campaign(campaign_id: int, session: SessionDep, principal: PrincipalDep) -> Campaign:
+async def get_campaign(campaign_id: IntId, session: SessionDep, principal: PrincipalDep) -> Campaign:
     return await service.get_campaign(session, principal, campaign_id)
 
 
 @router.patch("/{campaign_id}", response_model=CampaignOut, responses=CONFLICT)
 async def update_campaign(
-    campaign_id: int, body: CampaignSettings, session: SessionDep, principal: PrincipalDep
+    campaign_id: IntId, body: CampaignSettings, session: SessionDep, principal: PrincipalDep
 ) -> Campaign:
     """Change settings; ``dispositions`` replaces the whole set (codes that stay keep their ids)."""
     return await service.update_campaign(session, principal, campaign_id, body)
 
 
 @router.delete("/{campaign_id}", status_code=status.HTTP_204_NO_CONTENT, responses=CONFLICT)
-async def delete_campaign(campaign_id: int, session: SessionDep, principal: PrincipalDep) -> None:
+async def delete_campaign(campaign_id: IntId, session: SessionDep, principal: PrincipalDep) -> None:
     """Delete a draft campaign; one that has started keeps its history."""
     await service.delete_campaign(session, principal, campaign_id)
 
 
 def _command_route(cmd: Command, summary: str) -> None:
-    async def run(campaign_id: int, session: SessionDep, principal: PrincipalDep) -> Campaign:
+    async def run(campaign_id: IntId, session: SessionDep, principal: PrincipalDep) -> Campaign:
         return await service.command(session, principal, campaign_id, cmd)
 
     run.__name__ = f"{cmd.value}_campaign"
@@ -98,14 +99,14 @@ _command_route(Command.STOP, "Finish a running or paused campaign (→ finished,
 
 @router.get("/{campaign_id}/operators", response_model=list[OperatorOut], tags=["operators"])
 async def list_campaign_operators(
-    campaign_id: int, session: SessionDep, principal: PrincipalDep
+    campaign_id: IntId, session: SessionDep, principal: PrincipalDep
 ) -> list[Operator]:
     return await service.list_operators(session, principal, campaign_id)
 
 
 @router.put("/{campaign_id}/operators", response_model=list[OperatorOut], tags=["operators"])
 async def assign_operators(
-    campaign_id: int, body: OperatorAssignment, session: SessionDep, principal: PrincipalDep
+    campaign_id: IntId, body: OperatorAssignment, session: SessionDep, principal: PrincipalDep
 ) -> list[Operator]:
     """Make exactly these operators the campaign's (an empty list unassigns everyone)."""
     return await service.assign_operators(session, principal, campaign_id, body.operator_ids)

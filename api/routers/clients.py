@@ -13,6 +13,7 @@ from dialer.clients import crm, service
 from dialer.clients.crm import CrmSettingsIn
 from dialer.clients.models import Client, Contract
 from dialer.clients.schemas import ClientCreate, ClientUpdate, ContractTerms
+from dialer.db.bounds import IntId
 
 router = APIRouter(
     prefix="/clients", tags=["clients"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES
@@ -31,25 +32,25 @@ async def create_client(body: ClientCreate, session: SessionDep, principal: Prin
 
 
 @router.get("/{client_id}", response_model=ClientOut)
-async def get_client(client_id: int, session: SessionDep, principal: PrincipalDep) -> Client:
+async def get_client(client_id: IntId, session: SessionDep, principal: PrincipalDep) -> Client:
     return await service.get_client(session, principal, client_id)
 
 
 @router.patch("/{client_id}", response_model=ClientOut)
 async def update_client(
-    client_id: int, body: ClientUpdate, session: SessionDep, principal: PrincipalDep
+    client_id: IntId, body: ClientUpdate, session: SessionDep, principal: PrincipalDep
 ) -> Client:
     return await service.update_client(session, principal, client_id, body)
 
 
 @router.delete("/{client_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_client(client_id: int, session: SessionDep, principal: PrincipalDep) -> None:
+async def delete_client(client_id: IntId, session: SessionDep, principal: PrincipalDep) -> None:
     """Delete a client that has no contracts left."""
     await service.delete_client(session, principal, client_id)
 
 
 @router.get("/{client_id}/contracts", response_model=list[ContractOut], tags=["contracts"])
-async def list_contracts(client_id: int, session: SessionDep, principal: PrincipalDep) -> list[Contract]:
+async def list_contracts(client_id: IntId, session: SessionDep, principal: PrincipalDep) -> list[Contract]:
     return await service.list_contracts(session, principal, client_id)
 
 
@@ -60,21 +61,21 @@ async def list_contracts(client_id: int, session: SessionDep, principal: Princip
     tags=["contracts"],
 )
 async def create_contract(
-    client_id: int, body: ContractTerms, session: SessionDep, principal: PrincipalDep
+    client_id: IntId, body: ContractTerms, session: SessionDep, principal: PrincipalDep
 ) -> Contract:
     """Record a contract's terms; amounts are exact decimals, best sent as strings ("1.005")."""
     return await service.create_contract(session, principal, client_id, body)
 
 
 @router.get("/{client_id}/crm", response_model=CrmSettingsOut, tags=["hot leads"])
-async def get_crm_settings(client_id: int, session: SessionDep, principal: PrincipalDep) -> CrmSettingsOut:
+async def get_crm_settings(client_id: IntId, session: SessionDep, principal: PrincipalDep) -> CrmSettingsOut:
     """Where the client's hot leads go; the signing secret is never shown (``secret_set`` only)."""
     return CrmSettingsOut.of(await crm.get_crm(session, principal, client_id))
 
 
 @router.put("/{client_id}/crm", response_model=CrmSettingsOut, tags=["hot leads"])
 async def put_crm_settings(
-    client_id: int, body: CrmSettingsIn, session: SessionDep, principal: PrincipalDep
+    client_id: IntId, body: CrmSettingsIn, session: SessionDep, principal: PrincipalDep
 ) -> CrmSettingsOut:
     """Set the CRM webhook, its signing secret (write-only; omit to keep it), the manager's e-mail and
     the handoff deadline in minutes."""

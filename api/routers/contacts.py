@@ -20,6 +20,7 @@ from dialer.contacts.columns import check_column_map
 from dialer.contacts.console import parse_column_map
 from dialer.contacts.importing import import_contacts
 from dialer.contacts.models import ContactStatus
+from dialer.db.bounds import Int32, IntId, Offset
 from dialer.errors import InvalidInput
 
 router = APIRouter(
@@ -33,8 +34,8 @@ class ContactFilters:
     def __init__(
         self,
         status: Annotated[list[ContactStatus] | None, Query(description="one or more statuses")] = None,
-        min_attempts: Annotated[int | None, Query(ge=0)] = None,
-        max_attempts: Annotated[int | None, Query(ge=0)] = None,
+        min_attempts: Annotated[Int32 | None, Query(ge=0)] = None,
+        max_attempts: Annotated[Int32 | None, Query(ge=0)] = None,
         last_outcome: Annotated[str | None, Query(max_length=40)] = None,
         on_dnc: bool | None = None,
     ) -> None:
@@ -61,7 +62,7 @@ FiltersDep = Annotated[ContactFilters, Depends()]
     },
 )
 async def import_file(
-    campaign_id: int,
+    campaign_id: IntId,
     request: Request,
     session: SessionDep,
     sessions: SessionsDep,
@@ -111,12 +112,12 @@ async def import_file(
 
 @router.get("/{campaign_id}/contacts", response_model=Page[ContactOut])
 async def list_contacts(
-    campaign_id: int,
+    campaign_id: IntId,
     session: SessionDep,
     principal: PrincipalDep,
     filters: FiltersDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[ContactOut]:
     """The campaign's contacts in import order, filtered by status, attempts, last outcome, do-not-call."""
     campaign = await service.campaign_for_contacts(session, principal, campaign_id)
@@ -133,7 +134,7 @@ async def list_contacts(
     responses={200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV with BOM, ';'-separated"}},
 )
 async def export_contacts(
-    campaign_id: int,
+    campaign_id: IntId,
     session: SessionDep,
     sessions: SessionsDep,
     principal: PrincipalDep,

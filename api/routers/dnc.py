@@ -16,17 +16,20 @@ from dialer.clients import service
 from dialer.contacts import dnc
 from dialer.contacts.importing import import_dnc
 from dialer.contacts.models import DncEntry
+from dialer.db.bounds import BigIntId, IntId, Offset
+from dialer.errors import InvalidInput
 
 router = APIRouter(
     prefix="/dnc", tags=["do-not-call"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES
 )
 
 ClientQuery = Annotated[
-    int | None, Query(description="the client's list; leave out for the global list (a controller: its own)")
+    IntId | None,
+    Query(description="the client's list; leave out for the global list (a controller: its own)"),
 ]
 
 
-def _list_name(client_id: int | None) -> str:
+def _list_name(client_id: IntId | None) -> str:
     return "the global list" if client_id is None else f"client {client_id}'s list"
 
 
@@ -36,7 +39,7 @@ async def list_entries(
     principal: PrincipalDep,
     client_id: ClientQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[DncEntryOut]:
     """One list's numbers, newest first."""
     list_id = await service.dnc_list_for(session, principal, client_id)
@@ -47,10 +50,20 @@ async def list_entries(
 
 @router.post("", response_model=DncEntryOut, status_code=status.HTTP_201_CREATED)
 async def add_entry(
-    body: DncEntryIn, session: SessionDep, settings: SettingsDep, principal: PrincipalDep
+    body: DncEntryIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    client_id: ClientQuery = None,
 ) -> DncEntry:
-    """Put a number on a list (normalised to E.164); its contacts are marked and never dialed."""
-    list_id = await service.dnc_list_for(session, principal, body.client_id, write=True)
+    """Put a number on a list (normalised to E.164); its contacts are marked and never dialed.
+
+    The list is named by ``?client_id=`` as on the other ``/dnc`` routes, or by the body's
+    ``client_id``; both given must agree (422)."""
+    if client_id is not None and body.client_id is not None and client_id != body.client_id:
+        raise InvalidInput(f"client_id: the query names client {client_id}, the body client {body.client_id}")
+    list_client = client_id if client_id is not None else body.client_id
+    list_id = await service.dnc_list_for(session, principal, list_client, write=True)
     try:
         return await dnc.add_dnc(session, list_id, body.phone, body.reason, settings.default_country)
     except ValueError as exc:
@@ -59,7 +72,7 @@ async def add_entry(
 
 @router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_entry(
-    entry_id: int, session: SessionDep, principal: PrincipalDep, client_id: ClientQuery = None
+    entry_id: BigIntId, session: SessionDep, principal: PrincipalDep, client_id: ClientQuery = None
 ) -> None:
     """Take a number off the list named by ``client_id``; contacts it marked stay marked."""
     list_id = await service.dnc_list_for(session, principal, client_id, write=True)

@@ -25,6 +25,7 @@ from api.errors import ERROR_RESPONSES
 from api.schemas.metering import EventOut
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
+from dialer.db.bounds import BigIntId
 from dialer.db.engine import unit_of_work
 from dialer.metering import events as metering_events
 from dialer.metering import service
@@ -86,7 +87,7 @@ async def live_events(
     session: SessionDep,
     sessions: SessionsDep,
     principal: PrincipalDep,
-    after: Annotated[int | None, Query(ge=0, description="send events after this id")] = None,
+    after: Annotated[BigIntId | None, Query(ge=0, description="send events after this id")] = None,
     accept: Annotated[str, Header()] = "",
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> list[EventOut] | StreamingResponse:

@@ -12,6 +12,7 @@ from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.common import Page
 from api.schemas.hotleads import HotLeadOut
+from dialer.db.bounds import BigIntId, IntId, Offset
 from dialer.hotleads import service
 from dialer.hotleads.models import DeliveryStatus
 
@@ -24,11 +25,11 @@ router = APIRouter(
 async def list_hot_leads(
     session: SessionDep,
     principal: PrincipalDep,
-    campaign_id: int | None = None,
-    client_id: int | None = None,
+    campaign_id: IntId | None = None,
+    client_id: IntId | None = None,
     status: DeliveryStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[HotLeadOut]:
     """Leads newest first with their alerts; a controller sees its client's only."""
     leads, total = await service.list_leads(
@@ -46,11 +47,11 @@ async def list_hot_leads(
 
 
 @router.get("/{lead_id}", response_model=HotLeadOut)
-async def get_hot_lead(lead_id: int, session: SessionDep, principal: PrincipalDep) -> HotLeadOut:
+async def get_hot_lead(lead_id: BigIntId, session: SessionDep, principal: PrincipalDep) -> HotLeadOut:
     return HotLeadOut.of(await service.get_lead(session, principal, lead_id))
 
 
 @router.post("/{lead_id}/retry", response_model=HotLeadOut)
-async def retry_hot_lead(lead_id: int, session: SessionDep, principal: PrincipalDep) -> HotLeadOut:
+async def retry_hot_lead(lead_id: BigIntId, session: SessionDep, principal: PrincipalDep) -> HotLeadOut:
     """Send a failed or waiting lead again now (a delivered one is left as it is)."""
     return HotLeadOut.of(await service.retry_lead(session, principal, lead_id, datetime.now(UTC)))

@@ -13,6 +13,7 @@ from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.calls import LoginBody, OperatorSessionOut, PauseBody
+from dialer.db.bounds import IntId
 from dialer.operators import sessions
 from dialer.operators.models import OperatorStatus
 
@@ -29,30 +30,30 @@ def _now() -> datetime:
 
 
 @router.get("", response_model=OperatorSessionOut)
-async def get_session(operator_id: int, session: SessionDep, principal: PrincipalDep) -> OperatorStatus:
+async def get_session(operator_id: IntId, session: SessionDep, principal: PrincipalDep) -> OperatorStatus:
     return await sessions.status(session, principal, operator_id)
 
 
 @router.post("/login", response_model=OperatorSessionOut)
 async def login(
-    operator_id: int, body: LoginBody, session: SessionDep, principal: PrincipalDep
+    operator_id: IntId, body: LoginBody, session: SessionDep, principal: PrincipalDep
 ) -> OperatorStatus:
     """Log in to campaigns the operator is assigned to; paused (reason ``login``) until ready."""
     return await sessions.login(session, principal, operator_id, body.campaign_ids, _now())
 
 
 @router.post("/ready", response_model=OperatorSessionOut)
-async def ready(operator_id: int, session: SessionDep, principal: PrincipalDep) -> OperatorStatus:
+async def ready(operator_id: IntId, session: SessionDep, principal: PrincipalDep) -> OperatorStatus:
     return await sessions.ready(session, principal, operator_id, _now())
 
 
 @router.post("/pause", response_model=OperatorSessionOut)
 async def pause(
-    operator_id: int, body: PauseBody, session: SessionDep, principal: PrincipalDep
+    operator_id: IntId, body: PauseBody, session: SessionDep, principal: PrincipalDep
 ) -> OperatorStatus:
     return await sessions.pause(session, principal, operator_id, body.reason, _now())
 
 
 @router.post("/logout", response_model=OperatorSessionOut)
-async def logout(operator_id: int, session: SessionDep, principal: PrincipalDep) -> OperatorStatus:
+async def logout(operator_id: IntId, session: SessionDep, principal: PrincipalDep) -> OperatorStatus:
     return await sessions.logout(session, principal, operator_id, _now())

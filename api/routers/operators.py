@@ -8,6 +8,7 @@ from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.operators import OperatorOut
+from dialer.db.bounds import IntId
 from dialer.operators import service
 from dialer.operators.models import Operator
 from dialer.operators.schemas import OperatorCreate, OperatorUpdate
@@ -28,17 +29,17 @@ async def create_operator(body: OperatorCreate, session: SessionDep, principal: 
 
 
 @router.get("/{operator_id}", response_model=OperatorOut)
-async def get_operator(operator_id: int, session: SessionDep, principal: PrincipalDep) -> Operator:
+async def get_operator(operator_id: IntId, session: SessionDep, principal: PrincipalDep) -> Operator:
     return await service.get_operator(session, principal, operator_id)
 
 
 @router.patch("/{operator_id}", response_model=OperatorOut)
 async def update_operator(
-    operator_id: int, body: OperatorUpdate, session: SessionDep, principal: PrincipalDep
+    operator_id: IntId, body: OperatorUpdate, session: SessionDep, principal: PrincipalDep
 ) -> Operator:
     return await service.update_operator(session, principal, operator_id, body)
 
 
 @router.delete("/{operator_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_operator(operator_id: int, session: SessionDep, principal: PrincipalDep) -> None:
+async def delete_operator(operator_id: IntId, session: SessionDep, principal: PrincipalDep) -> None:
     await service.delete_operator(session, principal, operator_id)

@@ -14,6 +14,7 @@ from api.errors import ERROR_RESPONSES
 from api.schemas.calls import AbandonOut, PacingDecisionOut, PacingOut
 from api.schemas.campaigns import BlockerOut, DialingStatusOut
 from dialer.calls.pacing_log import pacing_status
+from dialer.db.bounds import IntId
 from dialer.supervision.dialing_status import dialing_status
 
 router = APIRouter(
@@ -23,7 +24,7 @@ router = APIRouter(
 
 @router.get("/{campaign_id}/pacing", response_model=PacingOut)
 async def get_pacing(
-    campaign_id: int,
+    campaign_id: IntId,
     session: SessionDep,
     principal: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
@@ -48,7 +49,7 @@ async def get_pacing(
 
 @router.get("/{campaign_id}/status", response_model=DialingStatusOut)
 async def get_dialing_status(
-    campaign_id: int, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
+    campaign_id: IntId, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
 ) -> DialingStatusOut:
     """Whether the campaign dials now; while it runs without dialing, each reason (``blockers``):
     ``no_engine``, ``no_operator_logged_in``, ``no_operator_ready``, ``no_softphone_registered``,

@@ -15,6 +15,7 @@ from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.preview import PreviewContactOut, PreviewOfferOut, PreviewRequestOut, PreviewSkipOut
+from dialer.db.bounds import BigIntId, IntId
 from dialer.preview import service
 from dialer.preview.models import PreviewRequest
 
@@ -39,7 +40,7 @@ def _now() -> datetime:
     responses={204: {"description": "Nothing eligible now (the X-Dialer-Reason header says so)"}},
 )
 async def next_contact(
-    operator_id: int, session: SessionDep, principal: PrincipalDep, response: Response
+    operator_id: IntId, session: SessionDep, principal: PrincipalDep, response: Response
 ) -> PreviewOfferOut | Response:
     """Lease the next eligible contact of the operator's logged-in preview campaigns to them (the one
     they hold already, if any): contact card, campaign script and brief, and until when it is held."""
@@ -59,7 +60,7 @@ async def next_contact(
 
 @router.post("/{contact_id}/dial", response_model=PreviewRequestOut, status_code=status.HTTP_202_ACCEPTED)
 async def dial(
-    operator_id: int, contact_id: int, session: SessionDep, principal: PrincipalDep
+    operator_id: IntId, contact_id: BigIntId, session: SessionDep, principal: PrincipalDep
 ) -> PreviewRequest:
     """Ask the engine to call the held contact and put the customer through to this operator (no
     answering-machine detection, no abandon: the operator is reserved for the call)."""
@@ -68,7 +69,7 @@ async def dial(
 
 @router.post("/{contact_id}/skip", response_model=PreviewSkipOut)
 async def skip(
-    operator_id: int, contact_id: int, session: SessionDep, principal: PrincipalDep
+    operator_id: IntId, contact_id: BigIntId, session: SessionDep, principal: PrincipalDep
 ) -> PreviewSkipOut:
     """Give the held contact back, its attempts unchanged (a dial not taken yet is cancelled)."""
     contact = await service.skip(session, principal, operator_id, contact_id, _now())

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import AwareDatetime
 
 from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep
@@ -18,6 +17,8 @@ from api.routers.recordings import RemoteDep, allowed
 from api.schemas.common import Page
 from api.schemas.qa import QueueItemOut, ScorecardOut, ScoreOut, TrendOut, TrendsOut
 from dialer.auth.permissions import Permission
+from dialer.dates import Moment
+from dialer.db.bounds import BigIntId, IntId, Offset
 from dialer.qa import queue, scorecards, scores, statistics
 from dialer.qa.models import QueueItem, QueueStatus
 from dialer.qa.schemas import NewScoreIn, ScorecardIn, ScoreIn
@@ -33,7 +34,7 @@ WRITE_SCORES = [Depends(allowed(Permission.SCORES_WRITE))]
 
 @router.get("/campaigns/{campaign_id}/scorecards", response_model=list[ScorecardOut], dependencies=READ_CARDS)
 async def list_scorecards(
-    campaign_id: int, session: SessionDep, principal: PrincipalDep
+    campaign_id: IntId, session: SessionDep, principal: PrincipalDep
 ) -> list[ScorecardOut]:
     """Every version of the campaign's scorecard, newest first."""
     cards = await scorecards.list_scorecards(session, principal, campaign_id)
@@ -48,7 +49,7 @@ async def list_scorecards(
     responses={409: {"description": "The campaign has a scorecard already: replace it with PUT"}},
 )
 async def create_scorecard(
-    campaign_id: int, body: ScorecardIn, session: SessionDep, principal: PrincipalDep
+    campaign_id: IntId, body: ScorecardIn, session: SessionDep, principal: PrincipalDep
 ) -> ScorecardOut:
     """The campaign's first scorecard (version 1)."""
     card = await scorecards.create_scorecard(session, principal, campaign_id, body, datetime.now(UTC))
@@ -56,14 +57,14 @@ async def create_scorecard(
 
 
 @router.get("/campaigns/{campaign_id}/scorecard", response_model=ScorecardOut, dependencies=READ_CARDS)
-async def current_scorecard(campaign_id: int, session: SessionDep, principal: PrincipalDep) -> ScorecardOut:
+async def current_scorecard(campaign_id: IntId, session: SessionDep, principal: PrincipalDep) -> ScorecardOut:
     """The scorecard new scores of this campaign's calls are given with."""
     return ScorecardOut.model_validate(await scorecards.current_scorecard(session, principal, campaign_id))
 
 
 @router.put("/campaigns/{campaign_id}/scorecard", response_model=ScorecardOut, dependencies=WRITE_CARDS)
 async def replace_scorecard(
-    campaign_id: int, body: ScorecardIn, session: SessionDep, principal: PrincipalDep
+    campaign_id: IntId, body: ScorecardIn, session: SessionDep, principal: PrincipalDep
 ) -> ScorecardOut:
     """Replace the scorecard: in place while no score uses it, else as a new version (the old one
     stays with the scores given with it)."""
@@ -72,7 +73,7 @@ async def replace_scorecard(
 
 
 @router.get("/scorecards/{scorecard_id}", response_model=ScorecardOut, dependencies=READ_CARDS)
-async def get_scorecard(scorecard_id: int, session: SessionDep, principal: PrincipalDep) -> ScorecardOut:
+async def get_scorecard(scorecard_id: IntId, session: SessionDep, principal: PrincipalDep) -> ScorecardOut:
     """One version of a scorecard, current or not."""
     return ScorecardOut.model_validate(await scorecards.get_scorecard(session, principal, scorecard_id))
 
@@ -101,14 +102,14 @@ async def give_score(
 async def list_scores(
     session: SessionDep,
     principal: PrincipalDep,
-    campaign_id: int | None = None,
-    operator_id: int | None = None,
-    call_id: int | None = None,
+    campaign_id: IntId | None = None,
+    operator_id: IntId | None = None,
+    call_id: BigIntId | None = None,
     scorer: Annotated[str | None, Query(max_length=100, description="user:<id> or key:<id>")] = None,
-    since: Annotated[AwareDatetime | None, Query(description="call placed at or after")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="call placed before")] = None,
+    since: Annotated[Moment | None, Query(description="call placed at or after")] = None,
+    until: Annotated[Moment | None, Query(description="call placed before")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[ScoreOut]:
     """Scores of calls the caller may see, the newest call first."""
     f = scores.ScoreFilter(campaign_id, operator_id, call_id, scorer, since, until)
@@ -119,7 +120,7 @@ async def list_scores(
 
 
 @router.get("/qa/scores/{score_id}", response_model=ScoreOut, dependencies=READ_SCORES)
-async def get_score(score_id: int, session: SessionDep, principal: PrincipalDep) -> ScoreOut:
+async def get_score(score_id: BigIntId, session: SessionDep, principal: PrincipalDep) -> ScoreOut:
     score = await scores.get_score(session, principal, score_id)
     cards = await scores.cards_of(session, [score])
     return ScoreOut.of(score, cards[score.scorecard_id])
@@ -132,7 +133,7 @@ async def get_score(score_id: int, session: SessionDep, principal: PrincipalDep)
     responses={403: {"description": "The score is someone else's"}},
 )
 async def change_score(
-    score_id: int, body: ScoreIn, session: SessionDep, principal: PrincipalDep, remote: RemoteDep
+    score_id: BigIntId, body: ScoreIn, session: SessionDep, principal: PrincipalDep, remote: RemoteDep
 ) -> ScoreOut:
     """Change one's own score (values, moments, comment) on the scorecard it was given with (audited)."""
     score = await scores.change_score(session, principal, score_id, body, datetime.now(UTC), remote)
@@ -148,8 +149,8 @@ async def score_statistics(
     date_to: Annotated[date, Query(description="last day (UTC) of calls placed, inclusive")],
     group_by: GroupBy = GroupBy.OPERATOR,
     period: Period = Period.WEEK,
-    campaign_id: int | None = None,
-    operator_id: int | None = None,
+    campaign_id: IntId | None = None,
+    operator_id: IntId | None = None,
 ) -> TrendsOut:
     """Average scores per operator or campaign by day, ISO week or month, with each criterion's
     average; a controller sees its client's campaigns only."""
@@ -171,12 +172,12 @@ async def list_queue(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
-    campaign_id: int | None = None,
-    operator_id: int | None = None,
+    campaign_id: IntId | None = None,
+    operator_id: IntId | None = None,
     status: QueueStatus | None = None,
     day: Annotated[date | None, Query(description="the UTC day the calls were placed")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[QueueItemOut]:
     """Calls sampled for QA (oldest day first) with a link to hear each; done once scored."""
     f = queue.QueueFilter(campaign_id, operator_id, status, day)
@@ -193,7 +194,7 @@ async def list_queue(
     responses={409: {"description": "Someone else claimed it, or it is scored already"}},
 )
 async def claim_queue_item(
-    item_id: int, request: Request, session: SessionDep, principal: PrincipalDep
+    item_id: BigIntId, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> QueueItemOut:
     """Take a queued call to score it, so nobody else does the same work."""
     item = await queue.claim(session, principal, item_id, datetime.now(UTC))
@@ -210,7 +211,7 @@ async def claim_queue_item(
     },
 )
 async def release_queue_item(
-    item_id: int, request: Request, session: SessionDep, principal: PrincipalDep
+    item_id: BigIntId, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> QueueItemOut:
     """Put a claimed call back in the queue for someone else to score."""
     return _queue_out(request, await queue.release(session, principal, item_id))

@@ -11,6 +11,7 @@ from api.schemas.recording_delivery import DeliveryOut
 from dialer.auth.permissions import Permission
 from dialer.call_recordings import delivery
 from dialer.call_recordings.delivery import DeliveryIn
+from dialer.db.bounds import IntId
 
 
 async def may_write_clients(principal: PrincipalDep) -> None:
@@ -24,7 +25,7 @@ router = APIRouter(
 
 
 @router.get("/{client_id}/recording-delivery", response_model=DeliveryOut)
-async def get_delivery(client_id: int, session: SessionDep, principal: PrincipalDep) -> DeliveryOut:
+async def get_delivery(client_id: IntId, session: SessionDep, principal: PrincipalDep) -> DeliveryOut:
     """The client's delivery target; the secret access key is never shown (``secret_set`` only)."""
     return DeliveryOut.of(await delivery.get_delivery(session, principal, client_id))
 
@@ -33,7 +34,7 @@ async def get_delivery(client_id: int, session: SessionDep, principal: Principal
     "/{client_id}/recording-delivery", response_model=DeliveryOut, dependencies=[Depends(may_write_clients)]
 )
 async def put_delivery(
-    client_id: int, body: DeliveryIn, session: SessionDep, principal: PrincipalDep
+    client_id: IntId, body: DeliveryIn, session: SessionDep, principal: PrincipalDep
 ) -> DeliveryOut:
     """Set the folder, or the S3 bucket, prefix, endpoint, region and credentials (the secret is
     write-only; omit it to keep the current one). The daily job uploads each day's pack there."""
@@ -41,7 +42,7 @@ async def put_delivery(
 
 
 @router.delete("/{client_id}/recording-delivery", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_delivery(client_id: int, session: SessionDep, principal: PrincipalDep) -> Response:
+async def delete_delivery(client_id: IntId, session: SessionDep, principal: PrincipalDep) -> Response:
     """No more daily packs for this client."""
     await delivery.delete_delivery(session, principal, client_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -11,12 +11,11 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime
 
-from api.auth import INSECURE_DEFAULT_KEY, PrincipalDep, get_principal
-from api.deps import SessionDep
+from api.auth import PrincipalDep, get_principal
+from api.deps import SessionDep, link_base, remote_of
 from api.errors import ERROR_RESPONSES
 from api.schemas.common import Page
 from api.schemas.recordings import DeletedOut, ExportBody, LinkBody, LinkOut, RecordingOut
@@ -27,6 +26,8 @@ from dialer.auth.principal import Principal
 from dialer.call_recordings import access, deletion, exporting, serving, sharing
 from dialer.call_recordings.search import RecordingFilter, RecordingRow, SortKey, SortOrder, search_recordings
 from dialer.call_recordings.storage import configured_store
+from dialer.dates import Moment
+from dialer.db.bounds import BigIntId, IntId, Offset
 from dialer.errors import InvalidInput
 from dialer.settings import Settings
 from recordings.ranges import RangeNotSatisfiable
@@ -58,22 +59,12 @@ def link_secret(request: Request) -> bytes:
     secret: bytes | None = getattr(request.app.state, "recording_link_secret", None)
     if secret is None:
         settings: Settings = request.app.state.settings
-        configured = settings.secret_key.get_secret_value()
-        if configured == INSECURE_DEFAULT_KEY or len(configured) < 16:
-            secret = secrets.token_bytes(32)
+        if settings.production:
+            secret = sharing.link_secret(settings.secret_key.get_secret_value().encode())
         else:
-            secret = sharing.link_secret(configured.encode())
+            secret = secrets.token_bytes(32)
         request.app.state.recording_link_secret = secret
     return secret
-
-
-def remote_of(request: Request) -> Remote:
-    """Where the request came from: the peer, the proxies' X-Forwarded-For and the user agent."""
-    return Remote(
-        address=request.client.host if request.client else None,
-        forwarded_for=request.headers.get("x-forwarded-for"),
-        user_agent=request.headers.get("user-agent"),
-    )
 
 
 def allowed(permission: Permission) -> Callable[[Principal], Coroutine[Any, Any, None]]:
@@ -143,20 +134,20 @@ async def search(
     principal: PrincipalDep,
     store: StoreDep,
     remote: RemoteDep,
-    campaign_id: int | None = None,
-    client_id: int | None = None,
-    operator_id: int | None = None,
-    since: Annotated[AwareDatetime | None, Query(description="placed at or after")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="placed before")] = None,
+    campaign_id: IntId | None = None,
+    client_id: IntId | None = None,
+    operator_id: IntId | None = None,
+    since: Annotated[Moment | None, Query(description="placed at or after")] = None,
+    until: Annotated[Moment | None, Query(description="placed before")] = None,
     disposition: Annotated[str | None, Query(max_length=50)] = None,
     min_seconds: Annotated[float | None, Query(ge=0, description="talk time at least")] = None,
     max_seconds: Annotated[float | None, Query(ge=0, description="talk time at most")] = None,
     phone: Annotated[str | None, Query(max_length=50, description="as written or E.164")] = None,
-    call_id: int | None = None,
+    call_id: BigIntId | None = None,
     sort: SortKey = "started_at",
     order: SortOrder = "desc",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[RecordingOut]:
     """Recorded calls the caller may hear: a controller finds only its client's."""
     filters = RecordingFilter(
@@ -202,7 +193,7 @@ async def search(
     },
 )
 async def play(
-    call_id: int,
+    call_id: BigIntId,
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
@@ -238,7 +229,7 @@ async def play(
     dependencies=[Depends(allowed(Permission.RECORDINGS_READ))],
 )
 async def make_link(
-    call_id: int,
+    call_id: BigIntId,
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
@@ -246,7 +237,16 @@ async def make_link(
     secret: LinkSecretDep,
     body: LinkBody | None = None,
 ) -> LinkOut:
-    """A link to this recording for the call's client, valid without signing in until it expires."""
+    """A link to this recording for the call's client, valid without signing in until it expires.
+
+    The link's address is ``DIALER_PUBLIC_URL``, never the request's ``Host`` header; without it a
+    production service (``DIALER_SECRET_KEY`` set) refuses to make links (503)."""
+    base = link_base(request)
+    if base is None:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail="shared links need DIALER_PUBLIC_URL, the address people reach this service at",
+        )
     row = await access.recorded_call(session, principal, call_id, Permission.RECORDINGS_READ)
     lifetime = timedelta(seconds=(body or LinkBody()).expires_in_s)
     link = sharing.make_link(secret, row.call.recording_key or "", row.client_id, datetime.now(UTC), lifetime)
@@ -260,7 +260,7 @@ async def make_link(
         detail={"expires_at": link.expires_at.isoformat(), "link": sharing.link_actor(link.token).label},
         remote=remote,
     )
-    url = str(request.url_for("shared_recording", token=link.token))
+    url = base + request.app.url_path_for("shared_recording", token=link.token)
     return LinkOut(url=url, token=link.token, expires_at=link.expires_at)
 
 
@@ -353,7 +353,7 @@ async def export(
     "/{call_id}", response_model=DeletedOut, dependencies=[Depends(allowed(Permission.RECORDINGS_DELETE))]
 )
 async def delete(
-    call_id: int,
+    call_id: BigIntId,
     session: SessionDep,
     principal: PrincipalDep,
     store: StoreDep,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -12,10 +12,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 
 from api.auth import PrincipalDep, get_principal
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, link_base
 from api.errors import ERROR_RESPONSES
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
+from dialer.dates import Day
+from dialer.db.bounds import IntId
 from dialer.reports import daily_documents, monthly_documents, recipients, service
 from dialer.reports.recipients import RecipientsIn
 from dialer.settings import Settings
@@ -45,7 +47,9 @@ class DailyFormat(StrEnum):
 
 
 def public_url(settings: Settings, request: Request) -> str:
-    return settings.public_url or str(request.base_url)
+    """Where a report's links point (``api.deps.link_base``; in production, without
+    ``DIALER_PUBLIC_URL``, the API's own address, never the request's Host)."""
+    return link_base(request) or settings.effective_public_url
 
 
 def attachment(name: str) -> dict[str, str]:
@@ -54,8 +58,8 @@ def attachment(name: str) -> dict[str, str]:
 
 @router.get("/campaigns/{campaign_id}/reports/daily", dependencies=READS)
 async def get_daily_report(
-    campaign_id: int,
-    day: date,
+    campaign_id: IntId,
+    day: Day,
     session: SessionDep,
     principal: PrincipalDep,
     settings: SettingsDep,
@@ -90,7 +94,7 @@ class MonthlyFormat(StrEnum):
 
 @router.get("/contracts/{contract_id}/reports/monthly", dependencies=READS)
 async def get_monthly_report(
-    contract_id: int,
+    contract_id: IntId,
     month: Annotated[str, Query(description="YYYY-MM", examples=["2026-11"])],
     session: SessionDep,
     principal: PrincipalDep,
@@ -130,7 +134,7 @@ def _out(row: object) -> RecipientsOut:
 
 @router.get("/clients/{client_id}/report-recipients", response_model=RecipientsOut, dependencies=READS)
 async def get_report_recipients(
-    client_id: int, session: SessionDep, principal: PrincipalDep
+    client_id: IntId, session: SessionDep, principal: PrincipalDep
 ) -> RecipientsOut:
     """Where the client's daily and monthly reports go."""
     return _out(await recipients.get_recipients(session, principal, client_id))
@@ -142,7 +146,7 @@ async def get_report_recipients(
     dependencies=[Depends(needs(Permission.REPORTS_WRITE))],
 )
 async def put_report_recipients(
-    client_id: int, body: RecipientsIn, session: SessionDep, principal: PrincipalDep
+    client_id: IntId, body: RecipientsIn, session: SessionDep, principal: PrincipalDep
 ) -> RecipientsOut:
     """Set the addresses, and which reports go by e-mail or (daily) by the CRM webhook."""
     row = await recipients.put_recipients(session, principal, client_id, body, datetime.now(UTC))

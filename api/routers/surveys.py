@@ -13,6 +13,7 @@ from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep, SessionsDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.common import Page
+from dialer.db.bounds import BigIntId, IntId, Offset
 from dialer.surveys import service
 from dialer.surveys.models import ResponseOutcome
 from dialer.surveys.schemas import ResponseOut, SurveyIn, SurveyOut
@@ -38,7 +39,7 @@ class AnswersFormat(enum.StrEnum):
 
 @router.put("/{campaign_id}/survey", response_model=SurveyOut)
 async def put_survey(
-    campaign_id: int, body: SurveyIn, session: SessionDep, principal: PrincipalDep
+    campaign_id: IntId, body: SurveyIn, session: SessionDep, principal: PrincipalDep
 ) -> SurveyOut:
     """Create or replace the campaign's survey: its ordered questions, each a recorded prompt with
     the keys it accepts and what they mean, and optionally a "press N to talk to us" transfer."""
@@ -46,21 +47,21 @@ async def put_survey(
 
 
 @router.get("/{campaign_id}/survey", response_model=SurveyOut)
-async def get_survey(campaign_id: int, session: SessionDep, principal: PrincipalDep) -> SurveyOut:
+async def get_survey(campaign_id: IntId, session: SessionDep, principal: PrincipalDep) -> SurveyOut:
     return await service.get_survey(session, principal, campaign_id)
 
 
 @router.get("/{campaign_id}/survey/answers", response_model=None, responses=ANSWER_FORMATS)
 async def survey_answers(
-    campaign_id: int,
+    campaign_id: IntId,
     session: SessionDep,
     sessions: SessionsDep,
     principal: PrincipalDep,
     outcome: ResponseOutcome | None = None,
-    contact_id: int | None = None,
+    contact_id: BigIntId | None = None,
     format: AnswersFormat = AnswersFormat.JSON,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[ResponseOut] | StreamingResponse:
     """The surveyed calls with their answers, oldest first (``outcome`` ``hung_up``: partial ones;
     ``contact_id``: one contact's); ``format=csv`` streams them all, one line per answer."""

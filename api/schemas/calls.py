@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import Out
 from dialer.calls.amd_review import AmdReview
 from dialer.calls.models import CallOutcome, CallState, HangupSide, RecordingStatus
 from dialer.contacts.models import ContactStatus
+from dialer.dates import Moment
+from dialer.db.bounds import IntId
 from dialer.operators.models import OperatorState
 
 
@@ -76,7 +78,7 @@ class MeetingIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    date: AwareDatetime | None = Field(None, description="when the meeting is")
+    date: Moment | None = Field(None, description="when the meeting is")
     place: str | None = Field(None, max_length=500)
     manager: str | None = Field(None, max_length=200, description="the client's manager who will meet")
 
@@ -86,7 +88,7 @@ class DispositionBody(BaseModel):
 
     code: str = Field(min_length=1, max_length=50, examples=["sale"])
     note: str | None = Field(None, max_length=5000)
-    callback_at: AwareDatetime | None = Field(
+    callback_at: Moment | None = Field(
         None,
         description="for a callback code: when to call back (moved to the next calling window if outside)",
     )
@@ -105,7 +107,7 @@ class DispositionOut(BaseModel):
 class LoginBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    campaign_ids: list[int] = Field(min_length=1, max_length=50)
+    campaign_ids: list[IntId] = Field(min_length=1, max_length=50)
 
 
 class PauseBody(BaseModel):

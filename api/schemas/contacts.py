@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.schemas.common import Out
 from dialer.contacts.models import ContactStatus
+from dialer.db.bounds import IntId
 
 
 class ContactOut(Out):
@@ -63,4 +64,4 @@ class DncEntryOut(Out):
 class DncEntryIn(BaseModel):
     phone: str = Field(min_length=1, max_length=64, examples=["8 (495) 150-22-22"])
     reason: str = Field("", max_length=200)
-    client_id: int | None = Field(None, description="the client's list; leave out for the global list")
+    client_id: IntId | None = Field(None, description="the client's list; leave out for the global list")

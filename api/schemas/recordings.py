@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from dialer.call_recordings.exporting import DEFAULT_MAX_FILES
 from dialer.call_recordings.search import RecordingFilter
 from dialer.call_recordings.sharing import MAX_LINK_LIFETIME
+from dialer.dates import Moment
+from dialer.db.bounds import BigIntId, IntId
 
 
 class RecordingOut(BaseModel):
@@ -36,16 +38,16 @@ class FilterBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    campaign_id: int | None = None
-    client_id: int | None = None
-    operator_id: int | None = None
-    since: AwareDatetime | None = Field(None, description="placed at or after")
-    until: AwareDatetime | None = Field(None, description="placed before")
+    campaign_id: IntId | None = None
+    client_id: IntId | None = None
+    operator_id: IntId | None = None
+    since: Moment | None = Field(None, description="placed at or after")
+    until: Moment | None = Field(None, description="placed before")
     disposition: str | None = Field(None, max_length=50)
     min_seconds: float | None = Field(None, ge=0, description="talk time at least")
     max_seconds: float | None = Field(None, ge=0, description="talk time at most")
     phone: str | None = Field(None, max_length=50)
-    call_id: int | None = None
+    call_id: BigIntId | None = None
 
     def to_filter(self) -> RecordingFilter:
         return RecordingFilter(**self.model_dump())
@@ -55,7 +57,7 @@ class ExportBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     filters: FilterBody | None = Field(None, description="the recordings the search would find")
-    call_ids: list[int] | None = Field(None, max_length=100_000, description="or exactly these calls")
+    call_ids: list[BigIntId] | None = Field(None, max_length=100_000, description="or exactly these calls")
     max_files: int = Field(DEFAULT_MAX_FILES, ge=1, le=100_000, description="refuse a larger selection")
 
 

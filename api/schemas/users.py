@@ -16,3 +16,5 @@ class UserOut(Out):
     client_id: int | None
     is_active: bool
     created_at: datetime
+    failed_sign_ins: int
+    locked_at: datetime | None

@@ -24,6 +24,8 @@ class AuditAction(enum.StrEnum):
     LINK_ACCESS = "link_access"  # someone used one
     SCORE = "score"  # a QA score of a call was given or changed
     CLOSE_PERIOD = "close_period"  # a contract's billing month frozen (dialer.metering)
+    LOCK = "lock"  # an account locked after repeated wrong passwords (dialer.auth)
+    UNLOCK = "unlock"  # an administrator unlocked it
 
 
 def _values(e: type[enum.Enum]) -> list[str]:

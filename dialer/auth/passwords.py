@@ -1,6 +1,15 @@
-"""Passwords hashed with Argon2id (argon2-cffi's defaults, RFC 9106's low-memory profile)."""
+"""Passwords hashed with Argon2id (argon2-cffi's defaults, RFC 9106's low-memory profile).
+
+Hashing takes tens of milliseconds of CPU and the API shares its event loop with the engine, so
+the service hashes and verifies through ``hash_off_loop`` and ``verify_off_loop``: a small executor
+of its own, so a flood of sign-ins waits for these few threads and never starves the default
+executor (file work, imports) or the loop. argon2-cffi releases the GIL while it hashes.
+"""
 
 from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -8,8 +17,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from dialer.errors import InvalidInput
 
 MIN_PASSWORD_LENGTH = 10
+HASH_THREADS = 2  # Argon2 runs at most this many at once per process; the rest queue
 
 _hasher = PasswordHasher()
+_executor = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="argon2")
 
 
 def check_strength(password: str) -> None:
@@ -27,6 +38,18 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def hash_off_loop(password: str) -> str:
+    """``hash_password`` on the Argon2 threads, leaving the event loop free."""
+    return await asyncio.get_running_loop().run_in_executor(_executor, hash_password, password)
+
+
+async def verify_off_loop(password_hash: str, password: str) -> bool:
+    """``verify_password`` on the Argon2 threads, leaving the event loop free."""
+    return await asyncio.get_running_loop().run_in_executor(
+        _executor, verify_password, password_hash, password
+    )
 
 
 def needs_rehash(password_hash: str) -> bool:

@@ -7,6 +7,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from dialer.auth.models import Role
+from dialer.db.bounds import IntId
 
 Username = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")]
 
@@ -26,7 +27,7 @@ class UserCreate(BaseModel):
     password: SecretStr
     role: Role
     full_name: str = Field("", max_length=200)
-    client_id: int | None = None
+    client_id: IntId | None = None
 
     @model_validator(mode="after")
     def _role_client(self) -> Self:
@@ -40,7 +41,7 @@ class UserUpdate(BaseModel):
     password: SecretStr | None = None
     role: Role | None = None
     full_name: str | None = Field(None, max_length=200)
-    client_id: int | None = None
+    client_id: IntId | None = None
     is_active: bool | None = None
 
 
@@ -49,7 +50,7 @@ class ApiKeyCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=100)
     role: Role
-    client_id: int | None = None
+    client_id: IntId | None = None
 
     @model_validator(mode="after")
     def _role_client(self) -> Self:

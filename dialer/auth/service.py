@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialer.auth import keys
-from dialer.auth.models import ApiKey, Role, User
-from dialer.auth.passwords import (
-    DUMMY_HASH,
-    check_strength,
-    hash_password,
-    needs_rehash,
-    verify_password,
-)
+from dialer.audit import service as audit
+from dialer.audit.models import AuditAction
+from dialer.auth import keys, throttle
+from dialer.auth.models import ApiKey, RevokedToken, Role, User
+from dialer.auth.passwords import check_strength, hash_off_loop
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
 from dialer.auth.schemas import ApiKeyCreate, UserCreate, UserUpdate, check_role_client
-from dialer.auth.tokens import TokenSigner, password_fingerprint
+from dialer.auth.tokens import TokenSigner, password_fingerprint, token_digest
 from dialer.clients.models import Client
 from dialer.errors import Conflict, InvalidInput, NotFound
 
@@ -27,21 +23,6 @@ KEY_USE_RESOLUTION = timedelta(minutes=1)  # last_used_at is written at most thi
 
 
 # --- signing in and recognising callers -------------------------------------------------------
-
-
-async def sign_in(
-    session: AsyncSession, signer: TokenSigner, username: str, password: str
-) -> tuple[str, datetime] | None:
-    """A token and its expiry for the right username and password of an active user, else None."""
-    user = await session.scalar(select(User).where(User.username == username))
-    if user is None:
-        verify_password(DUMMY_HASH, password)  # same time for unknown users as for wrong passwords
-        return None
-    if not verify_password(user.password_hash, password) or not user.is_active:
-        return None
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    return signer.issue(user.id, user.password_hash)
 
 
 def user_principal(user: User) -> Principal:
@@ -57,7 +38,24 @@ async def principal_from_token(session: AsyncSession, signer: TokenSigner, token
         return None
     if password_fingerprint(user.password_hash) != claims.password_fingerprint:
         return None
+    if user.tokens_valid_after is not None and claims.issued_at < user.tokens_valid_after:
+        return None  # issued before the user was last deactivated
+    if await session.get(RevokedToken, token_digest(token)) is not None:
+        return None  # signed out
     return user_principal(user)
+
+
+async def sign_out(session: AsyncSession, signer: TokenSigner, token: str) -> None:
+    """Revoke one bearer token until it would have expired; expired revocations are dropped."""
+    claims = signer.verify(token)
+    if claims is None:
+        return
+    now = datetime.now(UTC)
+    await session.execute(delete(RevokedToken).where(RevokedToken.expires_at <= now))
+    digest = token_digest(token)
+    if await session.get(RevokedToken, digest) is None:
+        session.add(RevokedToken(digest=digest, expires_at=claims.expires_at))
+    await session.flush()
 
 
 async def principal_from_key(session: AsyncSession, plaintext: str) -> Principal | None:
@@ -100,7 +98,7 @@ async def create_user(session: AsyncSession, principal: Principal | None, data: 
     user = User(
         username=data.username,
         full_name=data.full_name,
-        password_hash=hash_password(password),
+        password_hash=await hash_off_loop(password),
         role=data.role,
         client_id=data.client_id,
         is_active=True,
@@ -138,13 +136,17 @@ async def update_user(session: AsyncSession, principal: Principal, user_id: int,
         raise InvalidInput(str(exc)) from None
     if user.id == principal.user_id and (role is not Role.ADMIN or changes.get("is_active") is False):
         raise Conflict("you may not demote or deactivate yourself; ask another administrator")
+    if role is not Role.ADMIN or changes.get("is_active") is False:
+        await _keep_an_admin(session, user, "demote or deactivate")
     await _check_client(session, client_id)
     if data.password is not None:
         check_strength(data.password.get_secret_value())
-        user.password_hash = hash_password(data.password.get_secret_value())
+        user.password_hash = await hash_off_loop(data.password.get_secret_value())
     if data.full_name is not None:
         user.full_name = data.full_name
     if data.is_active is not None:
+        if user.is_active and not data.is_active:
+            user.tokens_valid_after = datetime.now(UTC)  # its tokens stay dead if it comes back
         user.is_active = data.is_active
     user.role = role
     user.client_id = client_id
@@ -156,8 +158,61 @@ async def delete_user(session: AsyncSession, principal: Principal, user_id: int)
     user = await get_user(session, principal, user_id)
     if user.id == principal.user_id:
         raise Conflict("you may not delete yourself; ask another administrator")
+    await _keep_an_admin(session, user, "delete")
     await session.delete(user)
     await session.flush()
+
+
+async def _keep_an_admin(session: AsyncSession, user: User, what: str) -> None:
+    """Refuse to take away the last active administrator (an API key could otherwise do it).
+
+    The active administrators are read ``FOR UPDATE`` on PostgreSQL, so two requests removing the
+    last two administrators at once cannot both pass; SQLite serialises writers anyway.
+    """
+    if user.role is not Role.ADMIN or not user.is_active:
+        return
+    admins = await session.scalars(
+        select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True)).with_for_update()
+    )
+    if set(admins) <= {user.id}:
+        raise Conflict(f"user {user.id} is the last active administrator; you may not {what} it")
+
+
+async def unlock_user(
+    session: AsyncSession,
+    actor: Principal | audit.Actor,
+    user_id: int,
+    remote: audit.Remote | None = None,
+) -> User:
+    """Unlock an account locked by wrong passwords (and forget its attempts); audited."""
+    if isinstance(actor, Principal):
+        actor.require(Permission.USERS_MANAGE)
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    was_locked = user.locked_at
+    user.locked_at = None
+    user.failed_sign_ins = 0
+    await throttle.forget(session, throttle.account_key(user.username))
+    await audit.record(
+        session,
+        actor,
+        AuditAction.UNLOCK,
+        "user",
+        user.id,
+        client_id=None,
+        detail={"username": user.username, "was_locked": was_locked is not None},
+        remote=remote,
+    )
+    await session.flush()
+    return user
+
+
+async def user_id_by_name(session: AsyncSession, username: str) -> int:
+    user_id = await session.scalar(select(User.id).where(User.username == username))
+    if user_id is None:
+        raise NotFound(f"user {username!r} not found")
+    return user_id
 
 
 # --- API keys ---------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Bearer tokens for people: ``dt1.<payload>.<signature>``, signed with HMAC-SHA256, never stored.
 
-The payload holds the user's id, the expiry and a fingerprint of the user's password hash, so a
-token dies when it expires, when the password changes, or (checked on use) when the user is
-deactivated. Nothing secret is in the payload; it is only base64, not encrypted.
+The payload holds the user's id, when it was issued, the expiry and a fingerprint of the user's
+password hash, so a token dies when it expires, when the password changes, or (checked on use) when
+it was signed out or issued before the user was last deactivated. Nothing secret is in the payload;
+it is only base64, not encrypted.
 """
 
 from __future__ import annotations
@@ -21,8 +22,14 @@ DEFAULT_TOKEN_TTL = timedelta(hours=12)  # one long shift
 @dataclass(frozen=True, slots=True)
 class TokenClaims:
     user_id: int
+    issued_at: datetime
     expires_at: datetime
     password_fingerprint: str
+
+
+def token_digest(token: str) -> str:
+    """How a signed-out token is remembered: its SHA-256, never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def password_fingerprint(password_hash: str) -> str:
@@ -50,9 +57,11 @@ class TokenSigner:
         return _b64(hmac.new(self._key, message.encode(), hashlib.sha256).digest())
 
     def issue(self, user_id: int, password_hash: str, now: datetime | None = None) -> tuple[str, datetime]:
-        expires_at = (now or datetime.now(UTC)) + self.ttl
+        issued_at = now or datetime.now(UTC)
+        expires_at = issued_at + self.ttl
         payload = {
             "sub": user_id,
+            "iat": round(issued_at.timestamp(), 3),
             "exp": int(expires_at.timestamp()),
             "pwd": password_fingerprint(password_hash),
         }
@@ -69,12 +78,16 @@ class TokenSigner:
             return None
         try:
             payload = json.loads(_unb64(payload_b64))
+            expires_at = datetime.fromtimestamp(int(payload["exp"]), UTC)
+            issued = payload.get("iat")  # tokens from before "iat" existed: their expiry less the ttl
+            issued_at = datetime.fromtimestamp(float(issued), UTC) if issued else expires_at - self.ttl
             claims = TokenClaims(
                 user_id=int(payload["sub"]),
-                expires_at=datetime.fromtimestamp(int(payload["exp"]), UTC),
+                issued_at=issued_at,
+                expires_at=expires_at,
                 password_fingerprint=str(payload["pwd"]),
             )
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, OverflowError, OSError):
             return None
         if claims.expires_at <= (now or datetime.now(UTC)):
             return None

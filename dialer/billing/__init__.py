@@ -18,7 +18,8 @@ from dialer.billing.acceptance import (
     transition,
 )
 from dialer.billing.contacts import ContactBill, ContactLine, ContactTariff, charge_contacts
-from dialer.billing.money import MINOR_UNITS, Rounding, minor_unit, round_to_places, to_minor, zero
+from dialer.billing.currencies import MINOR_UNITS
+from dialer.billing.money import Rounding, minor_unit, round_to_places, to_minor, zero
 from dialer.billing.period_bill import BillLine, PeriodBill, assemble_bill, is_first_period, setup_fee_due
 from dialer.billing.periods import (
     BillingPeriod,

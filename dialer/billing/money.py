@@ -12,18 +12,10 @@ import enum
 from decimal import Decimal
 from fractions import Fraction
 
+from dialer.billing.currencies import MINOR_UNITS
+
 Exact = Decimal | Fraction | int
 """An exact number. ``float`` is not one and is refused."""
-
-MINOR_UNITS: dict[str, int] = {
-    # ISO 4217 minor units (digits after the point) for the currencies a contract is likely to use.
-    "RUB": 2, "USD": 2, "EUR": 2, "GBP": 2, "CHF": 2, "CNY": 2, "KZT": 2, "BYN": 2, "UAH": 2,
-    "UZS": 2, "KGS": 2, "TJS": 2, "TMT": 2, "AMD": 2, "AZN": 2, "GEL": 2, "MDL": 2, "TRY": 2,
-    "INR": 2, "AED": 2, "ILS": 2, "PLN": 2, "CZK": 2, "HUF": 2, "SEK": 2, "NOK": 2, "DKK": 2,
-    "CAD": 2, "AUD": 2, "SGD": 2, "HKD": 2, "MNT": 2, "RSD": 2,
-    "JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "PYG": 0,
-    "KWD": 3, "BHD": 3, "OMR": 3, "JOD": 3, "TND": 3, "LYD": 3, "IQD": 3,
-}  # fmt: skip
 
 
 class Rounding(enum.StrEnum):
@@ -46,7 +38,7 @@ def minor_unit(currency: str) -> int:
     try:
         return MINOR_UNITS[currency.upper()]
     except KeyError:
-        raise ValueError(f"unknown currency {currency!r}: add its ISO 4217 minor unit") from None
+        raise ValueError(f"unknown currency {currency!r}: not an active ISO 4217 code") from None
 
 
 def exact(value: Exact) -> Fraction:

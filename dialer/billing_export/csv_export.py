@@ -25,6 +25,7 @@ from dialer.billing_export.layout import (
 from dialer.billing_export.plan import ContractPart, ExportPlan
 from dialer.billing_export.pricing import CallPricer, TalkTally
 from dialer.billing_export.query import LATE_FLAG, TALK, stream_calls
+from dialer.spreadsheet_cells import csv_text
 
 BOM = "\ufeff"
 DEFAULT_BATCH_ROWS = 20_000
@@ -100,7 +101,7 @@ async def csv_chunks(
             text = "".join(
                 [
                     f"{lead}{call_id}{one}{minutes[started // 60]}{seconds[started % 60]}{lateness[late]}"
-                    f"{campaigns[campaign]}{operators[operator]}{phone}{d}{dispositions[disposition]}{priced[talk]}"
+                    f"{campaigns[campaign]}{operators[operator]}{csv_text(phone)}{d}{dispositions[disposition]}{priced[talk]}"
                     for call_id, started, late, campaign, operator, phone, disposition, talk in rows
                 ]
             )

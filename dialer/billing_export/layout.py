@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from dialer.billing.talk_time import CallCharge, TalkTariff, TalkTotal
+from dialer.spreadsheet_cells import csv_text
 
 COLUMNS: tuple[str, ...] = (
     "contract",
@@ -114,8 +115,10 @@ def iso_seconds(minutes: IsoMinutes, epoch_seconds: int) -> str:
 
 
 def csv_cell(text: str, delimiter: str) -> str:
-    """``text`` as one CSV field: quoted (quotes doubled) when it holds the delimiter, a quote or a
-    line break, as the ``csv`` module's minimal quoting does."""
+    """``text`` as one CSV field a spreadsheet shows as text (``dialer.spreadsheet_cells``), quoted
+    (quotes doubled) when it holds the delimiter, a quote or a line break, as the ``csv`` module's
+    minimal quoting does."""
+    text = csv_text(text)
     if delimiter in text or '"' in text or "\n" in text or "\r" in text:
         return '"' + text.replace('"', '""') + '"'
     return text

@@ -24,6 +24,7 @@ from dialer.billing_export.layout import COLUMNS, LATE, IsoMinutes, TariffColumn
 from dialer.billing_export.plan import ExportPlan
 from dialer.billing_export.pricing import CallPricer, TalkTally
 from dialer.billing_export.query import LATE_FLAG, TALK, stream_calls
+from dialer.spreadsheet_cells import xlsx_row
 
 EXCEL_MAX_ROWS = 1_048_576
 CHUNK_BYTES = 1 << 20
@@ -71,7 +72,7 @@ class ContractSheets:
         for row in rows:
             if self.rows_in_sheet >= EXCEL_MAX_ROWS:
                 sheet = self._next_sheet()
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))  # text that a spreadsheet would run stays text
             self.rows_in_sheet += 1
 
 

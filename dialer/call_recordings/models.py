@@ -9,6 +9,7 @@ from sqlalchemy import Enum, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialer.db.base import Base
+from dialer.db.sealed import SealedString
 from dialer.db.types import UtcDateTime
 
 
@@ -32,6 +33,7 @@ class ClientRecordingDelivery(Base):
     endpoint_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     region: Mapped[str] = mapped_column(String(50), default="us-east-1", server_default="us-east-1")
     access_key_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    # Kept in clear because every upload signs with it; never returned by the API nor logged.
-    secret_access_key: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # Sealed at rest (dialer.db.sealed), read back in clear to sign each upload; never returned by the
+    # API nor logged.
+    secret_access_key: Mapped[str | None] = mapped_column(SealedString(1000), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())

@@ -13,6 +13,7 @@ from dialer.campaigns.models import DialingMode, OperatorConnection, RecordingPo
 from dialer.campaigns.sounds import check_sound_name
 from dialer.clients.schemas import Country
 from dialer.compliance import PROFILES
+from dialer.db.bounds import Int32, IntId
 
 MAX_RETRY_DELAY = 30 * 24 * 3600
 
@@ -97,11 +98,11 @@ class BriefGoals(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    calls: int | None = Field(None, ge=0, description="calls placed per day")
+    calls: Int32 | None = Field(None, ge=0, description="calls placed per day")
     conversion_rate: float | None = Field(
         None, ge=0, le=1, description="share of connected calls ending in a hot-lead code, e.g. 0.05"
     )
-    leads: int | None = Field(None, ge=0, description="hot leads per day")
+    leads: Int32 | None = Field(None, ge=0, description="hot leads per day")
 
 
 class Brief(BaseModel):
@@ -150,7 +151,7 @@ class CampaignCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    contract_id: int
+    contract_id: IntId
     name: str = Field(min_length=1, max_length=200)
     brief: Brief = Field(default_factory=Brief)
     script: str = Field("", max_length=100_000)

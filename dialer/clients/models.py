@@ -14,6 +14,7 @@ from dialer.billing.money import Rounding
 from dialer.billing.seat_time import SeatCount
 from dialer.billing.vat import VatMode
 from dialer.db.base import Base
+from dialer.db.sealed import SealedString
 from dialer.db.types import JsonDocument, Money, UtcDateTime
 
 
@@ -109,8 +110,9 @@ class ClientCrm(Base):
 
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True)
     webhook_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
-    # Kept in clear because every delivery is signed with it; never returned by the API nor logged.
-    signing_secret: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Sealed at rest (dialer.db.sealed), read back in clear to sign each delivery; never returned by
+    # the API nor logged.
+    signing_secret: Mapped[str | None] = mapped_column(SealedString(1000), nullable=True)
     manager_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     handoff_deadline_min: Mapped[int] = mapped_column(Integer, default=DEFAULT_DEADLINE_MIN)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())

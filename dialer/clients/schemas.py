@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,10 +9,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_serializer, model_validator
 
+from dialer.billing.currencies import check_currency
 from dialer.billing.money import Rounding
 from dialer.billing.seat_time import SeatCount
 from dialer.billing.vat import VatMode
 from dialer.clients.models import ContactCounting, PricingModel, VolumeScope
+from dialer.dates import Day
 
 
 def _region(value: str) -> str:
@@ -24,7 +25,11 @@ def _region(value: str) -> str:
 
 
 Country = Annotated[str, Field(min_length=2, max_length=2, examples=["RU"]), AfterValidator(_region)]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["RUB"], description="ISO 4217 code")]
+Currency = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{3}$", examples=["RUB"], description="active ISO 4217 code"),
+    AfterValidator(check_currency),
+]
 Amount = Annotated[
     Decimal,
     Field(ge=0, max_digits=20, decimal_places=6, description='exact decimal, sent as a string: "1.005"'),
@@ -83,8 +88,8 @@ class ContractTerms(BaseModel):
         None,
         description="units committed (minutes, contacts or seat-hours by pricing model) per volume_scope",
     )
-    period_start: date
-    period_end: date | None = None
+    period_start: Day
+    period_end: Day | None = None
     recording_retention_days: int | None = Field(
         None, ge=1, le=36500, description="days call recordings are kept after the call; null: for ever"
     )
@@ -148,8 +153,8 @@ class ContractUpdate(BaseModel):
     setup_fee: Amount | None = None
     vat_rate: Fraction | None = None
     volume_committed: Amount | None = None
-    period_start: date | None = None
-    period_end: date | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
     recording_retention_days: int | None = Field(None, ge=1, le=36500)
     billing_timezone: TimeZone | None = None
     talk_increment_s: TalkIncrement | None = None

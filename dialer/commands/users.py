@@ -1,4 +1,4 @@
-"""``dialer users create-admin`` and ``dialer users create``: people who sign in, from the shell.
+"""``dialer users create-admin``, ``create`` and ``unlock``: people who sign in, from the shell.
 
 The password is read with getpass (no echo) or, with ``--password-stdin``, as the first line of
 standard input; it is never printed or logged.
@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import sys
 from typing import Any
 
 from pydantic import SecretStr, ValidationError
 
+from dialer.audit.service import Actor
 from dialer.auth import service
 from dialer.auth.models import Role
 from dialer.auth.schemas import UserCreate
@@ -37,6 +39,10 @@ def register(subparsers: Any) -> None:
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
     create.add_argument("--client", type=int, help="the client a controller belongs to")
     create.set_defaults(handler=run_create)
+
+    unlock = actions.add_parser("unlock", help="unlock an account locked by wrong passwords (audited)")
+    unlock.add_argument("--username", required=True)
+    unlock.set_defaults(handler=run_unlock)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -103,3 +109,33 @@ def run_create_admin(args: argparse.Namespace) -> int:
 
 def run_create(args: argparse.Namespace) -> int:
     return create_user(args, Role(args.role), args.client)
+
+
+async def _unlock(username: str) -> None:
+    settings = load_settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        await upgrade(engine)
+        async with unit_of_work(make_sessionmaker(engine)) as session:
+            user_id = await service.user_id_by_name(session, username)
+            actor = Actor(f"cli:{_os_user()}", "admin")  # whoever can reach the database is an admin
+            await service.unlock_user(session, actor, user_id)
+    finally:
+        await engine.dispose()
+
+
+def _os_user() -> str:
+    try:
+        return os.getlogin()
+    except OSError:
+        return os.environ.get("USER", "unknown")
+
+
+def run_unlock(args: argparse.Namespace) -> int:
+    try:
+        asyncio.run(_unlock(args.username))
+    except DomainError as exc:
+        print(f"refused: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"unlocked {args.username!r}")
+    return 0

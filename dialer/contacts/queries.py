@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.contacts.writers import dialect_name
+from dialer.spreadsheet_cells import csv_row
 
 EXPORT_COLUMNS = (
     "id",
@@ -143,7 +144,7 @@ async def export_contacts_csv(
         fields = await data_fields(session, campaign_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    yield b"\xef\xbb\xbf" + _csv_line(writer, buffer, [*EXPORT_COLUMNS, *fields])
+    yield b"\xef\xbb\xbf" + _csv_line(writer, buffer, csv_row([*EXPORT_COLUMNS, *fields]))
     after = 0
     while True:
         async with sessions() as session:
@@ -160,22 +161,24 @@ async def export_contacts_csv(
         for contact in page:
             data = contact.data or {}
             writer.writerow(
-                [
-                    contact.id,
-                    contact.phone,
-                    contact.extension,
-                    ", ".join(contact.extra_phones or []),
-                    contact.name,
-                    contact.company,
-                    contact.timezone or "",
-                    contact.status.value if isinstance(contact.status, ContactStatus) else contact.status,
-                    "1" if contact.on_dnc else "0",
-                    "1" if contact.consent else "0",
-                    contact.attempts,
-                    contact.last_outcome or "",
-                    contact.next_attempt_at.isoformat() if contact.next_attempt_at else "",
-                    *(_field_text(data.get(f)) for f in fields),
-                ]
+                csv_row(
+                    [
+                        contact.id,
+                        contact.phone,
+                        contact.extension,
+                        ", ".join(contact.extra_phones or []),
+                        contact.name,
+                        contact.company,
+                        contact.timezone or "",
+                        contact.status.value if isinstance(contact.status, ContactStatus) else contact.status,
+                        "1" if contact.on_dnc else "0",
+                        "1" if contact.consent else "0",
+                        contact.attempts,
+                        contact.last_outcome or "",
+                        contact.next_attempt_at.isoformat() if contact.next_attempt_at else "",
+                        *(_field_text(data.get(f)) for f in fields),
+                    ]
+                )
             )
         chunk = buffer.getvalue()
         buffer.seek(0)

@@ -20,11 +20,18 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Migrate to ``revision``; at the head, also (re)seal the stored secrets under the first key."""
+
     def _run(connection: Connection) -> None:
         command.upgrade(alembic_config(connection), revision)
 
     async with engine.begin() as connection:
         await connection.run_sync(_run)
+    if revision == "head":
+        from dialer.db.sealed import reseal_all
+
+        async with engine.begin() as connection:
+            await reseal_all(connection)  # secrets in clear from before, or under a rotated-out key
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

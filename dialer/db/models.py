@@ -2,7 +2,7 @@
 
 from dialer.acts.models import AcceptanceAct
 from dialer.audit.models import AuditAction, AuditEvent
-from dialer.auth.models import ApiKey, Role, User
+from dialer.auth.models import ApiKey, RevokedToken, Role, SignInCounter, User
 from dialer.call_recordings.models import ClientRecordingDelivery, DeliveryKind
 from dialer.calls.models import Call, CallOutcome, CallState, HangupSide, PacingDecisionLog, RecordingStatus
 from dialer.campaigns.models import (
@@ -83,11 +83,13 @@ __all__ = [
     "RecordingStatus",
     "ReportRecipients",
     "ResponseOutcome",
+    "RevokedToken",
     "Role",
     "Scale",
     "Score",
     "ScoreValue",
     "Scorecard",
+    "SignInCounter",
     "SurveyAnswer",
     "SurveyDefinition",
     "SurveyResponse",

@@ -24,6 +24,7 @@ from dialer.billing.periods import BillingPeriod, monthly_period
 from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign
 from dialer.clients.models import Contract
+from dialer.dates import FIRST_YEAR, LAST_YEAR, year_in_range
 from dialer.errors import InvalidInput
 from dialer.metering.models import ClosedPeriod
 from dialer.metering.tariffs import billing_zone
@@ -34,8 +35,10 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 def parse_month(value: str, what: str = "month") -> tuple[int, int]:
     """``"2026-11"`` -> ``(2026, 11)``; :class:`InvalidInput` names ``what`` when it is not a month."""
     match = _MONTH.match(value)
-    if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
+    if match is None or not 1 <= int(match.group(2)) <= 12:
         raise InvalidInput(f"{what}: {value!r} is not a month as YYYY-MM")
+    if not year_in_range(int(match.group(1))):
+        raise InvalidInput(f"{what}: {value!r} is not between {FIRST_YEAR}-01 and {LAST_YEAR}-12")
     return int(match.group(1)), int(match.group(2))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dialer.db.bounds import IntId
+
 SIP_ENDPOINT = r"^[A-Za-z0-9_.-]+$"
 
 
@@ -15,7 +17,7 @@ class OperatorCreate(BaseModel):
     sip_endpoint: str = Field(
         min_length=1, max_length=100, pattern=SIP_ENDPOINT, description="PJSIP endpoint of the softphone"
     )
-    user_id: int | None = Field(None, description="the operator's user account (role operator), if any")
+    user_id: IntId | None = Field(None, description="the operator's user account (role operator), if any")
     active: bool = True
 
 
@@ -25,13 +27,13 @@ class OperatorUpdate(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     login: str | None = Field(None, min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
     sip_endpoint: str | None = Field(None, min_length=1, max_length=100, pattern=SIP_ENDPOINT)
-    user_id: int | None = None
+    user_id: IntId | None = None
     active: bool | None = None
 
 
 class OperatorAssignment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    operator_ids: list[int] = Field(
+    operator_ids: list[IntId] = Field(
         max_length=1000, description="the campaign's operators, replacing any before"
     )

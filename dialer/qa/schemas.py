@@ -7,6 +7,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from dialer.db.bounds import BigIntId, Int32
 from dialer.qa.models import Scale
 
 CriterionKey = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_]*$")]
@@ -68,10 +69,10 @@ class MomentIn(BaseModel):
 class ScoreIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    values: dict[str, int] = Field(description="Criterion key to its value (points, or 0/1 for yes/no).")
+    values: dict[str, Int32] = Field(description="Criterion key to its value (points, or 0/1 for yes/no).")
     moments: list[MomentIn] = Field(default_factory=list, max_length=200)
     comment: str = Field("", max_length=5000, description="The overall comment.")
 
 
 class NewScoreIn(ScoreIn):
-    call_id: int
+    call_id: BigIntId

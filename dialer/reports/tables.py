@@ -20,6 +20,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from dialer.spreadsheet_cells import csv_row, mark_text
+
 Cell = str | int | float | Decimal | date | datetime | None
 
 
@@ -63,9 +65,11 @@ def to_csv(sections: Sequence[Section]) -> str:
     for index, section in enumerate(sections):
         if index:
             writer.writerow([])
-        writer.writerow([section.title])
-        writer.writerow(section.headers)
-        writer.writerows([cell_text(c) for c in row] for row in section.rows)
+        writer.writerow(csv_row([section.title]))
+        writer.writerow(csv_row(list(section.headers)))
+        writer.writerows(
+            csv_row([c if isinstance(c, str) else cell_text(c) for c in row]) for row in section.rows
+        )
     return out.getvalue()
 
 
@@ -93,6 +97,9 @@ def to_xlsx(sections: Sequence[Section]) -> bytes:
             cell.font = Font(bold=True)
         for row in section.rows:
             sheet.append([_xlsx_cell(c) for c in row])
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                mark_text(cell)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

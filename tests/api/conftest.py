@@ -27,7 +27,10 @@ Headers = dict[str, str]
 @pytest.fixture
 async def app(database_url: str, tmp_path: Path) -> AsyncIterator[FastAPI]:
     settings = Settings(
-        database_url=database_url, data_dir=tmp_path, secret_key=SecretStr("a test secret of some length")
+        database_url=database_url,
+        data_dir=tmp_path,
+        secret_key=SecretStr("a test secret of some length"),
+        public_url="http://dialer.test",  # the secret makes it production: links need their address
     )
     app = create_app(settings, migrate=False)
     async with app.router.lifespan_context(app):

@@ -31,6 +31,7 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("GET", "/users/{user_id}"): ADMIN,
     ("PATCH", "/users/{user_id}"): ADMIN,
     ("DELETE", "/users/{user_id}"): ADMIN,
+    ("POST", "/users/{user_id}/unlock"): ADMIN,
     ("GET", "/api-keys"): ADMIN,
     ("POST", "/api-keys"): ADMIN,
     ("DELETE", "/api-keys/{key_id}"): ADMIN,
@@ -128,6 +129,7 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("GET", "/qa/queue"): SCORERS,
     ("POST", "/qa/queue/{item_id}/claim"): SCORERS,
     ("POST", "/qa/queue/{item_id}/release"): SCORERS,
+    ("POST", "/auth/logout"): EVERYONE,  # last: it ends the token the other routes were called with
 }
 SCORECARD = {
     "name": "card",

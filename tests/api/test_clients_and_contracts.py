@@ -109,3 +109,19 @@ async def test_an_unknown_country_is_refused(client, admin):
     response = await client.post("/clients", json={"name": "X", "country": "QQ"}, headers=admin)
     assert response.status_code == 422
     assert "'QQ' is not an ISO 3166 country code" in response.json()["detail"][0]["msg"]
+
+
+async def test_an_unknown_currency_is_refused_when_the_contract_is_written(client, admin, two_clients):
+    world = two_clients[0]
+    terms = {"number": "X-1", "pricing_model": "per_talk_minute", "period_start": "2026-11-01"}
+    response = await client.post(
+        f"/clients/{world.client_id}/contracts", json={**terms, "currency": "ABC"}, headers=admin
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "currency"]
+    response = await client.patch(f"/contracts/{world.contract_id}", json={"currency": "XAU"}, headers=admin)
+    assert response.status_code == 422
+    assert "not an active ISO 4217 currency code" in response.text
+    response = await client.patch(f"/contracts/{world.contract_id}", json={"currency": "KZT"}, headers=admin)
+    assert response.status_code == 200
+    assert (await client.get(f"/contracts/{world.contract_id}/statement", headers=admin)).status_code == 200

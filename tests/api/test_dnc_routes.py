@@ -65,3 +65,35 @@ async def test_a_supervisor_manages_lists_but_qa_does_not_see_them(client, login
     assert (await client.post("/dnc", json={"phone": "+74951502222"}, headers=supervisor)).status_code == 201
     qa = await login(Role.QA)
     assert (await client.get("/dnc", headers=qa)).status_code == 403
+
+
+async def test_post_honours_the_client_in_the_query_as_the_other_routes_do(client, admin, two_clients):
+    mine, theirs = two_clients
+    response = await client.post(
+        f"/dnc?client_id={mine.client_id}", json={"phone": "+74951502222"}, headers=admin
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["client_id"] == mine.client_id
+    assert (await client.get("/dnc", headers=admin)).json()["total"] == 0  # the global list is untouched
+    assert (await client.get(f"/dnc?client_id={mine.client_id}", headers=admin)).json()["total"] == 1
+
+    response = await client.post(
+        f"/dnc?client_id={mine.client_id}",
+        json={"phone": "+74951502223", "client_id": theirs.client_id},
+        headers=admin,
+    )
+    assert response.status_code == 422
+    assert "client_id" in response.json()["detail"]
+    same = {"phone": "+74951502224", "client_id": mine.client_id}
+    assert (
+        await client.post(f"/dnc?client_id={mine.client_id}", json=same, headers=admin)
+    ).status_code == 201
+
+
+async def test_a_controller_cannot_reach_another_clients_list_through_the_query(client, login, two_clients):
+    mine, theirs = two_clients
+    controller = await login(Role.CONTROLLER, client_id=mine.client_id)
+    response = await client.post(
+        f"/dnc?client_id={theirs.client_id}", json={"phone": "+74951502222"}, headers=controller
+    )
+    assert response.status_code in {403, 404}

@@ -171,6 +171,7 @@ async def test_the_event_loop_stays_free_while_a_large_workbook_imports(
     assert report.imported == LARGE_ROWS
     assert parsed_on and loop_thread not in parsed_on  # not one cell was parsed on the loop
     assert len(gaps) > 20, "the import was too quick to say anything about the loop"
-    # Generous: on a busy two-core machine an idle loop already sees gaps near 0.1 s; parsing on the
-    # loop stalled it for the whole opening of this workbook (several seconds).
-    assert max(gaps) < 1.0, f"the loop stalled {max(gaps):.3f} s"
+    # Generous: on a busy two-core machine an idle loop already sees gaps near 0.1 s, and 1.2 s was
+    # seen with a dozen processes on two cores; parsing on the loop stalled it for the whole opening
+    # of this workbook (4-5 s). The exact check is the one above: no cell parsed on the loop.
+    assert max(gaps) < 2.5, f"the loop stalled {max(gaps):.3f} s"

@@ -1,0 +1,131 @@
+"""Signing in: a username and password for a bearer token, within the limits on attempts.
+
+The flow keeps Argon2 off the event loop and no transaction open while it hashes:
+1. one short transaction counts the attempt against the account and the address (429 past either
+   limit, before any hashing) and reads the user;
+2. the password is verified on the Argon2 threads;
+3. a second transaction writes the outcome: a wrong password counts toward the account's lock (the
+   lock is audited), a right one clears the account's counter and gives the address its attempt back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from dialer.audit import service as audit
+from dialer.audit.models import AuditAction
+from dialer.auth import throttle
+from dialer.auth.models import User
+from dialer.auth.passwords import DUMMY_HASH, hash_off_loop, needs_rehash, verify_off_loop
+from dialer.auth.throttle import SignInLimits, TooManyAttempts
+from dialer.auth.tokens import TokenSigner
+from dialer.db.engine import unit_of_work
+
+SIGN_IN_ACTOR = audit.Actor("sign-in", "system")
+
+
+@dataclass(frozen=True, slots=True)
+class _Account:
+    id: int
+    password_hash: str
+    usable: bool  # active and not locked
+
+
+async def _count(
+    session: AsyncSession, limits: SignInLimits, username: str, remote: audit.Remote, now: datetime
+) -> int:
+    """Count this attempt; seconds to wait if it is over a limit, else 0."""
+    await throttle.sweep(session, now, limits.window)
+    limited = [(throttle.account_key(username), limits.per_account)]
+    if remote.address:
+        limited.append((throttle.address_key(remote.address), limits.per_address))
+    wait = 0
+    for key, limit in limited:
+        attempts, started = await throttle.count_attempt(session, key, now, limits.window)
+        if attempts > limit:
+            wait = max(wait, throttle.retry_after(started, now, limits.window))
+    return wait
+
+
+async def sign_in(
+    sessions: async_sessionmaker[AsyncSession],
+    signer: TokenSigner,
+    limits: SignInLimits,
+    username: str,
+    password: str,
+    remote: audit.Remote,
+) -> tuple[str, datetime] | None:
+    """A token and its expiry for the right password of an active, unlocked user, else None.
+
+    Raises ``TooManyAttempts`` when the account or the address is over its limit.
+    """
+    now = datetime.now(UTC)
+    async with unit_of_work(sessions) as session:
+        wait = await _count(session, limits, username, remote, now)
+        user = None if wait else await session.scalar(select(User).where(User.username == username))
+        account = (
+            None
+            if user is None
+            else _Account(user.id, user.password_hash, user.is_active and user.locked_at is None)
+        )
+    if wait:
+        raise TooManyAttempts(wait)
+    # Unknown users are verified against a dummy hash: a wrong username takes as long as a wrong
+    # password and does not reveal which usernames exist.
+    right = await verify_off_loop(account.password_hash if account else DUMMY_HASH, password)
+    if account is None:
+        return None
+    if not right:
+        await _wrong_password(sessions, limits, account.id, remote)
+        return None
+    if not account.usable:
+        return None
+    new_hash = await hash_off_loop(password) if needs_rehash(account.password_hash) else None
+    async with unit_of_work(sessions) as session:
+        user = await session.get(User, account.id)
+        if user is None:
+            return None
+        user.failed_sign_ins = 0
+        if new_hash is not None:
+            user.password_hash = new_hash
+        await throttle.forget(session, throttle.account_key(username))
+        if remote.address:
+            await throttle.give_back(session, throttle.address_key(remote.address))
+        return signer.issue(user.id, user.password_hash)
+
+
+async def _wrong_password(
+    sessions: async_sessionmaker[AsyncSession], limits: SignInLimits, user_id: int, remote: audit.Remote
+) -> None:
+    """One more wrong password in a row; at the limit the account locks, and the lock is audited."""
+    async with unit_of_work(sessions) as session:
+        failures = await session.scalar(
+            update(User)
+            .where(User.id == user_id)
+            .values(failed_sign_ins=User.failed_sign_ins + 1)
+            .returning(User.failed_sign_ins)
+        )
+        if failures is None or not limits.lock_after or failures < limits.lock_after:
+            return
+        locked = await session.execute(
+            update(User)
+            .where(User.id == user_id, User.locked_at.is_(None))
+            .values(locked_at=datetime.now(UTC))
+            .returning(User.username)
+        )
+        username = locked.scalar_one_or_none()
+        if username is not None:  # this attempt locked it; a parallel one may have already
+            await audit.record(
+                session,
+                SIGN_IN_ACTOR,
+                AuditAction.LOCK,
+                "user",
+                user_id,
+                client_id=None,
+                detail={"username": username, "failed_sign_ins": failures},
+                remote=remote,
+            )
