@@ -87,6 +87,30 @@ class Settings(BaseSettings):
         SecretStr("change-me"), description="Key for signing links and webhooks; set it in production."
     )
 
+    # Operations (dialer/observability): logs, metrics, readiness.
+    log_format: Literal["text", "json"] = Field(
+        "text",
+        description="Log lines as text, or one JSON object per line (with call, campaign and request "
+        "ids where known); `dialer --log-format` wins over it.",
+    )
+    metrics_token: SecretStr = Field(
+        SecretStr(""),
+        description="Bearer token /metrics asks of Prometheus; empty: /metrics is open (serve it on an "
+        "internal address only).",
+    )
+    health_tick_age_s: float = Field(
+        30.0, gt=0, description="Readiness fails when the engine's last good pacing tick is older (s)."
+    )
+    health_writer_queue_max: int = Field(
+        1000, ge=1, description="Readiness fails when more facts than this wait for the ordered writer."
+    )
+    health_outbox_lag_s: float = Field(
+        300.0,
+        gt=0,
+        description="Readiness fails when an outbox's oldest due message (hot lead, e-mail) "
+        "waited longer (s).",
+    )
+
     # The engine: Asterisk servers, trunks, FastAGI, pacing loop and operator timings.
     ami_servers: list[AmiServerSettings] = Field(
         default_factory=lambda: [AmiServerSettings()],
