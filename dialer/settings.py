@@ -22,6 +22,8 @@ from pydantic_settings import (
 
 from ami.settings import AmiSettings
 
+ASTERISK_SPOOL = Path("/var/spool/asterisk")  # Asterisk's own spool, present where it is installed
+
 
 class AmiServerSettings(BaseModel):
     """One Asterisk server: its manager interface (one AMI connection each) and its call rate."""
@@ -197,10 +199,12 @@ class Settings(BaseSettings):
     recordings_dir: Path | None = Field(
         None, description="Folder of the local store; default <data_dir>/recordings."
     )
-    recordings_spool_dir: Path = Field(
-        Path("/var/spool/asterisk/dialer"),
+    recordings_spool_dir: Path | None = Field(
+        None,
         description="Folder Asterisk's MixMonitor writes to (DIALER_RECDIR in extensions.conf), as "
-        "this machine sees it; each call's file is filed from there at hangup, then removed.",
+        "this machine sees it; each call's file is filed from there at hangup, then removed. Default: "
+        "/var/spool/asterisk/dialer where Asterisk is installed here (/var/spool/asterisk exists), else "
+        "<data_dir>/asterisk-spool, the folder `dialer pbxsim` writes to.",
     )
     recordings_format: Literal["wav", "mp3", "opus"] = Field(
         "wav", description="Format recordings are filed in (mp3 and opus are transcoded with ffmpeg)."
@@ -285,6 +289,16 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'dialer.db').resolve()}"
+
+    @property
+    def effective_recordings_spool_dir(self) -> Path:
+        """``recordings_spool_dir``, else Asterisk's spool when Asterisk is installed on this machine,
+        else the folder under ``data_dir`` the simulator writes to (so both pair with no settings)."""
+        if self.recordings_spool_dir is not None:
+            return self.recordings_spool_dir
+        if ASTERISK_SPOOL.is_dir():
+            return ASTERISK_SPOOL / "dialer"
+        return self.data_dir / "asterisk-spool"
 
     @property
     def effective_public_url(self) -> str:

@@ -200,6 +200,7 @@ class FactHandler:
         )
         self.floor.end_call(call.call_uid, at)
         self._count(call, outcome, at, talk_s)
+        log.debug("call ended: %s (cause %s)", outcome, cause)
         store, uid = self.store, call.call_uid
         if connected_op is not None:
             plan = self.plans.get(call.campaign_id)

@@ -209,6 +209,7 @@ class CampaignRunner:
             )
             return False
         metrics.CALLS.labels(str(self.plan.campaign_id), "placed").inc()
+        log.debug("call placed on trunk %s (contact %s)", trunk.name, lease.contact_id)
         return True
 
     async def _log(self, decision: PacingDecision, snapshot: PacingInput, now: datetime) -> None:

@@ -64,7 +64,11 @@ class Runtime:
         self.engine.start()
         servers = ", ".join(f"{s.name}={s.host}:{s.port}" for s in self.settings.ami_servers)
         log.info(
-            "engine %s started: AMI %s, FastAGI on port %s", self.settings.engine_id, servers, self.agi.port
+            "engine %s started: AMI %s, FastAGI on port %s, recordings spool %s",
+            self.settings.engine_id,
+            servers,
+            self.agi.port,
+            self.settings.effective_recordings_spool_dir,
         )
 
     async def kill(self) -> None:
@@ -154,7 +158,7 @@ def build_runtime(
 
 def filer_settings(settings: Settings) -> FilerSettings:
     return FilerSettings(
-        spool_dir=settings.recordings_spool_dir,
+        spool_dir=settings.effective_recordings_spool_dir,
         work_dir=settings.data_dir / "recordings-work",
         format=settings.recordings_format,
         keep_originals=settings.recordings_keep_originals,
