@@ -10,6 +10,7 @@ parts just before ``/metrics`` renders them.
 from __future__ import annotations
 
 import contextlib
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,8 @@ from dialer.settings import Settings
 
 if TYPE_CHECKING:  # the API imports this module, and needs none of the engine
     from dialer.engine.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +181,11 @@ class Observed:
             self._sample_campaigns(runtime)
         now = datetime.now(UTC)
         for name in self.outboxes:
-            state = await outbox_state(self.db, name, now)
+            try:
+                state = await outbox_state(self.db, name, now)
+            except Exception as exc:  # the rest of the scrape still goes out; readiness says why
+                log.warning("metrics: outbox %s not read (%s)", name, type(exc).__name__)
+                continue
             metrics.OUTBOX_BACKLOG.labels(name).set(state.backlog)
             metrics.OUTBOX_LAG.labels(name).set(state.lag_s)
 

@@ -117,16 +117,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+_installed: list[logging.Handler] = []
+
+
 def configure_logging(level: str | int = "INFO", log_format: LogFormat = "text") -> None:
-    """Send the root logger's lines to standard error in ``log_format`` (replacing its handlers);
-    uvicorn's loggers go through it too."""
+    """Send the root logger's lines to standard error in ``log_format`` (replacing the handler an
+    earlier call installed, leaving others alone); uvicorn's loggers go through it too."""
     handler = logging.StreamHandler()
     handler.addFilter(ContextFilter())
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
     root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
+    while _installed:
+        root.removeHandler(_installed.pop())
     root.addHandler(handler)
+    _installed.append(handler)
     root.setLevel(level)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         uvicorn_logger = logging.getLogger(name)

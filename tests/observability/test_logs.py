@@ -57,7 +57,7 @@ def test_an_exception_travels_inside_its_line(json_lines):
 
 
 def test_secret_links_and_query_secrets_are_masked_in_every_format(json_lines):
-    access = logging.getLogger("uvicorn.access")
+    access = logging.getLogger("tests.access")  # uvicorn's access line (its logger's level is uvicorn's)
     access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "GET", "/recordings/shared/AbC.dEf-123", "1.1", 200)
     access.info(
         '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "GET", "/x?token=t0p&campaign=3&secret=s3", "1.1", 200
