@@ -75,6 +75,11 @@ class FastAgiServer:
         return port
 
     @property
+    def listening(self) -> bool:
+        """Started and accepting connections."""
+        return self._server is not None and self._server.is_serving()
+
+    @property
     def active_sessions(self) -> int:
         return len(self._connections)
 

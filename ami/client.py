@@ -59,6 +59,7 @@ class AmiClient(AmiActions):
         self.endpoints = endpoints
         self.state = "stopped"
         self.last_error: str | None = None
+        self.ping_rtt: float | None = None  # seconds the last Ping took: it queues behind the events
         self._connection: AmiConnection | None = None
         self._logged_in = False
         self._ready = asyncio.Event()
@@ -229,9 +230,12 @@ class AmiClient(AmiActions):
                     await connection.wait_closed()
             if not connection.is_open:
                 break
+            sent = time.monotonic()
             try:
                 await connection.request([("Action", "Ping")], within=settings.ping_timeout)
+                self.ping_rtt = time.monotonic() - sent
             except ActionTimeout:
+                self.ping_rtt = time.monotonic() - sent
                 log.warning(
                     "AMI %s: no answer to Ping within %g s: connection is dead, reconnecting",
                     settings.address,

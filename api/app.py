@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api import errors
+from api import docs, errors
 from api.auth import make_signer
 from api.body_limit import BodyLimit
-from api.routers import ROUTERS
+from api.middleware import RequestContext
+from api.routers import ROUTERS, health
 from api.text_guard import refuse_unstorable_text
 from api.uploads import MULTIPART_SLACK, UPLOAD_BODY
 from dialer.db.engine import make_engine, make_sessionmaker
 from dialer.db.migrate import upgrade
+from dialer.observability.health import Observed, thresholds
 from dialer.settings import Settings, install_sealer
 
+Observe = Callable[[AsyncEngine], Observed]
+"""Makes what readiness and ``/metrics`` look at, from the app's database engine."""
+
 DESCRIPTION = """\
-Every route but `/health` and `/auth/token` needs a credential: a bearer token from
+Every route but `/health`, `/health/live`, `/health/ready`, `/metrics` (see `DIALER_METRICS_TOKEN`)
+and `/auth/token` needs a credential: a bearer token from
 `POST /auth/token` (people) or an API key (machines) as `Authorization: Bearer dk_...` or
 `X-API-Key: dk_...`. What a caller sees is limited by its role; a client's controller sees only its
 client's data, and anything else answers 404. Errors are `{"detail": "..."}`. Money is an exact
@@ -27,7 +34,13 @@ decimal sent and returned as a string.
 """
 
 
-def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings, *, migrate: bool = True, observe: Observe | None = None, api: bool = True
+) -> FastAPI:
+    """The application. ``observe``: the parts readiness checks (default: the database alone, as
+    an API-only process has). ``api=False``: only the health and metrics routes (a process of
+    the engine or jobs role answers its orchestrator and Prometheus, nothing else)."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.effective_database_url)
@@ -35,6 +48,9 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
             await upgrade(engine)
         app.state.engine = engine
         app.state.sessions = make_sessionmaker(engine)
+        app.state.observed = (
+            observe(engine) if observe is not None else Observed(engine, thresholds=thresholds(settings))
+        )
         try:
             yield
         finally:
@@ -47,11 +63,19 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         dependencies=[Depends(refuse_unstorable_text)],
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if api else None,
     )
     app.state.settings = settings
     install_sealer(settings)
     app.state.token_signer = make_signer(settings)
+    app.add_middleware(RequestContext)
     errors.install(app)
+    if not api:
+        app.include_router(health.router)
+        return app
+    docs.install(app)
     for router in ROUTERS:
         app.include_router(router)
     routes = [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]

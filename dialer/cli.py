@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
+import os
 import sys
 from collections.abc import Collection, Sequence
 
 from dialer.commands import COMMANDS
 
-_OPTIONS_WITH_VALUE = {"--log-level"}
+_OPTIONS_WITH_VALUE = {"--log-level", "--log-format"}
+LOG_FORMATS = ("text", "json")
 
 
 def build_parser(load: Collection[str] | None = None) -> argparse.ArgumentParser:
@@ -26,6 +27,11 @@ def build_parser(load: Collection[str] | None = None) -> argparse.ArgumentParser
     )
     parser.add_argument(
         "--log-level", help="logging level (default INFO; the demo's WARNING, so that only trouble shows)"
+    )
+    parser.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        help="log lines as text (default) or one JSON object per line; default DIALER_LOG_FORMAT",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, summary in COMMANDS.items():
@@ -53,7 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(load=() if command is None else (command,))
     args = parser.parse_args(words)
     args.log_level = (args.log_level or getattr(args, "default_log_level", "INFO")).upper()
-    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from dialer.observability.logs import configure_logging
+
+    env_format = os.environ.get("DIALER_LOG_FORMAT", "text").lower()  # read once, at the start
+    configure_logging(args.log_level, args.log_format or ("json" if env_format == "json" else "text"))
     result: int = args.handler(args)
     return result
 

@@ -1,6 +1,12 @@
 """The service process: HTTP API, engine runtime (AMI connections, FastAGI), the hot-lead and mail
 dispatchers, the contracts' volume watch and the daily jobs, started and stopped together.
 
+A role picks the parts (``ROLES``): ``api`` the HTTP API; ``engine`` the engine runtime; ``jobs`` the
+dispatchers, the volume watch and the daily jobs; ``all`` (the default) everything. Every role
+answers ``/health/live``, ``/health/ready`` (its own parts only) and ``/metrics`` on its HTTP port;
+only ``api`` and ``all`` serve the API itself. Several processes of each role may share one
+PostgreSQL (campaigns are owned with heartbeats, outbox rows and jobs are leased).
+
 Stopping (SIGTERM, or Ctrl+C once) stops new calls at once, lets live calls finish for up to the
 grace while the API stays up, then exits; a second Ctrl+C (or SIGTERM) exits at once, leaving the live
 calls to Asterisk and the next start's reconciliation.
@@ -13,7 +19,7 @@ import contextlib
 import logging
 from collections.abc import Coroutine
 from types import FrameType
-from typing import Any
+from typing import Any, Literal
 
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -27,11 +33,15 @@ from dialer.jobs.scheduler import JobScheduler
 from dialer.mail.dispatcher import MailDispatcher
 from dialer.mail.transport import smtp_config
 from dialer.metering.watcher import VolumeWatcher
+from dialer.observability.health import Observed, thresholds
 from dialer.settings import Settings
 
 log = logging.getLogger(__name__)
 
 STARTUP_POLLS = 1500  # 30 s for the API to bind its port
+
+Role = Literal["api", "engine", "jobs", "all"]
+ROLES: tuple[Role, ...] = ("api", "engine", "jobs", "all")
 
 
 class _ApiServer(uvicorn.Server):
@@ -68,8 +78,12 @@ class Service:
         port: int = 8000,
         log_level: str = "info",
         clock: EngineClock = SYSTEM_CLOCK,
+        role: Role = "all",
     ) -> None:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
         self.settings = settings
+        self.role = role
         self.host, self.port, self.log_level = host, port, log_level
         self.clock = clock
         self.stop_requested = asyncio.Event()
@@ -91,15 +105,37 @@ class Service:
             port = self.server.servers[0].sockets[0].getsockname()[1]
         return f"http://{self.host}:{port}"
 
+    def runs(self, part: Role) -> bool:
+        """Whether this process runs ``part`` (``api``, ``engine`` or ``jobs``)."""
+        return self.role in (part, "all")
+
+    @property
+    def outboxes(self) -> tuple[str, ...]:
+        """The outboxes whose dispatchers run here (their lag is part of readiness)."""
+        if not self.runs("jobs"):
+            return ()
+        return ("hot_leads", "mail") if smtp_config(self.settings) is not None else ("hot_leads",)
+
+    def _observe(self, db: AsyncEngine) -> Observed:
+        return Observed(
+            db,
+            role=self.role,
+            runtime=self.runtime,
+            outboxes=self.outboxes,
+            thresholds=thresholds(self.settings),
+        )
+
     async def start(self) -> None:
         from api.app import create_app
 
         self.db = make_engine(self.settings.effective_database_url)
         await upgrade(self.db)
-        self.runtime = build_runtime(self.settings, make_sessionmaker(self.db), clock=self.clock)
-        await self.runtime.start()
+        if self.runs("engine"):
+            self.runtime = build_runtime(self.settings, make_sessionmaker(self.db), clock=self.clock)
+            await self.runtime.start()
+        app = create_app(self.settings, migrate=False, observe=self._observe, api=self.runs("api"))
         config = uvicorn.Config(
-            create_app(self.settings, migrate=False), host=self.host, port=self.port, log_level=self.log_level
+            app, host=self.host, port=self.port, log_level=self.log_level, log_config=None
         )
         self.server = _ApiServer(
             config, self.stop_requested, self.force_requested, asyncio.get_running_loop()
@@ -111,9 +147,18 @@ class Service:
             await asyncio.sleep(0.02)
         if self._server_task.done():
             await self._server_task  # raises what stopped it (e.g. the port is taken)
-        log.info("API listening on %s", self.url)
+        log.info("%s listening on %s", "API" if self.runs("api") else "health and metrics", self.url)
+        if self.runs("jobs"):
+            await self._start_jobs()
+        log.info("service started, role %s", self.role)
+
+    async def _start_jobs(self) -> None:
+        assert self.db is not None
         smtp = smtp_config(self.settings)
-        links = self.settings.public_url or self.url
+        # Links in hot leads and e-mails lead to the API: this process's address only if it serves it.
+        links = self.settings.public_url or (
+            self.url if self.runs("api") else self.settings.effective_public_url
+        )
         self.hotleads = HotLeadDispatcher(
             make_sessionmaker(self.db),
             public_base_url=links,

@@ -22,6 +22,8 @@ from pydantic_settings import (
 
 from ami.settings import AmiSettings
 
+ASTERISK_SPOOL = Path("/var/spool/asterisk")  # Asterisk's own spool, present where it is installed
+
 
 class AmiServerSettings(BaseModel):
     """One Asterisk server: its manager interface (one AMI connection each) and its call rate."""
@@ -119,6 +121,30 @@ class Settings(BaseSettings):
         "in bytes.",
     )
 
+    # Operations (dialer/observability): logs, metrics, readiness.
+    log_format: Literal["text", "json"] = Field(
+        "text",
+        description="Log lines as text, or one JSON object per line (with call, campaign and request "
+        "ids where known); `dialer --log-format` wins over it.",
+    )
+    metrics_token: SecretStr = Field(
+        SecretStr(""),
+        description="Bearer token /metrics asks of Prometheus; empty: /metrics is open (serve it on an "
+        "internal address only).",
+    )
+    health_tick_age_s: float = Field(
+        30.0, gt=0, description="Readiness fails when the engine's last good pacing tick is older (s)."
+    )
+    health_writer_queue_max: int = Field(
+        1000, ge=1, description="Readiness fails when more facts than this wait for the ordered writer."
+    )
+    health_outbox_lag_s: float = Field(
+        300.0,
+        gt=0,
+        description="Readiness fails when an outbox's oldest due message (hot lead, e-mail) "
+        "waited longer (s).",
+    )
+
     # The engine: Asterisk servers, trunks, FastAGI, pacing loop and operator timings.
     ami_servers: list[AmiServerSettings] = Field(
         default_factory=lambda: [AmiServerSettings()],
@@ -205,10 +231,12 @@ class Settings(BaseSettings):
     recordings_dir: Path | None = Field(
         None, description="Folder of the local store; default <data_dir>/recordings."
     )
-    recordings_spool_dir: Path = Field(
-        Path("/var/spool/asterisk/dialer"),
+    recordings_spool_dir: Path | None = Field(
+        None,
         description="Folder Asterisk's MixMonitor writes to (DIALER_RECDIR in extensions.conf), as "
-        "this machine sees it; each call's file is filed from there at hangup, then removed.",
+        "this machine sees it; each call's file is filed from there at hangup, then removed. Default: "
+        "/var/spool/asterisk/dialer where Asterisk is installed here (/var/spool/asterisk exists), else "
+        "<data_dir>/asterisk-spool, the folder `dialer pbxsim` writes to.",
     )
     recordings_format: Literal["wav", "mp3", "opus"] = Field(
         "wav", description="Format recordings are filed in (mp3 and opus are transcoded with ffmpeg)."
@@ -303,6 +331,16 @@ class Settings(BaseSettings):
         may take the address for shared links from the request; with one it must not."""
         key = self.secret_key.get_secret_value()
         return key != INSECURE_DEFAULT_KEY and len(key) >= 16
+
+    @property
+    def effective_recordings_spool_dir(self) -> Path:
+        """``recordings_spool_dir``, else Asterisk's spool when Asterisk is installed on this machine,
+        else the folder under ``data_dir`` the simulator writes to (so both pair with no settings)."""
+        if self.recordings_spool_dir is not None:
+            return self.recordings_spool_dir
+        if ASTERISK_SPOOL.is_dir():
+            return ASTERISK_SPOOL / "dialer"
+        return self.data_dir / "asterisk-spool"
 
     @property
     def effective_public_url(self) -> str:

@@ -2,9 +2,13 @@
 
     dialer pbxsim --scenario shift.toml --ami-port 5038 --agi-port 4573 --speed 10
 
-It listens for AMI clients like an Asterisk 22 would (user/secret from ``--user``), calls the
-product's FastAGI server where the dialplan does, and writes MixMonitor recordings to
-``--recordings``. Stop it with Ctrl-C.
+It listens for AMI clients like an Asterisk 22 would, calls the product's FastAGI server where the
+dialplan does, and writes MixMonitor recordings. What is not given is taken from the service's own
+settings (``DIALER_*``, as ``dialer serve`` reads them), so ``dialer pbxsim`` and ``dialer serve`` pair
+on one machine with no setting at all: the AMI user, secret and port of the first server in
+``DIALER_AMI_SERVERS``, the FastAGI port ``DIALER_AGI_PORT``, and the recordings spool the service
+files from (``DIALER_RECORDINGS_SPOOL_DIR``, default ``<data_dir>/asterisk-spool`` where no Asterisk
+is installed). Stop it with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import logging
 from typing import Any
 
 from dialer.commands import COMMANDS
+from dialer.settings import Settings, load_settings
 from pbxsim import PbxSim, RealClock, ScaledClock, Scenario, load_scenario
 from pbxsim.clock import Clock
 
@@ -26,25 +31,34 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser("pbxsim", help=COMMANDS["pbxsim"])
     parser.add_argument("--scenario", help="scenario file (.toml or .json); default: everyone answers")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--ami-port", type=int, default=5038, help="AMI port (default 5038)")
+    parser.add_argument("--ami-port", type=int, help="AMI port (default: the service's first AMI server's)")
     parser.add_argument(
-        "--user", default="autodialer:autodialer", help="AMI USER:SECRET (default autodialer:autodialer)"
+        "--user", help="AMI USER:SECRET accepted (default: the service's first AMI server's user and secret)"
     )
     parser.add_argument("--agi-host", default="127.0.0.1", help="the product's FastAGI host")
-    parser.add_argument("--agi-port", type=int, default=4573, help="the product's FastAGI port")
-    parser.add_argument("--recordings", default="recordings/sim", help="folder for MixMonitor WAV files")
+    parser.add_argument("--agi-port", type=int, help="the product's FastAGI port (default DIALER_AGI_PORT)")
+    parser.add_argument(
+        "--recordings", help="folder for MixMonitor WAV files (default: the service's recordings spool)"
+    )
     parser.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
     parser.add_argument("--silence", action="store_true", help="record silence instead of a tone")
     parser.set_defaults(handler=run)
 
 
-def build(args: argparse.Namespace) -> PbxSim:
+def build(args: argparse.Namespace, settings: Settings | None = None) -> PbxSim:
+    """The simulator from the arguments, what they leave out from the service's ``settings``."""
+    settings = settings or load_settings()
+    server = settings.ami_servers[0]
     scenario = load_scenario(args.scenario) if args.scenario else Scenario()
-    username, _, secret = args.user.partition(":")
+    user = args.user or f"{server.username}:{server.secret.get_secret_value()}"
+    username, _, secret = user.partition(":")
     clock: Clock = RealClock() if args.speed == 1.0 else ScaledClock(args.speed)
+    ami_port = server.port if args.ami_port is None else args.ami_port
+    agi_port = settings.agi_port if args.agi_port is None else args.agi_port
     return PbxSim(
-        scenario, clock=clock, host=args.host, ami_port=args.ami_port, users={username: secret},
-        agi_host=args.agi_host, agi_port=args.agi_port, recordings_dir=args.recordings,
+        scenario, clock=clock, host=args.host, ami_port=ami_port, users={username: secret},
+        agi_host=args.agi_host, agi_port=agi_port,
+        recordings_dir=args.recordings or settings.effective_recordings_spool_dir,
         recording_tone_hz=None if args.silence else 440.0,
     )  # fmt: skip
 

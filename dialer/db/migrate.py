@@ -6,10 +6,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+UPGRADE_LOCK = 0x6469616C  # PostgreSQL advisory lock: processes of several roles start at once
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -26,6 +27,8 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(alembic_config(connection), revision)
 
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":  # one process migrates, the others then find it done
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK})
         await connection.run_sync(_run)
     if revision == "head":
         from dialer.db.sealed import reseal_all

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Mapping
 
 from agi.routes.model import (
@@ -39,6 +40,7 @@ from dialer.engine.plan import Plan, bridge_of
 from dialer.engine.ports import CallStore
 from dialer.engine.surveys import SurveyPort
 from dialer.engine.writer import OrderedWriter
+from dialer.observability import logs, metrics
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +70,14 @@ class EngineAgi:
         self.surveys = surveys
 
     async def on_amd_result(self, call: CallInfo, result: AmdResult) -> RouteDecision:
-        live = self.floor.calls.get(call.call_id)
+        started = time.perf_counter()
+        try:
+            return await self._amd_decision(call, result)
+        finally:
+            metrics.AGI_DECISION.labels("amd").observe(time.perf_counter() - started)
+
+    async def _amd_decision(self, call: CallInfo, result: AmdResult) -> RouteDecision:
+        live = self._bind(call)
         plan = self.plans.get(live.campaign_id) if live is not None else None
         if live is None or plan is None:
             log.warning("AMD for call %s that this engine does not drive: hanging up", call.call_id)
@@ -102,6 +111,14 @@ class EngineAgi:
             return RouteDecision.to_operator(operator=op.endpoint, bridge=bridge_of(op.endpoint))
         return RouteDecision.to_operator(operator=op.endpoint)
 
+    def _bind(self, call: CallInfo) -> LiveCall | None:
+        """The live call, its ids set on this FastAGI session's log lines (one task per session)."""
+        live = self.floor.calls.get(call.call_id)
+        logs.CALL_ID.set(call.call_id)
+        if live is not None:
+            logs.CAMPAIGN_ID.set(live.campaign_id)
+        return live
+
     def _reserved_for(self, call: LiveCall) -> LiveOperator | None:
         """The operator a preview call was placed for, if still reserved for it."""
         op = self.floor.operator_by_id(call.preferred_operator) if call.preferred_operator else None
@@ -129,19 +146,20 @@ class EngineAgi:
         if call.abandoned:
             return
         call.abandoned = True
+        metrics.CALLS.labels(str(call.campaign_id), "abandoned").inc()
         store, uid, at = self.store, call.call_uid, self.clock.now()
         self.writer.submit(f"abandon of call {uid}", lambda: store.mark_abandoned(uid, at))
 
     async def on_abandoned(self, call: CallInfo, message: str) -> None:
         """The dialplan abandoned the call (this engine's decision, or its fallback)."""
-        live = self.floor.calls.get(call.call_id)
+        live = self._bind(call)
         if live is not None:
             self._abandon(live)
 
     async def survey_for(self, call: CallInfo, survey_id: str | None) -> Survey | None:
         """The call's campaign's survey (``survey_id`` from the dialplan is not used: a campaign has
         one); from here on the call ends as ``surveyed`` unless it reaches an operator."""
-        live = self.floor.calls.get(call.call_id)
+        live = self._bind(call)
         if live is None or self.surveys is None:
             log.warning("survey asked for call %s that this engine does not drive", call.call_id)
             return None
@@ -160,8 +178,12 @@ class EngineAgi:
             self.writer.submit(f"survey answers of call {uid}", lambda: surveys.record(uid, report, at))
         if report.outcome is not SurveyOutcome.TRANSFER:
             return None
-        live = self.floor.calls.get(call.call_id)
+        live = self._bind(call)
         plan = self.plans.get(live.campaign_id) if live is not None else None
         if live is None or plan is None:
             return RouteDecision.hangup()
-        return await self._put_through(live, plan)
+        started = time.perf_counter()
+        try:
+            return await self._put_through(live, plan)
+        finally:
+            metrics.AGI_DECISION.labels("survey_transfer").observe(time.perf_counter() - started)

@@ -33,6 +33,7 @@ from dialer.engine.outcomes import answered_by_person, answered_outcome, failed_
 from dialer.engine.plan import Plan
 from dialer.engine.ports import CallStore
 from dialer.engine.writer import OrderedWriter
+from dialer.observability import logs, metrics
 from dialer.pacing import CallOutcome as PacingOutcome
 
 log = logging.getLogger(__name__)
@@ -58,8 +59,11 @@ class FactHandler:
         self.default_wrap_s = default_wrap_s
 
     def on_fact(self, fact: Fact) -> None:
+        call_id: str | None = getattr(fact, "call_id", None)
+        call = self.floor.calls.get(call_id) if call_id else None
         try:
-            self._apply(fact)
+            with logs.bound(call_id=call_id, campaign_id=call.campaign_id if call else None):
+                self._apply(fact)
         except Exception:  # a bug here must not stop the tracker's stream
             log.exception("engine: fact %r not applied", fact)
 
@@ -100,6 +104,8 @@ class FactHandler:
         call = self.floor.calls.get(fact.call_id)
         if call is None:
             return
+        if call.answered_at is None:
+            metrics.CALLS.labels(str(call.campaign_id), "answered").inc()
         call.answered_at = call.answered_at or fact.at
         store = self.store
         self.writer.submit(
@@ -126,6 +132,7 @@ class FactHandler:
             log.warning("call %s connected to %s, who is not logged in here", fact.call_id, fact.operator)
             return
         self.floor.connect(op, call, fact.at)
+        metrics.CALLS.labels(str(call.campaign_id), "connected").inc()
         store, uid, op_id, at = self.store, fact.call_id, op.operator_id, fact.at
 
         async def write() -> None:
@@ -171,6 +178,7 @@ class FactHandler:
         )
         if outcome is CallOutcome.ABANDONED and not call.abandoned:  # waited in vain: record it as such
             call.abandoned = True
+            metrics.CALLS.labels(str(call.campaign_id), "abandoned").inc()
             store, uid = self.store, call.call_uid
             self.writer.submit(f"abandon of call {uid}", lambda: store.mark_abandoned(uid, at))
         talk = talk_s if call.connected_at else None
@@ -192,6 +200,7 @@ class FactHandler:
         )
         self.floor.end_call(call.call_uid, at)
         self._count(call, outcome, at, talk_s)
+        log.debug("call ended: %s (cause %s)", outcome, cause)
         store, uid = self.store, call.call_uid
         if connected_op is not None:
             plan = self.plans.get(call.campaign_id)

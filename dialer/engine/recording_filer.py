@@ -36,6 +36,7 @@ from dialer.call_recordings.filing import (
 )
 from dialer.calls.models import RecordingStatus
 from dialer.db.engine import unit_of_work
+from dialer.observability import metrics
 from recordings.filing import file_recording
 from recordings.intake import inspect_recording_async
 from recordings.naming import recording_key
@@ -179,6 +180,7 @@ class RecordingFiler:
             try:
                 await self.file_now(uid)
             except Exception:
+                metrics.RECORDING_FAILURES.labels("error").inc()
                 log.exception("recording of call %s not filed; it stays pending for the next sweep", uid)
             finally:
                 self._waiting.discard(uid)
@@ -205,6 +207,7 @@ class RecordingFiler:
             for path in spool_files(self.settings.spool_dir, call_uid):
                 await asyncio.to_thread(path.unlink, missing_ok=True)
         elif result.status is not RecordingStatus.NOT_RECORDED_BY_POLICY:
+            metrics.RECORDING_FAILURES.labels(result.status.value).inc()
             log.warning(
                 "recording of call %s (id %s) %s: %s", call_uid, todo.call_id, result.status, result.problem
             )

@@ -15,9 +15,10 @@ from datetime import datetime
 
 from dialer.campaigns.models import DialingMode
 from dialer.engine.floor import Floor, LiveCall, Seat
-from dialer.engine.limits import Limits
+from dialer.engine.limits import Limits, TrunkLimit
 from dialer.engine.plan import Plan
-from dialer.engine.ports import CallStore, CustomerCall, PbxPort, PbxUnavailable
+from dialer.engine.ports import CallStore, CustomerCall, Lease, PbxPort, PbxUnavailable
+from dialer.observability import logs, metrics
 from dialer.pacing import (
     AbandonBudget,
     CallStats,
@@ -131,8 +132,17 @@ class CampaignRunner:
         self.last: PacingDecision | None = None
         self.placed = 0
 
+    def abandon_counts(self) -> tuple[int, int]:
+        """Calls answered by a person and abandoned over the campaign's abandon window."""
+        tally = self.floor.tally(self.plan.campaign_id)
+        return self.base_abandon[0] + tally.answered, self.base_abandon[1] + tally.abandoned
+
     async def tick(self, now: datetime) -> int:
         """Place the calls pacing asks for now; returns how many were sent."""
+        with logs.bound(campaign_id=self.plan.campaign_id):
+            return await self._tick(now)
+
+    async def _tick(self, now: datetime) -> int:
         if not self.pbx.ready:
             return 0
         lines, tokens = self.limits.capacity(self.floor, now, self.pbx.server_ready)
@@ -158,42 +168,49 @@ class CampaignRunner:
                 await self.store.release_contacts([left.contact_id for left in leases[index:]])
                 break
             call_uid = uuid.uuid4().hex
-            await self.store.create_call(
-                call_uid, self.plan.campaign_id, lease, trunk.name, trunk.server, now
-            )
-            self.floor.add_call(
-                LiveCall(
-                    call_uid,
-                    self.plan.campaign_id,
-                    lease.contact_id,
-                    trunk.name,
-                    trunk.server,
-                    now,
-                    preferred_operator=lease.operator_id,
-                )
-            )
-            call = CustomerCall(
-                call_uid=call_uid,
-                number=lease.phone,
-                trunk=trunk.name,
-                campaign_id=self.plan.campaign_id,
-                contact_id=lease.contact_id,
-                ring_timeout_s=self.plan.ring_timeout_s,
-                caller_id=self.plan.caller_id,
-                recording=self.plan.recording_policy,
-                recording_legs=self.plan.recording_split_legs,
-            )
-            try:
-                await self.pbx.originate(call)
-            except PbxUnavailable as exc:
-                await self.store.release_contacts([left.contact_id for left in leases[index + 1 :]])
-                log.warning(
-                    "campaign %s: originate refused (%s); no more calls this tick", self.plan.campaign_id, exc
-                )
-                break
+            with logs.bound(call_id=call_uid):
+                if not await self._place(call_uid, lease, trunk, now):
+                    await self.store.release_contacts([left.contact_id for left in leases[index + 1 :]])
+                    break
             sent += 1
         self.placed += sent
         return sent
+
+    async def _place(self, call_uid: str, lease: Lease, trunk: TrunkLimit, now: datetime) -> bool:
+        """Record the call, put it on the floor and send its Originate; False: the PBX refused."""
+        await self.store.create_call(call_uid, self.plan.campaign_id, lease, trunk.name, trunk.server, now)
+        self.floor.add_call(
+            LiveCall(
+                call_uid,
+                self.plan.campaign_id,
+                lease.contact_id,
+                trunk.name,
+                trunk.server,
+                now,
+                preferred_operator=lease.operator_id,
+            )
+        )
+        call = CustomerCall(
+            call_uid=call_uid,
+            number=lease.phone,
+            trunk=trunk.name,
+            campaign_id=self.plan.campaign_id,
+            contact_id=lease.contact_id,
+            ring_timeout_s=self.plan.ring_timeout_s,
+            caller_id=self.plan.caller_id,
+            recording=self.plan.recording_policy,
+            recording_legs=self.plan.recording_split_legs,
+        )
+        try:
+            await self.pbx.originate(call)
+        except PbxUnavailable as exc:
+            log.warning(
+                "campaign %s: originate refused (%s); no more calls this tick", self.plan.campaign_id, exc
+            )
+            return False
+        metrics.CALLS.labels(str(self.plan.campaign_id), "placed").inc()
+        log.debug("call placed on trunk %s (contact %s)", trunk.name, lease.contact_id)
+        return True
 
     async def _log(self, decision: PacingDecision, snapshot: PacingInput, now: datetime) -> None:
         """Store the decision when the dial level or the mode changed (explainable pacing)."""

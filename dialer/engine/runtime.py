@@ -21,6 +21,7 @@ from dialer.engine.ami_pbx import AmiPbx, AmiServer, TrunkRoute
 from dialer.engine.clock import SYSTEM_CLOCK, EngineClock
 from dialer.engine.facts import FactHandler
 from dialer.engine.floor import Floor
+from dialer.engine.instruments import counted_routes, reconnect_counter
 from dialer.engine.limits import Limits, TrunkLimit
 from dialer.engine.plan import Plan
 from dialer.engine.reconcile import Reconciled
@@ -46,6 +47,13 @@ class Runtime:
     filer: RecordingFiler | None = field(default=None)
 
     async def start(self) -> None:
+        for server in self.settings.ami_servers:
+            if not server.secret.get_secret_value():
+                log.warning(
+                    "AMI server %s: no secret set; only the PBX simulator accepts that, a real Asterisk "
+                    "needs the secret of its manager.conf in DIALER_AMI_SERVERS",
+                    server.name,
+                )
         self.reconciled = await self.engine.reconcile()
         if self.filer is not None:
             await self.filer.start()  # its first sweep files what an earlier process left pending
@@ -56,7 +64,11 @@ class Runtime:
         self.engine.start()
         servers = ", ".join(f"{s.name}={s.host}:{s.port}" for s in self.settings.ami_servers)
         log.info(
-            "engine %s started: AMI %s, FastAGI on port %s", self.settings.engine_id, servers, self.agi.port
+            "engine %s started: AMI %s, FastAGI on port %s, recordings spool %s",
+            self.settings.engine_id,
+            servers,
+            self.agi.port,
+            self.settings.effective_recordings_spool_dir,
         )
 
     async def kill(self) -> None:
@@ -97,6 +109,8 @@ def build_runtime(
         handler,
         clock,
     )
+    for name, client in pbx.clients.items():
+        client.add_state_listener(reconnect_counter(name))
     limits = Limits(
         [TrunkLimit(t.name, t.server, t.max_lines, t.calls_per_second) for t in settings.trunks],
         {s.name: s.calls_per_second for s in settings.ami_servers},
@@ -112,10 +126,12 @@ def build_runtime(
         surveys=SqlSurveys(sessions),
     )
     agi = FastAgiServer(
-        product_routes(
-            agi_engine,
-            abandon_message=settings.abandon_message,
-            amd_decision_timeout=settings.amd_decision_timeout_s,
+        counted_routes(
+            product_routes(
+                agi_engine,
+                abandon_message=settings.abandon_message,
+                amd_decision_timeout=settings.amd_decision_timeout_s,
+            )
         ),
         settings.agi_host,
         settings.agi_port,
@@ -142,7 +158,7 @@ def build_runtime(
 
 def filer_settings(settings: Settings) -> FilerSettings:
     return FilerSettings(
-        spool_dir=settings.recordings_spool_dir,
+        spool_dir=settings.effective_recordings_spool_dir,
         work_dir=settings.data_dir / "recordings-work",
         format=settings.recordings_format,
         keep_originals=settings.recordings_keep_originals,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -76,6 +77,7 @@ class Engine:
         self._exhaustion_checked: dict[int, datetime] = {}
         self._abandons_read: dict[int, tuple[CampaignRunner, datetime]] = {}
         self.ticks = 0
+        self._ticked_at: float | None = None  # monotonic time the last tick ended well
 
     async def reconcile(self) -> Reconciled:
         """Before the PBX connection starts: so its first resync settles the calls left open."""
@@ -86,12 +88,18 @@ class Engine:
         self.writer.start()
         self.accepting = True
         if self._task is None or self._task.done():
+            self._ticked_at = time.monotonic()  # the first tick's age counts from the start
             self._task = asyncio.create_task(self._loop(), name="engine")
+
+    def tick_age(self) -> float | None:
+        """Real seconds since the last tick ended without failing (None: not started)."""
+        return None if self._ticked_at is None else time.monotonic() - self._ticked_at
 
     async def _loop(self) -> None:
         while True:
             try:
                 await self.tick()
+                self._ticked_at = time.monotonic()
             except asyncio.CancelledError:
                 raise
             except Exception:

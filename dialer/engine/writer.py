@@ -13,6 +13,8 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from dialer.observability import logs, metrics
+
 log = logging.getLogger(__name__)
 
 Write = Callable[[], Awaitable[None]]
@@ -20,7 +22,7 @@ Write = Callable[[], Awaitable[None]]
 
 class OrderedWriter:
     def __init__(self) -> None:
-        self._queue: asyncio.Queue[tuple[str, Write]] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[str, Write, logs.Context]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._running = False
         self.failures = 0
@@ -30,7 +32,7 @@ class OrderedWriter:
             self._task = asyncio.create_task(self._run(), name="engine-writer")
 
     def submit(self, what: str, write: Write) -> None:
-        self._queue.put_nowait((what, write))
+        self._queue.put_nowait((what, write, logs.current()))  # its lines carry the fact's call
 
     @property
     def pending(self) -> int:
@@ -65,15 +67,18 @@ class OrderedWriter:
 
     async def _run(self) -> None:
         while True:
-            what, write = await self._queue.get()
+            what, write, context = await self._queue.get()
             self._running = True
             try:
-                await write()
+                with logs.restored(context):
+                    await write()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 self.failures += 1
-                log.exception("engine: storing %s failed", what)
+                metrics.WRITER_FAILURES.inc()
+                with logs.restored(context):
+                    log.exception("engine: storing %s failed", what)
             finally:
                 self._running = False
                 self._queue.task_done()

@@ -135,7 +135,14 @@ SCORECARD = {
     "name": "card",
     "criteria": [{"key": "greeting", "label": "Greeting", "weight": "1", "scale": "yes_no"}],
 }
-PUBLIC = {("GET", "/health"), ("POST", "/auth/token"), ("GET", "/recordings/shared/{token}")}
+PUBLIC = {
+    ("GET", "/health"),
+    ("GET", "/health/live"),
+    ("GET", "/health/ready"),
+    ("GET", "/metrics"),
+    ("POST", "/auth/token"),
+    ("GET", "/recordings/shared/{token}"),
+}
 
 
 def body_for(method: str, path: str, role: Role) -> dict | None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 
 async def test_openapi_declares_security_tags_and_models(client):
     spec = (await client.get("/openapi.json")).json()
@@ -25,6 +29,21 @@ async def test_docs_are_served(client):
     response = await client.get("/docs")
     assert response.status_code == 200
     assert "swagger" in response.text.lower()
+
+
+@pytest.mark.parametrize(
+    ("page", "script"), [("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")]
+)
+async def test_docs_load_their_scripts_from_this_server_not_a_cdn(client, page, script):
+    """Offline, a page whose scripts come from a CDN is blank: every script and style is ours."""
+    html = (await client.get(page)).text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert f"/docs/assets/{script}" in assets
+    assert not [a for a in assets if a.startswith(("http:", "https:", "//"))], assets
+    for asset in assets:
+        response = await client.get(asset)
+        assert response.status_code == 200, asset
+        assert len(response.content) > 1000, asset
 
 
 async def test_a_race_the_database_catches_answers_409_without_sql(app, client, admin, monkeypatch):

@@ -54,7 +54,7 @@ async def test_the_manager_gets_the_lead_by_email_as_well_as_the_crm_by_webhook(
                 at=datetime.now(UTC),
             )
             await attach_meeting(session, call, MEETING)
-        await receiver.wait_for(1, within=2)
+        await receiver.wait_for(1, within=30)
         await until(lambda: _sent(sessions))  # woken by the commit, not by the 30 s poll
     finally:
         await mail.stop()

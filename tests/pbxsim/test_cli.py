@@ -26,19 +26,20 @@ async def test_dialer_pbxsim_serves_a_scenario(tmp_path) -> None:
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
-        for _ in range(200):
-            try:
-                client = await AmiClient.connect(port)
-                break
-            except OSError:
-                await asyncio.sleep(0.05)
+        async with asyncio.timeout(120):  # a loaded machine starts a Python process slowly
+            while True:
+                try:
+                    client = await AmiClient.connect(port)
+                    break
+                except OSError:
+                    await asyncio.sleep(0.05)
         assert (await client.login("me", "pw"))["Response"] == "Success"
         await client.action("Originate", ("Channel", "PJSIP/5550001@trunk"), ("Context", "dialer-customer"),
                             ("Exten", "s"), ("Async", "true"), ("ChannelId", "cli-1"))  # fmt: skip
-        hangup = await client.wait_event("Hangup", Uniqueid="cli-1")
+        hangup = await client.wait_event("Hangup", Uniqueid="cli-1", limit=120)
         assert hangup["Cause"] == "17"
         await client.close()
     finally:
         process.send_signal(signal.SIGINT)
-        await asyncio.wait_for(process.wait(), 10)
+        await asyncio.wait_for(process.wait(), 120)
     assert process.returncode == 0
