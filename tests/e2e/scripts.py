@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pbxsim import CustomerScript, Scenario
 
 # one script per number, by its position in a cycle of 20: 40% people, 5% not sure, 10% machines,
@@ -42,3 +44,13 @@ def contact_base(count: int, *, prefix: str = "+7916000") -> tuple[list[str], di
         kinds[phone] = kind
         scenario.customers[phone.lstrip("+")] = script(kind, i)
     return phones, kinds, scenario
+
+
+def talking_for(count: int, talk: float) -> tuple[list[str], Scenario]:
+    """The usual base, but every person talks ``talk`` simulated seconds (calls that outlive a fault,
+    or a stop)."""
+    phones, kinds, scenario = contact_base(count)
+    for i, phone in enumerate(phones):
+        if kinds[phone] == "human":
+            scenario.customers[phone.lstrip("+")] = replace(script("human", i), talk=talk)
+    return phones, scenario

@@ -5,7 +5,6 @@ twice, no call record is lost or left open, and leases left by a dead engine com
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -24,18 +23,14 @@ from tests.e2e.harness import (
     until,
     wait_finished,
 )
-from tests.e2e.scripts import contact_base, script
+from tests.e2e.scripts import script, talking_for
 
 CONTACTS = 80
 
 
 def long_talks(count: int):
-    """The usual base, but people talk 60 s: calls in progress at a fault outlive it."""
-    phones, kinds, scenario = contact_base(count)
-    for i, phone in enumerate(phones):
-        if kinds[phone] == "human":
-            scenario.customers[phone.lstrip("+")] = replace(script("human", i), talk=60.0)
-    return phones, scenario
+    """People talk 60 s: calls in progress at a fault outlive it."""
+    return talking_for(count, 60.0)
 
 
 def attempts_match(calls, contacts) -> list[str]:

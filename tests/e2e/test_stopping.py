@@ -7,23 +7,13 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from dataclasses import replace
 
 from tests.e2e.harness import PATIENCE, busy_moment, running_stack
-from tests.e2e.scripts import contact_base, script
-
-
-def endless_talks(count: int):
-    """People who talk for hours: live calls outlast any test unless the stop cuts them short."""
-    phones, kinds, scenario = contact_base(count)
-    for i, phone in enumerate(phones):
-        if kinds[phone] == "human":
-            scenario.customers[phone.lstrip("+")] = replace(script("human", i), talk=36_000.0)
-    return phones, scenario
+from tests.e2e.scripts import talking_for
 
 
 async def test_a_second_stop_signal_ends_the_grace_for_live_calls_at_once(database_url, sessions, tmp_path):
-    phones, scenario = endless_talks(40)
+    phones, scenario = talking_for(40, 36_000.0)  # people who talk for hours
     async with running_stack(
         database_url, sessions, tmp_path, scenario, {"UTC": phones}, stop_grace_s=3600.0
     ) as stack:
