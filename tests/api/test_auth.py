@@ -14,7 +14,8 @@ from dialer.auth.models import ApiKey, Role, User
 from dialer.auth.tokens import TokenSigner
 from tests.api.conftest import PASSWORD, create_user, sign_in
 
-PUBLIC = {"/health", "/auth/token", "/recordings/shared/{token}"}  # the last is a signed, expiring link
+# /metrics is open unless DIALER_METRICS_TOKEN is set; the shared link is signed and expiring
+PUBLIC = {"/health", "/health/live", "/health/ready", "/metrics", "/auth/token", "/recordings/shared/{token}"}
 
 
 def all_api_routes(app):
