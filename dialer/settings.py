@@ -178,6 +178,13 @@ class Settings(BaseSettings):
         description="Folder Asterisk's MixMonitor writes to (DIALER_RECDIR in extensions.conf), as "
         "this machine sees it; each call's file is filed from there at hangup, then removed.",
     )
+    pbx_record_dir: Path | None = Field(
+        Path("/var/spool/asterisk/dialer-record"),
+        description="Folder of Asterisk's own call record (CEL CSV files written by cel_custom, "
+        "asterisk-conf/cel_custom.conf), as this machine sees it; read at start to settle the calls "
+        "that ended while no engine watched. Unset: such calls are closed at the last moment they "
+        "were seen alive and flagged for review.",
+    )
     recordings_format: Literal["wav", "mp3", "opus"] = Field(
         "wav", description="Format recordings are filed in (mp3 and opus are transcoded with ffmpeg)."
     )
