@@ -27,7 +27,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 FIELDS = ("eventenum", "usereventname", "eventtime", "uniqueid", "linkedid", "channame", "eventextra")
-FALLBACK_EVENT = "DIALER_FALLBACK"  # CELGenUserEvent of dialer-route-fallback: extra "AMDSTATUS/AMDCAUSE"
+FALLBACK_EVENT = "dialer-fallback"  # CELGenUserEvent of dialer-route-fallback: extra "AMDSTATUS/AMDCAUSE"
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,7 @@ def test_a_call_that_rang_out(tmp_path: Path) -> None:
     shutil.copy(REAL, tmp_path / "cel.csv")
     ring = read_calls(tmp_path, ["c-ring"])["c-ring"]
     assert (ring.answered_at, ring.bridged_at) == (None, None)
-    assert (ring.ended_at, ring.cause, ring.hangup_source) == (at("1796615137.378162"), 19, "")
+    assert (ring.ended_at, ring.cause, ring.hangup_source) == (at("1796616688.314243"), 19, "")
     assert ring.fallback_at is None
 
 
@@ -46,8 +46,8 @@ def test_the_fallback_mark_with_the_amd_verdict(tmp_path: Path) -> None:
     call = read_calls(tmp_path, ["c-fallback", "absent"])
     assert set(call) == {"c-fallback"}  # the Local channel's other half (";2") is another channel
     fallback = call["c-fallback"]
-    assert fallback.answered_at == at("1796615134.374699")
-    assert fallback.fallback_at == at("1796615139.394377")
+    assert fallback.answered_at == at("1796616685.311214")
+    assert fallback.fallback_at == at("1796616690.323905")
     assert fallback.fallback_amd == ("NOTSURE", "TOOLONG-4900")
     assert (fallback.cause, fallback.hangup_source) == (16, "dialplan/builtin")
     assert not fallback.hung_up_by_far_end
@@ -56,16 +56,16 @@ def test_the_fallback_mark_with_the_amd_verdict(tmp_path: Path) -> None:
 def test_a_bridged_leg(tmp_path: Path) -> None:
     shutil.copy(REAL, tmp_path / "cel.csv")
     op = read_calls(tmp_path, ["op-1001"])["op-1001"]
-    assert op.bridged_at == at("1796615133.374198")
-    assert op.unbridged_at == at("1796615142.379339")
-    assert op.ended_at == at("1796615142.380878")
+    assert op.bridged_at == at("1796616684.306782")
+    assert op.unbridged_at == at("1796616693.322822")
+    assert op.ended_at == at("1796616693.326766")
 
 
 def test_every_file_of_the_folder_is_read_and_a_missing_folder_is_no_record(tmp_path: Path) -> None:
     lines = REAL.read_text().splitlines(keepends=True)
-    (tmp_path / "pbx1.csv").write_text("".join(lines[:5]))
-    (tmp_path / "pbx2.csv").write_text("".join(lines[5:]) + "not,a,record\n")
-    (tmp_path / "notes.txt").write_text(lines[5])
+    (tmp_path / "pbx1.csv").write_text("".join(lines[:4]))
+    (tmp_path / "pbx2.csv").write_text("".join(lines[4:]) + "not,a,record\n")
+    (tmp_path / "notes.txt").write_text(lines[4])
     found = read_calls(tmp_path, ["c-fallback", "c-ring"])
     assert found["c-fallback"].answered_at is not None and found["c-fallback"].ended_at is not None
     assert found["c-ring"].cause == 19
