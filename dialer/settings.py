@@ -238,6 +238,13 @@ class Settings(BaseSettings):
         "/var/spool/asterisk/dialer where Asterisk is installed here (/var/spool/asterisk exists), else "
         "<data_dir>/asterisk-spool, the folder `dialer pbxsim` writes to.",
     )
+    pbx_record_dir: Path | None = Field(
+        Path("/var/spool/asterisk/dialer-record"),
+        description="Folder of Asterisk's own call record (CEL CSV files written by cel_custom, "
+        "asterisk-conf/cel_custom.conf), as this machine sees it; read at start to settle the calls "
+        "that ended while no engine watched. Unset: such calls are closed at the last moment they "
+        "were seen alive and flagged for review.",
+    )
     recordings_format: Literal["wav", "mp3", "opus"] = Field(
         "wav", description="Format recordings are filed in (mp3 and opus are transcoded with ffmpeg)."
     )

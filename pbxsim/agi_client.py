@@ -332,5 +332,6 @@ class AgiSession:
     async def _hangup(self, _: list[str]) -> str:
         self.call.agi_hungup = True
         self.call.cause = 0
+        self.call.hangup_source = self.call.hangup_source or "dialplan/agi"
         self.pbx.emit(ev.soft_hangup_request(self.channel, 32))
         return "200 result=1\n"

@@ -111,6 +111,7 @@ def product_dialplan() -> Dialplan:
 
     @dp.extension("dialer-route-fallback", "s")
     async def fallback(apps: Apps, ch: Channel) -> None:
+        apps.cel_user_event("dialer-fallback", f"{apps.var('AMDSTATUS')}/{apps.var('AMDCAUSE')}")
         await apps.playback(apps.var("DIALER_ABANDON_MESSAGE"))
         apps.hangup()
 

@@ -166,7 +166,15 @@ class Apps:
 
     def hangup(self) -> None:
         self._step("Hangup", "")
+        self.call.hangup_source = self.call.hangup_source or "dialplan/builtin"
         raise HangupNow()
+
+    def cel_user_event(self, name: str, extra: str) -> None:
+        """CELGenUserEvent(name,extra): a USER_DEFINED line in Asterisk's record, no AMI event."""
+        self._step("CELGenUserEvent", f"{name},{extra}")
+        if self.pbx.record is not None:
+            self.pbx.record.user_event(self.ch, name, extra)
+        self._next()
 
     def answer(self) -> None:
         self._step("Answer", "")

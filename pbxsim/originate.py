@@ -258,6 +258,7 @@ class Originator:
         dial_status = dial_status_of(cause)
         disposition = cdr_disposition_of(dial_status)
         ch = call.channel
+        call.hangup_source = ch.name  # the far end answered with an error
         self.pbx.emit(ev.hangup_request(ch, cause, sip))
         self.pbx.emit(ev.dial_event("DialEnd", ch, ("DialStatus", dial_status)))
         self._failure_response(req, 0)

@@ -24,6 +24,7 @@ from pbxsim.conference import Conference
 from pbxsim.dtmf import Keypad
 from pbxsim.endpoints import Endpoints
 from pbxsim.queue import Queues
+from pbxsim.record import CelRecord
 from pbxsim.recorder import Recording
 from pbxsim.scenario import CustomerScript, Scenario
 
@@ -80,6 +81,7 @@ class Call:
     bye_cause: int | None = None  # the Cause a far-end BYE shows in HangupRequest (None: no Cause)
     after_hangup: list[Callable[[], None]] = field(default_factory=list)  # run after its Hangup
     done: asyncio.Event = field(default_factory=asyncio.Event)
+    hangup_source: str = ""  # as Asterisk's record names who ended it (pbxsim.record)
 
 
 class Pbx:
@@ -98,6 +100,7 @@ class Pbx:
         self._listeners: list[Listener] = []
         self.muted = False
         self._tasks: set[asyncio.Task[None]] = set()
+        self.record: CelRecord | None = None  # Asterisk's own record (CEL), when the sim keeps one
 
     # -- the event stream -------------------------------------------------------------------------
     def add_listener(self, listener: Listener) -> None:
@@ -174,6 +177,13 @@ class Pbx:
     def call_of(self, name: str) -> Call | None:
         return self.calls.get(name)
 
+    def hangup_source(self, name: str) -> tuple[str, str]:
+        """Who ended the channel and its DIALSTATUS, as Asterisk's record shows them."""
+        call = self.calls.get(name)
+        if call is None:
+            return "", ""
+        return call.hangup_source, call.channel.variables.get("DIALSTATUS", "")
+
     def forget(self, call: Call) -> None:
         call.channel.hungup = True
         if call.side_task is not None and call.side_task is not asyncio.current_task():
@@ -188,6 +198,7 @@ class Pbx:
             return
         self.emit(ev.hangup_request(call.channel, call.bye_cause))
         call.far_hangup, call.cause = True, 16
+        call.hangup_source = call.hangup_source or call.channel.name
         if call.task is not None:
             call.task.cancel()
 

@@ -14,6 +14,7 @@ from pbxsim.dialplan import Dialplan
 from pbxsim.endpoints import Endpoint
 from pbxsim.events import soft_hangup_request
 from pbxsim.pbx import Pbx, PbxConfig
+from pbxsim.record import CelRecord
 from pbxsim.scenario import CustomerScript, OperatorScript, Scenario
 from pbxsim.server import AmiServer
 
@@ -45,6 +46,7 @@ class PbxSim:
         auth_fail_delay: float = 1.0,
         dialplan: Dialplan | None = None,
         keep_events: bool = False,
+        record_dir: str | Path | None = None,
     ) -> None:
         self.scenario = scenario or Scenario()
         self.clock = clock or RealClock()
@@ -63,6 +65,12 @@ class PbxSim:
             self.pbx, users or dict(DEFAULT_USERS), self.actions.handlers(), host, ami_port, auth_fail_delay
         )
         self.events: list[Pairs] = []
+        if record_dir is not None:  # Asterisk's own record: <record_dir>/cel.csv (asterisk-conf/cel*.conf)
+            record = CelRecord(
+                Path(record_dir).resolve() / "cel.csv", self.clock.time, self.pbx.hangup_source
+            )
+            self.pbx.record = record
+            self.pbx.add_listener(record.on_event)
         if keep_events:
             self.pbx.add_listener(self.events.append)
 

@@ -47,6 +47,12 @@ class CallOut(Out):
     ring_seconds: float | None
     talk_seconds: float | None
     wrap_seconds: float | None
+    review: str | None = Field(
+        None,
+        description="why a person should check this call's record, e.g. it ended while no engine "
+        "watched and Asterisk's record of its end was not found (billed up to the last moment it "
+        "was seen alive); null: nothing to review",
+    )
     disposition_code: str | None
     disposition_note: str | None
     disposition_at: datetime | None

@@ -120,6 +120,12 @@ class Call(Base):
     # When the call's end was first stored (wall clock, never before ended_at): billing assigns a call
     # recorded after its month was closed to the next open month (dialer.metering.periods).
     recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # The last moment the engine saw the call alive (renewed with the leases): the proven end of a
+    # call that ended while no engine watched and whose end Asterisk's record does not show.
+    seen_alive_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # Why a person should look at this call's record (None: nothing to review), e.g. its end was
+    # estimated from what was proven because Asterisk's record of it was not found.
+    review: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     ring_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     talk_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.calls import lifecycle
@@ -158,6 +158,24 @@ async def mark_abandoned(session: AsyncSession, call_uid: str, at: datetime) -> 
     call = await _fact(session, call_uid, at)
     lifecycle.on_abandoned(call, at)
     return await _done(session, call)
+
+
+async def flag_review(session: AsyncSession, call_uid: str, reason: str) -> Call:
+    """Flag the call for a person's review (the first reason stands)."""
+    call = await lock_call(session, call_uid)
+    if call is None:
+        raise NotFound(f"call {call_uid!r} not found")
+    call.review = call.review or reason[:200]
+    return await _done(session, call)
+
+
+async def mark_seen_alive(session: AsyncSession, call_uids: list[str], at: datetime) -> None:
+    """The engine saw these calls alive at ``at`` (those not ended yet)."""
+    _aware(at)
+    if call_uids:
+        await session.execute(
+            update(Call).where(Call.call_uid.in_(call_uids), Call.ended_at.is_(None)).values(seen_alive_at=at)
+        )
 
 
 async def mark_wrap_ended(session: AsyncSession, call_uid: str, at: datetime) -> Call:

@@ -3,6 +3,11 @@
 ``FactHandler.on_fact`` is the ``ami.facts.FactListener`` the trackers call, synchronously and in
 event order. The floor changes before it returns (so the next pacing tick and the next connect
 decision see it); the storage writes are queued on the ``OrderedWriter``.
+
+A call the tracker reports gone with no Hangup seen (not listed at a resync after the engine or its
+AMI connection was away, or ended by an Asterisk restart) is settled from Asterisk's own record
+(``dialer.engine.lost``, ``dialer.engine.settle``): its true end, cause and talk, or only what is
+proven and a review flag.
 """
 
 from __future__ import annotations
@@ -28,10 +33,12 @@ from ami.facts import (
     PbxRestarted,
 )
 from dialer.calls.models import CallOutcome, HangupSide
-from dialer.engine.floor import Floor, LiveCall, Seat
+from dialer.engine.floor import Floor, LiveCall, LiveOperator, Seat
+from dialer.engine.lost import LostCalls
 from dialer.engine.outcomes import answered_by_person, answered_outcome, failed_outcome, hangup_side
 from dialer.engine.plan import Plan
 from dialer.engine.ports import CallStore
+from dialer.engine.settle import Known, settle
 from dialer.engine.writer import OrderedWriter
 from dialer.observability import logs, metrics
 from dialer.pacing import CallOutcome as PacingOutcome
@@ -51,12 +58,14 @@ class FactHandler:
         plans: Mapping[int, Plan],
         *,
         default_wrap_s: float = DEFAULT_WRAP_S,
+        lost: LostCalls | None = None,
     ) -> None:
         self.floor = floor
         self.store = store
         self.writer = writer
         self.plans = plans
         self.default_wrap_s = default_wrap_s
+        self.lost = lost or LostCalls()
 
     def on_fact(self, fact: Fact) -> None:
         call_id: str | None = getattr(fact, "call_id", None)
@@ -145,6 +154,9 @@ class FactHandler:
         call = self.floor.calls.get(fact.call_id)
         if call is None:
             return
+        if fact.cause is None and fact.reason in (FailReason.UNKNOWN, FailReason.PBX_RESTART):
+            self._lost(call, fact.at, pbx_restarted=fact.reason is FailReason.PBX_RESTART)
+            return
         if call.answered_at is not None:  # answered, then lost while the engine or AMI was away
             by = HungUpBy.PBX_RESTART if fact.reason is FailReason.PBX_RESTART else HungUpBy.UNKNOWN
             self._end(call, fact.at, fact.cause, by, 0.0)
@@ -161,8 +173,44 @@ class FactHandler:
 
     def _hung_up(self, fact: CallHungUp) -> None:
         call = self.floor.calls.get(fact.call_id)
-        if call is not None:
-            self._end(call, fact.at, fact.cause, fact.hung_up_by, fact.talk_seconds)
+        if call is None:
+            return
+        if fact.cause is None and fact.hung_up_by in (HungUpBy.UNKNOWN, HungUpBy.PBX_RESTART):
+            self._lost(call, fact.at, pbx_restarted=fact.hung_up_by is HungUpBy.PBX_RESTART)
+            return
+        self._end(call, fact.at, fact.cause, fact.hung_up_by, fact.talk_seconds)
+
+    def _lost(self, call: LiveCall, at: datetime, *, pbx_restarted: bool) -> None:
+        """Gone with no Hangup seen: off the floor now (its operator wraps up from ``at``); its record
+        is written once Asterisk's own record of it has been read."""
+        plan = self.plans.get(call.campaign_id)
+        known = Known(
+            placed_at=call.placed_at,
+            answered_at=call.answered_at,
+            human_at=call.human_at,
+            connected_at=call.connected_at,
+            amd_status=call.amd_status,
+            abandoned=call.abandoned,
+            surveyed=call.surveyed,
+            seen_alive_at=call.seen_alive_at,
+            connect_limit_s=plan.connect_limit_s if plan is not None else 2.0,
+        )
+        connected_op = self._release(call, at)
+        store, lost, uid = self.store, self.lost, call.call_uid
+        op_id = connected_op.operator_id if connected_op is not None else None
+        wrap_s = connected_op.wrap_s if connected_op is not None else 0.0
+
+        async def write() -> None:
+            settled = settle(known, await lost.record_of(uid), pbx_restarted=pbx_restarted)
+            talk = (settled.ended_at - known.connected_at).total_seconds() if known.connected_at else None
+            self._count(call, settled.outcome, settled.ended_at, talk)
+            if settled.review is not None:
+                log.warning("call %s: %s", uid, settled.review)
+            await store.settle(uid, settled)
+            if op_id is not None:
+                await store.operator_wrap_up(op_id, uid, at, wrap_s)
+
+        self.writer.submit(f"end of lost call {uid}", write)
 
     def _end(self, call: LiveCall, at: datetime, cause: int | None, by: HungUpBy, talk_s: float) -> None:
         plan = self.plans.get(call.campaign_id)
@@ -194,18 +242,10 @@ class FactHandler:
         *,
         talk_s: float | None,
     ) -> None:
-        op = self.floor.operator(call.operator) if call.operator else None
-        connected_op = (
-            op if op is not None and op.call_uid == call.call_uid and op.seat is Seat.ON_CALL else None
-        )
-        self.floor.end_call(call.call_uid, at)
+        connected_op = self._release(call, at)
         self._count(call, outcome, at, talk_s)
         log.debug("call ended: %s (cause %s)", outcome, cause)
         store, uid = self.store, call.call_uid
-        if connected_op is not None:
-            plan = self.plans.get(call.campaign_id)
-            self.floor.start_wrap(connected_op, at, plan.wrap_up_s if plan else self.default_wrap_s)
-            connected_op.call_uid = call.call_uid  # wrap-up belongs to this call
         op_id = connected_op.operator_id if connected_op is not None else None
         wrap_s = connected_op.wrap_s if connected_op is not None else 0.0
 
@@ -215,6 +255,19 @@ class FactHandler:
                 await store.operator_wrap_up(op_id, uid, at, wrap_s)
 
         self.writer.submit(f"end of call {uid} ({outcome})", write)
+
+    def _release(self, call: LiveCall, at: datetime) -> LiveOperator | None:
+        """The call off the floor; its operator, if it was talking to one, wraps up from ``at``."""
+        op = self.floor.operator(call.operator) if call.operator else None
+        connected_op = (
+            op if op is not None and op.call_uid == call.call_uid and op.seat is Seat.ON_CALL else None
+        )
+        self.floor.end_call(call.call_uid, at)
+        if connected_op is not None:
+            plan = self.plans.get(call.campaign_id)
+            self.floor.start_wrap(connected_op, at, plan.wrap_up_s if plan else self.default_wrap_s)
+            connected_op.call_uid = call.call_uid  # wrap-up belongs to this call
+        return connected_op
 
     def _count(self, call: LiveCall, outcome: CallOutcome, at: datetime, talk_s: float | None) -> None:
         tally = self.floor.tally(call.campaign_id)

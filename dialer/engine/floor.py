@@ -51,6 +51,7 @@ class LiveCall:
     connected_at: datetime | None = None
     abandoned: bool = False
     surveyed: bool = False  # the IVR survey began: the call ends as ``surveyed`` unless put through
+    seen_alive_at: datetime | None = None  # the last moment a connected tracker followed it (proven alive)
 
     @property
     def waiting(self) -> bool:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from dialer.calls.models import CallOutcome, HangupSide
 from dialer.campaigns.models import RecordingPolicy
 from dialer.engine.plan import Plan
+from dialer.engine.settle import Settled
 from dialer.pacing import PacingDecision
 
 
@@ -120,6 +121,9 @@ class OpenCall:
     answered_at: datetime | None
     connected_at: datetime | None
     operator_id: int | None
+    amd_status: str | None = None
+    abandoned: bool = False
+    seen_alive_at: datetime | None = None
 
 
 class CallStore(Protocol):
@@ -164,6 +168,14 @@ class CallStore(Protocol):
     ) -> None: ...
 
     async def mark_wrap_ended(self, call_uid: str, at: datetime) -> None: ...
+
+    async def settle(self, call_uid: str, settled: Settled) -> None:
+        """Close a call lost while nobody watched with what Asterisk's record (or the proof) says."""
+        ...
+
+    async def seen_alive(self, call_uids: list[str], at: datetime) -> None:
+        """These live calls were followed by a connected tracker at ``at``."""
+        ...
 
     async def open_calls(self) -> list[OpenCall]: ...
 

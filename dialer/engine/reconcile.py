@@ -2,9 +2,11 @@
 
 1. Expired contact leases go back (a crashed process's contacts return to the queue).
 2. Calls storage shows as not ended are put back on the floor and followed on their server before the
-   AMI connection's first resync: the resync's listing finds the live ones again (answered,
-   connected to their operator), and closes the absent ones (``pbx_restart`` when Asterisk
-   restarted, else ``failed`` with no hangup side: lost while nobody watched).
+   AMI connection's first resync, and Asterisk's own record of them is read (``dialer.engine.lost``):
+   the resync's listing finds the live ones again (answered, connected to their operator), and the
+   absent ones, which ended while no engine watched, are closed as that record shows them (outcome,
+   cause, talk; an abandon message played by the dialplan's fallback), or, without a record, at the
+   last moment they were seen alive and flagged for review (``dialer.engine.settle``).
 3. Logged-in operators come back as storage shows them (on their call, or at the end of a wrap-up);
    their held login legs are followed like calls: found again, or dropped (and called again).
 """
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dialer.engine.floor import Floor, LiveCall, LiveOperator
+from dialer.engine.lost import LostCalls
 from dialer.engine.ports import CallStore, PbxPort
 
 log = logging.getLogger(__name__)
@@ -26,9 +29,12 @@ class Reconciled:
     leases_expired: int
     calls_followed: int
     legs_followed: int
+    calls_ended_in_record: int = 0  # of the calls followed, those whose end Asterisk's record shows
 
 
-async def reconcile(store: CallStore, pbx: PbxPort, floor: Floor, now: datetime) -> Reconciled:
+async def reconcile(
+    store: CallStore, pbx: PbxPort, floor: Floor, now: datetime, lost: LostCalls | None = None
+) -> Reconciled:
     expired = await store.expire_leases(now)
     sessions = await store.operator_sessions()
     by_id: dict[int, LiveOperator] = {}
@@ -55,18 +61,24 @@ async def reconcile(store: CallStore, pbx: PbxPort, floor: Floor, now: datetime)
             call.placed_at,
             answered_at=call.answered_at,
             human_at=call.connected_at,
+            amd_status=call.amd_status,
             connected_at=call.connected_at,
+            abandoned=call.abandoned,
+            seen_alive_at=call.seen_alive_at,
         )
         floor.add_call(live)
         talking = by_id.get(call.operator_id) if call.operator_id is not None else None
         if talking is not None and call.connected_at is not None:
             floor.connect(talking, live, call.connected_at)
         pbx.follow(call.call_uid, call.server)
+    ended = await lost.prefetch([c.call_uid for c in open_calls]) if lost is not None else 0
     if expired or open_calls or legs:
         log.warning(
-            "reconciling: %d expired lease(s) returned; %d open call(s), %d operator leg(s) followed",
+            "reconciling: %d expired lease(s) returned; %d open call(s) (%d ended per Asterisk's "
+            "record), %d operator leg(s) followed",
             expired,
             len(open_calls),
+            ended,
             legs,
         )
-    return Reconciled(expired, len(open_calls), legs)
+    return Reconciled(expired, len(open_calls), legs, ended)

@@ -23,6 +23,7 @@ from dialer.engine.facts import FactHandler
 from dialer.engine.floor import Floor
 from dialer.engine.instruments import counted_routes, reconnect_counter
 from dialer.engine.limits import Limits, TrunkLimit
+from dialer.engine.lost import LostCalls
 from dialer.engine.plan import Plan
 from dialer.engine.reconcile import Reconciled
 from dialer.engine.recording_filer import FilerSettings, RecordingFiler
@@ -102,7 +103,8 @@ def build_runtime(
     )
     filer = RecordingFiler(sessions, configured_store(settings), filer_settings(settings))
     store.on_ended = filer.submit
-    handler = FactHandler(floor, store, writer, plans, default_wrap_s=settings.wrap_up_s)
+    lost = LostCalls(settings.pbx_record_dir)
+    handler = FactHandler(floor, store, writer, plans, default_wrap_s=settings.wrap_up_s, lost=lost)
     pbx = AmiPbx(
         [AmiServer(s.name, s.ami()) for s in settings.ami_servers],
         [TrunkRoute(t.name, t.server, t.strip_plus, t.prefix) for t in settings.trunks],
@@ -152,6 +154,7 @@ def build_runtime(
                 max_lines_per_campaign=settings.max_lines_per_campaign, abandon_margin=settings.abandon_margin
             ),
         ),
+        lost=lost,
     )
     return Runtime(engine, pbx, agi, store, settings, filer=filer)
 

@@ -22,6 +22,7 @@ from datetime import datetime
 from dialer.engine.clock import EngineClock
 from dialer.engine.floor import Floor
 from dialer.engine.limits import Limits
+from dialer.engine.lost import LostCalls
 from dialer.engine.operators import OperatorConnector
 from dialer.engine.plan import Plan
 from dialer.engine.ports import CallStore, PbxPort
@@ -57,6 +58,7 @@ class Engine:
         limits: Limits,
         clock: EngineClock,
         settings: EngineSettings = EngineSettings(),
+        lost: LostCalls | None = None,
     ) -> None:
         self.store = store
         self.pbx = pbx
@@ -66,6 +68,7 @@ class Engine:
         self.limits = limits
         self.clock = clock
         self.settings = settings
+        self.lost = lost
         self.operators = OperatorConnector(
             floor, store, pbx, writer, plans, relogin_after=settings.relogin_after_s
         )
@@ -82,7 +85,7 @@ class Engine:
     async def reconcile(self) -> Reconciled:
         """Before the PBX connection starts: so its first resync settles the calls left open."""
         self.writer.start()
-        return await reconcile(self.store, self.pbx, self.floor, self.clock.now())
+        return await reconcile(self.store, self.pbx, self.floor, self.clock.now(), self.lost)
 
     def start(self) -> None:
         self.writer.start()
@@ -204,6 +207,11 @@ class Engine:
         if due and self.floor.calls:
             await self.store.renew_leases([c.contact_id for c in self.floor.calls.values()], now)
             self._renewed_at = now
+            # Alive as far as a connected tracker follows them: the proven end if they are lost.
+            followed = [c for c in self.floor.calls.values() if self.pbx.server_ready(c.server)]
+            for call in followed:
+                call.seen_alive_at = now
+            await self.store.seen_alive([c.call_uid for c in followed], now)
 
     async def _drain(self, within_s: float) -> None:
         """Wait until no call is live, for ``within_s`` of engine time at most."""

@@ -25,6 +25,7 @@ from dialer.campaigns.models import Campaign, CampaignState
 from dialer.db.engine import unit_of_work
 from dialer.engine.plan import Plan
 from dialer.engine.ports import Lease, OpenCall, OperatorSession, PreviewAsk
+from dialer.engine.settle import Settled
 from dialer.errors import Conflict, NotFound
 from dialer.operators import presence
 from dialer.operators.models import Operator, OperatorState, OperatorStatus
@@ -201,6 +202,34 @@ class SqlCallStore:
         if expects_file and self.on_ended is not None:
             self.on_ended(call_uid)
 
+    async def settle(self, call_uid: str, settled: Settled) -> None:
+        async with unit_of_work(self.sessions) as session:
+            if settled.answered_at is not None:
+                await service.mark_answered(session, call_uid, settled.answered_at)
+            if settled.amd is not None:
+                status, cause = settled.amd
+                at = settled.abandoned_at or settled.ended_at
+                await service.mark_amd(session, call_uid, status, cause, at)
+            if settled.abandoned_at is not None:
+                await service.mark_abandoned(session, call_uid, settled.abandoned_at)
+            if settled.review is not None:
+                await service.flag_review(session, call_uid, settled.review)
+            call = await service.mark_ended(
+                session,
+                call_uid,
+                outcome=settled.outcome,
+                hangup_cause=settled.cause,
+                hangup_side=settled.side,
+                at=settled.ended_at,
+            )
+            expects_file = recording_filing.mark_pending(call)
+        if expects_file and self.on_ended is not None:
+            self.on_ended(call_uid)
+
+    async def seen_alive(self, call_uids: list[str], at: datetime) -> None:
+        async with unit_of_work(self.sessions) as session:
+            await service.mark_seen_alive(session, call_uids, at)
+
     async def mark_wrap_ended(self, call_uid: str, at: datetime) -> None:
         async with unit_of_work(self.sessions) as session:
             await service.mark_wrap_ended(session, call_uid, at)
@@ -219,6 +248,9 @@ class SqlCallStore:
                     answered_at=c.answered_at,
                     connected_at=c.connected_at,
                     operator_id=c.operator_id,
+                    amd_status=c.amd_status,
+                    abandoned=c.abandoned_at is not None,
+                    seen_alive_at=c.seen_alive_at,
                 )
                 for c in calls
             ]

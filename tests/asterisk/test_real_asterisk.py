@@ -51,11 +51,15 @@ from agi.routes import (
     product_routes,
 )
 from agi.server import AgiLimits, FastAgiServer
+from ami.cel import read_calls
 from ami.client import AmiClient
 from ami.events import AmiEvent
-from ami.facts import CallAnswered, CallHungUp, Fact
+from ami.facts import AmdVerdict, CallAnswered, CallConnected, CallHungUp, Fact
 from ami.settings import AmiSettings
 from ami.tracker import CallTracker
+from dialer.calls.models import CallOutcome
+from dialer.engine.settle import Known, settle
+from dialer.metering.usage import measured_talk
 from tests.agi.engine_double import InMemoryEngine
 
 REPO = Path(__file__).resolve().parents[2]
@@ -127,7 +131,6 @@ def substitute(text: str, pattern: str, replacement: str, name: str) -> str:
 # Stand-ins for the distribution's own files (a package installs them; asterisk-conf/ does not).
 DISTRIBUTION_FILES = {
     "cdr.conf": "[general]\nenable = yes\n",
-    "cel.conf": "[general]\nenable = no\n",
     "ccss.conf": "[general]\n",
     "features.conf": "[general]\n",
     "acl.conf": "",
@@ -151,13 +154,24 @@ exten => s,1,Answer()
 exten => s,1,Answer()
  same => n,MusicOnHold(default,30)
  same => n,Hangup()
+
+; ... one who talks 3 s after answering, then hangs up ...
+[dialer-test-talk]
+exten => s,1,Answer()
+ same => n,Wait(3)
+ same => n,Hangup()
+
+; ... and one whose phone rings and is never answered.
+[dialer-test-ring]
+exten => s,1,Ringing()
+ same => n,Wait(60)
 """
 
 
 def write_config(root: Path, binary: Path, *, ami_port: int, sip_port: int, agi_port: int) -> Path:
     """The temporary configuration: asterisk-conf/*.conf rewritten for a loopback test run."""
     etc = root / "etc"
-    for folder in ("etc", "lib", "db", "spool", "run", "log", "rec", "moh"):
+    for folder in ("etc", "lib", "db", "spool", "run", "log", "rec", "moh", "record"):
         (root / folder).mkdir()
     (root / "moh" / "silence.sln").write_bytes(bytes(16000))  # 1 s of 8 kHz signed linear
     for name, text in DISTRIBUTION_FILES.items():
@@ -186,6 +200,10 @@ def write_config(root: Path, binary: Path, *, ami_port: int, sip_port: int, agi_
         extensions, r"^DIALER_RECDIR\s*=.*$", f"DIALER_RECDIR = {root / 'rec'}", "extensions.conf"
     )
     (etc / "extensions.conf").write_text(extensions + TEST_CONTEXT)
+
+    cel = (etc / "cel_custom.conf").read_text()
+    cel = substitute(cel, r"/var/spool/asterisk/dialer-record", str(root / "record"), "cel_custom.conf")
+    (etc / "cel_custom.conf").write_text(cel)
 
     moddir = module_dir(binary)
     directories = {
@@ -561,3 +579,89 @@ async def test_recording_policies_and_survey_route(
         if not files[name]
     ]
     assert silent == [], files
+
+
+async def test_calls_that_end_while_the_engine_is_down_are_settled_from_asterisks_record(
+    asterisk: RunningAsterisk, client: tuple[AmiClient, Seen]
+) -> None:
+    """The engine's edges (its FastAGI server and AMI connection) go away as in a kill -9 while a
+    customer talks to an operator, another rings and a third is in AMD; Asterisk finishes the calls
+    alone (the talker hangs up, the ringing one rings out, AMD's caller finds no FastAGI server and
+    the fallback plays the abandon message) and writes its record (cel_custom.conf). The product's
+    reader and ``settle`` make of that record what happened: outcome, cause, talk to the record's
+    microsecond and the bill to its second, the abandon with its AMD verdict."""
+    ami, seen = client
+    engine = ScriptedEngine(by_call={"k-talk": RouteDecision.to_operator(bridge="op1001")})
+    limits = AgiLimits(env_timeout=5.0, reply_timeout=5.0, session_timeout=30.0, close_timeout=1.0)
+    server = FastAgiServer(
+        product_routes(engine, abandon_message="dialer/abandon"), port=asterisk.agi_port, limits=limits
+    )
+    variables = {"CAMPAIGN_ID": "9", "LEAD_ID": "lead-k"}
+    async with server:
+        await ami.originate(
+            "op-1001", "Local/s@dialer-test-answer", context="dialer-operator-login", exten="1001"
+        )
+        await seen.event("operator in op1001", on_channel("op-1001", "ConfbridgeJoin"))
+        await ami.originate(
+            "k-talk",
+            "Local/s@dialer-test-talk",
+            context="dialer-customer",
+            variables={**variables, "DIALER_AMD": "no"},
+            ring_timeout_s=10,
+        )
+        await seen.event("k-talk put through", on_channel("k-talk", "ConfbridgeJoin"))
+        await ami.originate(
+            "k-amd", "Local/s@dialer-test-answer", context="dialer-customer", variables=variables
+        )
+        await ami.originate(
+            "k-ring",
+            "Local/s@dialer-test-ring",
+            context="dialer-customer",
+            variables=variables,
+            ring_timeout_s=4,
+        )
+        await seen.event("k-amd in AMD()", on_channel("k-amd", "Newexten", Application="AMD"))
+        await seen.event("k-ring ringing", on_channel("k-ring", "Newstate", ChannelStateDesc="Ringing"))
+    await ami.stop()  # the engine is gone: no FastAGI server, no AMI connection
+    known_at = {
+        (type(f).__name__, f.call_id): f.at
+        for f in seen.facts
+        if isinstance(f, CallAnswered | CallConnected) and f.call_id.startswith("k-")
+    }
+    assert not any(isinstance(f, AmdVerdict) and f.call_id == "k-amd" for f in seen.facts)
+
+    folder = asterisk.root / "record"
+    calls = ("k-talk", "k-amd", "k-ring")
+    deadline = time.monotonic() + 3 * STEP_TIMEOUT
+    records = read_calls(folder, calls)
+    while time.monotonic() < deadline and not all(c in records and records[c].ended for c in calls):
+        await asyncio.sleep(0.2)
+        records = read_calls(folder, calls)
+    assert all(c in records and records[c].ended for c in calls), (records, asterisk.log_tail())
+
+    connected_at = known_at[("CallConnected", "k-talk")]
+    talk = settle(
+        Known(
+            placed_at=connected_at,
+            answered_at=known_at.get(("CallAnswered", "k-talk"), connected_at),
+            connected_at=connected_at,
+        ),
+        records["k-talk"],
+    )
+    talk_record = records["k-talk"]
+    assert talk_record.bridged_at is not None and talk_record.ended_at is not None
+    recorded = (talk_record.ended_at - talk_record.bridged_at).total_seconds()
+    assert 2.5 < recorded < 4.0  # the customer's 3 s in the conference
+    assert (talk.outcome, talk.cause, talk.review) == (CallOutcome.HUMAN_CONNECTED, 16, None)
+    assert abs((talk.ended_at - connected_at).total_seconds() - recorded) < 1e-6
+    assert measured_talk(connected_at, talk.ended_at) == -int(-recorded // 1)
+
+    ring = settle(Known(placed_at=connected_at), records["k-ring"])
+    assert (ring.outcome, ring.cause, ring.review) == (CallOutcome.NO_ANSWER, 19, None)
+
+    amd = settle(
+        Known(placed_at=connected_at, answered_at=known_at.get(("CallAnswered", "k-amd"))), records["k-amd"]
+    )
+    assert (amd.outcome, amd.review) == (CallOutcome.ABANDONED, None)
+    assert amd.amd is not None and amd.amd[0] == "NOTSURE"  # AMD() heard nothing on the silent line
+    assert amd.abandoned_at == records["k-amd"].fallback_at

@@ -74,6 +74,7 @@ def settings_for(database_url: str, tmp_path: Path, sim: PbxSim, **overrides: An
         "stop_grace_s": 120.0,
         "jobs_enabled": False,  # daily jobs run on the wall clock: tests call them by hand
         "recordings_spool_dir": tmp_path / "rec",  # where the simulator's MixMonitor writes
+        "pbx_record_dir": tmp_path / "pbx-record",  # where the simulator writes Asterisk's record (CEL)
         "recordings_settle_s": 2.0,
         **overrides,
     }
@@ -111,6 +112,7 @@ async def running_stack(
         recordings_dir=tmp_path / "rec",
         recording_tone_hz=None,
         auth_fail_delay=0.05,
+        record_dir=tmp_path / "pbx-record",
     )
     for endpoint in endpoints:
         sim.operator(endpoint, answer_delay=answer_delay)
@@ -157,11 +159,15 @@ async def running_stack(
         await sim.stop()
 
 
-async def crash_and_restart(stack: Stack, *, down_s: float = 0.5) -> None:
+async def crash_and_restart(
+    stack: Stack, *, down_s: float = 0.5, while_down: Callable[[], Awaitable[None]] | None = None
+) -> None:
     """The engine process dies (nothing flushed, nothing hung up) and a new one starts on the same
-    database and PBX after ``down_s`` real seconds."""
+    database and PBX after ``down_s`` real seconds (and once ``while_down()``, if given, returns)."""
     await stack.service.kill()
     await asyncio.sleep(down_s)
+    if while_down is not None:
+        await while_down()
     service = Service(stack.settings, port=0, log_level="warning", clock=stack.clock)
     await service.start()
     assert service.runtime is not None

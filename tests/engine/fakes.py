@@ -13,6 +13,7 @@ from dialer.campaigns.models import DialingMode
 from dialer.compliance import get_profile
 from dialer.engine.plan import Plan
 from dialer.engine.ports import CustomerCall, Lease, OpenCall, OperatorSession, PbxUnavailable, PreviewAsk
+from dialer.engine.settle import Settled
 from dialer.pacing import PacingDecision
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
@@ -52,6 +53,7 @@ class FakeStore:
         self.expired = 0
         self.previews: list[PreviewAsk] = []  # operators' clicks to call, not taken yet
         self.exhausted: dict[int, str] = {}  # campaigns finish_if_exhausted finishes, with the reason
+        self.settled: dict[str, Settled] = {}  # calls lost while nobody watched, as settled
 
     def _w(self, *item: Any) -> None:
         self.writes.append(item)
@@ -108,6 +110,17 @@ class FakeStore:
 
     async def mark_wrap_ended(self, call_uid: str, at: datetime) -> None:
         self._w("wrap_ended", call_uid)
+
+    async def settle(self, call_uid: str, settled: Settled) -> None:
+        if settled.abandoned_at is not None:
+            self._w("abandoned", call_uid)
+        if settled.review is not None:
+            self._w("review", call_uid, settled.review)
+        self._w("ended", call_uid, settled.outcome, settled.cause, settled.side)
+        self.settled[call_uid] = settled
+
+    async def seen_alive(self, call_uids: list[str], at: datetime) -> None:
+        self._w("seen_alive", tuple(call_uids))
 
     async def open_calls(self) -> list[OpenCall]:
         return list(self.open)

@@ -21,6 +21,7 @@ async def sim(tmp_path) -> AsyncIterator[PbxSim]:
         recordings_dir=tmp_path / "rec",
         auth_fail_delay=0.05,
         agi_port=1,
+        record_dir=tmp_path / "pbx-record",
     )
     await simulator.start()
     yield simulator
