@@ -56,6 +56,9 @@ _CONSENT_NO = frozenset(
     {"0", "нет", "н", "no", "n", "false", "f", "-", "не согласен", "не согласна", "отказ"}
 )
 
+_NEW = ContactStatus.NEW.value
+_DO_NOT_CALL = ContactStatus.DO_NOT_CALL.value
+
 # (e164, zone, column index, written value, extension)
 _Number = tuple[str, str | None, int, str, str]
 
@@ -81,6 +84,7 @@ class _RowReader:
         self.normaliser = normaliser
         self.report = report
         self.notes: dict[int, RowNote] = notes if notes is not None else {}
+        self.single_phone = plan.phone[0] if len(plan.phone) == 1 else None
 
     def problem(self, row: int, column: int | str, value: str, reason: str) -> None:
         name = self.plan.header_of(column) if isinstance(column, int) else column
@@ -99,11 +103,10 @@ class _RowReader:
                 self.reject(row, note.column, note.value, note.reason)
                 return False
             self.problem(row, note.column, note.value, note.reason)
-        if not any(cells) or not any(cell.strip() for cell in cells):
+        joined = "".join(cells)
+        if not joined or joined.isspace():  # blank: no cell has anything but white space
             return False
         self.report.rows_read += 1
-        count = len(cells)
-        joined = "".join(cells)
         if REPLACEMENT in joined:
             bad = next(i for i, cell in enumerate(cells) if REPLACEMENT in cell)
             self.reject(row, bad, cells[bad], "unreadable characters (binary data) in the row")
@@ -116,6 +119,7 @@ class _RowReader:
                     row, long, cells[long], f"cell of {length:,} characters (at most {MAX_CELL_CHARS:,})"
                 )
                 return False
+        count = len(cells)
         if count > self.width:
             extra = next((i for i in range(self.width, count) if cells[i].strip()), None)
             if extra is not None:
@@ -130,6 +134,15 @@ class _RowReader:
 
     def numbers(self, row: int, cells: list[str]) -> list[_Number] | None:
         """The row's valid numbers, without repeats; ``None`` (and the row refused) if it has none."""
+        single = self.single_phone
+        if single is not None and single < len(cells):
+            # The usual row: one phone column holding one number. Anything the general loop below
+            # would treat differently (several numbers, an extension, a problem) goes to it.
+            raw = cells[single]
+            if "," not in raw and ";" not in raw and "\n" not in raw and "#" not in raw:
+                result = self.normaliser.normalise(raw)
+                if isinstance(result, tuple):
+                    return [(result[0], result[1], single, raw.strip(), "")]
         found: list[_Number] = []
         seen: set[str] = set()
         failures: list[tuple[int, str, PhoneProblem]] = []
@@ -208,6 +221,16 @@ class ContactRows(_RowReader):
         if numbers is None:
             return None
         known = self.known
+        if len(numbers) == 1:
+            primary = numbers[0]
+            key = int(primary[0][1:])
+            first_row = known.get(key)
+            if first_row is not None:
+                self.report.duplicates += 1
+                self.problem(row, primary[2], primary[3], self._known_reason(first_row))
+                return None
+            known[key] = row
+            return self._record(row, cells, primary, "[]", key in self.dnc)
         keys = [int(number[0][1:]) for number in numbers]
         fresh = [i for i, key in enumerate(keys) if key not in known]
         if not fresh:
@@ -237,53 +260,68 @@ class ContactRows(_RowReader):
                     numbers[i][3],
                     f"extension {numbers[i][4]} of an extra number not kept (only the first number's is)",
                 )
+        return self._record(row, cells, primary, json.dumps(extras) if extras else "[]", on_dnc)
 
+    def _record(
+        self, row: int, cells: list[str], primary: _Number, extras: str, on_dnc: bool
+    ) -> tuple[Any, ...]:
+        """The record of a row to import, whose first number is ``primary``."""
         plan = self.plan
         count = len(cells)
         zone = primary[1]
-        if plan.timezone is not None and plan.timezone < count:
-            written = cells[plan.timezone].strip()
+        column = plan.timezone
+        if column is not None and column < count:
+            written = cells[column].strip()
             if written:
                 parsed = parse_timezone(written)
                 if parsed is None:
-                    self.problem(row, plan.timezone, written, "unknown time zone: taken from the number")
+                    self.problem(row, column, written, "unknown time zone: taken from the number")
                 else:
                     zone = parsed
-        name = " ".join(v for i in plan.name if i < count and (v := cells[i].strip()))
-        company = cells[plan.company].strip() if plan.company is not None and plan.company < count else ""
-        data = ",".join(
-            f"{key}:{_json_string(v)}" for i, key in self._data_keys if i < count and (v := cells[i].strip())
-        )
+        if len(plan.name) == 1:
+            column = plan.name[0]
+            name = cells[column].strip() if column < count else ""
+        else:
+            name = " ".join(v for i in plan.name if i < count and (v := cells[i].strip()))
+        column = plan.company
+        company = cells[column].strip() if column is not None and column < count else ""
+        data = []
+        for i, key in self._data_keys:
+            if i < count and (value := cells[i].strip()):
+                data.append(key + ":" + _json_string(value))
 
         extension = primary[4]
-        if not extension and plan.extension is not None and plan.extension < count:
-            written = cells[plan.extension].strip()
+        column = plan.extension
+        if not extension and column is not None and column < count:
+            written = cells[column].strip()
             if written.isdigit() and len(written) <= MAX_EXTENSION_DIGITS and written.isascii():
                 extension = written
             elif written:
-                self.problem(row, plan.extension, written, "extension is not 1 to 10 digits: not kept")
+                self.problem(row, column, written, "extension is not 1 to 10 digits: not kept")
 
         consent = False
-        if plan.consent is not None and plan.consent < count:
-            written = cells[plan.consent].strip().lower()
+        column = plan.consent
+        if column is not None and column < count:
+            written = cells[column].strip().lower()
             if written in _CONSENT_YES:
                 consent = True
             elif written and written not in _CONSENT_NO:
-                self.problem(row, plan.consent, cells[plan.consent], "unknown consent value: taken as no")
+                self.problem(row, column, cells[column], "unknown consent value: taken as no")
 
-        self.report.imported += 1
+        report = self.report
+        report.imported += 1
         if on_dnc:
-            self.report.on_dnc += 1
+            report.on_dnc += 1
         return (
             self.campaign_id,
             primary[0],
             extension,
-            json.dumps(extras) if extras else "[]",
+            extras,
             name[:MAX_TEXT],
             company[:MAX_TEXT],
             zone,
-            "{" + data + "}",
-            ContactStatus.DO_NOT_CALL.value if on_dnc else ContactStatus.NEW.value,
+            "{" + ",".join(data) + "}",
+            _DO_NOT_CALL if on_dnc else _NEW,
             on_dnc,
             0,
             self.import_id,
