@@ -84,7 +84,6 @@ class _RowReader:
         self.normaliser = normaliser
         self.report = report
         self.notes: dict[int, RowNote] = notes if notes is not None else {}
-        self.single_phone = plan.phone[0] if len(plan.phone) == 1 else None
 
     def problem(self, row: int, column: int | str, value: str, reason: str) -> None:
         name = self.plan.header_of(column) if isinstance(column, int) else column
@@ -134,15 +133,6 @@ class _RowReader:
 
     def numbers(self, row: int, cells: list[str]) -> list[_Number] | None:
         """The row's valid numbers, without repeats; ``None`` (and the row refused) if it has none."""
-        single = self.single_phone
-        if single is not None and single < len(cells):
-            # The usual row: one phone column holding one number. Anything the general loop below
-            # would treat differently (several numbers, an extension, a problem) goes to it.
-            raw = cells[single]
-            if "," not in raw and ";" not in raw and "\n" not in raw and "#" not in raw:
-                result = self.normaliser.normalise(raw)
-                if isinstance(result, tuple):
-                    return [(result[0], result[1], single, raw.strip(), "")]
         found: list[_Number] = []
         seen: set[str] = set()
         failures: list[tuple[int, str, PhoneProblem]] = []
@@ -210,6 +200,7 @@ class ContactRows(_RowReader):
         self.known = known
         self.dnc = dnc
         self._data_keys = [(i, _json_string(key)) for i, key in plan.data]
+        self.single_phone = plan.phone[0] if len(plan.phone) == 1 else None
 
     def _known_reason(self, row: int) -> str:
         return "already in the campaign" if row == 0 else f"duplicate of row {row}"
@@ -217,10 +208,23 @@ class ContactRows(_RowReader):
     def build(self, row: int, cells: list[str]) -> tuple[Any, ...] | None:
         if not self.start(row, cells):
             return None
+        known = self.known
+        single = self.single_phone
+        if single is not None and single < len(cells):
+            # The usual row: one phone column holding one number, new. A cell that may hold several
+            # numbers or an extension, a number refused, a number seen before: the general rules below.
+            raw = cells[single]
+            if "," not in raw and ";" not in raw and "\n" not in raw and "#" not in raw:
+                result = self.normaliser.normalise(raw)
+                if isinstance(result, tuple):
+                    e164, zone = result
+                    key = int(e164[1:])
+                    if key not in known:
+                        known[key] = row
+                        return self._record(row, cells, e164, zone, "", "[]", key in self.dnc)
         numbers = self.numbers(row, cells)
         if numbers is None:
             return None
-        known = self.known
         if len(numbers) == 1:
             primary = numbers[0]
             key = int(primary[0][1:])
@@ -230,7 +234,7 @@ class ContactRows(_RowReader):
                 self.problem(row, primary[2], primary[3], self._known_reason(first_row))
                 return None
             known[key] = row
-            return self._record(row, cells, primary, "[]", key in self.dnc)
+            return self._record(row, cells, primary[0], primary[1], primary[4], "[]", key in self.dnc)
         keys = [int(number[0][1:]) for number in numbers]
         fresh = [i for i, key in enumerate(keys) if key not in known]
         if not fresh:
@@ -260,15 +264,23 @@ class ContactRows(_RowReader):
                     numbers[i][3],
                     f"extension {numbers[i][4]} of an extra number not kept (only the first number's is)",
                 )
-        return self._record(row, cells, primary, json.dumps(extras) if extras else "[]", on_dnc)
+        extras_json = json.dumps(extras) if extras else "[]"
+        return self._record(row, cells, primary[0], primary[1], primary[4], extras_json, on_dnc)
 
     def _record(
-        self, row: int, cells: list[str], primary: _Number, extras: str, on_dnc: bool
+        self,
+        row: int,
+        cells: list[str],
+        phone: str,
+        zone: str | None,
+        extension: str,
+        extras: str,
+        on_dnc: bool,
     ) -> tuple[Any, ...]:
-        """The record of a row to import, whose first number is ``primary``."""
+        """The record of a row to import: its first number (E.164, zone from the number, extension
+        written with it), its extra numbers as JSON text, and whether a number is on a do-not-call list."""
         plan = self.plan
         count = len(cells)
-        zone = primary[1]
         column = plan.timezone
         if column is not None and column < count:
             written = cells[column].strip()
@@ -285,12 +297,11 @@ class ContactRows(_RowReader):
             name = " ".join(v for i in plan.name if i < count and (v := cells[i].strip()))
         column = plan.company
         company = cells[column].strip() if column is not None and column < count else ""
-        data = []
+        data = ""
         for i, key in self._data_keys:
             if i < count and (value := cells[i].strip()):
-                data.append(key + ":" + _json_string(value))
+                data += f",{key}:{_json_string(value)}"
 
-        extension = primary[4]
         column = plan.extension
         if not extension and column is not None and column < count:
             written = cells[column].strip()
@@ -314,13 +325,13 @@ class ContactRows(_RowReader):
             report.on_dnc += 1
         return (
             self.campaign_id,
-            primary[0],
+            phone,
             extension,
             extras,
             name[:MAX_TEXT],
             company[:MAX_TEXT],
             zone,
-            "{" + ",".join(data) + "}",
+            "{" + data[1:] + "}",
             _DO_NOT_CALL if on_dnc else _NEW,
             on_dnc,
             0,
