@@ -96,9 +96,10 @@ _MOBILE = "mobile"
 class _RegionTypes:
     """``_number_type_helper`` for one region's metadata.
 
-    The library tries the number types one after the other; here the types whose possible lengths
-    admit the number's length are joined, in the library's order, into one alternation per length,
-    so one ``fullmatch`` finds the same first matching type.
+    The library checks the general description, then tries the number types one after the other;
+    here, for each length, the general description (as a lookahead) and the types whose possible
+    lengths admit that length are joined, in the library's order, into one pattern, so one
+    ``fullmatch`` finds the same first matching type, named by the group that matched.
     """
 
     def __init__(self, metadata: Any) -> None:
@@ -109,7 +110,10 @@ class _RegionTypes:
         self.same_mobile_and_fixed = bool(metadata.same_mobile_and_fixed_line_pattern)
         self._by_length: dict[int, tuple[re.Pattern[str], dict[str, int]] | None] = {}
 
-    def _alternation(self, length: int) -> tuple[re.Pattern[str], dict[str, int]] | None:
+    def _classifier(self, length: int) -> tuple[re.Pattern[str], dict[str, int]] | None:
+        general = self.general
+        if not general.accepts_length(length) or general.pattern is None:
+            return None
         parts: list[tuple[str, str, int]] = []
         for desc, number_type in self.typed:
             if desc.accepts_length(length) and desc.pattern is not None:
@@ -127,23 +131,25 @@ class _RegionTypes:
             parts.append((_MOBILE, mobile.pattern.pattern, PhoneNumberType.MOBILE))
         if not parts:
             return None
-        pattern = re.compile("|".join(f"(?P<{name}>(?:{body}))" for name, body, _ in parts))
+        alternation = "|".join(f"(?P<{name}>(?:{body}))" for name, body, _ in parts)
+        pattern = re.compile(f"(?=(?:{general.pattern.pattern})\\Z)(?:{alternation})")
         return pattern, {name: number_type for name, _, number_type in parts}
 
     def number_type(self, nsn: str) -> int:
-        if not self.general.matches(nsn):
-            return PhoneNumberType.UNKNOWN
         length = len(nsn)
-        if length not in self._by_length:
-            self._by_length[length] = self._alternation(length)
-        compiled = self._by_length[length]
+        try:
+            compiled = self._by_length[length]
+        except KeyError:
+            compiled = self._by_length[length] = self._classifier(length)
         if compiled is None:
             return PhoneNumberType.UNKNOWN
         pattern, types = compiled
         match = pattern.fullmatch(nsn)
         if match is None:
             return PhoneNumberType.UNKNOWN
-        name = next(key for key, value in match.groupdict().items() if value is not None)
+        name = match.lastgroup  # the outermost group closes last: the type's own group
+        if name not in types:
+            name = next(key for key, value in match.groupdict().items() if value is not None)
         if name == _FIXED_LINE:
             if self.same_mobile_and_fixed or (self.mobile is not None and self.mobile.matches(nsn)):
                 return PhoneNumberType.FIXED_LINE_OR_MOBILE
@@ -165,9 +171,9 @@ class CallingCode:
             leading = re.compile(metadata.leading_digits) if metadata.leading_digits is not None else None
             self.regions.append((leading, _RegionTypes(metadata)))
         self.single_region = len(COUNTRY_CODE_TO_REGION_CODE[country_code]) == 1
-        self.country_zones = self._lookup_zone(self.prefix)
+        self.country_zone = zone_from_candidates(self._lookup_zone(self.prefix))
         self.longest_prefix: int = _LONGEST_PREFIX
-        self._zone_cache: dict[str, tuple[str, ...]] = {}
+        self._zone_cache: dict[str, str | None] = {}
 
     def number_type(self, nsn: str) -> int:
         """As ``phonenumbers.number_type`` for a number of this calling code (UNKNOWN = invalid)."""
@@ -183,20 +189,22 @@ class CallingCode:
                     return found
         return PhoneNumberType.UNKNOWN
 
-    def zones(self, e164_digits: str, number_type: int) -> tuple[str, ...]:
-        """As ``phonenumbers.timezone.time_zones_for_number`` for a valid number of this calling code."""
+    def zone(self, e164_digits: str, number_type: int) -> str | None:
+        """The zone of a valid number of this calling code, as :func:`zone_from_candidates` of
+        ``phonenumbers.timezone.time_zones_for_number``."""
         geographical = number_type in _GEOGRAPHICAL or (
             self.country_code in _GEO_MOBILE_COUNTRIES and number_type == PhoneNumberType.MOBILE
         )
         if not geographical:
-            return self.country_zones
+            return self.country_zone
         key = e164_digits[: self.longest_prefix]
-        zones = self._zone_cache.get(key)
-        if zones is None:
-            zones = self._lookup_zone(key)
+        try:
+            return self._zone_cache[key]
+        except KeyError:
+            zone = zone_from_candidates(self._lookup_zone(key))
             if len(self._zone_cache) < 200_000:
-                self._zone_cache[key] = zones
-        return zones
+                self._zone_cache[key] = zone
+            return zone
 
     @staticmethod
     def _lookup_zone(digits: str) -> tuple[str, ...]:
@@ -250,7 +258,7 @@ class FastPath:
         if number_type == PhoneNumberType.UNKNOWN:
             return PhoneProblem.INVALID
         e164_digits = self._cc + nsn
-        return "+" + e164_digits, zone_from_candidates(self.code.zones(e164_digits, number_type))
+        return "+" + e164_digits, self.code.zone(e164_digits, number_type)
 
 
 def _shape_holds(region: str, shape: Shape) -> bool:

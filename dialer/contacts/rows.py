@@ -56,6 +56,9 @@ _CONSENT_NO = frozenset(
     {"0", "нет", "н", "no", "n", "false", "f", "-", "не согласен", "не согласна", "отказ"}
 )
 
+_NEW = ContactStatus.NEW.value
+_DO_NOT_CALL = ContactStatus.DO_NOT_CALL.value
+
 # (e164, zone, column index, written value, extension)
 _Number = tuple[str, str | None, int, str, str]
 
@@ -99,11 +102,10 @@ class _RowReader:
                 self.reject(row, note.column, note.value, note.reason)
                 return False
             self.problem(row, note.column, note.value, note.reason)
-        if not any(cells) or not any(cell.strip() for cell in cells):
+        joined = "".join(cells)
+        if not joined or joined.isspace():  # blank: no cell has anything but white space
             return False
         self.report.rows_read += 1
-        count = len(cells)
-        joined = "".join(cells)
         if REPLACEMENT in joined:
             bad = next(i for i, cell in enumerate(cells) if REPLACEMENT in cell)
             self.reject(row, bad, cells[bad], "unreadable characters (binary data) in the row")
@@ -116,6 +118,7 @@ class _RowReader:
                     row, long, cells[long], f"cell of {length:,} characters (at most {MAX_CELL_CHARS:,})"
                 )
                 return False
+        count = len(cells)
         if count > self.width:
             extra = next((i for i in range(self.width, count) if cells[i].strip()), None)
             if extra is not None:
@@ -197,6 +200,7 @@ class ContactRows(_RowReader):
         self.known = known
         self.dnc = dnc
         self._data_keys = [(i, _json_string(key)) for i, key in plan.data]
+        self.single_phone = plan.phone[0] if len(plan.phone) == 1 else None
 
     def _known_reason(self, row: int) -> str:
         return "already in the campaign" if row == 0 else f"duplicate of row {row}"
@@ -204,10 +208,33 @@ class ContactRows(_RowReader):
     def build(self, row: int, cells: list[str]) -> tuple[Any, ...] | None:
         if not self.start(row, cells):
             return None
+        known = self.known
+        single = self.single_phone
+        if single is not None and single < len(cells):
+            # The usual row: one phone column holding one number, new. A cell that may hold several
+            # numbers or an extension, a number refused, a number seen before: the general rules below.
+            raw = cells[single]
+            if "," not in raw and ";" not in raw and "\n" not in raw and "#" not in raw:
+                result = self.normaliser.normalise(raw)
+                if isinstance(result, tuple):
+                    e164, zone = result
+                    key = int(e164[1:])
+                    if key not in known:
+                        known[key] = row
+                        return self._record(row, cells, e164, zone, "", "[]", key in self.dnc)
         numbers = self.numbers(row, cells)
         if numbers is None:
             return None
-        known = self.known
+        if len(numbers) == 1:
+            primary = numbers[0]
+            key = int(primary[0][1:])
+            first_row = known.get(key)
+            if first_row is not None:
+                self.report.duplicates += 1
+                self.problem(row, primary[2], primary[3], self._known_reason(first_row))
+                return None
+            known[key] = row
+            return self._record(row, cells, primary[0], primary[1], primary[4], "[]", key in self.dnc)
         keys = [int(number[0][1:]) for number in numbers]
         fresh = [i for i, key in enumerate(keys) if key not in known]
         if not fresh:
@@ -237,53 +264,75 @@ class ContactRows(_RowReader):
                     numbers[i][3],
                     f"extension {numbers[i][4]} of an extra number not kept (only the first number's is)",
                 )
+        extras_json = json.dumps(extras) if extras else "[]"
+        return self._record(row, cells, primary[0], primary[1], primary[4], extras_json, on_dnc)
 
+    def _record(
+        self,
+        row: int,
+        cells: list[str],
+        phone: str,
+        zone: str | None,
+        extension: str,
+        extras: str,
+        on_dnc: bool,
+    ) -> tuple[Any, ...]:
+        """The record of a row to import: its first number (E.164, zone from the number, extension
+        written with it), its extra numbers as JSON text, and whether a number is on a do-not-call list."""
         plan = self.plan
         count = len(cells)
-        zone = primary[1]
-        if plan.timezone is not None and plan.timezone < count:
-            written = cells[plan.timezone].strip()
+        column = plan.timezone
+        if column is not None and column < count:
+            written = cells[column].strip()
             if written:
                 parsed = parse_timezone(written)
                 if parsed is None:
-                    self.problem(row, plan.timezone, written, "unknown time zone: taken from the number")
+                    self.problem(row, column, written, "unknown time zone: taken from the number")
                 else:
                     zone = parsed
-        name = " ".join(v for i in plan.name if i < count and (v := cells[i].strip()))
-        company = cells[plan.company].strip() if plan.company is not None and plan.company < count else ""
-        data = ",".join(
-            f"{key}:{_json_string(v)}" for i, key in self._data_keys if i < count and (v := cells[i].strip())
-        )
+        if len(plan.name) == 1:
+            column = plan.name[0]
+            name = cells[column].strip() if column < count else ""
+        else:
+            name = " ".join(v for i in plan.name if i < count and (v := cells[i].strip()))
+        column = plan.company
+        company = cells[column].strip() if column is not None and column < count else ""
+        data = ""
+        for i, key in self._data_keys:
+            if i < count and (value := cells[i].strip()):
+                data += f",{key}:{_json_string(value)}"
 
-        extension = primary[4]
-        if not extension and plan.extension is not None and plan.extension < count:
-            written = cells[plan.extension].strip()
+        column = plan.extension
+        if not extension and column is not None and column < count:
+            written = cells[column].strip()
             if written.isdigit() and len(written) <= MAX_EXTENSION_DIGITS and written.isascii():
                 extension = written
             elif written:
-                self.problem(row, plan.extension, written, "extension is not 1 to 10 digits: not kept")
+                self.problem(row, column, written, "extension is not 1 to 10 digits: not kept")
 
         consent = False
-        if plan.consent is not None and plan.consent < count:
-            written = cells[plan.consent].strip().lower()
+        column = plan.consent
+        if column is not None and column < count:
+            written = cells[column].strip().lower()
             if written in _CONSENT_YES:
                 consent = True
             elif written and written not in _CONSENT_NO:
-                self.problem(row, plan.consent, cells[plan.consent], "unknown consent value: taken as no")
+                self.problem(row, column, cells[column], "unknown consent value: taken as no")
 
-        self.report.imported += 1
+        report = self.report
+        report.imported += 1
         if on_dnc:
-            self.report.on_dnc += 1
+            report.on_dnc += 1
         return (
             self.campaign_id,
-            primary[0],
+            phone,
             extension,
-            json.dumps(extras) if extras else "[]",
+            extras,
             name[:MAX_TEXT],
             company[:MAX_TEXT],
             zone,
-            "{" + data + "}",
-            ContactStatus.DO_NOT_CALL.value if on_dnc else ContactStatus.NEW.value,
+            "{" + data[1:] + "}",
+            _DO_NOT_CALL if on_dnc else _NEW,
             on_dnc,
             0,
             self.import_id,
