@@ -70,6 +70,8 @@ async def test_readiness_metrics_and_logs_follow_a_running_campaign(database_url
                 assert sample(scrape, "dialer_writer_queue_depth") is not None
                 assert sample(scrape, "dialer_outbox_backlog", outbox="hot_leads") == 0
 
+                # a call ends in the engine's sight first (after the restart, Asterisk's record settles them)
+                await until(lambda: '"message": "call ended' in stream.getvalue(), within=PATIENCE)
                 reconnects = sample(scrape, "dialer_ami_reconnects_total", server="asterisk") or 0.0
                 restart = asyncio.create_task(stack.sim.restart(downtime=60, graceful=False))
 
