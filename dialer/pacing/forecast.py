@@ -13,7 +13,9 @@ limit that a person may wait for an operator.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -120,3 +122,47 @@ class TalkSurvival:
             return math.exp(-late_by_s / self.mean_ring_s) * max(0.0, 1.0 - g_e / s_e)
         _, g_x = self._survival(e - late_by_s)
         return min(1.0, max(0.0, 1.0 - g_x / s_e))
+
+    def free_in_time_sum(self, elapsed: Iterable[float], late_by_s: float) -> tuple[float, float]:
+        """``free_in_time`` summed over operators, with the sum of its variances ``f(1 - f)``: the
+        same figures in one loop (it runs for every talking operator on every decision)."""
+        times, tail, n = self.times, self.tail, len(self.times)
+        w, m, ring = self.weight, self.prior_mean_s, self.mean_ring_s
+        pw, gw = 1.0 - w, m / (m + ring)
+        wn = w / n if n else 0.0
+        exp, bisect_right = math.exp, bisect.bisect_right
+        factor = exp(-late_by_s / ring) if late_by_s > 0.0 else 1.0
+        shift = -late_by_s if late_by_s < 0.0 else 0.0
+        total = variance = 0.0
+        for e in elapsed:
+            e = e if e > 0.0 else 0.0
+            # S(e) and G(e) (late) or G(e + shift) (early), the empirical part and the prior's
+            ps = exp(-e / m)
+            k = bisect_right(times, e) if n else 0
+            s_e = pw * ps + (wn * (n - k) if k < n else 0.0)
+            if s_e <= 1e-300:
+                f = self.free_in_time(e, late_by_s)
+            else:
+                x = e + shift
+                if shift:
+                    px = exp(-x / m)
+                    k = bisect_right(times, x) if n else 0
+                else:
+                    px = ps
+                g = pw * px * gw
+                if k < n:
+                    g += wn * ((n - k) - exp(-(times[k] - x) / ring) * tail[k])
+                f = factor * (1.0 - g / s_e)
+                f = 0.0 if f < 0.0 else 1.0 if f > 1.0 else f
+            total += f
+            variance += f * (1.0 - f)
+        return total, variance
+
+
+@functools.lru_cache(maxsize=8)
+def talk_survival(
+    recent_s: tuple[float, ...], prior_mean_s: float, mean_ring_s: float, prior_weight: float
+) -> TalkSurvival:
+    """:meth:`TalkSurvival.of`, remembered for the last few samples: between two talk ends and two
+    answers, every decision of a campaign asks for the same curve."""
+    return TalkSurvival.of(recent_s, prior_mean_s, mean_ring_s, prior_weight)

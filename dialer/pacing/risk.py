@@ -31,12 +31,19 @@ class RiskTuning:
     threshold from below, tighter as it fills. Dialing ahead stops (falls back to progressive) while
     fewer than ``min_headroom`` abandons fit: the headroom then only has to absorb the calls already
     in flight, which keeps the cap a hard limit even early in a window.
+
+    Predictive also dials as progressive with fewer than ``min_operators`` logged in, and with a team
+    under ``small_team`` whose progressive dialing would leave them less than ``min_idle_share`` of
+    their time idle (long talks, many answers): there is nothing for the abandons to buy.
     """
 
     z_low: float = 0.0
     z_high: float = 2.5
     cushion: float = 10.0
     min_headroom: float = 1.0
+    min_operators: int = 2  # fewer logged in: progressive (a lone operator has nothing to pool)
+    small_team: int = 10  # below this many operators, predictive must have room to win...
+    min_idle_share: float = 0.05  # ...progressive leaving at least this share of their time idle
 
 
 def headroom(budget: AbandonBudget) -> float:

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from dialer.pacing import AbandonBudget, CallStats, DialMode, LineLimits, PacingInput, decide
+from dialer.pacing.policy import progressive_idle_share
 
 STATS = CallStats(answer_rate=1 / 3, mean_ring_s=9.0, mean_fail_s=25.0, mean_talk_s=90.0, mean_wrap_s=10.0)
 ROOMY = AbandonBudget(answered=1000, abandoned=0)  # a campaign well under its cap
@@ -166,3 +167,27 @@ def test_recent_talk_times_shape_the_forecast_of_each_talking_operator() -> None
     assert soon.explanation.operators_expected_free > memoryless.explanation.operators_expected_free
     assert later.explanation.operators_expected_free < memoryless.explanation.operators_expected_free
     assert soon.calls > later.calls
+
+
+def test_a_lone_operator_is_dialed_for_progressively() -> None:
+    decision = decide(snapshot(ready=1))
+    assert decision.mode_used is DialMode.PROGRESSIVE
+    assert decision.calls == 1
+    assert "nothing to pool" in decision.explanation.reason
+
+
+def test_a_small_team_falls_back_where_progressive_is_already_near_the_ceiling() -> None:
+    """Five operators, 60% answers and 10-minute talks: progressive leaves them 4% idle (waiting for
+    a ring and the odd failed attempt), too little for abandons to buy; with 20% answers and 90 s
+    talks it leaves half their time idle and predictive dials ahead."""
+    long_talks = CallStats(answer_rate=0.6, mean_ring_s=9.0, mean_fail_s=25.0, mean_talk_s=600.0)
+    assert progressive_idle_share(long_talks) < 0.05
+    near = decide(snapshot(ready=2, talking_elapsed=(30.0,) * 3, stats=long_talks))
+    assert near.mode_used is DialMode.PROGRESSIVE and near.fell_back
+    assert near.calls == 2
+    short_talks = CallStats(answer_rate=0.2, mean_ring_s=9.0, mean_fail_s=25.0, mean_talk_s=90.0)
+    far = decide(snapshot(ready=2, talking_elapsed=(30.0,) * 3, stats=short_talks))
+    assert far.mode_used is DialMode.PREDICTIVE
+    assert far.calls > 2
+    big_floor = decide(snapshot(ready=8, talking_elapsed=(30.0,) * 40, stats=long_talks))
+    assert big_floor.mode_used is DialMode.PREDICTIVE
