@@ -7,24 +7,35 @@ seeded per shift; the two policies see the same seeds.
 
 Model, per placed call: with probability ``answer_rate`` a person answers after a gamma-distributed
 ring time (shape 2, mean ``ring_s``: rarely under 2 s, a long right tail); otherwise the attempt ends
-unanswered after a gamma time (shape 4, mean ``fail_s``). An answered person is put through at once
-to a ready operator, else waits for the first operator to come free; not put through within the
-connect limit (2 s) the call is abandoned. Talk is exponential with mean ``talk_s`` (or lognormal of
-the same mean and spread with ``--talk-dist lognormal``), wrap-up lasts ``wrap_s`` exactly.
-Operators are nailed up, so putting a person through costs no ring time. The pacing model assumes
-exponential ring and failure times: the gamma shapes here are a deliberate mismatch.
+unanswered after a gamma time (shape 4, mean ``fail_s``); other shapes per set (``ring_shape``,
+``fail_shape``; 1 is exponential). With ``amd`` the person is known as one only after AMD's verdict,
+as the Asterisk captures show it: HUMAN after 1-1.8 s, NOTSURE (15%) after 4-5 s; the call counts as
+waiting meanwhile, as in the engine. A person is put through at once to a ready operator, else waits
+for the first operator to come free; not put through within the connect limit (2 s, from the
+verdict) the call is abandoned. Talk is exponential with mean ``talk_s``, lognormal of the same mean
+and spread (``lognormal``), or two lognormal modes (``mixture``: 70% short refusals of 0.3x the mean,
+30% long conversations); wrap-up lasts ``wrap_s`` exactly. Operators are nailed up, so putting a
+person through costs no ring time. The pacing model assumes exponential ring and failure times: the
+gamma shapes here are a deliberate mismatch. The abandon budget is the shift's own (cap 3%, the
+engine's default margin).
 
 Reported per parameter set and policy, over all seeds: occupancy (talk time / logged-in time) as a
-fraction of the ceiling T/(T+W) (mean over seeds), the worst seed's abandon rate (abandoned / answered
-by a person over the shift), and the 99th percentile of the delay from a person answering to reaching
-an operator (connected calls, pooled over seeds; abandoned calls never reach one and are counted in the
-abandon rate instead — the table also shows the share of people put through within 2 s).
+fraction of the ceiling T/(T+W) (mean over seeds, and the worst seed), the worst seed's abandon rate
+(abandoned / answered by a person over the shift), and the 99th percentile of the delay from a
+person (the answer, or AMD's verdict) to reaching an operator (connected calls, pooled over seeds;
+abandoned calls never reach one and are counted in the abandon rate instead — the table also shows
+the share of people put through within 2 s).
+
+``--sweep`` runs worlds the policy was not tuned on (:func:`sweep_worlds`), predictive against
+progressive on the same seeds, with the share of decisions where predictive fell back to
+progressive.
 
 Usage::
 
-    python benchmarks/pacing.py                      # the 8 published sets x 30 seeds x 8 h
+    python benchmarks/pacing.py                      # the 10 published sets x 30 seeds x 8 h
     python benchmarks/pacing.py --operators 20 --answer-rate 0.3 --talk 120 --seeds 5 --hours 1
     python benchmarks/pacing.py --file benchmarks/pacing_sets.toml
+    python benchmarks/pacing.py --sweep --seeds 4 --hours 2
 """
 
 from __future__ import annotations

@@ -218,8 +218,8 @@ class FactHandler:
             tally.abandoned += outcome is CallOutcome.ABANDONED
         rang_until = call.answered_at if person and call.answered_at else at
         ring_s = max(0.0, (rang_until - call.placed_at).total_seconds())
-        amd_s = call.amd_s
-        if amd_s is None and call.human_at is not None and call.answered_at is not None:
+        amd_s = call.amd_s  # AMD's own timing; else the engine's, unless a survey came first
+        if amd_s is None and call.human_at and call.answered_at and not call.surveyed:
             amd_s = max(0.0, (call.human_at - call.answered_at).total_seconds())
         tally.recent.append(
             PacingOutcome(person, ring_s, talk_s if person else None, amd_s=amd_s if person else None)
