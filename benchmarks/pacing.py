@@ -449,7 +449,7 @@ def describe(p: ParameterSet) -> str:
 def render_sweep(summaries: Sequence[Summary], seeds: int, hours: float, elapsed: float) -> str:
     """One line per world: predictive against progressive on the same seeds."""
     head = (
-        f"{'ops':>4} {'answer':>6} {'talk':>5} {'world':<34} {'progr.':>6} {'predictive':>10} {'min':>6} "
+        f"{'ops':>4} {'answer':>6} {'talk':>5} {'world':<46} {'progr.':>6} {'predictive':>10} {'min':>6} "
         f"{'abandon max':>11} {'p99 delay':>9} {'fell back':>9}  verdict"
     )
     lines = [
@@ -465,7 +465,7 @@ def render_sweep(summaries: Sequence[Summary], seeds: int, hours: float, elapsed
         if pred.abandon_rate_max > CAP:
             verdict = "OVER THE CAP"
         lines.append(
-            f"{p.operators:>4} {p.answer_rate:>6.2f} {p.talk_s:>5.0f} {describe(p):<34} "
+            f"{p.operators:>4} {p.answer_rate:>6.2f} {p.talk_s:>5.0f} {describe(p):<46} "
             f"{prog.occupancy_of_ceiling:>6.3f} {pred.occupancy_of_ceiling:>10.3f} "
             f"{pred.occupancy_of_ceiling_min:>6.3f} {pred.abandon_rate_max:>11.4f} "
             f"{pred.connect_delay_p99_s:>8.2f}s {pred.fell_back_share:>9.2f}  {verdict}"
