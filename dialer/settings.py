@@ -182,7 +182,11 @@ class Settings(BaseSettings):
     )
     max_lines_per_campaign: int = Field(100, ge=1, description="Most live calls of one campaign at once.")
     abandon_margin: float = Field(
-        0.01, ge=0, le=1, description="Share of answered calls kept between the abandon rate and its cap."
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of answered calls kept between the abandon rate and its cap, on top of the "
+        "few abandons pacing keeps in hand (0: pacing steers up to the cap itself).",
     )
     abandon_message: str = Field(
         "dialer/abandon", description="Sound an abandoned customer hears (the identification message)."

@@ -46,6 +46,7 @@ from dialer.pacing import CallOutcome as PacingOutcome
 log = logging.getLogger(__name__)
 
 REACHABLE = "reachable"
+PERSON_VERDICTS = ("HUMAN", "NOTSURE")  # AMD verdicts after which the call waits for an operator
 DEFAULT_WRAP_S = 10.0
 
 
@@ -126,6 +127,8 @@ class FactHandler:
         if call is None:
             return
         call.amd_status = call.amd_status or fact.status
+        if fact.status in PERSON_VERDICTS and call.amd_s is None and fact.seconds_after_answer is not None:
+            call.amd_s = max(0.0, fact.seconds_after_answer)
         store = self.store
         self.writer.submit(
             f"AMD of call {fact.call_id}",
@@ -277,7 +280,12 @@ class FactHandler:
             tally.abandoned += outcome is CallOutcome.ABANDONED
         rang_until = call.answered_at if person and call.answered_at else at
         ring_s = max(0.0, (rang_until - call.placed_at).total_seconds())
-        tally.recent.append(PacingOutcome(person, ring_s, talk_s if person else None))
+        amd_s = call.amd_s  # AMD's own timing; else the engine's, unless a survey came first
+        if amd_s is None and call.human_at and call.answered_at and not call.surveyed:
+            amd_s = max(0.0, (call.human_at - call.answered_at).total_seconds())
+        tally.recent.append(
+            PacingOutcome(person, ring_s, talk_s if person else None, amd_s=amd_s if person else None)
+        )
 
     # ---- operators ------------------------------------------------------------------------------
 

@@ -45,6 +45,7 @@ class LiveCall:
     answered_at: datetime | None = None
     human_at: datetime | None = None  # the AMD verdict said a person (or not sure): waiting for an operator
     amd_status: str | None = None
+    amd_s: float | None = None  # seconds from the answer to AMD's verdict of a person
     operator: str | None = None  # endpoint reserved or connected
     preferred_operator: int | None = None  # a callback for this operator: they take it if they can
     preview: bool = False  # a preview call: its operator was reserved when it was placed

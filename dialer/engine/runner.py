@@ -41,11 +41,16 @@ _MODES = {
 }
 
 
+# AMD's HUMAN verdict on Asterisk's defaults: 0.5 s of greeting and 0.8 s of silence (asterisk-traces,
+# part 2); a campaign's own verdict times replace it as they come.
+PRIOR_AMD_S = 1.3
+
+
 @dataclass(frozen=True, slots=True)
 class RunnerSettings:
     max_lines_per_campaign: int = 100
-    prior: CallStats = field(default_factory=CallStats)
-    abandon_margin: float = 0.01
+    prior: CallStats = field(default_factory=lambda: CallStats(mean_amd_s=PRIOR_AMD_S))
+    abandon_margin: float = 0.0
 
 
 def pacing_input(
@@ -86,6 +91,7 @@ def pacing_input(
         mean_fail_s=settings.prior.mean_fail_s,
         mean_talk_s=settings.prior.mean_talk_s,
         mean_wrap_s=plan.wrap_up_s,
+        mean_amd_s=settings.prior.mean_amd_s,
     )
     return PacingInput(
         mode=_MODES[plan.mode],
@@ -107,6 +113,7 @@ def pacing_input(
         fixed_ratio=plan.dial_ratio,
         connect_limit_s=plan.connect_limit_s,
         dial_ahead=plan.dial_ahead,
+        recent_talk_s=tuple(o.talk_s for o in tally.recent if o.talk_s is not None),
     )
 
 

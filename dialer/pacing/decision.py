@@ -46,7 +46,8 @@ class PacingDecision:
 
     ``dial_level`` is calls in flight after this decision per operator expected free (1.0 is
     progressive's one line per operator). ``mode_used`` differs from the requested mode when
-    predictive or fixed-ratio dialing fell back to progressive because the abandon margin is gone.
+    predictive or fixed-ratio dialing fell back to progressive because the abandon margin is gone, or
+    predictive had nothing to win (a lone operator, a small team progressive keeps near the ceiling).
     """
 
     calls: int
@@ -57,7 +58,7 @@ class PacingDecision:
 
     @property
     def fell_back(self) -> bool:
-        """True when the requested mode was replaced (abandon margin gone)."""
+        """True when the requested mode was replaced (abandon margin gone, or a small team)."""
         return self.mode_used is not self.mode_requested
 
     def log_line(self) -> str:

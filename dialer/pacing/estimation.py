@@ -41,20 +41,22 @@ def ewma(previous: float, sample: float, alpha: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class CallOutcome:
-    """One finished attempt: how long it rang and, if a person answered, its talk and wrap-up."""
+    """One finished attempt: how long it rang and, if a person answered, its talk and wrap-up, and
+    how long after the answer AMD said a person was there (``amd_s``)."""
 
     answered_by_person: bool
     ring_s: float
     talk_s: float | None = None
     wrap_s: float | None = None
+    amd_s: float | None = None
 
 
 def estimate_stats(
     outcomes: Iterable[CallOutcome], prior: CallStats, prior_weight: float = 30.0
 ) -> CallStats:
     """Live :class:`CallStats` from recent outcomes, each figure shrunk toward ``prior``."""
-    trials = answered = talks = wraps = 0
-    ring = fail = talk = wrap = 0.0
+    trials = answered = talks = wraps = verdicts = 0
+    ring = fail = talk = wrap = amd = 0.0
     for o in outcomes:
         trials += 1
         if o.answered_by_person:
@@ -66,6 +68,9 @@ def estimate_stats(
             if o.wrap_s is not None:
                 wraps += 1
                 wrap += o.wrap_s
+            if o.amd_s is not None:
+                verdicts += 1
+                amd += o.amd_s
         else:
             fail += o.ring_s
     return CallStats(
@@ -74,4 +79,5 @@ def estimate_stats(
         mean_fail_s=smoothed_mean(fail, trials - answered, prior.mean_fail_s, prior_weight),
         mean_talk_s=smoothed_mean(talk, talks, prior.mean_talk_s, prior_weight),
         mean_wrap_s=smoothed_mean(wrap, wraps, prior.mean_wrap_s, prior_weight),
+        mean_amd_s=smoothed_mean(amd, verdicts, prior.mean_amd_s, prior_weight),
     )

@@ -26,7 +26,10 @@ class CallStats:
 
     ``answer_rate`` is the probability that a placed call is answered by a person (after AMD);
     ``mean_ring_s`` the mean time from placing a call to a person answering it; ``mean_fail_s`` the
-    mean duration of an attempt that reaches nobody (no answer, busy, unreachable, machine).
+    mean duration of an attempt that reaches nobody (no answer, busy, unreachable, machine);
+    ``mean_amd_s`` the mean time from the answer to AMD's verdict that a person is there (about
+    1.3 s for HUMAN on Asterisk's defaults, 4-5 s for NOTSURE; 0 without AMD): the connect limit
+    counts from the verdict, so operators have that much longer to come free.
     """
 
     answer_rate: float = 0.3
@@ -34,6 +37,7 @@ class CallStats:
     mean_fail_s: float = 25.0
     mean_talk_s: float = 120.0
     mean_wrap_s: float = 10.0
+    mean_amd_s: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +52,7 @@ class AbandonBudget:
     answered: int = 0
     abandoned: int = 0
     cap: float = 0.03
-    margin: float = 0.005
+    margin: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -79,6 +83,8 @@ class PacingInput:
     talk or wrap-up began; ``ringing_elapsed`` holds, per placed call not answered yet, the seconds
     since it was placed; ``waiting`` counts people answered and waiting for an operator now.
     ``dial_ahead`` False forbids placing calls while no operator is ready (a profile rule).
+    ``recent_talk_s`` holds the campaign's recent finished talk times (any order): their shape,
+    not only their mean, tells how soon each talking operator is likely to be free.
     """
 
     mode: DialMode
@@ -93,6 +99,7 @@ class PacingInput:
     fixed_ratio: float = 1.0
     connect_limit_s: float = 2.0
     dial_ahead: bool = True
+    recent_talk_s: tuple[float, ...] = ()
 
     @property
     def logged_in(self) -> int:

@@ -1,18 +1,23 @@
 """The pacing decision: how many calls to place now, as a pure function of a campaign snapshot.
 
 Progressive places one call per ready operator not already covered by a ringing call. Predictive
-counts the operators expected free by the time a call placed now is answered (ready ones, those in
-wrap-up by their time left, those in talk by the chance their talk and wrap-up end in time), takes
-away the people expected to answer among the calls already ringing, and places the calls that fill
-that gap while keeping a safety distance, in standard deviations, between expected answers and free
-operators (a normal approximation of the Poisson-binomial tail: see :mod:`dialer.pacing.risk`). The
-distance grows as the abandon budget is spent; once the rate reaches its threshold (cap less margin),
-or while not even one more abandon fits under it, predictive and fixed-ratio dialing fall back to
-progressive. Predictive never places fewer calls than progressive would (one per ready operator not
-covered): those calls cannot cause an abandon. ``dial_ahead`` off (a profile rule) counts only
-ready operators and places nothing while none is ready. Line and calls-per-second limits bound
-every mode. The IVR survey mode places a call on every free line (within the calls-per-second
-limit): its questions need no operator.
+counts the operators expected free by the time a call placed now reaches a person (its answer and
+AMD's verdict; ready ones, those in wrap-up by their time left, those in talk by the chance their
+talk, judged by the campaign's recent talk times and the time it has run, and wrap-up end in time),
+takes away the people expected to answer among the calls already ringing, and places the calls that
+fill that gap while keeping a safety distance, in standard deviations, between expected answers and
+free operators (a normal approximation of the Poisson-binomial tail: see :mod:`dialer.pacing.risk`).
+The distance shrinks as the abandons that still fit under the threshold (cap less margin) grow, so
+the window's rate is steered up to the cap from below; once the rate reaches the threshold, or while
+the abandons the calls in flight may still cause would leave less than one to spare, predictive
+(and, at the threshold, fixed-ratio) dialing falls back to progressive. So does predictive with a
+lone operator (nothing to pool) and with a small team (under ``small_team``) that progressive
+already keeps within ``min_idle_share`` of the ceiling: abandons would buy nothing there (measured:
+``benchmarks/pacing.py``, README "Benchmarks"). Predictive never places
+fewer calls than progressive would (one per ready operator not covered): those calls cannot cause an
+abandon. ``dial_ahead`` off (a profile rule) counts only ready operators and places nothing while
+none is ready. Line and calls-per-second limits bound every mode. The IVR survey mode places a call
+on every free line (within the calls-per-second limit): its questions need no operator.
 """
 
 from __future__ import annotations
@@ -20,12 +25,13 @@ from __future__ import annotations
 import math
 
 from dialer.pacing.decision import Explanation, PacingDecision
-from dialer.pacing.forecast import answer_probability, free_in_time_after_talk, free_in_time_after_wrap
-from dialer.pacing.inputs import DialMode, PacingInput
-from dialer.pacing.risk import RiskTuning, margin_gone, max_calls, safety_z
+from dialer.pacing.forecast import free_in_time_after_wrap, talk_survival
+from dialer.pacing.inputs import CallStats, DialMode, PacingInput
+from dialer.pacing.risk import RiskTuning, expected_overflow, headroom, margin_gone, max_calls, safety_z
 
 DEFAULT_TUNING = RiskTuning()
 MIN_ANSWER_RATE = 0.01
+TALK_PRIOR_WEIGHT = 30.0  # the prior talk-time curve weighs as this many observed talks
 
 
 def decide(snapshot: PacingInput, tuning: RiskTuning = DEFAULT_TUNING) -> PacingDecision:
@@ -48,6 +54,8 @@ def decide(snapshot: PacingInput, tuning: RiskTuning = DEFAULT_TUNING) -> Pacing
         wanted, why, reason = 0.0, "preview", "preview: the operator starts each call"
     elif not snapshot.dial_ahead and snapshot.ready == 0:
         wanted, why, reason = 0.0, "no_ready_operator", "no operator ready and dialing ahead not allowed"
+    elif used is DialMode.PREDICTIVE and (small := _small_team(snapshot, tuning)):
+        used, wanted, why, reason = DialMode.PROGRESSIVE, float(snapshot.ready - in_flight), "model", small
     elif used is DialMode.PROGRESSIVE:
         wanted = float(snapshot.ready - in_flight)
         why = "model"
@@ -58,8 +66,11 @@ def decide(snapshot: PacingInput, tuning: RiskTuning = DEFAULT_TUNING) -> Pacing
         wanted = math.floor(snapshot.fixed_ratio * snapshot.ready + 1e-9) - float(in_flight)
         why, reason = "model", f"fixed ratio {snapshot.fixed_ratio:g} lines per ready operator"
     else:
-        wanted, free, answers, z = _predictive(snapshot, tuning)
+        wanted, free, answers, z, overflow = _predictive(snapshot, tuning)
         why, reason = "model", "predictive: fill expected free operators, keep the safety distance"
+        if headroom(budget) - overflow + 1e-9 < tuning.min_headroom:
+            # the abandons the calls already in flight may still cause would use up the headroom
+            used, wanted, reason = DialMode.PROGRESSIVE, 0.0, "abandon margin gone: progressive"
         if wanted < snapshot.ready - in_flight:  # never below progressive, which cannot abandon
             wanted, why = float(snapshot.ready - in_flight), "progressive_floor"
 
@@ -99,8 +110,29 @@ def _survey(snapshot: PacingInput) -> tuple[float, str, str]:
     return free_lines, "lines", "survey: one call per free line, no operator needed"
 
 
-def _predictive(snapshot: PacingInput, tuning: RiskTuning) -> tuple[float, float, float, float]:
-    """Calls wanted, operators expected free, answers expected in flight, safety distance."""
+def progressive_idle_share(stats: CallStats) -> float:
+    """The share of an operator's time progressive dialing leaves idle: waiting, after each wrap-up,
+    for one line at a time to reach a person (a ring, after ``(1 - p) / p`` failed attempts on
+    average). Predictive dialing can win back at most this share."""
+    p = min(1.0, max(MIN_ANSWER_RATE, stats.answer_rate))
+    wait = stats.mean_ring_s + (1.0 - p) / p * stats.mean_fail_s
+    cycle = stats.mean_talk_s + stats.mean_wrap_s
+    return wait / (cycle + wait) if cycle + wait > 0.0 else 0.0
+
+
+def _small_team(snapshot: PacingInput, tuning: RiskTuning) -> str:
+    """Why a small team dials progressive rather than predictive (empty: it does not)."""
+    if snapshot.logged_in < tuning.min_operators:
+        return "one operator: nothing to pool, progressive"
+    idle = progressive_idle_share(snapshot.stats)
+    if snapshot.logged_in < tuning.small_team and idle < tuning.min_idle_share:
+        return "small team with progressive near the ceiling: progressive"
+    return ""
+
+
+def _predictive(snapshot: PacingInput, tuning: RiskTuning) -> tuple[float, float, float, float, float]:
+    """Calls wanted, operators expected free, answers expected in flight, safety distance, and the
+    abandons expected from the calls already in flight."""
     stats = snapshot.stats
     p = min(1.0, max(MIN_ANSWER_RATE, stats.answer_rate))
     ring, limit = stats.mean_ring_s, snapshot.connect_limit_s
@@ -108,21 +140,31 @@ def _predictive(snapshot: PacingInput, tuning: RiskTuning) -> tuple[float, float
     free = float(snapshot.ready)
     variance = 0.0
     if snapshot.dial_ahead:
+        # A person is there AMD's verdict after the answer, and may then wait the connect limit.
+        patience = limit + max(0.0, stats.mean_amd_s)
         for elapsed in snapshot.wrapping_elapsed:
-            f = free_in_time_after_wrap(max(0.0, stats.mean_wrap_s - elapsed), ring, limit)
+            f = free_in_time_after_wrap(max(0.0, stats.mean_wrap_s - elapsed), ring, patience)
             free += f
             variance += f * (1.0 - f)
-        f_talk = free_in_time_after_talk(stats.mean_talk_s, stats.mean_wrap_s, ring, limit)
-        talking = len(snapshot.talking_elapsed)
-        free += talking * f_talk
-        variance += talking * f_talk * (1.0 - f_talk)
+        if snapshot.talking_elapsed:
+            talks = talk_survival(snapshot.recent_talk_s, stats.mean_talk_s, ring, TALK_PRIOR_WEIGHT)
+            f_sum, f_var = talks.free_in_time_sum(snapshot.talking_elapsed, stats.mean_wrap_s - patience)
+            free += f_sum
+            variance += f_var
 
     answers = float(snapshot.waiting)
+    # answer_probability of each ringing call, inlined: this loop runs on every decision
+    person_rate, nobody_rate, exp = 1.0 / ring, 1.0 / stats.mean_fail_s, math.exp
     for elapsed in snapshot.ringing_elapsed:
-        q = answer_probability(elapsed, p, ring, stats.mean_fail_s)
+        if elapsed <= 0.0:
+            q = p
+        else:
+            person = p * exp(-elapsed * person_rate)
+            both = person + (1.0 - p) * exp(-elapsed * nobody_rate)
+            q = person / both if both > 0.0 else 0.0
         answers += q
         variance += q * (1.0 - q)
 
     z = safety_z(snapshot.abandon, tuning)
     wanted = max_calls(free - answers, variance, p, z)
-    return wanted, free, answers, z
+    return wanted, free, answers, z, expected_overflow(free - answers, variance)

@@ -23,19 +23,27 @@ from dialer.pacing.inputs import AbandonBudget
 class RiskTuning:
     """How boldly predictive dialing spends the abandon budget.
 
-    ``z_low`` is the safety distance with the whole budget left, ``z_high`` the one with none left
-    (in between it moves linearly with the share used). The share used is the larger of the rate's
-    share of the threshold and ``cushion / (cushion + headroom)``, where ``headroom`` is the number
-    of abandons the threshold still allows: a campaign's first minutes, when one abandon would
-    breach the threshold, dial ahead cautiously. Dialing ahead stops (falls back to progressive)
-    while fewer than ``min_headroom`` abandons fit under the threshold: the margin then only has to
-    absorb the calls already in flight, which keeps the cap a hard limit even early in a window.
+    The safety distance moves from ``z_high`` (no abandon to spare) toward ``z_low`` as the
+    headroom, the abandons that still fit under the threshold, grows: it is
+    ``z_low + (z_high - z_low) · cushion / (cushion + headroom)``. The rate therefore settles where
+    the distance it needs is balanced by a headroom of a few abandons (about ``cushion``), which is
+    a smaller share of the rate the more people have answered: the window is steered up to its
+    threshold from below, tighter as it fills. Dialing ahead stops (falls back to progressive) while
+    fewer than ``min_headroom`` abandons fit: the headroom then only has to absorb the calls already
+    in flight, which keeps the cap a hard limit even early in a window.
+
+    Predictive also dials as progressive with fewer than ``min_operators`` logged in, and with a team
+    under ``small_team`` whose progressive dialing would leave them less than ``min_idle_share`` of
+    their time idle (long talks, many answers): there is nothing for the abandons to buy.
     """
 
-    z_low: float = 0.6
-    z_high: float = 2.0
-    cushion: float = 1.0
+    z_low: float = 0.0
+    z_high: float = 2.5
+    cushion: float = 10.0
     min_headroom: float = 1.0
+    min_operators: int = 2  # fewer logged in: progressive (a lone operator has nothing to pool)
+    small_team: int = 10  # below this many operators, predictive must have room to win...
+    min_idle_share: float = 0.05  # ...progressive leaving at least this share of their time idle
 
 
 def headroom(budget: AbandonBudget) -> float:
@@ -49,13 +57,30 @@ def margin_gone(budget: AbandonBudget, tuning: RiskTuning) -> bool:
 
 
 def safety_z(budget: AbandonBudget, tuning: RiskTuning) -> float:
-    """The safety distance for the abandon rate so far: bolder with more room under the threshold."""
+    """The safety distance for the abandon budget left: bolder the more abandons still fit.
+
+    It depends on the headroom counted in abandons, not on the rate: early in a window (few
+    answered) one abandon is a large share and the distance stays near ``z_high``; once many
+    people have answered the same rate leaves many abandons to spend and the distance falls
+    toward ``z_low``. Spending lowers the headroom and raises the distance again, so the rate is
+    steered up to the threshold and held just under it.
+    """
     threshold = budget.threshold
     if threshold <= 0.0:
         return math.inf
-    early = tuning.cushion / (tuning.cushion + headroom(budget)) if tuning.cushion > 0.0 else 0.0
-    used = min(1.0, max(budget.rate / threshold, early))
-    return tuning.z_low + (tuning.z_high - tuning.z_low) * used
+    used = tuning.cushion / (tuning.cushion + headroom(budget)) if tuning.cushion > 0.0 else 0.0
+    return tuning.z_low + (tuning.z_high - tuning.z_low) * min(1.0, used)
+
+
+def expected_overflow(slack: float, variance: float) -> float:
+    """Expected answers beyond free operators, ``E[(A - F)+]``, for ``A - F`` normal with mean
+    ``-slack`` and ``variance``: the abandons the calls already in flight may cause."""
+    if variance <= 0.0:
+        return max(0.0, -slack)
+    sd = math.sqrt(variance)
+    u = slack / sd
+    density = math.exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi)
+    return sd * density - slack * 0.5 * math.erfc(u / math.sqrt(2.0))
 
 
 def max_calls(slack: float, variance: float, p: float, z: float) -> float:

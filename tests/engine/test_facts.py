@@ -19,9 +19,12 @@ from ami.facts import (
     OperatorReady,
 )
 from dialer.calls.models import CallOutcome, HangupSide
+from dialer.campaigns.models import DialingMode
 from dialer.engine.facts import FactHandler
 from dialer.engine.floor import Floor, LiveCall, LiveOperator, Seat
+from dialer.engine.runner import RunnerSettings, pacing_input
 from dialer.engine.writer import OrderedWriter
+from dialer.pacing import CallStats
 from tests.engine.fakes import T0, FakeStore, plan
 
 
@@ -141,4 +144,38 @@ async def test_a_person_who_waited_past_the_connect_limit_for_nobody_is_abandone
     await writer.drain()
     assert store.kinds("c1") == ["abandoned", "ended"]
     assert next(w for w in store.writes if w[0] == "ended")[2] == CallOutcome.ABANDONED
+    await writer.stop()
+
+
+async def test_verdict_and_talk_times_reach_the_pacing_snapshot() -> None:
+    """AMD's verdict time (HUMAN-800-800 at 1.3 s and NOTSURE TOOLONG at 4.9 s, as the captures show
+    them) and each talk's length are kept per campaign and handed to ``decide`` as plain figures."""
+    h, floor, _, writer = await handler()
+    floor.add_call(LiveCall("c2", 1, 8, "trunk", "asterisk", T0))
+    for uid, verdict, cause, amd_s, talk_s in (
+        ("c1", "HUMAN", "HUMAN-800-800", 1.3, 59.8),
+        ("c2", "NOTSURE", "TOOLONG-4900", 4.9, 12.5),
+    ):
+        h.on_fact(CallAnswered(uid, s(6)))
+        h.on_fact(AmdVerdict(uid, s(6 + amd_s), verdict, cause, amd_s))
+        floor.reserve(floor.operators["1001"], floor.calls[uid], s(8))
+        h.on_fact(CallConnected(uid, s(8), "1001"))
+        h.on_fact(CallHungUp(uid, s(8 + talk_s), 16, "Normal Clearing", HungUpBy.CUSTOMER, talk_s))
+        floor.end_wrap(floor.operators["1001"], s(30))
+    assert [o.amd_s for o in floor.tally(1).recent] == [1.3, 4.9]
+    settings = RunnerSettings(prior=CallStats(mean_amd_s=1.3))
+    snapshot = pacing_input(
+        plan(mode=DialingMode.PREDICTIVE), floor, s(100), lines_free=10, cps_tokens=10, settings=settings
+    )
+    assert sorted(snapshot.recent_talk_s) == [12.5, 59.8]
+    assert 1.3 < snapshot.stats.mean_amd_s < 4.9
+    await writer.stop()
+
+
+async def test_a_machine_verdict_is_no_person_delay() -> None:
+    h, floor, _, writer = await handler()
+    h.on_fact(CallAnswered("c1", s(6)))
+    h.on_fact(AmdVerdict("c1", s(8.5), "MACHINE", "INITIALSILENCE-2500-2500", 2.498))
+    h.on_fact(CallHungUp("c1", s(9), 16, "Normal Clearing", HungUpBy.PRODUCT, 0.0))
+    assert floor.tally(1).recent[0].amd_s is None
     await writer.stop()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from dialer.pacing import AbandonBudget, CallStats, DialMode, LineLimits, PacingInput, decide
+from dialer.pacing.policy import progressive_idle_share
 
 STATS = CallStats(answer_rate=1 / 3, mean_ring_s=9.0, mean_fail_s=25.0, mean_talk_s=90.0, mean_wrap_s=10.0)
 ROOMY = AbandonBudget(answered=1000, abandoned=0)  # a campaign well under its cap
@@ -122,3 +125,69 @@ def test_the_explanation_is_ready_for_the_log_and_the_api() -> None:
     line = decision.log_line()
     assert "predictive" in line
     assert f"{decision.calls} call(s)" in line
+
+
+def test_the_same_abandon_rate_leaves_more_to_spend_once_many_have_answered() -> None:
+    """2% after 200 answers leaves 2 abandons under a 3% cap; 2% after 5,000 leaves 50: the
+    window's rate is steered to the cap tighter as it fills."""
+    early = decide(snapshot(ready=10, abandon=AbandonBudget(answered=200, abandoned=4)))
+    late = decide(snapshot(ready=10, abandon=AbandonBudget(answered=5000, abandoned=100)))
+    assert early.mode_used is late.mode_used is DialMode.PREDICTIVE
+    assert late.explanation.risk_z < early.explanation.risk_z
+    assert late.calls > early.calls
+
+
+def test_predictive_falls_back_while_the_calls_in_flight_may_use_up_the_headroom() -> None:
+    """Two abandons fit under the cap, but three people wait with no operator ready or about to be:
+    they alone may take it, so nothing is dialed ahead."""
+    budget = AbandonBudget(answered=100, abandoned=1)
+    crowded = decide(snapshot(ready=0, talking_elapsed=(5.0,) * 4, waiting=3, abandon=budget))
+    assert crowded.mode_used is DialMode.PROGRESSIVE
+    assert crowded.calls == 0
+    quiet = decide(snapshot(ready=3, talking_elapsed=(5.0,) * 4, abandon=budget))
+    assert quiet.mode_used is DialMode.PREDICTIVE
+
+
+def test_an_amd_verdict_delay_gives_busy_operators_longer_to_come_free() -> None:
+    wrapping, talking = (4.0,) * 5, (60.0,) * 10
+    plain = decide(snapshot(talking_elapsed=talking, wrapping_elapsed=wrapping))
+    notsure = replace(STATS, mean_amd_s=4.5)
+    slow = decide(snapshot(talking_elapsed=talking, wrapping_elapsed=wrapping, stats=notsure))
+    assert slow.explanation.operators_expected_free > plain.explanation.operators_expected_free
+    assert slow.calls >= plain.calls
+
+
+def test_recent_talk_times_shape_the_forecast_of_each_talking_operator() -> None:
+    """Refusals of about 20 s and conversations of 5 minutes: operators 15 s in are likely to be
+    free in time, operators 60 s in are not; the memoryless model cannot tell them apart."""
+    recent = (20.0,) * 140 + (300.0,) * 60
+    soon = decide(snapshot(talking_elapsed=(15.0,) * 10, recent_talk_s=recent))
+    later = decide(snapshot(talking_elapsed=(60.0,) * 10, recent_talk_s=recent))
+    memoryless = decide(snapshot(talking_elapsed=(15.0,) * 10))
+    assert soon.explanation.operators_expected_free > memoryless.explanation.operators_expected_free
+    assert later.explanation.operators_expected_free < memoryless.explanation.operators_expected_free
+    assert soon.calls > later.calls
+
+
+def test_a_lone_operator_is_dialed_for_progressively() -> None:
+    decision = decide(snapshot(ready=1))
+    assert decision.mode_used is DialMode.PROGRESSIVE
+    assert decision.calls == 1
+    assert "nothing to pool" in decision.explanation.reason
+
+
+def test_a_small_team_falls_back_where_progressive_is_already_near_the_ceiling() -> None:
+    """Five operators, 60% answers and 10-minute talks: progressive leaves them 4% idle (waiting for
+    a ring and the odd failed attempt), too little for abandons to buy; with 20% answers and 90 s
+    talks it leaves half their time idle and predictive dials ahead."""
+    long_talks = CallStats(answer_rate=0.6, mean_ring_s=9.0, mean_fail_s=25.0, mean_talk_s=600.0)
+    assert progressive_idle_share(long_talks) < 0.05
+    near = decide(snapshot(ready=2, talking_elapsed=(30.0,) * 3, stats=long_talks))
+    assert near.mode_used is DialMode.PROGRESSIVE and near.fell_back
+    assert near.calls == 2
+    short_talks = CallStats(answer_rate=0.2, mean_ring_s=9.0, mean_fail_s=25.0, mean_talk_s=90.0)
+    far = decide(snapshot(ready=2, talking_elapsed=(30.0,) * 3, stats=short_talks))
+    assert far.mode_used is DialMode.PREDICTIVE
+    assert far.calls > 2
+    big_floor = decide(snapshot(ready=8, talking_elapsed=(30.0,) * 40, stats=long_talks))
+    assert big_floor.mode_used is DialMode.PREDICTIVE
