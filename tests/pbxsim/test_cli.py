@@ -20,10 +20,11 @@ async def test_dialer_pbxsim_serves_a_scenario(tmp_path) -> None:
     scenario = tmp_path / "s.toml"
     scenario.write_text('[customers."5550001"]\noutcome = "busy"\nring = 1.0\n')
     port = free_port()
+    log = (tmp_path / "pbxsim.log").open("wb")  # a pipe nobody reads fills up and blocks the process
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "dialer.cli", "pbxsim", "--scenario", str(scenario), "--ami-port", str(port),
         "--user", "me:pw", "--speed", "10", "--recordings", str(tmp_path / "rec"), cwd=REPO,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
     try:
         async with asyncio.timeout(120):  # a loaded machine starts a Python process slowly
@@ -42,4 +43,5 @@ async def test_dialer_pbxsim_serves_a_scenario(tmp_path) -> None:
     finally:
         process.send_signal(signal.SIGINT)
         await asyncio.wait_for(process.wait(), 120)
-    assert process.returncode == 0
+        log.close()
+    assert process.returncode == 0, (tmp_path / "pbxsim.log").read_text(errors="replace")[-2000:]
