@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
 from typing import Any
 
 from dialer.commands import COMMANDS
@@ -64,12 +65,18 @@ def build(args: argparse.Namespace, settings: Settings | None = None) -> PbxSim:
 
 
 async def _serve(sim: PbxSim) -> None:
+    """Serve until SIGINT or SIGTERM. The handlers are installed here, not left to Python's default:
+    a process started in the background of a script inherits SIGINT ignored, and would never stop."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     async with sim:
         log.info(
             "pbxsim: AMI on %s:%s, FastAGI to %s, recordings in %s",
             sim.server.host, sim.ami_port, sim.pbx.config.agi_url, sim.pbx.config.recordings_dir,
         )  # fmt: skip
-        await asyncio.Event().wait()
+        await stop.wait()
 
 
 def run(args: argparse.Namespace) -> int:
