@@ -144,12 +144,19 @@ async def _reset_database(name: str, fingerprint: tuple[int, int]) -> bool:
         await connection.close()
 
 
+_fingerprints: dict[str, tuple[int, int]] = {}
+
+
 async def _template_fingerprint(template: str) -> tuple[int, int]:
-    connection = await asyncpg.connect(_pg_url(template).replace("postgresql+asyncpg://", "postgresql://", 1))
-    try:
-        return tuple(await connection.fetchrow(_SCHEMA_FINGERPRINT))  # type: ignore[return-value]
-    finally:
-        await connection.close()
+    """The template's schema fingerprint, read once per worker (the template never changes)."""
+    if template not in _fingerprints:
+        url = _pg_url(template).replace("postgresql+asyncpg://", "postgresql://", 1)
+        connection = await asyncpg.connect(url)
+        try:
+            _fingerprints[template] = tuple(await connection.fetchrow(_SCHEMA_FINGERPRINT))  # type: ignore[assignment]
+        finally:
+            await connection.close()
+    return _fingerprints[template]
 
 
 @pytest.fixture
