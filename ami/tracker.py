@@ -202,6 +202,14 @@ class CallTracker:
     def live_calls(self) -> list[str]:
         return list(self._calls)
 
+    def operator_channel(self, call_id: str) -> str | None:
+        """The channel name of the operator a live call is put through to (the nailed-up leg, or
+        the leg dialled to the operator), e.g. ``PJSIP/1001-00000000``: what ChanSpy spies on."""
+        call = self._calls.get(call_id)
+        if call is None or call.connected_bridge is None or call.operator_channel is None:
+            return None
+        return call.operator_channel.name
+
     # ---- internals: registration and lookup -----------------------------------------------------
 
     def _register(self, call: CallState) -> None:

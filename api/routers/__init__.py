@@ -29,6 +29,7 @@ from api.routers import (
     recording_delivery,
     recordings,
     reports,
+    supervision,
     surveys,
     users,
 )
@@ -60,4 +61,5 @@ ROUTERS: list[APIRouter] = [
     acts.router,
     surveys.router,
     qa.router,
+    supervision.router,
 ]

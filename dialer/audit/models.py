@@ -26,6 +26,9 @@ class AuditAction(enum.StrEnum):
     CLOSE_PERIOD = "close_period"  # a contract's billing month frozen (dialer.metering)
     LOCK = "lock"  # an account locked after repeated wrong passwords (dialer.auth)
     UNLOCK = "unlock"  # an administrator unlocked it
+    FORCE_PAUSE = "force_pause"  # a supervisor paused an operator (dialer.supervision.control)
+    FORCE_LOGOUT = "force_logout"  # a supervisor logged an operator out
+    SPY = "spy"  # a supervisor listened to, whispered to or barged into an operator's call (detail: mode)
 
 
 def _values(e: type[enum.Enum]) -> list[str]:

@@ -49,6 +49,8 @@ class Permission(enum.StrEnum):
     SCORECARDS_WRITE = "scorecards:write"
     SCORES_READ = "scores:read"
     SCORES_WRITE = "scores:write"  # score calls and claim QA queue items
+    WALLBOARD_READ = "wallboard:read"  # the wallboard and its charts: every operator and campaign
+    OPERATORS_SUPERVISE = "operators:supervise"  # force a pause or log-out; listen, whisper, barge
 
 
 _SUPERVISOR = frozenset(Permission) - {

@@ -49,5 +49,6 @@ def _describe(permission: Permission) -> str:
         "issue": "issue",
         "sign": "sign or dispute",
         "close": "close months of",
+        "supervise": "supervise",
     }
     return f"{verbs[action]} {resource}"

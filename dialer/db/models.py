@@ -31,6 +31,7 @@ from dialer.operators.models import (
 from dialer.preview.models import PreviewRequest, PreviewStatus
 from dialer.qa.models import Criterion, QueueItem, QueueStatus, Scale, Score, Scorecard, ScoreValue
 from dialer.reports.models import MonthlyReportRecord, ReportRecipients
+from dialer.supervision.models import SpyMode, SpyRequest, SpyStatus
 from dialer.surveys.models import ResponseOutcome, SurveyAnswer, SurveyDefinition, SurveyResponse
 
 __all__ = [
@@ -90,6 +91,9 @@ __all__ = [
     "ScoreValue",
     "Scorecard",
     "SignInCounter",
+    "SpyMode",
+    "SpyRequest",
+    "SpyStatus",
     "SurveyAnswer",
     "SurveyDefinition",
     "SurveyResponse",

@@ -3,8 +3,11 @@
 The one module of the engine that touches ``ami.client``. Customer calls go out as
 ``PJSIP/<number>@<trunk>`` into ``dialer-customer`` with the call id, campaign and contact as channel
 variables; an operator's login leg as ``PJSIP/<endpoint>`` into ``dialer-operator-login``, on the
-server that holds the operators (the first one). Every tracker reports to the engine's listener;
-the channel names it reports are kept here so the engine can hang up by call id.
+server that holds the operators (the first one); a supervisor's spy leg as ``PJSIP/<endpoint>``
+into ``dialer-supervisor`` (exten ``listen``, ``whisper`` or ``barge``, ``SPYTARGET`` the operator's
+channel) on the server of the call spied on. Every tracker reports to the engine's listener (a spy
+leg's facts to the spy listener); the channel names it reports are kept here so the engine can hang
+up by call id.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from agi import variables
 from ami.client import AmiClient
 from ami.endpoints import EndpointTracker
 from ami.errors import ActionFailed, ActionTimeout, ConnectionLost, NotConnected
-from ami.facts import CallCreated, CallFailed, CallHungUp, Fact, FactListener, OperatorLoggedOut
+from ami.facts import CallCreated, CallFailed, CallHungUp, Fact, FactListener, OperatorLoggedOut, SpyStopped
 from ami.settings import AmiSettings
 from ami.tracker import CallTracker
 from dialer.engine.clock import EngineClock
@@ -28,6 +31,9 @@ CUSTOMER_CONTEXT = "dialer-customer"
 AGI_URL_VARIABLE = "DIALER_AGI"  # the dialplan's FastAGI address; a channel variable wins over the global
 LOGIN_CONTEXT = "dialer-operator-login"
 AMD_VARIABLE = "DIALER_AMD"  # "no": the dialplan asks FastAGI without running AMD() first
+SPY_CONTEXT = "dialer-supervisor"
+SPY_TARGET_VARIABLE = "SPYTARGET"
+SPY_RING_S = 20.0  # how long the supervisor's softphone rings
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +60,24 @@ class _CallBook:
 
     def __init__(self, listener: FactListener) -> None:
         self.listener = listener
+        self.spy_listener: FactListener | None = None
+        self.spies: set[str] = set()  # live spy legs' call ids
         self.names: dict[str, str] = {}
         self.servers: dict[str, str] = {}
 
     def on_fact(self, fact: Fact) -> None:
+        call_id: str | None = getattr(fact, "call_id", None)
         if isinstance(fact, CallCreated) and fact.channel:
             self.names[fact.call_id] = fact.channel
-        self.listener.on_fact(fact)
-        if isinstance(fact, CallFailed | CallHungUp | OperatorLoggedOut):
-            self.names.pop(fact.call_id, None)
-            self.servers.pop(fact.call_id, None)
+        spy = call_id in self.spies
+        if spy and self.spy_listener is not None:
+            self.spy_listener.on_fact(fact)
+        elif not spy:
+            self.listener.on_fact(fact)
+        if isinstance(fact, CallFailed | CallHungUp | OperatorLoggedOut | SpyStopped) and call_id:
+            self.names.pop(call_id, None)
+            self.servers.pop(call_id, None)
+            self.spies.discard(call_id)
 
 
 class AmiPbx:
@@ -149,6 +163,42 @@ class AmiPbx:
             raise PbxUnavailable(str(exc)) from exc
         except (ConnectionLost, ActionTimeout) as exc:
             log.warning("login leg %s unanswered (%s); the resync will settle it", session_id, exc)
+
+    @property
+    def spy_listener(self) -> FactListener | None:
+        return self._book.spy_listener
+
+    @spy_listener.setter
+    def spy_listener(self, listener: FactListener | None) -> None:
+        self._book.spy_listener = listener
+
+    def operator_channel(self, call_uid: str) -> str | None:
+        """The channel of the operator the live call is put through to (None: not put through)."""
+        client = self.clients.get(self._book.servers.get(call_uid, self.operators_server))
+        return client.tracker.operator_channel(call_uid) if client and client.tracker else None
+
+    async def spy(self, session_id: str, endpoint: str, mode: str, target: str, call_uid: str) -> None:
+        """Ring the supervisor's ``endpoint`` into ChanSpy (``mode``) on the operator's channel
+        ``target``, on the server of ``call_uid``; ``PbxUnavailable`` if refused."""
+        server = self._book.servers.get(call_uid, self.operators_server)
+        client = self.clients[server]
+        self._book.servers[session_id] = server
+        self._book.spies.add(session_id)
+        try:
+            await client.originate(
+                session_id,
+                f"PJSIP/{endpoint}",
+                context=SPY_CONTEXT,
+                exten=mode,
+                variables={SPY_TARGET_VARIABLE: target},
+                caller_id=f'"Spy {mode}" <{endpoint}>',
+                ring_timeout_s=SPY_RING_S,
+                operator=endpoint,  # followed as an endpoint's leg: ChanSpy makes it a supervisor's
+            )
+        except (NotConnected, ActionFailed) as exc:
+            raise PbxUnavailable(str(exc)) from exc
+        except (ConnectionLost, ActionTimeout) as exc:
+            log.warning("spy leg %s unanswered (%s); its events will tell", session_id, exc)
 
     async def hangup(self, call_id: str) -> None:
         channel = self._book.names.get(call_id)

@@ -29,6 +29,7 @@ from dialer.engine.reconcile import Reconciled
 from dialer.engine.recording_filer import FilerSettings, RecordingFiler
 from dialer.engine.runner import RunnerSettings
 from dialer.engine.service import Engine, EngineSettings
+from dialer.engine.spy import SpyDialer, SqlSpyStore
 from dialer.engine.sql_store import SqlCallStore
 from dialer.engine.surveys import SqlSurveys
 from dialer.engine.writer import OrderedWriter
@@ -113,6 +114,8 @@ def build_runtime(
     )
     for name, client in pbx.clients.items():
         client.add_state_listener(reconnect_counter(name))
+    spies = SpyDialer(floor, SqlSpyStore(sessions, settings.engine_id), pbx, writer)
+    pbx.spy_listener = spies
     limits = Limits(
         [TrunkLimit(t.name, t.server, t.max_lines, t.calls_per_second) for t in settings.trunks],
         {s.name: s.calls_per_second for s in settings.ami_servers},
@@ -155,6 +158,7 @@ def build_runtime(
             ),
         ),
         lost=lost,
+        spies=spies,
     )
     return Runtime(engine, pbx, agi, store, settings, filer=filer)
 

@@ -4,7 +4,8 @@
 ``tick_s`` of engine time: the running campaigns (claimed for this process) each get a pacing tick
 (and, every ``finish_check_s`` while none of their calls is live, a check that finishes a campaign
 whose every contact is final: ``dialer.campaigns.exhaustion``);
-operators are followed; wrap-ups end; leases of contacts on live calls are renewed. A campaign that
+operators are followed; wrap-ups end; supervisors' spy requests are placed; leases of contacts on
+live calls are renewed. A campaign that
 is paused or stopped is simply no longer ticked: nothing new is placed, and its live calls finish.
 ``stop(grace_s)`` does the same for every campaign, waits for the live calls to end (at most
 ``grace_s``), lets the operators' legs go and flushes the record.
@@ -29,6 +30,7 @@ from dialer.engine.ports import CallStore, PbxPort
 from dialer.engine.preview import PreviewDialer
 from dialer.engine.reconcile import Reconciled, reconcile
 from dialer.engine.runner import CampaignRunner, RunnerSettings
+from dialer.engine.spy import SpyDialer
 from dialer.engine.writer import OrderedWriter
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,7 @@ class Engine:
         clock: EngineClock,
         settings: EngineSettings = EngineSettings(),
         lost: LostCalls | None = None,
+        spies: SpyDialer | None = None,
     ) -> None:
         self.store = store
         self.pbx = pbx
@@ -74,6 +77,7 @@ class Engine:
         )
         self.runners: dict[int, CampaignRunner] = {}
         self.previews = PreviewDialer(floor, store, pbx, limits)
+        self.spies = spies  # supervisors' listen / whisper / barge requests
         self.accepting = False
         self._task: asyncio.Task[None] | None = None
         self._renewed_at: datetime | None = None
@@ -126,6 +130,11 @@ class Engine:
                     log.exception("campaign %s: pacing tick failed", runner.plan.campaign_id)
             await self._finish_exhausted(now)
             await self._refresh_abandons(now)
+        if self.spies is not None:
+            try:
+                await self.spies.tick(now)
+            except Exception:
+                log.exception("spy requests: tick failed")
         await self._renew(now)
         self.ticks += 1
 

@@ -129,6 +129,16 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("GET", "/qa/queue"): SCORERS,
     ("POST", "/qa/queue/{item_id}/claim"): SCORERS,
     ("POST", "/qa/queue/{item_id}/release"): SCORERS,
+    ("GET", "/supervision/wallboard"): MANAGERS,
+    ("GET", "/supervision/wallboard/{campaign_id}"): MANAGERS,
+    ("GET", "/supervision/charts/calls"): MANAGERS,
+    ("GET", "/supervision/charts/occupancy"): MANAGERS,
+    ("GET", "/supervision/charts/calls.svg"): MANAGERS,
+    ("GET", "/supervision/charts/occupancy.svg"): MANAGERS,
+    ("POST", "/supervision/operators/{operator_id}/pause"): MANAGERS,
+    ("POST", "/supervision/operators/{operator_id}/logout"): MANAGERS,
+    ("POST", "/supervision/operators/{operator_id}/spy"): MANAGERS,
+    ("GET", "/supervision/spy/{request_id}"): MANAGERS,
     ("POST", "/auth/logout"): EVERYONE,  # last: it ends the token the other routes were called with
 }
 SCORECARD = {
@@ -174,6 +184,7 @@ def body_for(method: str, path: str, role: Role) -> dict | None:
         ("PUT", "/campaigns/{campaign_id}/scorecard"): SCORECARD,
         ("POST", "/qa/scores"): {"call_id": 999_999, "values": {"greeting": 1}},
         ("PUT", "/qa/scores/{score_id}"): {"values": {"greeting": 1}},
+        ("POST", "/supervision/operators/{operator_id}/spy"): {"mode": "listen", "endpoint": "9001"},
     }
     if (method, path) in bodies:
         return bodies[(method, path)]

@@ -1,0 +1,205 @@
+"""The supervisor's side: the wallboard (the floor and each campaign), its charts (JSON and SVG),
+forcing an operator to pause or log out, and listening, whispering or barging into a call.
+
+Starting, pausing and stopping a campaign are the campaign's own routes (``/campaigns/{id}/start``,
+``pause``, ``resume``, ``stop``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth import PrincipalDep, get_principal
+from api.deps import SessionDep, SettingsDep, remote_of
+from api.errors import ERROR_RESPONSES
+from api.schemas.calls import OperatorSessionOut
+from api.schemas.supervision import (
+    CallSlotOut,
+    CampaignBoardOut,
+    FloorBoardOut,
+    ForcePauseBody,
+    OccupancySlotOut,
+    SpyBody,
+    SpyRequestOut,
+)
+from dialer.auth.permissions import Permission
+from dialer.auth.principal import Principal
+from dialer.campaigns.service import get_campaign
+from dialer.db.bounds import BigIntId, IntId
+from dialer.operators.models import OperatorStatus
+from dialer.reports.daily import zone
+from dialer.settings import Settings
+from dialer.supervision import charts, control, spy, svg
+from dialer.supervision.models import SpyRequest
+from dialer.supervision.wallboard import VolumeCache, campaign_board, floor_board
+
+router = APIRouter(
+    prefix="/supervision",
+    tags=["supervision"],
+    dependencies=[Depends(get_principal)],
+    responses=ERROR_RESPONSES | {409: {"description": "The operator's state does not allow this"}},
+)
+
+VOLUMES = VolumeCache()  # contracts' volumes, read again at most once a minute per process
+SVG = "image/svg+xml"
+
+Tz = Annotated[str, Query(description="IANA zone whose local day the figures are of")]
+Day = Annotated[date | None, Query(description="local day (default: today in ``tz``)")]
+Slot = Annotated[int, Query(description="slot length in minutes: 15, 30 or 60")]
+Lang = Annotated[str, Query(pattern="^(en|ru)$", description="the chart's words: en or ru")]
+CampaignFilter = Annotated[IntId | None, Query(description="one campaign (default: the whole floor)")]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ttl(settings: Settings) -> timedelta:
+    return timedelta(seconds=settings.campaign_owner_ttl_s)
+
+
+@router.get("/wallboard", response_model=FloorBoardOut)
+async def get_floor(
+    session: SessionDep, principal: PrincipalDep, settings: SettingsDep, tz: Tz = "UTC"
+) -> FloorBoardOut:
+    """Every active operator (state, time in state, softphone registered, calls today) and every
+    running or paused campaign with its figures (as ``/supervision/wallboard/{campaign_id}``)."""
+    board = await floor_board(session, principal, _now(), tz=tz, owner_ttl=_ttl(settings), volumes=VOLUMES)
+    return FloorBoardOut.model_validate(board)
+
+
+@router.get("/wallboard/{campaign_id}", response_model=CampaignBoardOut)
+async def get_campaign_board(
+    campaign_id: IntId, session: SessionDep, principal: PrincipalDep, settings: SettingsDep, tz: Tz = "UTC"
+) -> CampaignBoardOut:
+    """A campaign's operators; whether it dials and why not (``blockers``); calls in progress; the
+    dial level with its reason; the abandon rate over the compliance window against the cap; the
+    day's calls, answers, answer rate and contacts processed; the contract's volume left."""
+    board = await campaign_board(
+        session, principal, campaign_id, _now(), tz=tz, owner_ttl=_ttl(settings), volumes=VOLUMES
+    )
+    return CampaignBoardOut.model_validate(board)
+
+
+async def _chart_scope(
+    session: AsyncSession, principal: Principal, campaign_id: int | None, day: date | None, tz: str
+) -> date:
+    """The chart's day; the caller may read wallboards (and, if one is named, see the campaign)."""
+    principal.require(Permission.WALLBOARD_READ)
+    if campaign_id is not None:
+        await get_campaign(session, principal, campaign_id)
+    return day or _now().astimezone(zone(tz)).date()
+
+
+@router.get("/charts/calls", response_model=list[CallSlotOut])
+async def get_call_chart(
+    session: SessionDep,
+    principal: PrincipalDep,
+    campaign_id: CampaignFilter = None,
+    day: Day = None,
+    tz: Tz = "UTC",
+    slot_minutes: Slot = 15,
+) -> list[charts.CallSlot]:
+    """Calls placed and answered per slot of the day (of one campaign, or the floor)."""
+    when = await _chart_scope(session, principal, campaign_id, day, tz)
+    return await charts.call_slots(
+        session, when, tz, _now(), campaign_id=campaign_id, slot_minutes=slot_minutes
+    )
+
+
+@router.get("/charts/occupancy", response_model=list[OccupancySlotOut])
+async def get_occupancy_chart(
+    session: SessionDep,
+    principal: PrincipalDep,
+    campaign_id: CampaignFilter = None,
+    day: Day = None,
+    tz: Tz = "UTC",
+    slot_minutes: Slot = 15,
+) -> list[charts.OccupancySlot]:
+    """Operators' occupancy per slot: busy (on a call, wrap-up) over available (logged in, not paused)."""
+    when = await _chart_scope(session, principal, campaign_id, day, tz)
+    return await charts.occupancy_slots(
+        session, when, tz, _now(), campaign_id=campaign_id, slot_minutes=slot_minutes
+    )
+
+
+_SVG_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {SVG: {}}, "description": "an SVG image"}}
+
+
+@router.get("/charts/calls.svg", response_class=Response, responses=_SVG_RESPONSE)
+async def get_call_chart_svg(
+    session: SessionDep,
+    principal: PrincipalDep,
+    campaign_id: CampaignFilter = None,
+    day: Day = None,
+    tz: Tz = "UTC",
+    slot_minutes: Slot = 15,
+    lang: Lang = "en",
+) -> Response:
+    """The calls chart as an SVG image (words in ``lang``)."""
+    slots = await get_call_chart(session, principal, campaign_id, day, tz, slot_minutes)
+    image = svg.calls_svg(slots, svg.texts_for(lang), slot_minutes)
+    return Response(image, media_type=SVG, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/charts/occupancy.svg", response_class=Response, responses=_SVG_RESPONSE)
+async def get_occupancy_chart_svg(
+    session: SessionDep,
+    principal: PrincipalDep,
+    campaign_id: CampaignFilter = None,
+    day: Day = None,
+    tz: Tz = "UTC",
+    slot_minutes: Slot = 15,
+    lang: Lang = "en",
+) -> Response:
+    """The occupancy chart as an SVG image (words in ``lang``)."""
+    slots = await get_occupancy_chart(session, principal, campaign_id, day, tz, slot_minutes)
+    image = svg.occupancy_svg(slots, svg.texts_for(lang), slot_minutes)
+    return Response(image, media_type=SVG, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/operators/{operator_id}/pause", response_model=OperatorSessionOut)
+async def force_pause(
+    operator_id: IntId,
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    body: ForcePauseBody | None = None,
+) -> OperatorStatus:
+    """Pause an operator who is ready, wrapping up or paused (409 while on a call); audited."""
+    reason = body.reason if body is not None else None
+    remote = remote_of(request)
+    return await control.force_pause(session, principal, operator_id, reason, _now(), remote=remote)
+
+
+@router.post("/operators/{operator_id}/logout", response_model=OperatorSessionOut)
+async def force_logout(
+    operator_id: IntId, request: Request, session: SessionDep, principal: PrincipalDep
+) -> OperatorStatus:
+    """Log an operator out, whatever their state (the engine lets their leg go); audited."""
+    return await control.force_logout(session, principal, operator_id, _now(), remote=remote_of(request))
+
+
+@router.post(
+    "/operators/{operator_id}/spy", response_model=SpyRequestOut, status_code=status.HTTP_202_ACCEPTED
+)
+async def start_spy(
+    operator_id: IntId, body: SpyBody, request: Request, session: SessionDep, principal: PrincipalDep
+) -> SpyRequest:
+    """Listen to, whisper to or barge into the operator's current call from the supervisor's own
+    softphone (``endpoint``): the engine rings it within a second or two and, once answered, it
+    hears the call. Follow it with ``GET /supervision/spy/{id}`` (``dialing``, ``active``,
+    ``ended``, ``failed`` with ``error``); hang the softphone up to stop. 409 when the operator is not
+    on a call or the endpoint is already spying. Audited."""
+    return await spy.ask(
+        session, principal, operator_id, body.mode, body.endpoint, _now(), remote=remote_of(request)
+    )
+
+
+@router.get("/spy/{request_id}", response_model=SpyRequestOut)
+async def get_spy(request_id: BigIntId, session: SessionDep, principal: PrincipalDep) -> SpyRequest:
+    return await spy.get(session, principal, request_id)
