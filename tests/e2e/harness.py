@@ -250,7 +250,7 @@ async def api_get(stack: Stack, path: str) -> Any:
     return await api_call(stack, "GET", path)
 
 
-async def api_call(stack: Stack, method: str, path: str) -> Any:
+async def api_call(stack: Stack, method: str, path: str, json: Any = None) -> Any:
     """Call a route of the service's own API as a supervisor signed in with a password."""
     async with unit_of_work(stack.sessions) as session:
         if await session.scalar(select(User.id).where(User.username == USER)) is None:
@@ -267,7 +267,7 @@ async def api_call(stack: Stack, method: str, path: str) -> Any:
         )
         token.raise_for_status()
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        response = await client.request(method, path, headers=headers)
+        response = await client.request(method, path, headers=headers, json=json)
         response.raise_for_status()
         return response.json()
 
