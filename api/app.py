@@ -7,13 +7,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api import docs, errors
 from api.auth import make_signer
 from api.body_limit import BodyLimit
 from api.middleware import RequestContext
-from api.routers import ROUTERS, health
+from api.pages import STATIC_DIR, STATIC_URL
+from api.routers import PAGES, ROUTERS, health
 from api.text_guard import refuse_unstorable_text
 from api.uploads import MULTIPART_SLACK, UPLOAD_BODY
 from dialer.db.engine import make_engine, make_sessionmaker
@@ -78,6 +80,9 @@ def create_app(
     docs.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    for router in PAGES:
+        app.include_router(router)
+    app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="static")
     routes = [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]
     uploads = [route.path_regex for route in routes if route.openapi_extra is UPLOAD_BODY]
     app.add_middleware(

@@ -1,6 +1,8 @@
 """HTTP routers, one module per resource; ``ROUTERS`` is the list the app includes.
 
 Every router but ``health`` and the token route requires a credential (``api.auth.get_principal``).
+``PAGES`` are the web pages' routers: public HTML (the words only; the data comes from the API under
+the signed-in user's rights), kept out of the OpenAPI document.
 """
 
 from fastapi import APIRouter
@@ -21,6 +23,7 @@ from api.routers import (
     events,
     health,
     hotleads,
+    operator_page,
     operator_sessions,
     operators,
     pacing,
@@ -62,4 +65,8 @@ ROUTERS: list[APIRouter] = [
     surveys.router,
     qa.router,
     supervision.router,
+]
+
+PAGES: list[APIRouter] = [
+    operator_page.router,
 ]

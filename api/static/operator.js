@@ -1,0 +1,4 @@
+// The operator's page.
+import { startPage } from "./dialer.js";
+
+startPage({ roles: ["operator", "supervisor", "admin"], onSignedIn: async () => {} });
