@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import cache
 
-from api.i18n import common, operator
+from api.i18n import common, operator, supervisor
 
 LANGUAGES = ("ru", "en")
 DEFAULT = "ru"
 COOKIE = "dialer_lang"
-PARTS: tuple[Mapping[str, tuple[str, str]], ...] = (common.MESSAGES, operator.MESSAGES)
+PARTS: tuple[Mapping[str, tuple[str, str]], ...] = (common.MESSAGES, operator.MESSAGES, supervisor.MESSAGES)
 
 
 @cache

@@ -33,6 +33,7 @@ from api.routers import (
     recordings,
     reports,
     supervision,
+    supervisor_page,
     surveys,
     users,
 )
@@ -69,4 +70,5 @@ ROUTERS: list[APIRouter] = [
 
 PAGES: list[APIRouter] = [
     operator_page.router,
+    supervisor_page.router,
 ]

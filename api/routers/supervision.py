@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import i18n
 from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep, SettingsDep, remote_of
 from api.errors import ERROR_RESPONSES
@@ -127,6 +128,12 @@ async def get_occupancy_chart(
     )
 
 
+def _chart_words(lang: str) -> dict[str, str]:
+    """The charts' words in ``lang``, from the pages' catalogue."""
+    texts = i18n.messages(lang)
+    return {word: texts[f"sv.chart.{word}"] for word in svg.WORDS}
+
+
 _SVG_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {SVG: {}}, "description": "an SVG image"}}
 
 
@@ -142,7 +149,7 @@ async def get_call_chart_svg(
 ) -> Response:
     """The calls chart as an SVG image (words in ``lang``)."""
     slots = await get_call_chart(session, principal, campaign_id, day, tz, slot_minutes)
-    image = svg.calls_svg(slots, svg.texts_for(lang), slot_minutes)
+    image = svg.calls_svg(slots, _chart_words(lang), slot_minutes)
     return Response(image, media_type=SVG, headers={"Cache-Control": "no-store"})
 
 
@@ -158,7 +165,7 @@ async def get_occupancy_chart_svg(
 ) -> Response:
     """The occupancy chart as an SVG image (words in ``lang``)."""
     slots = await get_occupancy_chart(session, principal, campaign_id, day, tz, slot_minutes)
-    image = svg.occupancy_svg(slots, svg.texts_for(lang), slot_minutes)
+    image = svg.occupancy_svg(slots, _chart_words(lang), slot_minutes)
     return Response(image, media_type=SVG, headers={"Cache-Control": "no-store"})
 
 

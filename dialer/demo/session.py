@@ -145,6 +145,7 @@ class Demo:
                 await start_campaign(session, demo.campaign_id)
             print(f"\nDemo running for {args.minutes:g} min at {speed:g}x: API {service.url}/docs")
             print(f"  sign in as admin / {password}  (POST {service.url}/auth/token)")
+            print(f"  supervisor's wallboard: {service.url}/supervisor?campaign={demo.campaign_id}")
             team = ", ".join(self.endpoints)
             print(f"  campaign {demo.campaign_id}, {args.contacts} contacts, operators {team}")
             print(f"  database {settings.effective_database_url}\n")

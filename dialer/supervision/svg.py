@@ -2,8 +2,8 @@
 
 Both share one frame: a day of slots along the x axis with the local hours marked every two hours, a
 scale on the y axis, a legend, and a ``<title>`` on every bar or point so hovering reads the value.
-The image scales to its container (``viewBox``; width 100 %). Words come in ``texts`` (the page's
-language); ``TEXTS`` has Russian and English.
+The image scales to its container (``viewBox``; width 100 %). Words come in ``texts`` (``WORDS``, in
+the page's language: the API takes them from the pages' catalogue, ``api.i18n``).
 """
 
 from __future__ import annotations
@@ -19,28 +19,8 @@ LEFT, RIGHT, TOP, BOTTOM = 40, 10, 26, 22
 PLACED, ANSWERED, OCCUPANCY = "#3b78b4", "#2e9d57", "#c87f0a"
 FONT = "font-family='DejaVu Sans, Arial, sans-serif' font-size='11'"
 
-TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "calls_title": "Calls and answers per {minutes} minutes",
-        "placed": "calls",
-        "answered": "answers",
-        "occupancy_title": "Operator occupancy per {minutes} minutes",
-        "occupancy": "occupancy",
-        "empty": "nothing yet",
-    },
-    "ru": {
-        "calls_title": "Звонки и ответы за {minutes} минут",
-        "placed": "звонки",
-        "answered": "ответы",
-        "occupancy_title": "Занятость операторов за {minutes} минут",
-        "occupancy": "занятость",
-        "empty": "пока пусто",
-    },
-}
-
-
-def texts_for(lang: str) -> Mapping[str, str]:
-    return TEXTS.get(lang, TEXTS["en"])
+WORDS = ("calls_title", "placed", "answered", "occupancy_title", "occupancy", "empty")
+"""The words a chart needs (``texts``); ``{minutes}`` in the titles is the slot's length."""
 
 
 def _esc(text: object) -> str:

@@ -17,6 +17,7 @@ def test_the_demo_runs_a_campaign_and_prints_what_happened(
     assert main([*argv, "--operators", "3", "--port", "0", "--data-dir", str(tmp_path / "demo")]) == 0
     out = capsys.readouterr().out
     assert "sign in as admin / " in out and "/docs" in out
+    assert "supervisor's wallboard: http://" in out and "/supervisor?campaign=" in out
     table = out.split("What happened", 1)[1]
     placed = int(next(line for line in table.splitlines() if line.startswith("calls placed")).split()[-1])
     connected = next(line for line in table.splitlines() if line.startswith("connected to an operator"))

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from api import i18n
 from dialer.reports.daily import StateChange
 from dialer.supervision.charts import CallSlot, OccupancySlot, occupancy_of, slot_starts
-from dialer.supervision.svg import calls_svg, occupancy_svg, texts_for
+from dialer.supervision.svg import WORDS, calls_svg, occupancy_svg
 
 DAY = date(2026, 12, 7)
+
+
+def texts_for(lang: str) -> dict[str, str]:
+    return {word: i18n.messages(lang)[f"sv.chart.{word}"] for word in WORDS}
 
 
 def at(hour: int, minute: int = 0) -> datetime:
