@@ -210,6 +210,18 @@ class CallTracker:
             return None
         return call.operator_channel.name
 
+    def spy_target(self, call_id: str) -> str | None:
+        """What ChanSpy is given to spy on the operator of a live call put through: the operator's
+        channel by name, or, when its channel was never seen (the operator's leg was up before the
+        stream began), the name's prefix ``PJSIP/<endpoint>-`` (ChanSpy takes a channel-name prefix)."""
+        exact = self.operator_channel(call_id)
+        if exact is not None:
+            return exact
+        call = self._calls.get(call_id)
+        if call is None or call.connected_bridge is None or not call.operator:
+            return None
+        return f"PJSIP/{call.operator}-"
+
     # ---- internals: registration and lookup -----------------------------------------------------
 
     def _register(self, call: CallState) -> None:

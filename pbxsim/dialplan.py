@@ -251,10 +251,11 @@ class Apps:
 
     async def chanspy(self, target: str, options: str) -> None:
         """ChanSpy(target,options) (n6): ChanSpyStart 0.1 s after, ChanSpyStop when the spy leg or
-        (option E) the spied channel ends. Listen, whisper and barge give the same events."""
+        (option E) the spied channel ends. Listen, whisper and barge give the same events. ``target``
+        is a channel name or, as Asterisk takes it, the prefix of one (``PJSIP/1001-``)."""
         self._step("ChanSpy", f"{target},{options}")
         await self.pbx.clock.sleep(0.1)
-        spyee_call = self.pbx.call_of(target)
+        spyee_call = self.pbx.call_of(target) or self.pbx.call_named_like(target, besides=self.ch.name)
         if spyee_call is None:
             self._next()
             return

@@ -177,6 +177,13 @@ class Pbx:
     def call_of(self, name: str) -> Call | None:
         return self.calls.get(name)
 
+    def call_named_like(self, prefix: str, *, besides: str = "") -> Call | None:
+        """The first live channel whose name begins with ``prefix`` (ChanSpy's channel prefix),
+        other than ``besides``."""
+        return next(
+            (c for name, c in self.calls.items() if name.startswith(prefix) and name != besides), None
+        )
+
     def hangup_source(self, name: str) -> tuple[str, str]:
         """Who ended the channel and its DIALSTATUS, as Asterisk's record shows them."""
         call = self.calls.get(name)

@@ -172,10 +172,10 @@ class AmiPbx:
     def spy_listener(self, listener: FactListener | None) -> None:
         self._book.spy_listener = listener
 
-    def operator_channel(self, call_uid: str) -> str | None:
-        """The channel of the operator the live call is put through to (None: not put through)."""
+    def spy_target(self, call_uid: str) -> str | None:
+        """ChanSpy's target for the operator the live call is put through to (None: not put through)."""
         client = self.clients.get(self._book.servers.get(call_uid, self.operators_server))
-        return client.tracker.operator_channel(call_uid) if client and client.tracker else None
+        return client.tracker.spy_target(call_uid) if client and client.tracker else None
 
     async def spy(self, session_id: str, endpoint: str, mode: str, target: str, call_uid: str) -> None:
         """Ring the supervisor's ``endpoint`` into ChanSpy (``mode``) on the operator's channel

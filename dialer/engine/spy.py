@@ -43,7 +43,7 @@ class SpyPbx(Protocol):
     @property
     def ready(self) -> bool: ...
 
-    def operator_channel(self, call_uid: str) -> str | None: ...
+    def spy_target(self, call_uid: str) -> str | None: ...
 
     async def spy(self, session_id: str, endpoint: str, mode: str, target: str, call_uid: str) -> None: ...
 
@@ -109,7 +109,7 @@ class SpyDialer:
 
     async def _place(self, ask: SpyAsk, now: datetime) -> int:
         call = self.floor.calls.get(ask.call_uid)
-        target = self.pbx.operator_channel(ask.call_uid) if call is not None else None
+        target = self.pbx.spy_target(ask.call_uid) if call is not None else None
         if target is None:
             if now - ask.requested_at > self.wait:
                 why = f"call {ask.call_uid} is not put through to an operator here (ended?)"

@@ -239,6 +239,37 @@ def test_n6_chanspy_does_not_affect_the_customers_call():
     ]  # fmt: skip
 
 
+def test_the_spy_target_is_the_operators_own_channel_of_the_call():
+    """What ``dialer.engine.spy`` sends as SPYTARGET: the channel of the operator the call is put
+    through to (n1: the operator's nailed-up leg, seen logging in)."""
+    replayer = Replayer()
+    targets: list[str | None] = []
+    login_leg = None
+    for name in ("n1_0_operator_nailed_login", "n1a_customers_via_fastagi_into_confbridge"):
+        for when, message in capture_messages(capture(name, ".log")):
+            replayer.feed([(when, message)])
+            if message.event == "Newchannel" and message.get("Uniqueid") == "op1001-login-1":
+                login_leg = message.get("Channel")
+            if message.event == "ConfbridgeJoin" and message.get("Uniqueid") == "cust-5556001-A1":
+                targets.append(replayer.tracker.spy_target("cust-5556001-A1"))
+    assert login_leg is not None and login_leg.startswith("PJSIP/1001-")
+    assert targets == [login_leg]
+
+
+def test_n6_a_leg_up_before_the_stream_is_spied_on_by_its_name_prefix():
+    """n6 began with the operator already in their bridge: the tracker never saw the leg's name, so
+    the target is ``PJSIP/1001-``, which ChanSpy matches to PJSIP/1001-00000000, the capture's own
+    SPYTARGET."""
+    replayer = Replayer()
+    seen: list[str | None] = []
+    for when, message in capture_messages(capture("n6_chanspy_listen_whisper_barge")):
+        replayer.feed([(when, message)])
+        if message.event == "ChanSpyStart" and not seen:
+            seen.append(replayer.tracker.spy_target("cust-5556006-S1"))
+    assert seen == ["PJSIP/1001-"] and "PJSIP/1001-00000000".startswith(seen[0])
+    assert replayer.tracker.spy_target("cust-5556006-S1") is None  # hung up: nothing to spy on
+
+
 def test_n7b_customer_and_operator_joined_by_ami_bridge_customer_hung_up_first():
     facts, summaries = replay(capture("n7b_bridge_action_customer_hangs_up", ".log"))
     [call] = customers(summaries)

@@ -42,7 +42,7 @@ class Pbx:
         self.refuse = refuse
         self.placed: list[tuple[str, str, str, str, str]] = []
 
-    def operator_channel(self, call_uid: str) -> str | None:
+    def spy_target(self, call_uid: str) -> str | None:
         return self.channels.get(call_uid)
 
     async def spy(self, session_id: str, endpoint: str, mode: str, target: str, call_uid: str) -> None:

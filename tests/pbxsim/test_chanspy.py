@@ -31,3 +31,21 @@ async def test_listen_whisper_barge_match_capture(sim: PbxSim, client: AmiClient
     await client.wait_event("Hangup", Uniqueid="cust-5556006-S1")
     problems = compare(capture("n6_chanspy_listen_whisper_barge"), client.received[start:])
     assert problems == [], "\n".join(problems)
+
+
+async def test_a_channel_name_prefix_is_spied_on_as_asterisk_does(
+    sim: PbxSim, client: AmiClient, agi: TinyAgiServer
+) -> None:
+    await login_operator(sim, client)
+    sim.operator("1003", queues=())
+    sim.customer("5556006", ring=1.0, talk=600)
+    originates = [a for a in captured_tx("n6_chanspy_listen_whisper_barge") if a.get("Action") == "Originate"]
+    customer, listen, *_ = originates
+    await send_and_wait(
+        client, customer, lambda m: m.event == "ConfbridgeJoin" and m.get("Uniqueid") == "cust-5556006-S1"
+    )
+    pairs = [(k, "SPYTARGET=PJSIP/1001-" if v.startswith("SPYTARGET=") else v) for k, v in listen.pairs]
+    start = len(client.received)
+    client.send(pairs)
+    started = await client.wait_for(lambda m: m.event == "ChanSpyStart", start=start, limit=20)
+    assert started["SpyeeChannel"] == "PJSIP/1001-00000000"
