@@ -77,6 +77,8 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("GET", "/calls/{call_id}"): EVERYONE,
     ("POST", "/calls/{call_id}/disposition"): OPERATING,
     ("POST", "/calls/{call_id}/amd-review"): SESSION_READERS,
+    ("POST", "/calls/{call_id}/hangup"): OPERATING,
+    ("GET", "/desk"): SESSION_READERS,
     ("GET", "/campaigns/{campaign_id}/pacing"): EVERYONE,
     ("GET", "/campaigns/{campaign_id}/status"): EVERYONE,
     ("PUT", "/campaigns/{campaign_id}/survey"): MANAGERS,

@@ -1,10 +1,13 @@
-"""live events: the stored event stream the pages follow
+"""live events: the stored event stream the pages follow; a hang-up asked from the page
 
 ``live_events``: one row per event (an operator's state, a call put through or ended, a preview
 offer, survey answers, a volume alert) with who may see it (client, campaign, operator); its id is
 the stream's ``Last-Event-ID``. Pruned after a day (``dialer.live.publish.KEEP``). Volume alerts
 raised from now on are published here too (their ids in the stream change: a page reconnecting
 across this upgrade starts from the newest event).
+
+``calls.hangup_requested_at``: the operator asked from their page to hang up; the engine that drives
+the call (maybe another process) hangs it up at its next tick.
 
 Revision ID: 0017
 Revises: 0015
@@ -36,8 +39,12 @@ def upgrade() -> None:
         sa.Column("data", JsonDocument, nullable=False),
     )
     op.create_index("ix_live_events_at", "live_events", ["at"])
+    with op.batch_alter_table("calls", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("hangup_requested_at", UtcDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("calls", schema=None) as batch_op:
+        batch_op.drop_column("hangup_requested_at")
     op.drop_index("ix_live_events_at", table_name="live_events")
     op.drop_table("live_events")
