@@ -28,7 +28,7 @@ CHANNEL = "dialer_events"
 KEEP = timedelta(hours=24)
 PRUNE_EVERY = 1000
 
-PUBLISHED: CommitSignal[int] = CommitSignal("live.published")
+PUBLISHED: CommitSignal[str] = CommitSignal("live.published")  # with the types published
 _published = itertools.count(1)
 
 
@@ -51,7 +51,7 @@ async def publish(
         type=type, at=at, client_id=client_id, campaign_id=campaign_id, operator_id=operator_id, data=data
     )
     session.add(event)
-    PUBLISHED.mark(session.sync_session)
+    PUBLISHED.mark(session.sync_session, (type,))
     if session.get_bind().dialect.name == "postgresql":
         # delivered at commit, once per transaction however many events it holds
         await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
