@@ -69,3 +69,12 @@ async def test_static_files_are_served_from_the_package(client):
         assert response.status_code == 200, name
         assert response.text == (STATIC_DIR / name).read_text()
     assert (await client.get("/static/../app.py")).status_code == 404
+
+
+def test_every_operator_state_and_engine_pause_reason_has_words():
+    from dialer.operators.models import OperatorState
+    from dialer.operators.presence import CHANNEL_LOST, LOGIN_REASON, UNREGISTERED
+
+    known = i18n.catalogue().keys()
+    assert {f"op.state.{state.value}" for state in OperatorState} <= known
+    assert {f"op.reason.{reason}" for reason in (LOGIN_REASON, UNREGISTERED, CHANNEL_LOST)} <= known
