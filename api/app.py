@@ -20,6 +20,7 @@ from api.text_guard import refuse_unstorable_text
 from api.uploads import MULTIPART_SLACK, UPLOAD_BODY
 from dialer.db.engine import make_engine, make_sessionmaker
 from dialer.db.migrate import upgrade
+from dialer.live.listener import PgListener
 from dialer.observability.health import Observed, thresholds
 from dialer.settings import Settings, install_sealer
 
@@ -53,9 +54,15 @@ def create_app(
         app.state.observed = (
             observe(engine) if observe is not None else Observed(engine, thresholds=thresholds(settings))
         )
+        listener = PgListener(engine) if api and engine.dialect.name == "postgresql" else None
+        if listener is not None:  # events of every process wake this one's streams at once
+            listener.start()
+        app.state.live_listener = listener
         try:
             yield
         finally:
+            if listener is not None:
+                await listener.stop()
             await engine.dispose()
 
     app = FastAPI(

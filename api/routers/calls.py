@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, status
 
 from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep
@@ -15,6 +15,7 @@ from api.schemas.common import Page
 from dialer.calls import service
 from dialer.calls.amd_review import review_amd
 from dialer.calls.dispositions import contact_of
+from dialer.calls.hangup import request_hangup
 from dialer.calls.models import Call, CallOutcome
 from dialer.dates import Moment
 from dialer.db.bounds import BigIntId, IntId, Offset
@@ -86,6 +87,18 @@ async def dispose(
         contact_status=contact.status,
         contact_next_attempt_at=contact.next_attempt_at,
     )
+
+
+@router.post(
+    "/{call_id}/hangup",
+    response_model=CallOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={409: {"description": "The call has ended, or is not put through to an operator"}},
+)
+async def hang_up(call_id: BigIntId, session: SessionDep, principal: PrincipalDep) -> Call:
+    """Ask the engine driving the call to hang it up (at its next tick; the call then ends as any
+    call does). An operator may hang up only their own call."""
+    return await request_hangup(session, principal, call_id, datetime.now(UTC))
 
 
 @router.post(

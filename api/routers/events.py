@@ -1,10 +1,15 @@
-"""The live event stream for supervisors: ``GET /events`` as server-sent events (``text/event-stream``).
+"""The live event stream the pages follow: ``GET /events`` as server-sent events (``text/event-stream``).
 
-Each event has an ``id`` (a reconnecting EventSource sends it back as ``Last-Event-ID`` and misses
-nothing), a type (``volume_alert``) and JSON data. Events raised in this process are sent at once;
-those raised by another process within ``POLL_S``. A comment line every ``KEEPALIVE_S`` keeps
+Each event has an ``id`` (a reconnecting client sends it back as ``Last-Event-ID`` and misses
+nothing: events are stored, ``dialer.live``), a type and JSON data. Who sees what: supervisors and
+admins everything; a client's controller its client's campaigns' and contracts' events; an operator
+their own. Events published in this process are sent at once; on PostgreSQL those of any other
+process too (LISTEN/NOTIFY); otherwise within ``POLL_S``. A comment line every ``KEEPALIVE_S`` keeps
 proxies from closing a quiet stream. A client that does not ask for ``text/event-stream`` gets the
 events after ``after`` as a JSON list instead (for polling and scripts).
+
+Event types (``data`` fields in the README): ``operator_state``, ``call_connected``,
+``call_ended``, ``call_disposed``, ``preview_offer``, ``survey_answered``, ``volume_alert``.
 """
 
 from __future__ import annotations
@@ -27,8 +32,7 @@ from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
 from dialer.db.bounds import BigIntId
 from dialer.db.engine import unit_of_work
-from dialer.metering import events as metering_events
-from dialer.metering import service
+from dialer.live import doorbell, feed
 
 router = APIRouter(
     prefix="/events", tags=["events"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES
@@ -36,12 +40,14 @@ router = APIRouter(
 
 POLL_S = 5.0
 KEEPALIVE_S = 15.0
+RETRY_MS = 2000
 STREAM = "text/event-stream"
 
 
 def sse(event: EventOut) -> str:
     """One event in the text/event-stream format."""
-    return f"id: {event.id}\nevent: {event.type}\ndata: {json.dumps(event.data, ensure_ascii=False)}\n\n"
+    data = json.dumps({**event.data, "at": event.at.isoformat()}, ensure_ascii=False)
+    return f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n"
 
 
 async def _stream(
@@ -50,26 +56,27 @@ async def _stream(
     wake = asyncio.Event()
     loop = asyncio.get_running_loop()
 
-    def on_raised() -> None:
+    def on_ring() -> None:
         loop.call_soon_threadsafe(wake.set)
 
-    unsubscribe = metering_events.subscribe(on_raised)
+    unsubscribe = doorbell.subscribe(on_ring)
     try:
-        yield f"retry: {int(POLL_S * 1000)}\n\n"
+        yield f"retry: {RETRY_MS}\n\n"
         quiet = 0.0
         while not await request.is_disconnected():
+            wake.clear()  # before the read: a ring during it is not lost
             async with unit_of_work(sessions) as session:
-                found = await service.events_after(session, principal, after)
+                found = await feed.events_after(session, principal, after)
             for event in found:
                 after = event.id
                 yield sse(EventOut.of(event))
             if found:
                 quiet = 0.0
                 continue
+            started = loop.time()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), POLL_S)
-            wake.clear()
-            quiet += POLL_S
+            quiet += loop.time() - started
             if quiet >= KEEPALIVE_S:
                 quiet = 0.0
                 yield ": keepalive\n\n"
@@ -91,16 +98,17 @@ async def live_events(
     accept: Annotated[str, Header()] = "",
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> list[EventOut] | StreamingResponse:
-    """Volume alerts as they are raised (supervisors and admins)."""
+    """Live events the caller may see, as they happen (operators: their own; controllers: their
+    client's; supervisors and admins: all). Resume with ``Last-Event-ID`` or ``after``."""
     principal.require(Permission.EVENTS_READ)
     if STREAM not in accept:
-        found = await service.events_after(session, principal, after or 0)
+        found = await feed.events_after(session, principal, after or 0)
         return [EventOut.of(event) for event in found]
     start = after
     if start is None and last_event_id and last_event_id.isdigit():
         start = int(last_event_id)
     if start is None:
-        start = await service.latest_event_id(session, principal)
+        start = await feed.latest_id(session, principal)
     return StreamingResponse(
         _stream(request, sessions, principal, start),
         media_type=STREAM,

@@ -16,6 +16,7 @@ from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.preview import PreviewContactOut, PreviewOfferOut, PreviewRequestOut, PreviewSkipOut
 from dialer.db.bounds import BigIntId, IntId
+from dialer.desk.views import filled_script
 from dialer.preview import service
 from dialer.preview.models import PreviewRequest
 
@@ -52,6 +53,7 @@ async def next_contact(
         campaign_id=campaign.id,
         campaign_name=campaign.name,
         script=campaign.script,
+        filled_script=filled_script(campaign, offer.contact),
         brief=campaign.brief,
         contact=PreviewContactOut.model_validate(offer.contact),
         hold_until=offer.hold_until,

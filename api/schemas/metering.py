@@ -13,9 +13,9 @@ from api.schemas.common import DecimalStr, Out
 from dialer.billing.money import round_to_places
 from dialer.billing.vat import VatMode
 from dialer.clients.models import PricingModel
+from dialer.live.models import LiveEvent
 from dialer.metering.figures import Statement
 from dialer.metering.models import AlertDelivery
-from dialer.metering.service import LiveEvent
 from dialer.metering.tariffs import VolumeUnit
 from dialer.metering.volume import VolumeReport
 
@@ -173,8 +173,9 @@ class AlertOut(Out):
 class EventOut(BaseModel):
     id: int
     type: str
+    at: datetime
     data: dict[str, Any]
 
     @classmethod
     def of(cls, event: LiveEvent) -> EventOut:
-        return cls(id=event.id, type=event.type, data=event.data)
+        return cls(id=event.id, type=event.type, at=event.at, data=event.data)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.schemas.common import Out
 from dialer.contacts.models import ContactStatus
@@ -32,6 +32,7 @@ class PreviewOfferOut(BaseModel):
     campaign_id: int
     campaign_name: str
     script: str
+    filled_script: str = Field(description="the script with the contact's fields filled in")
     brief: dict[str, Any]
     contact: PreviewContactOut
     hold_until: datetime

@@ -44,7 +44,7 @@ class Permission(enum.StrEnum):
     ACTS_SIGN = "acts:sign"  # the client's answer to an act: sign or dispute
     BILLING_READ = "billing:read"  # statements, volume, alerts of contracts (a controller: its own)
     BILLING_CLOSE = "billing:close"  # freeze a contract's month
-    EVENTS_READ = "events:read"  # the live event stream (GET /events)
+    EVENTS_READ = "events:read"  # the live event stream (GET /events), scoped by dialer.live.feed
     SCORECARDS_READ = "scorecards:read"
     SCORECARDS_WRITE = "scorecards:write"
     SCORES_READ = "scores:read"
@@ -87,6 +87,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CALLS_REVIEW,
             Permission.SESSIONS_READ,
             Permission.SESSIONS_WRITE,
+            Permission.EVENTS_READ,  # their own events only (dialer.live.feed)
         }
     ),
     Role.CONTROLLER: frozenset(
@@ -101,6 +102,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REPORTS_READ,
             Permission.ACTS_SIGN,
             Permission.BILLING_READ,
+            Permission.EVENTS_READ,  # its client's campaigns' and contracts' events only
         }
     )
     | _RECORDINGS

@@ -34,6 +34,7 @@ from dialer.calls.repository import get_call
 from dialer.campaigns.models import Campaign, DispositionCode, DispositionKind
 from dialer.contacts import dnc
 from dialer.contacts.models import Contact, ContactStatus
+from dialer.desk import events as live
 from dialer.errors import Conflict, InvalidInput
 from dialer.hotleads.outbox import enqueue_hot_lead
 
@@ -87,6 +88,7 @@ async def set_disposition(
     if call.hot_lead:
         await enqueue_hot_lead(session, call, at)
     await _end_operator_wrap(session, call, at)
+    await live.call_disposed(session, call, at)
     return call
 
 

@@ -126,6 +126,8 @@ class Call(Base):
     # Why a person should look at this call's record (None: nothing to review), e.g. its end was
     # estimated from what was proven because Asterisk's record of it was not found.
     review: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The operator (or a supervisor) asked from the page to hang up; the engine driving it does.
+    hangup_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     ring_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     talk_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)

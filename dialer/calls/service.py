@@ -45,6 +45,7 @@ from dialer.calls.profile import campaign_profile
 from dialer.calls.repository import find_call, get_call, list_calls, lock_call, open_calls, pending_hot_leads
 from dialer.campaigns.models import Campaign
 from dialer.contacts.models import Contact, ContactStatus
+from dialer.desk import events as live
 from dialer.errors import InvalidInput, NotFound
 from dialer.metering import events as metering_events
 
@@ -149,8 +150,12 @@ async def mark_amd(session: AsyncSession, call_uid: str, status: str, cause: str
 
 async def mark_connected(session: AsyncSession, call_uid: str, operator_id: int, at: datetime) -> Call:
     call = await _fact(session, call_uid, at)
+    first = call.connected_at is None
     lifecycle.on_connected(call, operator_id, at)
-    return await _done(session, call)
+    await _done(session, call)
+    if first and call.connected_at is not None and call.operator_id is not None:
+        await live.call_connected(session, call, at)  # the operator's page shows the card at once
+    return call
 
 
 async def mark_abandoned(session: AsyncSession, call_uid: str, at: datetime) -> Call:
@@ -204,6 +209,8 @@ async def mark_ended(
     await _done(session, call)
     if first_end and call.disposition_code is None:
         await _move_contact(session, call, verdict, at)
+    if first_end:
+        await live.call_ended(session, call, at)
     return call
 
 

@@ -19,6 +19,7 @@ from dialer.contacts.models import Contact, ContactStatus, DncEntry, ImportJob, 
 from dialer.db.base import Base
 from dialer.hotleads.models import LeadAlert, LeadDelivery
 from dialer.jobs.models import JobRun
+from dialer.live.models import LiveEvent
 from dialer.mail.models import MailAttachment, MailMessage
 from dialer.metering.models import AlertDelivery, ClosedPeriod, VolumeAlert
 from dialer.operators.models import (
@@ -66,6 +67,7 @@ __all__ = [
     "JobRun",
     "LeadAlert",
     "LeadDelivery",
+    "LiveEvent",
     "MailAttachment",
     "MailMessage",
     "MonthlyReportRecord",

@@ -33,6 +33,7 @@ from dialer.demo.data import (
 from dialer.demo.operators import SimulatedOperators
 from dialer.demo.report import campaign_report
 from dialer.engine.clock import EngineClock
+from dialer.operators.models import Operator
 from dialer.service import Service
 from dialer.settings import AmiServerSettings, Settings, TrunkSettings, load_settings
 from pbxsim import PbxSim, RandomCustomers, RealClock, ScaledClock, Scenario, load_scenario
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 
 SCENARIO = Path(pbxsim.__file__).resolve().parent / "scenarios" / "demo.toml"
 LATE_ENDPOINT = "1003"  # unregistered in the demo scenario: its softphone registers after a while
+HAND_ENDPOINT = "1100"  # the operator a newcomer drives by hand on the operator's page
+HAND_USER = "operator"
 
 
 class DemoRefused(Exception):
@@ -124,18 +127,21 @@ class Demo:
         clock = EngineClock(sim.clock.time, speed)
         settings = self._settings(sim, url)
         sessions = make_sessionmaker(db)
-        password = secrets.token_urlsafe(12)
+        password, hand_password = secrets.token_urlsafe(12), secrets.token_urlsafe(12)
+        sim.operator(HAND_ENDPOINT)  # the page's operator has a (simulated) softphone too
         async with unit_of_work(sessions) as session:
             await auth.create_user(
                 session, None, UserCreate(username="admin", password=SecretStr(password), role=Role.ADMIN)
             )
-            demo = await create_demo_campaign(session, endpoints=self.endpoints)
+            demo = await create_demo_campaign(session, endpoints=[*self.endpoints, HAND_ENDPOINT])
             await add_contacts(session, demo.campaign_id, generated_phones(args.contacts, seed=args.seed))
+            await self._hand_operator(session, demo.operators[HAND_ENDPOINT], hand_password)
+        simulated = {e: i for e, i in demo.operators.items() if e != HAND_ENDPOINT}
         service = Service(settings, host=args.host, port=args.port, log_level="warning", clock=clock)
         await service.start()
         assert service.runtime is not None
         sim.pbx.config.agi_port = service.runtime.agi.port
-        operators = SimulatedOperators(sessions, clock, demo.campaign_id, demo.operators, seed=args.seed)
+        operators = SimulatedOperators(sessions, clock, demo.campaign_id, simulated, seed=args.seed)
         late = asyncio.create_task(self._register_late(sim, clock))
         try:
             await service.runtime.pbx.wait_ready(within=10)
@@ -145,6 +151,10 @@ class Demo:
                 await start_campaign(session, demo.campaign_id)
             print(f"\nDemo running for {args.minutes:g} min at {speed:g}x: API {service.url}/docs")
             print(f"  sign in as admin / {password}  (POST {service.url}/auth/token)")
+            print(
+                f"  operator's page {service.url}/operator  sign in as {HAND_USER} / {hand_password}: "
+                f"Start shift, then Ready, and take calls by hand beside the simulated operators"
+            )
             print(f"  supervisor's wallboard: {service.url}/supervisor?campaign={demo.campaign_id}")
             team = ", ".join(self.endpoints)
             print(f"  campaign {demo.campaign_id}, {args.contacts} contacts, operators {team}")
@@ -164,6 +174,15 @@ class Demo:
             report = await campaign_report(session, demo.campaign_id)
         await db.dispose()
         print("\nWhat happened\n" + report.table())
+
+    async def _hand_operator(self, session: AsyncSession, operator_id: int, password: str) -> None:
+        """The sign-in of the operator driven on the page (logged out until they start their shift)."""
+        user = await auth.create_user(
+            session, None, UserCreate(username=HAND_USER, password=SecretStr(password), role=Role.OPERATOR)
+        )
+        operator = await session.get(Operator, operator_id)
+        assert operator is not None
+        operator.user_id, operator.name = user.id, f"You ({HAND_ENDPOINT})"
 
     async def _watch(self, service: Service, sessions: Any, campaign_id: int, seconds: float) -> None:
         """Print progress every 15 s until the time is up or the user presses Ctrl+C."""

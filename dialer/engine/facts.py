@@ -233,7 +233,10 @@ class FactHandler:
             store, uid = self.store, call.call_uid
             self.writer.submit(f"abandon of call {uid}", lambda: store.mark_abandoned(uid, at))
         talk = talk_s if call.connected_at else None
-        self._finish(call, outcome, cause, hangup_side(by), at, talk_s=talk)
+        side = hangup_side(by)
+        if call.hangup_sent and by is HungUpBy.PRODUCT:  # the operator's hang-up from their page
+            side = HangupSide.OPERATOR
+        self._finish(call, outcome, cause, side, at, talk_s=talk)
 
     def _finish(
         self,

@@ -53,6 +53,7 @@ class LiveCall:
     abandoned: bool = False
     surveyed: bool = False  # the IVR survey began: the call ends as ``surveyed`` unless put through
     seen_alive_at: datetime | None = None  # the last moment a connected tracker followed it (proven alive)
+    hangup_sent: bool = False  # hung up as asked from a page (not asked again)
 
     @property
     def waiting(self) -> bool:

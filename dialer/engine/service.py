@@ -118,6 +118,10 @@ class Engine:
         await self._follow_campaigns(now)
         await self.operators.sync(now)
         await self.operators.end_wraps(now)
+        try:
+            await self._hang_up_asked()
+        except Exception:
+            log.exception("hang-up requests: tick failed")
         if self.accepting:
             try:  # before pacing: an operator reserved for a preview call is nobody else's
                 await self.previews.tick({c: r.plan for c, r in self.runners.items()}, now)
@@ -137,6 +141,21 @@ class Engine:
                 log.exception("spy requests: tick failed")
         await self._renew(now)
         self.ticks += 1
+
+    async def _hang_up_asked(self) -> None:
+        """Hang up the calls put through that someone asked to hang up from a page (once each)."""
+        talking = [
+            uid for uid, call in self.floor.calls.items() if call.connected_at and not call.hangup_sent
+        ]
+        if not talking:
+            return
+        for uid in await self.store.hangup_requests(talking):
+            call = self.floor.calls.get(uid)
+            if call is None:
+                continue
+            call.hangup_sent = True
+            log.info("call %s: hung up as asked from the operator's page", uid)
+            await self.pbx.hangup(uid)
 
     async def _follow_campaigns(self, now: datetime) -> None:
         plans = {p.campaign_id: p for p in await self.store.running_campaigns(now)} if self.accepting else {}

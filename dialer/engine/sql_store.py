@@ -152,6 +152,17 @@ class SqlCallStore:
         async with unit_of_work(self.sessions) as session:
             await preview_requests.fail_request(session, request_id, reason)
 
+    async def hangup_requests(self, call_uids: list[str]) -> list[str]:
+        async with self.sessions() as session:
+            asked = await session.scalars(
+                select(Call.call_uid).where(
+                    Call.call_uid.in_(call_uids),
+                    Call.hangup_requested_at.is_not(None),
+                    Call.ended_at.is_(None),
+                )
+            )
+            return list(asked)
+
     # ---- call records ---------------------------------------------------------------------------
 
     async def create_call(

@@ -22,7 +22,9 @@ from dialer.billing.volume import crossed_thresholds
 from dialer.campaigns.models import Campaign, CampaignState
 from dialer.campaigns.states import Command, next_state
 from dialer.clients.models import ClientCrm, Contract
+from dialer.live.publish import publish
 from dialer.metering import events, tariffs
+from dialer.metering.alert_webhook import alert_payload
 from dialer.metering.models import AlertDelivery, VolumeAlert
 from dialer.metering.volume import VolumeReport, volume_report
 
@@ -113,6 +115,10 @@ async def check_volume(session: AsyncSession, contract: Contract, now: datetime)
             report.span.key,
             report.used_rounded,
             f"; paused campaigns {stopped}" if stopped else "",
+        )
+    for alert in raised:
+        await publish(
+            session, "volume_alert", alert_payload(alert, contract), at=now, client_id=contract.client_id
         )
     if raised:
         events.mark_raised(session.sync_session)

@@ -1,27 +1,24 @@
 """Statements, month closing, volume and alerts for the API and the CLI: who may see which contract.
 
+(The live event stream that carries the alerts is ``dialer.live``.)
+
 A controller reaches its own client's contracts only; another contract is "not found", as elsewhere.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.audit import service as audit
 from dialer.audit.models import AuditAction
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
-from dialer.auth.scoping import client_filter
 from dialer.clients import repository
 from dialer.clients.models import Contract
 from dialer.errors import NotFound
 from dialer.metering import alerts, statement, tariffs
-from dialer.metering.alert_webhook import alert_payload
 from dialer.metering.figures import Statement
 from dialer.metering.models import VolumeAlert
 from dialer.metering.periods import parse_month
@@ -95,34 +92,3 @@ async def list_alerts(
     principal.require(Permission.BILLING_READ)
     contract = await visible_contract(session, principal, contract_id)
     return await alerts.list_alerts(session, contract.id, limit=limit)
-
-
-@dataclass(frozen=True, slots=True)
-class LiveEvent:
-    """One entry of the event stream: its id (to resume from), type and JSON data."""
-
-    id: int
-    type: str
-    data: dict[str, Any]
-
-
-async def events_after(
-    session: AsyncSession, principal: Principal, after: int, *, limit: int = 100
-) -> list[LiveEvent]:
-    """Events (volume alerts) with an id above ``after``, oldest first."""
-    principal.require(Permission.EVENTS_READ)
-    query = (
-        select(VolumeAlert, Contract)
-        .join(Contract, Contract.id == VolumeAlert.contract_id)
-        .where(VolumeAlert.id > after, client_filter(principal, Contract.client_id))
-        .order_by(VolumeAlert.id)
-        .limit(limit)
-    )
-    rows = (await session.execute(query)).all()
-    return [LiveEvent(alert.id, "volume_alert", alert_payload(alert, contract)) for alert, contract in rows]
-
-
-async def latest_event_id(session: AsyncSession, principal: Principal) -> int:
-    """The newest event's id (a new stream starts after it unless told otherwise)."""
-    principal.require(Permission.EVENTS_READ)
-    return await session.scalar(select(VolumeAlert.id).order_by(VolumeAlert.id.desc()).limit(1)) or 0

@@ -38,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.calls.lifecycle import earliest, refresh
 from dialer.calls.models import Call
+from dialer.desk import events as live
 from dialer.errors import Conflict, InvalidInput, NotFound
 from dialer.operators.models import (
     Operator,
@@ -113,6 +114,7 @@ async def _apply(
             at=at,
         )
     )
+    previous = status.state
     if target is not status.state:
         status.since = at
     status.state, status.reason = target, new_reason
@@ -121,6 +123,7 @@ async def _apply(
     if target is not OperatorState.WRAP_UP:
         status.wrap_until = None
     await session.flush()
+    await live.operator_state(session, status, at, previous)
     return status
 
 
@@ -175,6 +178,7 @@ async def login(
             )
         )
         await session.flush()
+        await live.operator_state(session, status, at, status.state)
     return status
 
 
@@ -212,9 +216,8 @@ async def end_call(
     status = await _status(session, operator_id, at)
     if status.state is not OperatorState.ON_CALL or status.call_uid != call_uid:
         return status
+    status.wrap_until = at + wrap_for  # before the change: its event carries it
     await _apply(session, status, Action.END_CALL, at)
-    status.wrap_until = at + wrap_for
-    await session.flush()
     return status
 
 
@@ -270,8 +273,12 @@ async def set_registered(
 ) -> OperatorStatus:
     """The softphone (un)registered, by operator id or PJSIP endpoint name."""
     status = await _status(session, await _resolve(session, operator_id_or_endpoint), at)
+    was, before = status.registered, (status.state, status.reason)
     status.registered = registered
-    return await _not_ready_unless(session, status, registered, UNREGISTERED, at)
+    result = await _not_ready_unless(session, status, registered, UNREGISTERED, at)
+    if was != registered and (result.state, result.reason) == before:  # else the change published it
+        await live.operator_state(session, result, at, result.state)
+    return result
 
 
 async def set_registrations(

@@ -27,6 +27,7 @@ from dialer.calls.models import Call
 from dialer.calls.profile import campaign_profile
 from dialer.campaigns.models import Campaign, CampaignState, DialingMode
 from dialer.contacts.models import Contact, ContactStatus
+from dialer.desk import events as live
 from dialer.errors import Conflict, NotFound
 from dialer.operators import presence
 from dialer.operators.models import OperatorState
@@ -125,7 +126,9 @@ async def next_contact(
             ready_operator_ids=[operator_id],
         )
         if leased:
-            return PreviewOffer(leased[0], campaign, now + PREVIEW_HOLD)
+            offer = PreviewOffer(leased[0], campaign, now + PREVIEW_HOLD)
+            await live.preview_offer(session, operator_id, offer.contact, campaign, offer.hold_until, now)
+            return offer
     return None
 
 

@@ -18,6 +18,7 @@ from dialer.calls.models import Call
 from dialer.campaigns import service as campaigns
 from dialer.campaigns.models import Campaign, CampaignState
 from dialer.contacts.models import Contact
+from dialer.desk import events as live
 from dialer.errors import Conflict, NotFound
 from dialer.surveys.models import ResponseOutcome, SurveyAnswer, SurveyDefinition, SurveyResponse
 from dialer.surveys.rules import meaning_of
@@ -157,6 +158,7 @@ async def record_response(
             )
         )
     await session.flush()
+    await live.survey_answered(session, call, outcome.value, at)
     return response
 
 

@@ -49,7 +49,7 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("POST", "/contracts/{contract_id}/periods/{month}/close"): MANAGERS,
     ("GET", "/contracts/{contract_id}/volume"): CLIENT_READERS,
     ("GET", "/contracts/{contract_id}/alerts"): CLIENT_READERS,
-    ("GET", "/events"): MANAGERS,
+    ("GET", "/events"): {A, S, C, Role.OPERATOR},  # each sees only its own (dialer.live.feed)
     ("GET", "/campaigns"): EVERYONE,
     ("POST", "/campaigns"): MANAGERS,
     ("GET", "/campaigns/{campaign_id}"): EVERYONE,
@@ -77,6 +77,8 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("GET", "/calls/{call_id}"): EVERYONE,
     ("POST", "/calls/{call_id}/disposition"): OPERATING,
     ("POST", "/calls/{call_id}/amd-review"): SESSION_READERS,
+    ("POST", "/calls/{call_id}/hangup"): OPERATING,
+    ("GET", "/desk"): SESSION_READERS,
     ("GET", "/campaigns/{campaign_id}/pacing"): EVERYONE,
     ("GET", "/campaigns/{campaign_id}/status"): EVERYONE,
     ("PUT", "/campaigns/{campaign_id}/survey"): MANAGERS,

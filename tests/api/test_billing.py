@@ -18,6 +18,7 @@ from dialer.auth.models import Role
 from dialer.auth.principal import Principal
 from dialer.clients.models import Contract
 from dialer.db.engine import unit_of_work
+from dialer.live.models import LiveEvent
 from dialer.metering.alerts import check_volume
 from tests.api.conftest import detail
 from tests.metering.world import make_world
@@ -179,7 +180,9 @@ async def test_statement_close_volume_and_alerts_by_role(app, client, login, adm
     assert (
         await client.get("/events", params={"after": events.json()[0]["id"]}, headers=supervisor)
     ).json() == []
-    assert (await client.get("/events", headers=own)).status_code == 403
+    # a client's controller follows its own client's events, another client's sees none of them
+    assert [e["type"] for e in (await client.get("/events", headers=own)).json()] == ["volume_alert"]
+    assert (await client.get("/events", headers=foreign)).json() == []
 
 
 class _Request:
@@ -207,7 +210,10 @@ async def test_the_event_stream_sends_each_alert_as_a_server_sent_event(app):
             cast(Request, _Request(1)), app.state.sessions, Principal(Role.SUPERVISOR), 0
         )
     ]
+    async with app.state.sessions() as session:
+        stored = await session.scalar(select(LiveEvent.id).where(LiveEvent.type == "volume_alert"))
     assert chunks[0].startswith("retry: ")
     head, data = chunks[1].split("data: ")
-    assert head == f"id: {alert.id}\nevent: volume_alert\n"
-    assert json.loads(data)["threshold"] == "1" and data.endswith("\n\n")
+    assert head == f"id: {stored}\nevent: volume_alert\n"
+    assert json.loads(data)["threshold"] == "1" and json.loads(data)["alert_id"] == alert.id
+    assert data.endswith("\n\n")

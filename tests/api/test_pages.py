@@ -44,7 +44,7 @@ def test_the_pages_and_scripts_ask_only_for_words_the_catalogue_has():
     known = i18n.catalogue().keys()
     used: set[str] = set()
     for path in [*TEMPLATES_DIR.glob("*.html"), *STATIC_DIR.glob("*.js")]:
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_.]+)["']""", path.read_text()))
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_.]+)["']\s*[,)]""", path.read_text()))
     assert used, "no t('...') call found: the pattern is wrong"
     assert sorted(used - known) == []
 
@@ -69,3 +69,12 @@ async def test_static_files_are_served_from_the_package(client):
         assert response.status_code == 200, name
         assert response.text == (STATIC_DIR / name).read_text()
     assert (await client.get("/static/../app.py")).status_code == 404
+
+
+def test_every_operator_state_and_engine_pause_reason_has_words():
+    from dialer.operators.models import OperatorState
+    from dialer.operators.presence import CHANNEL_LOST, LOGIN_REASON, UNREGISTERED
+
+    known = i18n.catalogue().keys()
+    assert {f"op.state.{state.value}" for state in OperatorState} <= known
+    assert {f"op.reason.{reason}" for reason in (LOGIN_REASON, UNREGISTERED, CHANNEL_LOST)} <= known

@@ -17,6 +17,7 @@ def test_the_demo_runs_a_campaign_and_prints_what_happened(
     assert main([*argv, "--operators", "3", "--port", "0", "--data-dir", str(tmp_path / "demo")]) == 0
     out = capsys.readouterr().out
     assert "sign in as admin / " in out and "/docs" in out
+    assert "/operator  sign in as operator / " in out
     assert "supervisor's wallboard: http://" in out and "/supervisor?campaign=" in out
     table = out.split("What happened", 1)[1]
     placed = int(next(line for line in table.splitlines() if line.startswith("calls placed")).split()[-1])
@@ -36,4 +37,4 @@ def test_the_demo_refuses_a_database_that_is_already_used_and_says_what_to_do(
     assert main([*common, "--port", "0", "--database-url", url, "--data-dir", str(tmp_path / "d")]) == 2
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
-    assert "already has 1 user(s): the demo needs a fresh one" in err and "--database-url" in err
+    assert "already has 2 user(s): the demo needs a fresh one" in err and "--database-url" in err  # admin, operator

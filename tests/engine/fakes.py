@@ -54,6 +54,7 @@ class FakeStore:
         self.previews: list[PreviewAsk] = []  # operators' clicks to call, not taken yet
         self.exhausted: dict[int, str] = {}  # campaigns finish_if_exhausted finishes, with the reason
         self.settled: dict[str, Settled] = {}  # calls lost while nobody watched, as settled
+        self.hangups_asked: set[str] = set()  # calls asked from a page to be hung up
 
     def _w(self, *item: Any) -> None:
         self.writes.append(item)
@@ -136,6 +137,9 @@ class FakeStore:
     async def finish_if_exhausted(self, plan: Plan, now: datetime) -> str | None:
         self._w("finish_check", plan.campaign_id)
         return self.exhausted.get(plan.campaign_id)
+
+    async def hangup_requests(self, call_uids: list[str]) -> list[str]:
+        return [uid for uid in call_uids if uid in self.hangups_asked]
 
     async def preview_requests(self, campaign_ids: list[int]) -> list[PreviewAsk]:
         return [a for a in self.previews if a.campaign_id in campaign_ids]

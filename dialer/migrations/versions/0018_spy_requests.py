@@ -1,7 +1,7 @@
 """spy requests: a supervisor's listen, whisper or barge, asked through the API, placed by the engine
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-07 14:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from dialer.db.types import UtcDateTime
 
 revision: str = "0018"
-down_revision: str | None = "0015"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
