@@ -118,7 +118,7 @@ function operatorRow(op) {
   }, t(`sv.${mode}`));
   const attrs = { "data-operator": op.operator_id, "data-state": op.state, "data-live-state": op.liveState };
   return el("tr", attrs,
-    el("td", {}, op.name, " ", el("span", { class: "muted" }, op.endpoint)),
+    el("td", {}, op.name, op.name.includes(op.endpoint) ? null : el("span", { class: "muted" }, ` ${op.endpoint}`)),
     el("td", {},
       el("span", { class: "badge", "data-state": op.state }, stateName(op.state)),
       op.state === "paused" && op.reason ? el("span", { class: "muted" }, " ", reasonName(op.reason)) : null),

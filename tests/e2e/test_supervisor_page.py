@@ -4,9 +4,6 @@ a listen on a call; the screenshot in the README is taken here."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from sqlalchemy import select
 
 from dialer.db.engine import unit_of_work
@@ -14,16 +11,13 @@ from dialer.demo.data import SUPERVISOR as SUPERVISOR_PRINCIPAL
 from dialer.operators import sessions as operator_sessions
 from dialer.operators.models import OperatorState, OperatorStatus
 from pbxsim import CustomerScript, Scenario
+from tests.e2e.browser import SCREENSHOTS, VIEWPORT, chromium, needs_chromium
 from tests.e2e.harness import PASSWORD, USER, api_call, running_stack, until
 
-playwright = pytest.importorskip("playwright.async_api")
+pytestmark = needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "supervisor.png"
 SOFTPHONE = "1009"  # the supervisor's own, in no queue
 WAIT_MS = 120_000  # generous: the limit only matters when something is wrong
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 
 
 async def test_a_supervisor_sees_the_floor_live_pauses_the_campaign_and_listens(
@@ -56,9 +50,8 @@ async def test_a_supervisor_sees_the_floor_live_pauses_the_campaign_and_listens(
         await until(both_talking)
         idle = next(s.operator_id for s in await statuses() if s.state is OperatorState.READY)
 
-        async with playwright.async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-            page = await browser.new_page(viewport={"width": 1366, "height": 768})
+        async with chromium() as browser:
+            page = await browser.new_page(viewport=VIEWPORT)
             page.set_default_timeout(WAIT_MS)
             await page.goto(f"{stack.service.url}/supervisor?lang=en")
             await page.fill("#username", USER)
@@ -91,6 +84,5 @@ async def test_a_supervisor_sees_the_floor_live_pauses_the_campaign_and_listens(
 
             await page.wait_for_selector("#chart-calls svg")
             await page.wait_for_selector("#chart-occupancy svg")
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            await page.screenshot(path=str(SCREENSHOT))
-            await browser.close()
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=str(SCREENSHOTS / "supervisor.png"))
