@@ -19,7 +19,8 @@ Then: every module of modules.conf runs, every context of extensions.conf is loa
 into ``dialer-customer`` reach the product's ``FastAgiServer`` (one of them through AMD() on a silent
 line) and go where the engine's decision (``AGI_ROUTE``) says. A second run checks the recording
 subroutine (``dialer-record``: the WAV files of each ``DIALER_RECORD`` / ``DIALER_RECORD_LEGS``
-policy, ``connected`` through an operator's held ConfBridge) and the survey route.
+policy, ``connected`` through an operator's held ConfBridge) and the survey route. A last one
+checks a supervisor's listen: ChanSpy through ``dialer-supervisor`` on the operator's own leg.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from agi.server import AgiLimits, FastAgiServer
 from ami.cel import read_calls
 from ami.client import AmiClient
 from ami.events import AmiEvent
-from ami.facts import AmdVerdict, CallAnswered, CallConnected, CallHungUp, Fact
+from ami.facts import AmdVerdict, CallAnswered, CallConnected, CallHungUp, Fact, SpyStarted
 from ami.settings import AmiSettings
 from ami.tracker import CallTracker
 from dialer.calls.models import CallOutcome
@@ -665,3 +666,48 @@ async def test_calls_that_end_while_the_engine_is_down_are_settled_from_asterisk
     assert (amd.outcome, amd.review) == (CallOutcome.ABANDONED, None)
     assert amd.amd is not None and amd.amd[0] == "NOTSURE"  # AMD() heard nothing on the silent line
     assert amd.abandoned_at == records["k-amd"].fallback_at
+
+
+async def test_a_supervisor_listens_through_dialer_supervisor(
+    asterisk: RunningAsterisk, client: tuple[AmiClient, Seen]
+) -> None:
+    """What the engine does for a listen (``dialer.engine.ami_pbx.AmiPbx.spy``): the supervisor's leg
+    originated into ``dialer-supervisor`` exten ``listen`` with ``SPYTARGET`` the tracker's target for
+    the call (the operator's own channel) runs ChanSpy on the operator's nailed-up leg, and the
+    tracker reports it as a supervisor spying (a Local channel stands in for the softphone)."""
+    ami, seen = client
+    assert ami.tracker is not None
+    engine = ScriptedEngine(by_call={"s-cust": RouteDecision.to_operator(bridge="op1001")})
+    limits = AgiLimits(env_timeout=5.0, reply_timeout=5.0, session_timeout=30.0, close_timeout=1.0)
+    server = FastAgiServer(
+        product_routes(engine, abandon_message="dialer/abandon"), port=asterisk.agi_port, limits=limits
+    )
+    async with server:
+        await ami.originate(
+            "op-1001", "Local/s@dialer-test-answer", context="dialer-operator-login", exten="1001"
+        )
+        await seen.event("operator in op1001", on_channel("op-1001", "ConfbridgeJoin"))
+        await ami.originate(
+            "s-cust",
+            "Local/s@dialer-test-answer",
+            context="dialer-customer",
+            variables={"CAMPAIGN_ID": "9", "LEAD_ID": "lead-s", "DIALER_AMD": "no"},
+            ring_timeout_s=10,
+        )
+        await seen.event("s-cust put through", on_channel("s-cust", "ConfbridgeJoin"))
+        target = ami.tracker.spy_target("s-cust")
+        login = next(e for e in seen.events if e.raw.get("Uniqueid") == "op-1001" and e.raw.get("Channel"))
+        assert target == login.raw["Channel"]  # the operator's own leg, by name
+        await ami.originate(
+            "sup-listen",
+            "Local/s@dialer-test-answer",
+            context="dialer-supervisor",
+            exten="listen",
+            variables={"SPYTARGET": target},
+            operator="1003",
+        )
+        started = await seen.event("ChanSpy on the operator's leg", lambda e: e.event_name == "ChanSpyStart")
+        assert started.raw.get("SpyeeUniqueid") == "op-1001", started.raw
+        assert any(isinstance(f, SpyStarted) and f.call_id == "sup-listen" for f in seen.facts)
+        await ami.hangup(started.raw["SpyerChannel"])
+        await seen.event("the spy stopped", lambda e: e.event_name == "ChanSpyStop")
