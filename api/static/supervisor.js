@@ -123,8 +123,11 @@ function operatorRow(op) {
       el("span", { class: "badge", "data-state": op.state }, stateName(op.state)),
       op.state === "paused" && op.reason ? el("span", { class: "muted" }, " ", reasonName(op.reason)) : null),
     el("td", { class: "in-state", "data-since": op.sinceMs === null ? "" : String(op.sinceMs) }),
-    el("td", { class: op.registered ? "phone-ok" : "phone-missing" },
-      op.registered ? `● ${t("sv.phone.ok")}` : `○ ${t("sv.phone.missing")}`),
+    el("td", {
+      class: op.registered ? "phone-ok" : "phone-missing",
+      title: t(op.registered ? "sv.phone.ok" : "sv.phone.missing"),
+      "aria-label": t(op.registered ? "sv.phone.ok" : "sv.phone.missing"),
+    }, op.registered ? "●" : "○"),
     el("td", {}, String(op.calls_today ?? 0)),
     el("td", { class: "actions" },
       el("button", {
