@@ -27,6 +27,7 @@ from dialer.audit.models import AuditAction
 from dialer.audit.service import Remote
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
+from dialer.calls.models import Call
 from dialer.errors import Conflict, InvalidInput, NotFound
 from dialer.operators import presence
 from dialer.operators.models import Operator, OperatorState
@@ -56,8 +57,11 @@ async def ask(
     status = await presence.get_status(session, operator_id)
     if status.state is not OperatorState.ON_CALL or status.call_uid is None:
         raise Conflict(f"operator {operator_id} is not on a call ({status.state.value})")
-    busy = await session.scalar(
-        select(SpyRequest.id).where(SpyRequest.endpoint == endpoint, SpyRequest.status.in_(LIVE)).limit(1)
+    busy = await session.scalar(  # a request whose call ended is over, whatever it says (E: ChanSpy ends)
+        select(SpyRequest.id)
+        .join(Call, Call.call_uid == SpyRequest.call_uid)
+        .where(SpyRequest.endpoint == endpoint, SpyRequest.status.in_(LIVE), Call.ended_at.is_(None))
+        .limit(1)
     )
     if busy is not None:
         raise Conflict(f"endpoint {endpoint!r} is already on request {busy}: hang that one up first")

@@ -199,12 +199,24 @@ async def test_a_spy_is_asked_only_on_a_call_from_another_softphone(client, logi
     assert (asked["status"], asked["mode"], asked["call_uid"]) == ("pending", "whisper", "live-1")
     response = await client.post(f"/supervision/operators/{olga}/spy", json=ask, headers=supervisor)
     assert response.status_code == 409  # that softphone is already on a request
+    async with unit_of_work(app.state.sessions) as session:  # the call ends (a lost engine never said)
+        await calls.mark_ended(
+            session,
+            "live-1",
+            outcome=CallOutcome.HUMAN_CONNECTED,
+            hangup_cause=16,
+            hangup_side="customer",
+            at=NOW,
+        )
+    again = await client.post(f"/supervision/operators/{olga}/spy", json=ask, headers=supervisor)
+    assert again.status_code == 202  # a request on an ended call holds the softphone no longer
     seen = (await client.get(f"/supervision/spy/{asked['id']}", headers=supervisor)).json()
     assert seen == asked
     async with app.state.sessions() as session:
         audited = list(await session.scalars(select(AuditEvent).where(AuditEvent.action == AuditAction.SPY)))
     assert [e.detail for e in audited] == [
-        {"mode": "whisper", "endpoint": "sup-9", "call_uid": "live-1", "request": asked["id"]}
+        {"mode": "whisper", "endpoint": "sup-9", "call_uid": "live-1", "request": request_id}
+        for request_id in (asked["id"], again.json()["id"])
     ]
 
 
