@@ -297,6 +297,7 @@ async def test_a_stream_resumed_after_an_id_sends_only_what_came_after(sessions)
     async with sessions() as session:
         ids = list(await session.scalars(select(LiveEvent.id).order_by(LiveEvent.id)))
     chunks = [c async for c in _stream(cast(Request, Connected(1)), sessions, SUPERVISOR, ids[0])]
+    assert chunks[0].endswith(f"\nid: {ids[0]}\n\n")  # where it starts, for a reconnect before any event
     sent = [c for c in chunks if c.startswith("id: ")]
     assert [c.split("\n")[0] for c in sent] == [f"id: {ids[1]}", f"id: {ids[2]}"]
     assert '"n": 1' in sent[0] and '"at": ' in sent[0]
