@@ -25,6 +25,14 @@ DATA_FILES = {
         "migrations/versions/0001_initial_schema.py",
     ),
     "pbxsim": ("scenarios/demo.toml",),
+    "api": (
+        "templates/base.html",
+        "templates/operator.html",
+        "static/dialer.js",
+        "static/dialer.css",
+        "static/operator.js",
+        "static/operator.css",
+    ),
 }
 
 

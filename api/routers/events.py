@@ -61,7 +61,7 @@ async def _stream(
 
     unsubscribe = doorbell.subscribe(on_ring)
     try:
-        yield f"retry: {RETRY_MS}\n\n"
+        yield f"retry: {RETRY_MS}\nid: {after}\n\n"  # where it starts: a reconnect resumes from here
         quiet = 0.0
         while not await request.is_disconnected():
             wake.clear()  # before the read: a ring during it is not lost

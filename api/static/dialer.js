@@ -123,10 +123,11 @@ export async function api(method, path, body = undefined, { form = false } = {})
 
 /** Parses text/event-stream as it arrives; calls onEvent({id, type, data}) for each whole event. */
 export class SseParser {
-  constructor(onEvent, onRetry = () => {}, onComment = () => {}) {
+  constructor(onEvent, onRetry = () => {}, onComment = () => {}, onId = () => {}) {
     this.onEvent = onEvent;
     this.onRetry = onRetry;
     this.onComment = onComment;
+    this.onId = onId;  // an id without data (where the stream starts) still moves Last-Event-ID
     this.buffer = "";
     this.reset();
   }
@@ -146,6 +147,7 @@ export class SseParser {
 
   line(line) {
     if (line === "") {
+      if (this.id !== null) this.onId(this.id);
       if (this.data.length) this.onEvent({ id: this.id, type: this.type, data: this.data.join("\n") });
       this.reset();
       return;
@@ -219,7 +221,12 @@ export class EventStream {
         if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
         this.onState("on");
         alive();
-        const parser = new SseParser((event) => this.dispatch(event), (ms) => { this.retryMs = ms; }, () => {});
+        const parser = new SseParser(
+          (event) => this.dispatch(event),
+          (ms) => { this.retryMs = ms; },
+          () => {},
+          (id) => { this.lastId = id; },
+        );
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         for (;;) {
           const { value, done } = await reader.read();

@@ -88,6 +88,7 @@ function renderCard(contact, campaign, attempt) {
     if (value === null || typeof value === "object") continue;
     fields.append(el("dt", {}, name), el("dd", {}, String(value)));
   }
+  $("card-fields-title").hidden = fields.childElementCount === 0;
   const history = $("card-history");
   history.replaceChildren();
   const earlier = contact.history || [];

@@ -72,7 +72,7 @@ async def create_demo_campaign(
         "dialing_mode": mode,
         "calling_hours": dict(calling_hours or ALL_DAY),
         "max_attempts": max_attempts,
-        "script": "Hello, this is Demo Telecom: may I tell you about our home internet offer?",
+        "script": "Hello, this is Demo Telecom. {name}, may I tell you about our home internet offer?",
     }
     if retry_delays is not None:
         data["retry_delays"] = dict(retry_delays)

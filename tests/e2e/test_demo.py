@@ -37,4 +37,5 @@ def test_the_demo_refuses_a_database_that_is_already_used_and_says_what_to_do(
     assert main([*common, "--port", "0", "--database-url", url, "--data-dir", str(tmp_path / "d")]) == 2
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
-    assert "already has 2 user(s): the demo needs a fresh one" in err and "--database-url" in err  # admin, operator
+    # the admin and the operator the page's newcomer signs in as
+    assert "already has 2 user(s): the demo needs a fresh one" in err and "--database-url" in err

@@ -75,6 +75,8 @@ async def test_an_operator_previews_clicks_talks_and_disposes(database_url, sess
         contact = offer.json()["contact"]
         assert contact["phone"] == CUSTOMER
         assert offer.json()["script"].startswith("Hello, this is Demo Telecom")
+        greeting = f"Hello, this is Demo Telecom. {contact['name']}, may"
+        assert offer.json()["filled_script"].startswith(greeting)
 
         dialed = await api.post(f"{base}/{contact['id']}/dial")
         assert dialed.status_code == 202, dialed.text

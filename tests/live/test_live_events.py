@@ -223,3 +223,81 @@ def test_a_script_keeps_what_the_contact_has_no_value_for():
         name="Ann", company="", phone="+1", extension="", timezone=None, data={"name": "x", "n": 3}
     )
     assert fill("{name} {company} {n} { n } {{name}} {phone}{", fields) == "Ann {company} 3 3 {name} +1{"
+
+
+async def test_a_press_1_call_carries_the_answers_it_gave_to_the_operator(sessions, world, add_contacts):
+    from dialer.surveys import service as surveys
+    from dialer.surveys.models import ResponseOutcome
+    from dialer.surveys.schemas import SurveyIn
+
+    olga = world.operator_ids[0]
+    (contact_id,) = await add_contacts(world.campaign_id)
+    question = {
+        "key": "satisfied",
+        "prompt": "survey/q-satisfied",
+        "choices": [{"digit": "1", "meaning": "yes"}, {"digit": "2", "meaning": "no"}],
+    }
+    async with unit_of_work(sessions) as session:
+        await surveys.put_survey(
+            session,
+            SUPERVISOR,
+            world.campaign_id,
+            SurveyIn.model_validate({"questions": [question]}),
+            now=NOW,
+        )
+        await presence.login(session, olga, [world.campaign_id], NOW)
+        await presence.set_registered(session, olga, True, NOW)
+        await presence.set_ready(session, olga, NOW)
+        await service.create_call(
+            session,
+            campaign_id=world.campaign_id,
+            contact_id=contact_id,
+            phone="+74950000099",
+            attempt=1,
+            call_uid="s-1",
+            trunk="t",
+            pbx="p",
+            placed_at=NOW,
+        )
+        before = await feed.latest_id(session, SUPERVISOR)
+    async with unit_of_work(sessions) as session:  # the survey's answers are stored before the transfer
+        answers = [surveys.ReportedAnswer("satisfied", "2", 1)]
+        await surveys.record_response(session, "s-1", ResponseOutcome.TRANSFER, answers, NOW + 20 * S)
+    async with unit_of_work(sessions) as session:
+        await service.mark_connected(session, "s-1", olga, NOW + 21 * S)
+        found = await feed.events_after(session, SUPERVISOR, before)
+    answered, connected = found
+    assert answered.type == "survey_answered" and answered.data["outcome"] == "transfer"
+    assert answered.client_id == world.client_id and answered.operator_id is None  # nobody's yet
+    expected = [{"position": 1, "question": "satisfied", "digits": "2", "meaning": "no"}]
+    assert answered.data["answers"] == expected
+    assert connected.type == "call_connected" and connected.data["survey"] == expected
+
+
+async def test_a_stream_resumed_after_an_id_sends_only_what_came_after(sessions):
+    from typing import cast
+
+    from fastapi import Request
+
+    from api.routers.events import _stream
+
+    class Connected:
+        """The stream's request: connected for ``polls`` looks, then gone."""
+
+        def __init__(self, polls: int) -> None:
+            self.polls = polls
+
+        async def is_disconnected(self) -> bool:
+            self.polls -= 1
+            return self.polls < 0
+
+    async with unit_of_work(sessions) as session:
+        for n in range(3):
+            await publishing.publish(session, "test", {"n": n}, at=NOW)
+    async with sessions() as session:
+        ids = list(await session.scalars(select(LiveEvent.id).order_by(LiveEvent.id)))
+    chunks = [c async for c in _stream(cast(Request, Connected(1)), sessions, SUPERVISOR, ids[0])]
+    assert chunks[0].endswith(f"\nid: {ids[0]}\n\n")  # where it starts, for a reconnect before any event
+    sent = [c for c in chunks if c.startswith("id: ")]
+    assert [c.split("\n")[0] for c in sent] == [f"id: {ids[1]}", f"id: {ids[2]}"]
+    assert '"n": 1' in sent[0] and '"at": ' in sent[0]
