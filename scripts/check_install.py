@@ -32,6 +32,9 @@ DATA_FILES = {
         "static/dialer.css",
         "static/operator.js",
         "static/operator.css",
+        "templates/supervisor.html",
+        "static/supervisor.js",
+        "static/supervisor.css",
     ),
 }
 
