@@ -683,8 +683,12 @@ async def test_a_supervisor_listens_through_dialer_supervisor(
         product_routes(engine, abandon_message="dialer/abandon"), port=asterisk.agi_port, limits=limits
     )
     async with server:
-        await ami.originate(
-            "op-1001", "Local/s@dialer-test-answer", context="dialer-operator-login", exten="1001"
+        await ami.originate(  # as the engine logs an operator in: followed as operator 1001's leg
+            "op-1001",
+            "Local/s@dialer-test-answer",
+            context="dialer-operator-login",
+            exten="1001",
+            operator="1001",
         )
         await seen.event("operator in op1001", on_channel("op-1001", "ConfbridgeJoin"))
         await ami.originate(
