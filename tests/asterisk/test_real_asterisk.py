@@ -20,7 +20,8 @@ into ``dialer-customer`` reach the product's ``FastAgiServer`` (one of them thro
 line) and go where the engine's decision (``AGI_ROUTE``) says. A second run checks the recording
 subroutine (``dialer-record``: the WAV files of each ``DIALER_RECORD`` / ``DIALER_RECORD_LEGS``
 policy, ``connected`` through an operator's held ConfBridge) and the survey route. A last one
-checks a supervisor's listen: ChanSpy through ``dialer-supervisor`` on the operator's own leg.
+checks a supervisor's listen, whisper and barge: ChanSpy through ``dialer-supervisor`` on the
+operator's own leg.
 """
 
 from __future__ import annotations
@@ -343,6 +344,11 @@ def on_channel(uniqueid: str, name: str, **fields: str) -> Callable[[AmiEvent], 
         )
 
     return match
+
+
+def spying(leg: str, name: str) -> Callable[[AmiEvent], bool]:
+    """Matches ChanSpyStart / ChanSpyStop of the spy leg whose Uniqueid is ``leg``."""
+    return lambda event: event.event_name == name and event.raw.get("SpyerUniqueid") == leg
 
 
 @dataclass
@@ -668,13 +674,14 @@ async def test_calls_that_end_while_the_engine_is_down_are_settled_from_asterisk
     assert amd.abandoned_at == records["k-amd"].fallback_at
 
 
-async def test_a_supervisor_listens_through_dialer_supervisor(
+async def test_a_supervisor_listens_whispers_and_barges_through_dialer_supervisor(
     asterisk: RunningAsterisk, client: tuple[AmiClient, Seen]
 ) -> None:
-    """What the engine does for a listen (``dialer.engine.ami_pbx.AmiPbx.spy``): the supervisor's leg
-    originated into ``dialer-supervisor`` exten ``listen`` with ``SPYTARGET`` the tracker's target for
-    the call (the operator's own channel) runs ChanSpy on the operator's nailed-up leg, and the
-    tracker reports it as a supervisor spying (a Local channel stands in for the softphone)."""
+    """What the engine does for a spy (``dialer.engine.ami_pbx.AmiPbx.spy``): the supervisor's leg
+    originated into ``dialer-supervisor`` (exten ``listen``, ``whisper`` or ``barge``) with
+    ``SPYTARGET`` the tracker's target for the call (the operator's own channel) runs ChanSpy on the
+    operator's nailed-up leg, and the tracker reports a supervisor spying (a Local channel stands in
+    for the softphone)."""
     ami, seen = client
     assert ami.tracker is not None
     engine = ScriptedEngine(by_call={"s-cust": RouteDecision.to_operator(bridge="op1001")})
@@ -702,16 +709,18 @@ async def test_a_supervisor_listens_through_dialer_supervisor(
         target = ami.tracker.spy_target("s-cust")
         login = next(e for e in seen.events if e.raw.get("Uniqueid") == "op-1001" and e.raw.get("Channel"))
         assert target == login.raw["Channel"]  # the operator's own leg, by name
-        await ami.originate(
-            "sup-listen",
-            "Local/s@dialer-test-answer",
-            context="dialer-supervisor",
-            exten="listen",
-            variables={"SPYTARGET": target},
-            operator="1003",
-        )
-        started = await seen.event("ChanSpy on the operator's leg", lambda e: e.event_name == "ChanSpyStart")
-        assert started.raw.get("SpyeeUniqueid") == "op-1001", started.raw
-        assert any(isinstance(f, SpyStarted) and f.call_id == "sup-listen" for f in seen.facts)
-        await ami.hangup(started.raw["SpyerChannel"])
-        await seen.event("the spy stopped", lambda e: e.event_name == "ChanSpyStop")
+        for mode in ("listen", "whisper", "barge"):
+            leg = f"sup-{mode}"
+            await ami.originate(
+                leg,
+                "Local/s@dialer-test-answer",
+                context="dialer-supervisor",
+                exten=mode,
+                variables={"SPYTARGET": target},
+                operator="1003",
+            )
+            started = await seen.event(f"{mode}: ChanSpy on the operator's leg", spying(leg, "ChanSpyStart"))
+            assert started.raw.get("SpyeeUniqueid") == "op-1001", started.raw
+            assert any(isinstance(f, SpyStarted) and f.call_id == leg for f in seen.facts)
+            await ami.hangup(started.raw["SpyerChannel"])
+            await seen.event(f"{mode}: the spy stopped", spying(leg, "ChanSpyStop"))
