@@ -1,11 +1,14 @@
 """A supervisor listens to an operator's call from their own softphone: asked through the API, placed
-by the engine through AMI, seen on the simulator as a ChanSpy leg on the operator's channel."""
+by the engine through AMI, seen on the simulator as a ChanSpy leg on the operator's channel (the
+nailed-up leg, or the leg the queue rang)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from dialer.audit.models import AuditAction, AuditEvent
+from dialer.campaigns.models import OperatorConnection
 from dialer.operators.models import Operator, OperatorState, OperatorStatus
 from pbxsim import CustomerScript, Scenario
 from tests.e2e.harness import api_call, running_stack, until
@@ -13,13 +16,22 @@ from tests.e2e.harness import api_call, running_stack, until
 SUPERVISOR = "1009"  # the supervisor's own softphone, in no queue
 
 
-async def test_a_supervisor_listens_to_a_call_put_through_to_an_operator(database_url, sessions, tmp_path):
+@pytest.mark.parametrize("connection", [OperatorConnection.NAILED_UP, OperatorConnection.RINGING])
+async def test_a_supervisor_listens_to_a_call_put_through_to_an_operator(
+    database_url, sessions, tmp_path, connection
+):
     scenario = Scenario(seed=3)
     phones = [f"+7916100{i:04d}" for i in range(2)]
     for phone in phones:
         scenario.customers[phone.lstrip("+")] = CustomerScript("answer", ring=1.0, talk=3600, amd="human")
     async with running_stack(
-        database_url, sessions, tmp_path, scenario, {"UTC": phones}, endpoints=("1001", "1002")
+        database_url,
+        sessions,
+        tmp_path,
+        scenario,
+        {"UTC": phones},
+        endpoints=("1001", "1002"),
+        connection=connection,
     ) as stack:
         stack.sim.operator(SUPERVISOR, queues=())
 
