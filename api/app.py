@@ -29,7 +29,8 @@ Observe = Callable[[AsyncEngine], Observed]
 
 DESCRIPTION = """\
 Every route but `/health`, `/health/live`, `/health/ready`, `/metrics` (see `DIALER_METRICS_TOKEN`)
-and `/auth/token` needs a credential: a bearer token from
+and `/auth/token` (and the web pages, `/operator` and their `/static` files, which hold no data)
+needs a credential: a bearer token from
 `POST /auth/token` (people) or an API key (machines) as `Authorization: Bearer dk_...` or
 `X-API-Key: dk_...`. What a caller sees is limited by its role; a client's controller sees only its
 client's data, and anything else answers 404. Errors are `{"detail": "..."}`. Money is an exact

@@ -51,6 +51,13 @@ install_debian_package() {  # $1: the command that must exist, $2: the Debian pa
 }
 
 install_debian_package ffmpeg ffmpeg "recording transcodes"
+if $dev; then  # the browser tests drive Debian's Chromium through Playwright (no browser download)
+  install_debian_package chromium chromium "the browser tests of the operator's and supervisor's pages"
+  if [[ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf && $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "setup: installing fonts-dejavu-core (Debian package): Latin and Cyrillic text in the browser" >&2
+    apt_get install -y -qq --no-install-recommends fonts-dejavu-core
+  fi
+fi
 
 python=${PYTHON:-python3}
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then

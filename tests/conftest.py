@@ -111,6 +111,10 @@ WHERE n.nspname = 'public'
 """
 
 
+_RESET_LOCK_TIMEOUT = "10s"
+"""How long emptying a used database waits for a table lock; a lock wait has no end of its own."""
+
+
 async def _reset_database(name: str, fingerprint: tuple[int, int]) -> bool:
     """Empty a used test database back to the template's state (every table but the schema version,
     every sequence from 1); False when the test changed the schema itself (it is dropped instead).
@@ -133,12 +137,16 @@ async def _reset_database(name: str, fingerprint: tuple[int, int]) -> bool:
             )
         ]
         sequences = [r["s"] for r in await connection.fetch("SELECT sequencename AS s FROM pg_sequences")]
-        async with connection.transaction():
-            await connection.execute("SET LOCAL session_replication_role = replica")  # no FK order
-            for table in tables:
-                await connection.execute(f'DELETE FROM "{table}"')
-            for sequence in sequences:
-                await connection.execute(f"SELECT setval('\"{sequence}\"', 1, false)")
+        try:
+            async with connection.transaction():
+                await connection.execute("SET LOCAL session_replication_role = replica")  # no FK order
+                await connection.execute(f"SET LOCAL lock_timeout = '{_RESET_LOCK_TIMEOUT}'")
+                for table in tables:
+                    await connection.execute(f'DELETE FROM "{table}"')
+                for sequence in sequences:
+                    await connection.execute(f"SELECT setval('\"{sequence}\"', 1, false)")
+        except asyncpg.LockNotAvailableError:
+            return False  # a lock outlived its terminated session: drop the database instead of waiting
         return True
     finally:
         await connection.close()

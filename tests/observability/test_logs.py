@@ -7,6 +7,7 @@ import json
 import logging
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -19,6 +20,8 @@ def json_lines():
     """Lines the root logger writes as JSON while the test runs (its handlers are put back after)."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
+    this_thread = threading.get_ident()
+    handler.addFilter(lambda record: record.thread == this_thread)  # not a lingering server's thread
     handler.addFilter(logs.ContextFilter())
     handler.setFormatter(logs.JsonFormatter())
     root = logging.getLogger()
