@@ -26,6 +26,7 @@ class AuditAction(enum.StrEnum):
     CLOSE_PERIOD = "close_period"  # a contract's billing month frozen (dialer.metering)
     LOCK = "lock"  # an account locked after repeated wrong passwords (dialer.auth)
     UNLOCK = "unlock"  # an administrator unlocked it
+    REVEAL = "reveal"  # a stored secret shown to someone (an operator's SIP password: dialer.softphones)
 
 
 def _values(e: type[enum.Enum]) -> list[str]:

@@ -95,6 +95,7 @@ class Demo:
                 else SecretStr(secrets.token_urlsafe(32)),
                 "jobs_enabled": False,  # a short demo on a fresh database: no daily jobs
                 "recordings_spool_dir": data_dir / "asterisk-spool",  # the simulator's MixMonitor files
+                "pjsip_operators_file": data_dir / "pjsip_operators.conf",  # the simulator reads it
             }
         )
 
@@ -116,6 +117,8 @@ class Demo:
             ami_port=0,
             agi_port=1,
             recordings_dir=args.data_dir / "asterisk-spool",  # filed from here into <data_dir>/recordings
+            # the operators' endpoints as the service provisions them (written and reloaded at its start)
+            pjsip_file=args.data_dir / "pjsip_operators.conf",
         )
         for endpoint in self.endpoints:
             if endpoint not in scenario.operators:
