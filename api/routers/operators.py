@@ -8,7 +8,6 @@ a disabled or deleted one's cannot, as soon as the client has its answer.
 from __future__ import annotations
 
 import asyncio
-from typing import Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import PlainTextResponse
@@ -96,18 +95,32 @@ async def softphone_settings_text(
 
 
 @router.get(
-    "/{operator_id}/softphone/qr.{kind}",
-    responses={200: {"content": {"image/svg+xml": {}, "image/png": {}}}},
+    "/{operator_id}/softphone/qr.svg",
+    responses={200: {"content": {"image/svg+xml": {}}}},
     response_class=Response,
 )
-async def softphone_qr(
-    operator_id: IntId,
-    kind: Literal["svg", "png"],
-    request: Request,
-    session: SessionDep,
-    principal: PrincipalDep,
+async def softphone_qr_svg(
+    operator_id: IntId, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> Response:
-    """The settings' text as a QR code, ``qr.svg`` or ``qr.png``, to read with a phone's camera."""
+    """The settings' text as a QR code (SVG), to read with a phone's camera."""
+    return await _qr(request, session, principal, operator_id, "svg")
+
+
+@router.get(
+    "/{operator_id}/softphone/qr.png",
+    responses={200: {"content": {"image/png": {}}}},
+    response_class=Response,
+)
+async def softphone_qr_png(
+    operator_id: IntId, request: Request, session: SessionDep, principal: PrincipalDep
+) -> Response:
+    """The settings' text as a QR code (PNG)."""
+    return await _qr(request, session, principal, operator_id, "png")
+
+
+async def _qr(
+    request: Request, session: AsyncSession, principal: PrincipalDep, operator_id: int, kind: str
+) -> Response:
     found = await _settings(request, session, principal, operator_id, kind)
     image = await asyncio.to_thread(qr_image, found.text(), kind)
     return Response(image, media_type=MEDIA_TYPES[kind], headers={"Cache-Control": "no-store"})
