@@ -34,7 +34,7 @@ from dialer.demo.operators import SimulatedOperators
 from dialer.demo.report import campaign_report
 from dialer.engine.clock import EngineClock
 from dialer.service import Service
-from dialer.settings import AmiServerSettings, Settings, TrunkSettings, load_settings
+from dialer.settings import AmiServerSettings, Settings, TrunkSettings, install_sealer, load_settings
 from pbxsim import PbxSim, RandomCustomers, RealClock, ScaledClock, Scenario, load_scenario
 
 log = logging.getLogger(__name__)
@@ -126,6 +126,7 @@ class Demo:
         await sim.start()
         clock = EngineClock(sim.clock.time, speed)
         settings = self._settings(sim, url)
+        install_sealer(settings)  # the operators' SIP passwords are sealed with the service's own key
         sessions = make_sessionmaker(db)
         password = secrets.token_urlsafe(12)
         async with unit_of_work(sessions) as session:
