@@ -714,7 +714,7 @@ async def test_a_provisioned_endpoint_is_loaded_at_the_reload_and_gone_once_disa
     assert (result.endpoints, result.written, result.reloaded) == (1, True, True)
     shown = await pjsip_endpoint(ami, "2001")
     assert re.search(r"Endpoint:\s+2001\b", shown), shown
-    assert re.search(r"InAuth:\s+2001/2001", shown), shown  # its auth, user 2001
+    assert re.search(r"Auth:\s+2001/2001", shown), shown  # InAuth: its auth, user 2001
     assert re.search(r"Aor:\s+2001\b", shown), shown
     assert '"Anna Petrova" <2001>' in shown
     assert "Unable to find object 1001" in await pjsip_endpoint(ami, "1001")  # not in this database
