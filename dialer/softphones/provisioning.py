@@ -3,9 +3,10 @@
 After every committed change of an operator (and at start), ``Provisioner.sync`` reads the enabled
 operators, renders the include file (``pjsip_conf.render``), writes it atomically off the event loop
 (a temporary file in the same folder, mode 0640, renamed over the old one) and asks Asterisk to
-reload res_pjsip. Each sync writes the whole database's state, so concurrent writers (two API
-processes) converge on the last one. A failed reload (Asterisk down) is logged: Asterisk reads the
-file at its next start anyway. Passwords are never logged.
+reload res_pjsip. Each sync writes the whole database's state; on PostgreSQL, processes sharing the
+database take turns (an advisory lock), so the last file written is always the latest state. A
+failed reload (Asterisk down) is logged: Asterisk reads the file at its next start anyway. Passwords
+are never logged.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ami.errors import AmiError
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 
 FILE_MODE = 0o640  # Asterisk (its group) reads it; nobody else: it holds the SIP passwords
 RELOAD_ACTION = (("Action", "Reload"), ("Module", "res_pjsip.so"))
+SYNC_LOCK = 0x70_6A_73_69  # PostgreSQL advisory lock ("pjsi"): one sync at a time across processes
 
 Reload = Callable[[], Awaitable[None]]
 
@@ -91,12 +94,14 @@ class Provisioner:
         """The file from the committed database, then the reload (always: a file changed by another
         process is reloaded too). A failed write or reload is logged, not raised: the database change
         it follows is committed already, and the next sync (or start) writes the whole state again."""
-        async with self._lock:
-            async with sessions() as session:
-                accounts = await enabled_accounts(session)
-            text = render(accounts)
+        async with self._lock, sessions() as session, session.begin():
+            if session.bind.dialect.name == "postgresql":
+                # Processes sharing the database take turns: whoever writes last read last, so the
+                # file never goes back to an older state than one already written.
+                await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK})
+            accounts = await enabled_accounts(session)
             try:
-                changed = await asyncio.to_thread(write_atomically, self.path, text)
+                changed = await asyncio.to_thread(write_atomically, self.path, render(accounts))
             except OSError as exc:
                 log.error(
                     "softphones: cannot write %s (%s); Asterisk keeps the endpoints it had", self.path, exc
