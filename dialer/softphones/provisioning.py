@@ -95,7 +95,7 @@ class Provisioner:
         process is reloaded too). A failed write or reload is logged, not raised: the database change
         it follows is committed already, and the next sync (or start) writes the whole state again."""
         async with self._lock, sessions() as session, session.begin():
-            if session.bind.dialect.name == "postgresql":
+            if session.get_bind().dialect.name == "postgresql":
                 # Processes sharing the database take turns: whoever writes last read last, so the
                 # file never goes back to an older state than one already written.
                 await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK})
