@@ -17,6 +17,7 @@ from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep, get_settings, remote_of
 from api.errors import ERROR_RESPONSES
 from api.schemas.operators import OperatorOut, SoftphoneOut
+from dialer.auth.principal import Principal
 from dialer.db.bounds import IntId
 from dialer.operators import service
 from dialer.operators.models import Operator
@@ -24,6 +25,8 @@ from dialer.operators.schemas import OperatorCreate, OperatorUpdate
 from dialer.softphones.provisioning import Provisioner
 from dialer.softphones.qr import qr_image
 from dialer.softphones.settings_view import SipServer, SoftphoneSettings, read_settings
+
+MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
 router = APIRouter(
     prefix="/operators", tags=["operators"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES
@@ -119,18 +122,15 @@ async def softphone_qr_png(
 
 
 async def _qr(
-    request: Request, session: AsyncSession, principal: PrincipalDep, operator_id: int, kind: str
+    request: Request, session: AsyncSession, principal: Principal, operator_id: int, kind: str
 ) -> Response:
     found = await _settings(request, session, principal, operator_id, kind)
     image = await asyncio.to_thread(qr_image, found.text(), kind)
     return Response(image, media_type=MEDIA_TYPES[kind], headers={"Cache-Control": "no-store"})
 
 
-MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
-
-
 async def _settings(
-    request: Request, session: AsyncSession, principal: PrincipalDep, operator_id: int, form: str
+    request: Request, session: AsyncSession, principal: Principal, operator_id: int, form: str
 ) -> SoftphoneSettings:
     settings = get_settings(request)
     server = SipServer(settings.effective_sip_host, settings.sip_public_port, settings.sip_transport)
