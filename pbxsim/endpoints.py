@@ -103,11 +103,12 @@ class Endpoints:
         self.by_name.clear()
         self._apply(read_endpoints(path), announce=False)
 
-    def reload(self) -> tuple[list[str], list[str]]:
-        """res_pjsip reloaded: read the file again. The endpoints added and removed."""
+    def reload(self, *, quietly: bool = False) -> tuple[list[str], list[str]]:
+        """res_pjsip reloaded: read the file again. The endpoints added and removed. ``quietly``: as
+        Asterisk starting does (nobody connected hears it; the boot events say the rest)."""
         if self.pjsip_file is None:
             return [], []
-        return self._apply(read_endpoints(self.pjsip_file), announce=True)
+        return self._apply(read_endpoints(self.pjsip_file), announce=not quietly)
 
     def _apply(self, wanted: dict[str, str | None], *, announce: bool) -> tuple[list[str], list[str]]:
         removed = [name for name in self.by_name if name not in wanted]

@@ -205,6 +205,7 @@ class PbxSim:
         pbx.channels.reset()
         for endpoint in pbx.endpoints.by_name.values():
             endpoint.in_use = 0
+        pbx.endpoints.reload(quietly=True)  # a starting Asterisk reads its configuration again
         await self.clock.sleep(downtime)
         self.server.fully_booted = False
         await self.server.start()

@@ -100,3 +100,11 @@ async def test_the_product_s_reload_action_is_what_the_simulator_answers(
 async def test_a_module_the_simulator_does_not_have_is_not_found(client: AmiClient) -> None:
     reply = await client.action("Reload", ("Module", "res_nothing.so"))
     assert (reply.response, reply.get("Message")) == ("Error", "No such module")
+
+
+async def test_a_restarted_simulator_reads_the_file_again(sim: PbxSim, pjsip_file: Path) -> None:
+    provision(pjsip_file, "1001")
+    sim.reload_endpoints()
+    provision(pjsip_file, "1005")  # changed while Asterisk was down
+    await sim.restart(downtime=0.1, boot_time=0.1)
+    assert set(sim.pbx.endpoints.by_name) == {"1005"}
