@@ -66,6 +66,7 @@ from dialer.metering.usage import measured_talk
 from dialer.softphones.accounts import new_password
 from dialer.softphones.pjsip_conf import SoftphoneAccount, render
 from tests.agi.engine_double import InMemoryEngine
+from tests.asterisk.sip_register import register
 
 REPO = Path(__file__).resolve().parents[2]
 CONF = REPO / "asterisk-conf"
@@ -719,9 +720,24 @@ async def test_a_provisioned_endpoint_is_loaded_at_the_reload_and_gone_once_disa
     assert '"Anna Petrova" <2001>' in shown
     assert "Unable to find object 1001" in await pjsip_endpoint(ami, "1001")  # not in this database
 
+    # A softphone registers with the generated password, and with no other.
+    sip_port = int(
+        re.findall(r"^bind = 127\.0\.0\.1:(\d+)$", (asterisk.config.parent / "pjsip.conf").read_text(), re.M)[
+            0
+        ]
+    )
+    password = anna.sip_password
+    assert password
+    assert await asyncio.to_thread(register, "127.0.0.1", sip_port, "2001", password + "x") == 401
+    assert await asyncio.to_thread(register, "127.0.0.1", sip_port, "2001", password) == 200
+    assert "2001/sip:2001@127.0.0.2" in "\n".join(await ami.command("pjsip show contacts"))
+
     async with unit_of_work(sessions) as session:
         await service.update_operator(session, admin, anna.id, OperatorUpdate(active=False))
     assert (await provisioner.sync(sessions)).reloaded
     assert "Unable to find object 2001" in await pjsip_endpoint(ami, "2001")
+    assert (
+        await asyncio.to_thread(register, "127.0.0.1", sip_port, "2001", password) == 401
+    )  # no such account
     about_it = [line for line in asterisk.log.splitlines() if "2001" in line or OPERATORS_FILE in line]
     assert [line for line in about_it if re.search(r"\] (ERROR|WARNING)\[", line)] == []
