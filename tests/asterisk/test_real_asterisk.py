@@ -22,7 +22,7 @@ subroutine (``dialer-record``: the WAV files of each ``DIALER_RECORD`` / ``DIALE
 policy, ``connected`` through an operator's held ConfBridge) and the survey route. The operators'
 endpoints are the product's generated ``pjsip_operators.conf``; another test provisions an operator
 through the product's ``Provisioner`` (file + AMI ``Reload`` of res_pjsip) and sees Asterisk load the
-endpoint, then drop it once the operator is disabled.
+endpoint and accept a REGISTER with the generated password, then drop it once the operator is disabled.
 """
 
 from __future__ import annotations
