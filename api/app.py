@@ -23,6 +23,7 @@ from dialer.db.migrate import upgrade
 from dialer.live.listener import PgListener
 from dialer.observability.health import Observed, thresholds
 from dialer.settings import Settings, install_sealer
+from dialer.softphones.provisioning import provisioner_for
 
 Observe = Callable[[AsyncEngine], Observed]
 """Makes what readiness and ``/metrics`` look at, from the app's database engine."""
@@ -80,6 +81,7 @@ def create_app(
     app.state.settings = settings
     install_sealer(settings)
     app.state.token_signer = make_signer(settings)
+    app.state.provisioner = provisioner_for(settings)
     app.add_middleware(RequestContext)
     errors.install(app)
     if not api:

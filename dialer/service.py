@@ -34,7 +34,8 @@ from dialer.mail.dispatcher import MailDispatcher
 from dialer.mail.transport import smtp_config
 from dialer.metering.watcher import VolumeWatcher
 from dialer.observability.health import Observed, thresholds
-from dialer.settings import Settings
+from dialer.settings import Settings, install_sealer
+from dialer.softphones.provisioning import provisioner_for
 
 log = logging.getLogger(__name__)
 
@@ -128,8 +129,12 @@ class Service:
     async def start(self) -> None:
         from api.app import create_app
 
+        install_sealer(self.settings)  # before the migrations reseal and the provisioning reads secrets
         self.db = make_engine(self.settings.effective_database_url)
         await upgrade(self.db)
+        if self.runs("api") or self.runs("engine"):
+            # The operators' PJSIP file always equals the database, whatever changed while down.
+            await provisioner_for(self.settings).sync(make_sessionmaker(self.db))
         if self.runs("engine"):
             self.runtime = build_runtime(self.settings, make_sessionmaker(self.db), clock=self.clock)
             await self.runtime.start()

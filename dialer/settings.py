@@ -228,6 +228,24 @@ class Settings(BaseSettings):
         time(7, 0),
         description="UTC time of day after which due monthly reports are made and acts' deadlines ticked.",
     )
+    # Operators' softphones (dialer/softphones): the PJSIP endpoints the product provisions.
+    pjsip_operators_file: Path | None = Field(
+        None,
+        description="The generated PJSIP include file with one endpoint, auth and AOR per enabled operator "
+        "(asterisk-conf/pjsip.conf pulls it in with #tryinclude); rewritten from the database at start "
+        "and on every operator change, then res_pjsip is reloaded over AMI (the first AMI server). "
+        "Default: <data_dir>/pjsip_operators.conf, the file `dialer pbxsim` reads; with a real "
+        "Asterisk: /etc/asterisk/pjsip_operators.conf.",
+    )
+    sip_public_host: str = Field(
+        "",
+        description="The SIP server softphones register to, as they reach it (shown in their settings "
+        "and QR code); empty: the first AMI server's host.",
+    )
+    sip_public_port: int = Field(5060, ge=1, le=65535, description="The SIP port softphones register to.")
+    sip_transport: Literal["udp", "tcp", "tls"] = Field(
+        "udp", description="The SIP transport softphones use (transport-udp in asterisk-conf/pjsip.conf)."
+    )
     # Recordings (dialer/call_recordings, recordings/): where they are filed and how.
     recordings_store: Literal["local", "s3"] = Field(
         "local", description="Where recordings are filed: a local folder or an S3-compatible bucket."
@@ -352,6 +370,19 @@ class Settings(BaseSettings):
         if ASTERISK_SPOOL.is_dir():
             return ASTERISK_SPOOL / "dialer"
         return self.data_dir / "asterisk-spool"
+
+    @property
+    def effective_pjsip_operators_file(self) -> Path:
+        """``pjsip_operators_file``, else the file under ``data_dir`` the simulator reads."""
+        if self.pjsip_operators_file is not None:
+            return self.pjsip_operators_file
+        return self.data_dir / "pjsip_operators.conf"
+
+    @property
+    def effective_sip_host(self) -> str:
+        if self.sip_public_host:
+            return self.sip_public_host
+        return self.ami_servers[0].host if self.ami_servers else "127.0.0.1"
 
     @property
     def effective_public_url(self) -> str:

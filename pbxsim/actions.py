@@ -16,6 +16,10 @@ from pbxsim.queue import Member
 from pbxsim.server import ActionHandler, Session
 
 _QUEUE_STATUS = {"UNAVAILABLE": 5, "INUSE": 2, "NOT_INUSE": 1}
+# Modules ``Reload`` knows (asterisk-conf/modules.conf's that have a reload); only res_pjsip does anything.
+RELOADABLE = frozenset(
+    {"res_pjsip", "chan_pjsip", "app_queue", "app_confbridge", "pbx_config", "manager", "cel", "cdr"}
+)
 
 
 class Actions:
@@ -40,6 +44,7 @@ class Actions:
             "MixMonitor": self.mixmonitor,
             "StopMixMonitor": self.stop_mixmonitor,
             "Command": self.command,
+            "Reload": self.reload,
             "UserEvent": self.user_event,
             "QueueAdd": self.queue_add,
             "QueueRemove": self.queue_remove,
@@ -322,10 +327,27 @@ class Actions:
                 for c in self.pbx.channels.live.values()
             ] or [""]
         elif text.startswith("module reload "):
-            lines = [f"Module '{text.removeprefix('module reload ').strip()}' reloaded successfully."]
+            module = text.removeprefix("module reload ").strip()
+            if module.removesuffix(".so") == "res_pjsip":
+                self.pbx.endpoints.reload()
+            lines = [f"Module '{module}' reloaded successfully."]
+        elif text == "pjsip reload":
+            self.pbx.endpoints.reload()
+            lines = ["Reloading configuration..."]
         elif text == "dialplan reload":
             lines = ["Dialplan reloaded."]
         session.respond(msg, "Success", "Command output follows", *(("Output", line) for line in lines))
+
+    async def reload(self, session: Session, msg: Message) -> None:
+        """``Reload`` (write class system): res_pjsip rereads its files, the operators' included;
+        no Module reloads everything; a module the simulator does not have is not found."""
+        module = (msg.get("Module") or "").strip()
+        if module and module.removesuffix(".so") not in RELOADABLE:
+            session.respond(msg, "Error", "No such module")
+            return
+        if not module or module.removesuffix(".so") == "res_pjsip":
+            self.pbx.endpoints.reload()
+        session.respond(msg, "Success", "Module Reloaded")
 
     async def user_event(self, session: Session, msg: Message) -> None:
         name = msg.get("UserEvent") or ""

@@ -47,6 +47,7 @@ class PbxSim:
         dialplan: Dialplan | None = None,
         keep_events: bool = False,
         record_dir: str | Path | None = None,
+        pjsip_file: str | Path | None = None,
     ) -> None:
         self.scenario = scenario or Scenario()
         self.clock = clock or RealClock()
@@ -64,6 +65,8 @@ class PbxSim:
         self.server = AmiServer(
             self.pbx, users or dict(DEFAULT_USERS), self.actions.handlers(), host, ami_port, auth_fail_delay
         )
+        if pjsip_file is not None:  # the product's generated endpoints (asterisk-conf/pjsip.conf)
+            self.pbx.endpoints.provision_from(Path(pjsip_file))
         self.events: list[Pairs] = []
         if record_dir is not None:  # Asterisk's own record: <record_dir>/cel.csv (asterisk-conf/cel*.conf)
             record = CelRecord(
@@ -102,9 +105,13 @@ class PbxSim:
         return script
 
     def operator(self, endpoint: str, **behaviour: Any) -> Endpoint:
-        """Declare (or change) an operator endpoint; registered ones are reachable at once."""
+        """Declare (or change) an operator endpoint; registered ones are reachable at once. With a
+        provisioning file, only the operator's script is kept until the file has the endpoint (the
+        Endpoint returned is then not the PBX's)."""
         script = OperatorScript(endpoint=endpoint, **behaviour)
         self.scenario.operators[endpoint] = script
+        if self.pbx.endpoints.pjsip_file is not None and self.pbx.endpoints.get(endpoint) is None:
+            return Endpoint(endpoint, script)
         ep = self.pbx.endpoints.ensure(endpoint)
         ep.script = script
         if script.registered and not ep.registered:
@@ -117,9 +124,14 @@ class PbxSim:
         return ep
 
     # -- softphones -------------------------------------------------------------------------------
-    def register(self, endpoint: str) -> None:
-        """The operator's softphone registers."""
-        self.pbx.endpoints.register(endpoint)
+    def register(self, endpoint: str, password: str | None = None) -> bool:
+        """The operator's softphone registers (with ``password``: checked against the provisioning
+        file's). Whether it is registered now."""
+        return self.pbx.endpoints.register(endpoint, password)
+
+    def reload_endpoints(self) -> tuple[list[str], list[str]]:
+        """As AMI ``Reload`` of res_pjsip does: read the provisioning file again (added, removed)."""
+        return self.pbx.endpoints.reload()
 
     def unregister(self, endpoint: str) -> None:
         """The softphone unregisters (REGISTER with Expires: 0)."""
@@ -193,6 +205,7 @@ class PbxSim:
         pbx.channels.reset()
         for endpoint in pbx.endpoints.by_name.values():
             endpoint.in_use = 0
+        pbx.endpoints.reload(quietly=True)  # a starting Asterisk reads its configuration again
         await self.clock.sleep(downtime)
         self.server.fully_booted = False
         await self.server.start()

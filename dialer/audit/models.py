@@ -29,6 +29,7 @@ class AuditAction(enum.StrEnum):
     FORCE_PAUSE = "force_pause"  # a supervisor paused an operator (dialer.supervision.control)
     FORCE_LOGOUT = "force_logout"  # a supervisor logged an operator out
     SPY = "spy"  # a supervisor listened to, whispered to or barged into an operator's call (detail: mode)
+    REVEAL = "reveal"  # a stored secret shown to someone (an operator's SIP password: dialer.softphones)
 
 
 def _values(e: type[enum.Enum]) -> list[str]:

@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "dnc": "do-not-call lists",
     "jobs": "daily scheduled jobs",
     "keys": "API keys for machines",
+    "operators": "operators and their softphones' PJSIP endpoints",
     "pbxsim": "run the PBX simulator (AMI server + FastAGI client) from a scenario file",
     "reports": "daily and monthly reports",
     "serve": "run the service",

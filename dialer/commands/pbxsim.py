@@ -8,7 +8,11 @@ settings (``DIALER_*``, as ``dialer serve`` reads them), so ``dialer pbxsim`` an
 on one machine with no setting at all: the AMI user, secret and port of the first server in
 ``DIALER_AMI_SERVERS``, the FastAGI port ``DIALER_AGI_PORT``, and the recordings spool the service
 files from (``DIALER_RECORDINGS_SPOOL_DIR``, default ``<data_dir>/asterisk-spool`` where no Asterisk
-is installed). Stop it with Ctrl-C.
+is installed). The operators' endpoints are those of the product's generated PJSIP file
+(``DIALER_PJSIP_OPERATORS_FILE``, default ``<data_dir>/pjsip_operators.conf``), read at start and at
+every AMI reload of res_pjsip, as Asterisk reads them: an operator created through ``dialer serve``
+can register, a disabled one cannot. ``--scenario-endpoints`` knows the scenario's operators instead.
+Stop it with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -43,6 +47,15 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
     parser.add_argument("--silence", action="store_true", help="record silence instead of a tone")
+    parser.add_argument(
+        "--pjsip-file",
+        help="the product's generated operators' PJSIP file (default: DIALER_PJSIP_OPERATORS_FILE's)",
+    )
+    parser.add_argument(
+        "--scenario-endpoints",
+        action="store_true",
+        help="know the scenario's operators as endpoints instead of reading the product's PJSIP file",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -53,6 +66,9 @@ def build(args: argparse.Namespace, settings: Settings | None = None) -> PbxSim:
     scenario = load_scenario(args.scenario) if args.scenario else Scenario()
     user = args.user or f"{server.username}:{server.secret.get_secret_value()}"
     username, _, secret = user.partition(":")
+    pjsip_file = args.pjsip_file or settings.effective_pjsip_operators_file
+    if args.scenario_endpoints:
+        pjsip_file = None
     clock: Clock = RealClock() if args.speed == 1.0 else ScaledClock(args.speed)
     ami_port = server.port if args.ami_port is None else args.ami_port
     agi_port = settings.agi_port if args.agi_port is None else args.agi_port
@@ -61,6 +77,7 @@ def build(args: argparse.Namespace, settings: Settings | None = None) -> PbxSim:
         agi_host=args.agi_host, agi_port=agi_port,
         recordings_dir=args.recordings or settings.effective_recordings_spool_dir,
         recording_tone_hz=None if args.silence else 440.0,
+        pjsip_file=pjsip_file,
     )  # fmt: skip
 
 
@@ -73,8 +90,9 @@ async def _serve(sim: PbxSim) -> None:
         loop.add_signal_handler(sig, stop.set)
     async with sim:
         log.info(
-            "pbxsim: AMI on %s:%s, FastAGI to %s, recordings in %s",
+            "pbxsim: AMI on %s:%s, FastAGI to %s, recordings in %s, endpoints from %s",
             sim.server.host, sim.ami_port, sim.pbx.config.agi_url, sim.pbx.config.recordings_dir,
+            sim.pbx.endpoints.pjsip_file or "the scenario",
         )  # fmt: skip
         await stop.wait()
 

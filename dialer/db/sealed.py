@@ -1,4 +1,5 @@
-"""Secrets the service must read back (CRM signing secrets, S3 delivery secret keys), sealed at rest.
+"""Secrets the service must read back (CRM signing secrets, S3 delivery secret keys, operators' SIP
+passwords), sealed at rest.
 
 Stored as ``sealed:v1:<Fernet token>`` (AES-128-CBC with HMAC-SHA256, from ``cryptography``) under
 the key from ``DIALER_SECRETS_KEY``, or, when that is empty, a key derived from
@@ -108,16 +109,22 @@ async def reseal_all(connection: AsyncConnection) -> int:
     older key (rotation); how many rows were written."""
     from dialer.call_recordings.models import ClientRecordingDelivery
     from dialer.clients.models import ClientCrm
+    from dialer.operators.models import Operator
 
     written = 0
-    for model, column in ((ClientCrm, "signing_secret"), (ClientRecordingDelivery, "secret_access_key")):
+    for model, column in (
+        (ClientCrm, "signing_secret"),
+        (ClientRecordingDelivery, "secret_access_key"),
+        (Operator, "sip_password"),
+    ):
         table: Any = model.__table__
+        (key,) = table.primary_key.columns
         raw = type_coerce(table.c[column], String())
-        query = table.select().with_only_columns(table.c.client_id, raw).where(raw.is_not(None))
-        for client_id, stored in (await connection.execute(query)).all():
+        query = table.select().with_only_columns(key, raw).where(raw.is_not(None))
+        for row_key, stored in (await connection.execute(query)).all():
             await connection.execute(
                 update(table)
-                .where(table.c.client_id == client_id)
+                .where(key == row_key)
                 .values({column: type_coerce(installed().reseal(stored), String())})  # sealed once, here
             )
             written += 1

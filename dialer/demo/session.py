@@ -35,7 +35,7 @@ from dialer.demo.report import campaign_report
 from dialer.engine.clock import EngineClock
 from dialer.operators.models import Operator
 from dialer.service import Service
-from dialer.settings import AmiServerSettings, Settings, TrunkSettings, load_settings
+from dialer.settings import AmiServerSettings, Settings, TrunkSettings, install_sealer, load_settings
 from pbxsim import PbxSim, RandomCustomers, RealClock, ScaledClock, Scenario, load_scenario
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,7 @@ class Demo:
                 else SecretStr(secrets.token_urlsafe(32)),
                 "jobs_enabled": False,  # a short demo on a fresh database: no daily jobs
                 "recordings_spool_dir": data_dir / "asterisk-spool",  # the simulator's MixMonitor files
+                "pjsip_operators_file": data_dir / "pjsip_operators.conf",  # the simulator reads it
             }
         )
 
@@ -119,6 +120,8 @@ class Demo:
             ami_port=0,
             agi_port=1,
             recordings_dir=args.data_dir / "asterisk-spool",  # filed from here into <data_dir>/recordings
+            # the operators' endpoints as the service provisions them (written and reloaded at its start)
+            pjsip_file=args.data_dir / "pjsip_operators.conf",
         )
         for endpoint in self.endpoints:
             if endpoint not in scenario.operators:
@@ -126,6 +129,7 @@ class Demo:
         await sim.start()
         clock = EngineClock(sim.clock.time, speed)
         settings = self._settings(sim, url)
+        install_sealer(settings)  # the operators' SIP passwords are sealed with the service's own key
         sessions = make_sessionmaker(db)
         password, hand_password = secrets.token_urlsafe(12), secrets.token_urlsafe(12)
         sim.operator(HAND_ENDPOINT)  # the page's operator has a (simulated) softphone too

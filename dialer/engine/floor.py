@@ -7,7 +7,8 @@ changed synchronously by the tracker's facts (``dialer.engine.facts``), by the A
 
 An operator is sent a customer only when available: ready (not paused, not on a call, not wrapping
 up), the softphone not known unregistered, and for nailed-up campaigns the held leg sitting in its
-bridge.
+bridge (which proves the softphone answered); a ringing campaign, whose call is the first thing to
+reach the phone, needs the softphone known registered (a contact listed or a ContactStatus seen).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ class LiveOperator:
     def available(self, *, nailed_up: bool) -> bool:
         if self.seat is not Seat.READY or self.registered is False:
             return False
-        return self.held or not nailed_up
+        return self.held if nailed_up else self.registered is True
 
 
 @dataclass

@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger, Column, Enum, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialer.db.base import Base
+from dialer.db.sealed import SealedString
 from dialer.db.types import JsonDocument, UtcDateTime
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
@@ -29,6 +30,9 @@ class Operator(Base):
     name: Mapped[str] = mapped_column(String(200))
     login: Mapped[str] = mapped_column(String(100), unique=True)
     sip_endpoint: Mapped[str] = mapped_column(String(100), unique=True)
+    # The softphone's SIP password (dialer.softphones), generated; sealed at rest (dialer.db.sealed),
+    # read back in clear for the generated PJSIP file and the operator's own settings; never logged.
+    sip_password: Mapped[str | None] = mapped_column(SealedString(300), nullable=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())

@@ -1,4 +1,8 @@
-"""Operators of the centre: their records, logins and softphone endpoints."""
+"""Operators of the centre: their records, logins and softphone endpoints.
+
+Each operator gets a generated SIP password at creation; after a change is committed, the caller
+has ``dialer.softphones.provisioning`` rewrite the PJSIP file and reload Asterisk.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from dialer.auth.principal import Principal
 from dialer.errors import Conflict, InvalidInput, NotFound
 from dialer.operators.models import Operator
 from dialer.operators.schemas import OperatorCreate, OperatorUpdate
+from dialer.softphones.accounts import new_password
 
 UNIQUE_FIELDS = ("login", "sip_endpoint", "user_id")
 
@@ -55,7 +60,7 @@ async def create_operator(session: AsyncSession, principal: Principal, data: Ope
     principal.require(Permission.OPERATORS_WRITE)
     fields = data.model_dump()
     await _check(session, fields)
-    operator = Operator(**fields)
+    operator = Operator(**fields, sip_password=new_password())
     session.add(operator)
     await session.flush()
     await session.refresh(operator)
@@ -83,3 +88,12 @@ async def delete_operator(session: AsyncSession, principal: Principal, operator_
     operator = await get_operator(session, principal, operator_id)
     await session.delete(operator)
     await session.flush()
+
+
+async def reset_sip_password(session: AsyncSession, principal: Principal, operator_id: int) -> Operator:
+    """A new SIP password for the operator's softphone (the old one stops working at the reload)."""
+    principal.require(Permission.OPERATORS_WRITE)
+    operator = await get_operator(session, principal, operator_id)
+    operator.sip_password = new_password()
+    await session.flush()
+    return operator

@@ -19,9 +19,12 @@ Then: every module of modules.conf runs, every context of extensions.conf is loa
 into ``dialer-customer`` reach the product's ``FastAgiServer`` (one of them through AMD() on a silent
 line) and go where the engine's decision (``AGI_ROUTE``) says. A second run checks the recording
 subroutine (``dialer-record``: the WAV files of each ``DIALER_RECORD`` / ``DIALER_RECORD_LEGS``
-policy, ``connected`` through an operator's held ConfBridge) and the survey route. A last one
-checks a supervisor's listen, whisper and barge: ChanSpy through ``dialer-supervisor`` on the
-operator's own leg.
+policy, ``connected`` through an operator's held ConfBridge) and the survey route. Another checks a
+supervisor's listen, whisper and barge: ChanSpy through ``dialer-supervisor`` on the operator's own
+leg. The operators' endpoints are the product's generated ``pjsip_operators.conf``; another test
+provisions an operator through the product's ``Provisioner`` (file + AMI ``Reload`` of res_pjsip) and
+sees Asterisk load the endpoint and accept a REGISTER with the generated password, then drop it once
+the operator is disabled.
 """
 
 from __future__ import annotations
@@ -62,7 +65,10 @@ from ami.tracker import CallTracker
 from dialer.calls.models import CallOutcome
 from dialer.engine.settle import Known, settle
 from dialer.metering.usage import measured_talk
+from dialer.softphones.accounts import new_password
+from dialer.softphones.pjsip_conf import SoftphoneAccount, render
 from tests.agi.engine_double import InMemoryEngine
+from tests.asterisk.sip_register import register
 
 REPO = Path(__file__).resolve().parents[2]
 CONF = REPO / "asterisk-conf"
@@ -70,6 +76,7 @@ DEFAULT_BINARY = Path("/opt/asterisk/sbin/asterisk")
 SECRET = "test-secret-not-for-production"
 BOOT_TIMEOUT = 30.0  # seconds for Asterisk to accept AMI logins on a loaded machine
 STEP_TIMEOUT = 15.0  # seconds for a call to get where it should (AMD alone takes 5 s)
+OPERATORS_FILE = "pjsip_operators.conf"  # what pjsip.conf #tryincludes, written by the product
 
 
 def find_asterisk() -> Path | None:
@@ -192,7 +199,14 @@ def write_config(root: Path, binary: Path, *, ami_port: int, sip_port: int, agi_
     pjsip = substitute(pjsip, r"^bind\s*=.*$", f"bind = 127.0.0.1:{sip_port}", "pjsip.conf")
     pjsip = substitute(pjsip, r"sip\.carrier\.example:5060", f"127.0.0.1:{carrier_port}", "pjsip.conf")
     pjsip = substitute(pjsip, r"sip\.carrier\.example", "127.0.0.1", "pjsip.conf")
+    pjsip = substitute(
+        pjsip, r"^#tryinclude pjsip_operators\.conf$", "#tryinclude pjsip_operators.conf", "pjsip.conf"
+    )
     (etc / "pjsip.conf").write_text(pjsip)
+    # The operators' endpoints as the product generates them (dialer/softphones), 1001-1003.
+    (etc / OPERATORS_FILE).write_text(
+        render(SoftphoneAccount(e, f"Operator {e}", new_password()) for e in ("1001", "1002", "1003"))
+    )
 
     extensions = (etc / "extensions.conf").read_text()
     extensions = substitute(
@@ -724,3 +738,65 @@ async def test_a_supervisor_listens_whispers_and_barges_through_dialer_superviso
             assert any(isinstance(f, SpyStarted) and f.call_id == leg for f in seen.facts)
             await ami.hangup(started.raw["SpyerChannel"])
             await seen.event(f"{mode}: the spy stopped", spying(leg, "ChanSpyStop"))
+
+
+# ---- the operators' endpoints, provisioned by the product ----------------------------------------------
+
+
+async def pjsip_endpoint(ami: AmiClient, name: str) -> str:
+    return "\n".join(await ami.command(f"pjsip show endpoint {name}"))
+
+
+async def test_a_provisioned_endpoint_is_loaded_at_the_reload_and_gone_once_disabled(
+    asterisk: RunningAsterisk, client: tuple[AmiClient, Seen], sessions
+) -> None:
+    from dialer.auth.models import Role
+    from dialer.auth.principal import Principal
+    from dialer.db.engine import unit_of_work
+    from dialer.operators import service
+    from dialer.operators.schemas import OperatorCreate, OperatorUpdate
+    from dialer.softphones.provisioning import Provisioner, ami_reload
+
+    ami, _ = client
+    assert re.search(r"Endpoint:\s+1001\b", await pjsip_endpoint(ami, "1001"))  # from the start-up file
+    assert "Unable to find object 2001" in await pjsip_endpoint(ami, "2001")
+    admin = Principal(role=Role.ADMIN, user_id=1)
+    async with unit_of_work(sessions) as session:
+        anna = await service.create_operator(
+            session, admin, OperatorCreate(name="Anna Petrova", login="anna", sip_endpoint="2001")
+        )
+    provisioner = Provisioner(
+        asterisk.config.parent / OPERATORS_FILE,
+        ami_reload(AmiSettings(port=asterisk.ami_port, username="autodialer", secret=SECRET)),
+    )
+
+    result = await provisioner.sync(sessions)
+    assert (result.endpoints, result.written, result.reloaded) == (1, True, True)
+    shown = await pjsip_endpoint(ami, "2001")
+    assert re.search(r"Endpoint:\s+2001\b", shown), shown
+    assert re.search(r"Auth:\s+2001/2001", shown), shown  # InAuth: its auth, user 2001
+    assert re.search(r"Aor:\s+2001\b", shown), shown
+    assert '"Anna Petrova" <2001>' in shown
+    assert "Unable to find object 1001" in await pjsip_endpoint(ami, "1001")  # not in this database
+
+    # A softphone registers with the generated password, and with no other.
+    sip_port = int(
+        re.findall(r"^bind = 127\.0\.0\.1:(\d+)$", (asterisk.config.parent / "pjsip.conf").read_text(), re.M)[
+            0
+        ]
+    )
+    password = anna.sip_password
+    assert password
+    assert await asyncio.to_thread(register, "127.0.0.1", sip_port, "2001", password + "x") == 401
+    assert await asyncio.to_thread(register, "127.0.0.1", sip_port, "2001", password) == 200
+    assert "2001/sip:2001@127.0.0.2" in "\n".join(await ami.command("pjsip show contacts"))
+
+    async with unit_of_work(sessions) as session:
+        await service.update_operator(session, admin, anna.id, OperatorUpdate(active=False))
+    assert (await provisioner.sync(sessions)).reloaded
+    assert "Unable to find object 2001" in await pjsip_endpoint(ami, "2001")
+    assert (
+        await asyncio.to_thread(register, "127.0.0.1", sip_port, "2001", password) == 401
+    )  # no such account
+    about_it = [line for line in asterisk.log.splitlines() if "2001" in line or OPERATORS_FILE in line]
+    assert [line for line in about_it if re.search(r"\] (ERROR|WARNING)\[", line)] == []

@@ -97,13 +97,15 @@ async def running_stack(
     answer_delay: float = 0.0,
     prepare: Callable[[AsyncSession, int], Awaitable[None]] | None = None,
     speed: float = SPEED,
+    provisioned: bool = False,
     **overrides: Any,
 ) -> AsyncIterator[Stack]:
     """Simulator up, campaign created and started with ``contacts`` (phones by time zone), operators
     logged in, service running; everything stopped on the way out. ``prepare(session, campaign_id)``
     runs before the start (e.g. to define a survey campaign's survey). ``speed``: simulated seconds per
     real second (lower where simulated times are compared finely: a stalled loop costs ``speed`` times
-    more simulated time)."""
+    more simulated time). ``provisioned``: the simulator knows exactly the endpoints of the service's
+    generated PJSIP file (written and reloaded at its start and on every operator change)."""
     sim = PbxSim(
         scenario,
         clock=ScaledClock(speed),
@@ -113,6 +115,7 @@ async def running_stack(
         recording_tone_hz=None,
         auth_fail_delay=0.05,
         record_dir=tmp_path / "pbx-record",
+        pjsip_file=tmp_path / "data" / "pjsip_operators.conf" if provisioned else None,  # settings_for's
     )
     for endpoint in endpoints:
         sim.operator(endpoint, answer_delay=answer_delay)

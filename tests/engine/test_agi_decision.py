@@ -49,7 +49,7 @@ async def test_a_person_goes_into_the_held_bridge_of_the_operator_idle_longest()
 
 
 async def test_ringing_mode_rings_the_operator_instead_of_a_bridge() -> None:
-    agi, floor, _, _ = setup(ready("1001", 1, held=False), p=plan(nailed_up=False))
+    agi, floor, _, _ = setup(ready("1001", 1, held=False, registered=True), p=plan(nailed_up=False))
     decision = await agi.on_amd_result(answered(floor), AmdResult(AmdStatus.NOTSURE, "TOOLONG-4000"))
     assert (decision.action, decision.operator, decision.bridge) == (RouteAction.OPERATOR, "1001", None)
 
@@ -78,6 +78,18 @@ async def test_an_unregistered_or_unheld_operator_is_never_sent_a_customer() -> 
     await writer.drain()
     assert store.kinds("c1") == ["abandoned"]
     assert floor.calls["c1"].abandoned
+
+
+async def test_ringing_mode_rings_no_softphone_not_known_registered() -> None:
+    """No held leg proves the phone is there: unregistered, or never listed nor heard of, is not rung."""
+    unregistered = ready("1001", 1, held=False, registered=False)
+    unknown = ready("1002", 2, held=False, registered=None)
+    agi, floor, _, _ = setup(unregistered, unknown, p=plan(nailed_up=False, connect_limit_s=0.2))
+    assert not unregistered.available(nailed_up=False) and not unknown.available(nailed_up=False)
+    assert floor.pick_operator(1, nailed_up=False) is None
+    assert (await agi.on_amd_result(answered(floor), HUMAN)).action is RouteAction.ABANDON
+    unknown.registered = True  # ContactStatus Reachable arrives
+    assert floor.pick_operator(1, nailed_up=False) is unknown
 
 
 async def test_an_operator_freed_within_the_connect_limit_takes_the_waiting_person() -> None:

@@ -85,7 +85,7 @@ async def test_the_answered_customer_goes_straight_to_the_reserved_operator() ->
 
 
 async def test_ringing_mode_rings_the_reserved_operator() -> None:
-    op = olga(held=False)
+    op = olga(held=False, registered=True)
     dialer, floor, store, pbx = setup(op)
     ringing_plan = replace(PREVIEW, nailed_up=False)
     await dialer.tick({1: ringing_plan}, T0)

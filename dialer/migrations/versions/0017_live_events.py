@@ -10,7 +10,7 @@ across this upgrade starts from the newest event).
 the call (maybe another process) hangs it up at its next tick.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-07 14:30:00
 """
 
@@ -22,7 +22,7 @@ from alembic import op
 from dialer.db.types import JsonDocument, UtcDateTime
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
