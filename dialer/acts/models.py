@@ -7,7 +7,6 @@ names the one it replaces (``replaces_id``).
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,13 +15,8 @@ from sqlalchemy import Date, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialer.billing.acceptance import ActState
-from dialer.contacts.models import BigId
 from dialer.db.base import Base
-from dialer.db.types import JsonDocument, Money, UtcDateTime
-
-
-def _values(kind: type[enum.Enum]) -> list[str]:
-    return [str(m.value) for m in kind]
+from dialer.db.types import BigId, JsonDocument, Money, UtcDateTime, enum_values
 
 
 class AcceptanceAct(Base):
@@ -44,7 +38,7 @@ class AcceptanceAct(Base):
     total: Mapped[Decimal] = mapped_column(Money)
     lines: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument, default=list)
     state: Mapped[ActState] = mapped_column(
-        Enum(ActState, native_enum=False, length=20, values_callable=_values), default=ActState.ISSUED
+        Enum(ActState, native_enum=False, length=20, values_callable=enum_values), default=ActState.ISSUED
     )
     issued_on: Mapped[date] = mapped_column(Date)
     deadline: Mapped[date] = mapped_column(Date)

@@ -9,9 +9,8 @@ from typing import Any
 from sqlalchemy import Enum, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dialer.contacts.models import BigId
 from dialer.db.base import Base
-from dialer.db.types import JsonDocument, UtcDateTime
+from dialer.db.types import BigId, JsonDocument, UtcDateTime, enum_values
 
 
 class AuditAction(enum.StrEnum):
@@ -32,10 +31,6 @@ class AuditAction(enum.StrEnum):
     REVEAL = "reveal"  # a stored secret shown to someone (an operator's SIP password: dialer.softphones)
 
 
-def _values(e: type[enum.Enum]) -> list[str]:
-    return [str(m.value) for m in e]
-
-
 class AuditEvent(Base):
     __tablename__ = "audit_events"
     __table_args__ = (
@@ -50,7 +45,7 @@ class AuditEvent(Base):
     role: Mapped[str] = mapped_column(String(20))
     client_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     action: Mapped[AuditAction] = mapped_column(
-        Enum(AuditAction, native_enum=False, length=20, values_callable=_values)
+        Enum(AuditAction, native_enum=False, length=20, values_callable=enum_values)
     )
     object_type: Mapped[str] = mapped_column(String(50))
     object_id: Mapped[str | None] = mapped_column(String(100), nullable=True)

@@ -10,7 +10,7 @@ from sqlalchemy import Enum, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialer.db.base import Base
-from dialer.db.types import UtcDateTime
+from dialer.db.types import UtcDateTime, enum_values
 
 
 class Role(enum.StrEnum):
@@ -21,10 +21,6 @@ class Role(enum.StrEnum):
     CONTROLLER = "controller"
 
 
-def _values(e: type[enum.Enum]) -> list[str]:
-    return [str(m.value) for m in e]
-
-
 class User(Base):
     __tablename__ = "users"
 
@@ -32,7 +28,7 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(100), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20, values_callable=_values))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20, values_callable=enum_values))
     client_id: Mapped[int | None] = mapped_column(
         ForeignKey("clients.id", ondelete="CASCADE"), nullable=True, index=True
     )
@@ -54,7 +50,7 @@ class ApiKey(Base):
     name: Mapped[str] = mapped_column(String(100))
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
     key_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20, values_callable=_values))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20, values_callable=enum_values))
     client_id: Mapped[int | None] = mapped_column(
         ForeignKey("clients.id", ondelete="CASCADE"), nullable=True, index=True
     )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dialer.db.base import Base
 from dialer.db.sealed import SealedString
-from dialer.db.types import UtcDateTime
+from dialer.db.types import UtcDateTime, enum_values
 
 
 class DeliveryKind(enum.StrEnum):
@@ -25,7 +25,7 @@ class ClientRecordingDelivery(Base):
 
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[DeliveryKind] = mapped_column(
-        Enum(DeliveryKind, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e])
+        Enum(DeliveryKind, native_enum=False, length=10, values_callable=enum_values)
     )
     folder: Mapped[str | None] = mapped_column(String(1000), nullable=True)  # local
     bucket: Mapped[str | None] = mapped_column(String(255), nullable=True)  # s3

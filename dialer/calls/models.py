@@ -14,13 +14,8 @@ from typing import Any
 from sqlalchemy import BigInteger, Enum, Float, ForeignKey, Index, Integer, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dialer.contacts.models import BigId
 from dialer.db.base import Base
-from dialer.db.types import JsonDocument, UtcDateTime
-
-
-def _values(e: type[enum.Enum]) -> list[str]:
-    return [str(m.value) for m in e]
+from dialer.db.types import BigId, JsonDocument, UtcDateTime, enum_values
 
 
 class CallState(enum.StrEnum):
@@ -72,7 +67,7 @@ class HangupSide(enum.StrEnum):
 
 
 def _enum(kind: type[enum.Enum]) -> Enum:
-    return Enum(kind, native_enum=False, length=20, values_callable=_values)
+    return Enum(kind, native_enum=False, length=20, values_callable=enum_values)
 
 
 class Call(Base):
@@ -143,7 +138,7 @@ class Call(Base):
     # The campaign's policy when the call was placed (what the dialplan was told to record).
     recording_policy: Mapped[str | None] = mapped_column(String(20), nullable=True)
     recording_status: Mapped[RecordingStatus | None] = mapped_column(
-        Enum(RecordingStatus, native_enum=False, length=30, values_callable=_values),
+        Enum(RecordingStatus, native_enum=False, length=30, values_callable=enum_values),
         nullable=True,
         index=True,
     )

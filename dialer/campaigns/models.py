@@ -11,11 +11,7 @@ from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialer.db.base import Base
-from dialer.db.types import JsonDocument, Money, UtcDateTime
-
-
-def _values(e: type[enum.Enum]) -> list[str]:
-    return [str(m.value) for m in e]
+from dialer.db.types import JsonDocument, Money, UtcDateTime, enum_values
 
 
 class DialingMode(enum.StrEnum):
@@ -64,7 +60,7 @@ class Campaign(Base):
     brief: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     script: Mapped[str] = mapped_column(Text, default="")
     dialing_mode: Mapped[DialingMode] = mapped_column(
-        Enum(DialingMode, native_enum=False, length=20, values_callable=_values)
+        Enum(DialingMode, native_enum=False, length=20, values_callable=enum_values)
     )
     caller_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     default_country: Mapped[str] = mapped_column(String(2), default="RU")
@@ -73,7 +69,7 @@ class Campaign(Base):
     max_attempts: Mapped[int] = mapped_column(Integer, default=3)
     retry_delays: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     state: Mapped[CampaignState] = mapped_column(
-        Enum(CampaignState, native_enum=False, length=20, values_callable=_values),
+        Enum(CampaignState, native_enum=False, length=20, values_callable=enum_values),
         default=CampaignState.DRAFT,
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
@@ -86,7 +82,7 @@ class Campaign(Base):
     connect_limit_ms: Mapped[int] = mapped_column(Integer, default=2000, server_default="2000")
     wrap_up_s: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     operator_connection: Mapped[OperatorConnection] = mapped_column(
-        Enum(OperatorConnection, native_enum=False, length=20, values_callable=_values),
+        Enum(OperatorConnection, native_enum=False, length=20, values_callable=enum_values),
         default=OperatorConnection.NAILED_UP,
         server_default=OperatorConnection.NAILED_UP.value,
     )
@@ -97,7 +93,7 @@ class Campaign(Base):
     machine_message: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # Recording (dialer.call_recordings.policy): which calls, and the legs apart for QA.
     recording_policy: Mapped[RecordingPolicy] = mapped_column(
-        Enum(RecordingPolicy, native_enum=False, length=20, values_callable=_values),
+        Enum(RecordingPolicy, native_enum=False, length=20, values_callable=enum_values),
         default=RecordingPolicy.CONNECTED,
         server_default=RecordingPolicy.CONNECTED.value,
     )
@@ -123,7 +119,7 @@ class DispositionCode(Base):
     code: Mapped[str] = mapped_column(String(50))
     label: Mapped[str] = mapped_column(String(200))
     kind: Mapped[DispositionKind] = mapped_column(
-        Enum(DispositionKind, native_enum=False, length=20, values_callable=_values)
+        Enum(DispositionKind, native_enum=False, length=20, values_callable=enum_values)
     )
     hot_lead: Mapped[bool] = mapped_column(default=False)
     counts_as_processed: Mapped[bool] = mapped_column(default=False)

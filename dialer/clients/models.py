@@ -15,7 +15,7 @@ from dialer.billing.seat_time import SeatCount
 from dialer.billing.vat import VatMode
 from dialer.db.base import Base
 from dialer.db.sealed import SealedString
-from dialer.db.types import JsonDocument, Money, UtcDateTime
+from dialer.db.types import JsonDocument, Money, UtcDateTime, enum_values
 
 
 class PricingModel(enum.StrEnum):
@@ -42,7 +42,7 @@ class VolumeScope(enum.StrEnum):
 
 def _term(kind: type[enum.Enum], default: enum.Enum) -> Mapped[Any]:
     return mapped_column(
-        Enum(kind, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e]),
+        Enum(kind, native_enum=False, length=30, values_callable=enum_values),
         default=default,
         server_default=str(default.value),
     )
@@ -66,7 +66,7 @@ class Contract(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="RESTRICT"), index=True)
     number: Mapped[str] = mapped_column(String(100))
     pricing_model: Mapped[PricingModel] = mapped_column(
-        Enum(PricingModel, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
+        Enum(PricingModel, native_enum=False, length=40, values_callable=enum_values)
     )
     currency: Mapped[str] = mapped_column(String(3), default="RUB")
     rate: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))

@@ -6,17 +6,11 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Index, Integer, String, Text, false, func
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialer.db.base import Base
-from dialer.db.types import JsonDocument, UtcDateTime
-
-BigId = BigInteger().with_variant(Integer, "sqlite")
-
-
-def _values(e: type[enum.Enum]) -> list[str]:
-    return [str(m.value) for m in e]
+from dialer.db.types import BigId, JsonDocument, UtcDateTime, enum_values
 
 
 class ContactStatus(enum.StrEnum):
@@ -50,7 +44,7 @@ class Contact(Base):
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     data: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     status: Mapped[ContactStatus] = mapped_column(
-        Enum(ContactStatus, native_enum=False, length=20, values_callable=_values),
+        Enum(ContactStatus, native_enum=False, length=20, values_callable=enum_values),
         default=ContactStatus.NEW,
     )
     on_dnc: Mapped[bool] = mapped_column(default=False)
@@ -110,7 +104,7 @@ class ImportJob(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[ImportKind] = mapped_column(
-        Enum(ImportKind, native_enum=False, length=20, values_callable=_values)
+        Enum(ImportKind, native_enum=False, length=20, values_callable=enum_values)
     )
     campaign_id: Mapped[int | None] = mapped_column(
         ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=True, index=True
@@ -121,7 +115,7 @@ class ImportJob(Base):
     filename: Mapped[str] = mapped_column(String(500))
     sheet: Mapped[str | None] = mapped_column(String(200), nullable=True)  # the XLSX sheet read
     status: Mapped[ImportStatus] = mapped_column(
-        Enum(ImportStatus, native_enum=False, length=20, values_callable=_values),
+        Enum(ImportStatus, native_enum=False, length=20, values_callable=enum_values),
         default=ImportStatus.RUNNING,
     )
     rows_read: Mapped[int] = mapped_column(Integer, default=0)

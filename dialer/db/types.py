@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Numeric, String
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, Numeric, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -56,3 +57,11 @@ class Money(TypeDecorator[Decimal]):
 
 
 JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+
+# A 64-bit key on PostgreSQL; on SQLite only INTEGER (not BIGINT) is the rowid alias that autoincrements.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+def enum_values(kind: type[enum.Enum]) -> list[str]:
+    """What an `Enum(..., values_callable=enum_values)` column stores: the members' values, not names."""
+    return [str(member.value) for member in kind]

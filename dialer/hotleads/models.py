@@ -18,17 +18,12 @@ from typing import Any
 from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dialer.contacts.models import BigId
 from dialer.db.base import Base
-from dialer.db.types import JsonDocument, UtcDateTime
-
-
-def _values(e: type[enum.Enum]) -> list[str]:
-    return [str(m.value) for m in e]
+from dialer.db.types import BigId, JsonDocument, UtcDateTime, enum_values
 
 
 def _enum(kind: type[enum.Enum]) -> Enum:
-    return Enum(kind, native_enum=False, length=20, values_callable=_values)
+    return Enum(kind, native_enum=False, length=20, values_callable=enum_values)
 
 
 class DeliveryStatus(enum.StrEnum):

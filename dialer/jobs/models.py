@@ -7,9 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dialer.contacts.models import BigId
 from dialer.db.base import Base
-from dialer.db.types import UtcDateTime
+from dialer.db.types import BigId, UtcDateTime
 
 
 class JobRun(Base):

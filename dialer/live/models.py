@@ -10,13 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String
+from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialer.db.base import Base
-from dialer.db.types import JsonDocument, UtcDateTime
-
-BigId = BigInteger().with_variant(Integer, "sqlite")
+from dialer.db.types import BigId, JsonDocument, UtcDateTime
 
 
 class LiveEvent(Base):

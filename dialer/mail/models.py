@@ -14,9 +14,8 @@ from datetime import datetime
 from sqlalchemy import Enum, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dialer.contacts.models import BigId
 from dialer.db.base import Base
-from dialer.db.types import JsonDocument, UtcDateTime
+from dialer.db.types import BigId, JsonDocument, UtcDateTime, enum_values
 
 
 class MailStatus(enum.StrEnum):
@@ -25,7 +24,7 @@ class MailStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-_STATUS = Enum(MailStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+_STATUS = Enum(MailStatus, native_enum=False, length=20, values_callable=enum_values)
 
 
 class MailMessage(Base):

@@ -10,13 +10,8 @@ from typing import Any
 from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dialer.contacts.models import BigId
 from dialer.db.base import Base
-from dialer.db.types import JsonDocument, Money, UtcDateTime
-
-
-def _values(e: type[enum.Enum]) -> list[str]:
-    return [str(m.value) for m in e]
+from dialer.db.types import BigId, JsonDocument, Money, UtcDateTime, enum_values
 
 
 class ClosedPeriod(Base):
@@ -75,7 +70,7 @@ class VolumeAlert(Base):
     crossed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     stopped_campaigns: Mapped[list[int]] = mapped_column(JsonDocument, default=list)
     delivery: Mapped[AlertDelivery] = mapped_column(
-        Enum(AlertDelivery, native_enum=False, length=20, values_callable=_values)
+        Enum(AlertDelivery, native_enum=False, length=20, values_callable=enum_values)
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -6,14 +6,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Enum, ForeignKey, Index, Integer, String, Table, func
+from sqlalchemy import Column, Enum, ForeignKey, Index, String, Table, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialer.db.base import Base
 from dialer.db.sealed import SealedString
-from dialer.db.types import JsonDocument, UtcDateTime
-
-BigId = BigInteger().with_variant(Integer, "sqlite")
+from dialer.db.types import BigId, JsonDocument, UtcDateTime, enum_values
 
 campaign_operators = Table(
     "campaign_operators",
@@ -48,11 +46,7 @@ class OperatorState(enum.StrEnum):
     PAUSED = "paused"
 
 
-def _values(e: type[enum.Enum]) -> list[str]:
-    return [str(m.value) for m in e]
-
-
-_STATE = Enum(OperatorState, native_enum=False, length=20, values_callable=_values)
+_STATE = Enum(OperatorState, native_enum=False, length=20, values_callable=enum_values)
 
 
 class OperatorStatus(Base):

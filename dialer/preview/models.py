@@ -9,9 +9,8 @@ from datetime import datetime
 from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dialer.contacts.models import BigId
 from dialer.db.base import Base
-from dialer.db.types import UtcDateTime
+from dialer.db.types import BigId, UtcDateTime, enum_values
 
 
 class PreviewStatus(enum.StrEnum):
@@ -19,10 +18,6 @@ class PreviewStatus(enum.StrEnum):
     DIALING = "dialing"  # the engine placed the call (``call_uid``)
     FAILED = "failed"  # the engine could not place it (``error``); the operator may ask again or skip
     CANCELLED = "cancelled"  # the operator skipped the contact before the engine took it
-
-
-def _values(e: type[enum.Enum]) -> list[str]:
-    return [str(m.value) for m in e]
 
 
 class PreviewRequest(Base):
@@ -34,7 +29,7 @@ class PreviewRequest(Base):
     operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id", ondelete="CASCADE"), index=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     status: Mapped[PreviewStatus] = mapped_column(
-        Enum(PreviewStatus, native_enum=False, length=20, values_callable=_values),
+        Enum(PreviewStatus, native_enum=False, length=20, values_callable=enum_values),
         default=PreviewStatus.PENDING,
     )
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -14,13 +14,8 @@ from typing import Any
 from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialer.contacts.models import BigId
 from dialer.db.base import Base
-from dialer.db.types import JsonDocument, Money, UtcDateTime
-
-
-def _values(e: type[enum.Enum]) -> list[str]:
-    return [str(m.value) for m in e]
+from dialer.db.types import BigId, JsonDocument, Money, UtcDateTime, enum_values
 
 
 class Scale(enum.StrEnum):
@@ -67,7 +62,9 @@ class Criterion(Base):
     key: Mapped[str] = mapped_column(String(50))
     label: Mapped[str] = mapped_column(String(200))
     weight: Mapped[Decimal] = mapped_column(Money)
-    scale: Mapped[Scale] = mapped_column(Enum(Scale, native_enum=False, length=20, values_callable=_values))
+    scale: Mapped[Scale] = mapped_column(
+        Enum(Scale, native_enum=False, length=20, values_callable=enum_values)
+    )
     max_points: Mapped[int] = mapped_column(Integer)
 
     scorecard: Mapped[Scorecard] = relationship(back_populates="criteria", lazy="raise")
@@ -134,7 +131,8 @@ class QueueItem(Base):
     )
     day: Mapped[date] = mapped_column(Date)  # the UTC day the call was placed
     status: Mapped[QueueStatus] = mapped_column(
-        Enum(QueueStatus, native_enum=False, length=20, values_callable=_values), default=QueueStatus.QUEUED
+        Enum(QueueStatus, native_enum=False, length=20, values_callable=enum_values),
+        default=QueueStatus.QUEUED,
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)

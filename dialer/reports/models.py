@@ -12,9 +12,8 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint, false, func, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dialer.contacts.models import BigId
 from dialer.db.base import Base
-from dialer.db.types import JsonDocument, UtcDateTime
+from dialer.db.types import BigId, JsonDocument, UtcDateTime
 
 
 class ReportRecipients(Base):

@@ -9,9 +9,8 @@ from datetime import datetime
 from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dialer.contacts.models import BigId
 from dialer.db.base import Base
-from dialer.db.types import UtcDateTime
+from dialer.db.types import BigId, UtcDateTime, enum_values
 
 
 class SpyMode(enum.StrEnum):
@@ -30,10 +29,6 @@ class SpyStatus(enum.StrEnum):
     FAILED = "failed"  # could not be placed, or the supervisor's phone did not answer (``error``)
 
 
-def _values(e: type[enum.Enum]) -> list[str]:
-    return [str(m.value) for m in e]
-
-
 class SpyRequest(Base):
     __tablename__ = "spy_requests"
     __table_args__ = (Index("ix_spy_requests_status", "status"),)
@@ -42,12 +37,12 @@ class SpyRequest(Base):
     operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id", ondelete="CASCADE"), index=True)
     call_uid: Mapped[str] = mapped_column(String(64))  # the operator's call when it was asked
     mode: Mapped[SpyMode] = mapped_column(
-        Enum(SpyMode, native_enum=False, length=10, values_callable=_values)
+        Enum(SpyMode, native_enum=False, length=10, values_callable=enum_values)
     )
     endpoint: Mapped[str] = mapped_column(String(100))  # the supervisor's PJSIP endpoint
     requested_by: Mapped[str] = mapped_column(String(100))
     status: Mapped[SpyStatus] = mapped_column(
-        Enum(SpyStatus, native_enum=False, length=10, values_callable=_values), default=SpyStatus.PENDING
+        Enum(SpyStatus, native_enum=False, length=10, values_callable=enum_values), default=SpyStatus.PENDING
     )
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
     engine: Mapped[str | None] = mapped_column(String(100), nullable=True)

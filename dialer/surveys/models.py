@@ -14,9 +14,8 @@ from typing import Any
 from sqlalchemy import Enum, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dialer.contacts.models import BigId
 from dialer.db.base import Base
-from dialer.db.types import JsonDocument, UtcDateTime
+from dialer.db.types import BigId, JsonDocument, UtcDateTime, enum_values
 
 
 class ResponseOutcome(enum.StrEnum):
@@ -52,7 +51,7 @@ class SurveyResponse(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     call_id: Mapped[int] = mapped_column(BigId, ForeignKey("calls.id", ondelete="CASCADE"), unique=True)
     outcome: Mapped[ResponseOutcome] = mapped_column(
-        Enum(ResponseOutcome, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        Enum(ResponseOutcome, native_enum=False, length=20, values_callable=enum_values)
     )
     answered: Mapped[int] = mapped_column(Integer, default=0)  # questions with a valid answer
     finished_at: Mapped[datetime] = mapped_column(UtcDateTime)
