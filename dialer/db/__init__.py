@@ -1,2 +1,2 @@
-"""Storage: engine and sessions, column types, the ORM base, the migrations runner, signals fired after
-a commit (``commit_signals``) and claiming a leased outbox's due rows (``leased_outbox``)."""
+"""Storage: engine and sessions, column types, the ORM base, the migrations runner, and signals fired
+after a commit (``commit_signals``)."""

@@ -2,11 +2,10 @@
 
 - ``models``: the outbox (``LeadDelivery``) and its escalations (``LeadAlert``);
 - ``outbox``: enqueue in the disposition's transaction, claim (one dispatcher per lead), settle;
-- ``payload``: the lead's JSON snapshot; ``signing``: its HMAC signature;
+- ``payload``: the lead's JSON snapshot (signed by ``dialer.delivery.webhook``);
 - ``sender``: the channel interface and the webhook POST (2xx acknowledges, anything else retries);
 - ``email``: the e-mail channel (``smtplib`` in a thread) for clients with a manager and no webhook;
 - ``dispatcher``: the asyncio worker (``HotLeadDispatcher.start/stop/wake``);
-- ``wakeup``: wakes the dispatchers when a transaction that enqueued a lead commits;
 - ``deadlines``: alerts for leads at risk or late, and the monthly handoff statistics;
 - ``service``: the scoped reads and the supervisor's retry, for the API.
 """

@@ -34,8 +34,11 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.db.engine import unit_of_work
-from dialer.hotleads import deadlines, outbox, wakeup
-from dialer.hotleads.email import SmtpConfig, SmtpLeadSender
+from dialer.delivery import wakeup
+from dialer.delivery.backoff import DEFAULT_BACKOFF, backoff_delay
+from dialer.delivery.smtp import SmtpConfig
+from dialer.hotleads import deadlines, outbox
+from dialer.hotleads.email import SmtpLeadSender
 from dialer.hotleads.models import Channel
 from dialer.hotleads.outbox import Claim
 from dialer.hotleads.payload import with_links
@@ -43,17 +46,9 @@ from dialer.hotleads.sender import DeliveryError, LeadSender, WebhookSender
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BACKOFF: tuple[float, ...] = (1, 2, 5, 10, 30, 60, 120, 300)
-"""Seconds before each retry; the last step repeats."""
-
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def backoff_delay(attempt: int, steps: Sequence[float]) -> float:
-    """Seconds to wait after the ``attempt``-th failed attempt (1-based); capped at the last step."""
-    return float(steps[min(attempt, len(steps)) - 1])
 
 
 class ChannelRouter:

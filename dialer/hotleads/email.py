@@ -8,25 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import smtplib
-from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
+from dialer.delivery.smtp import SmtpConfig, send_blocking
 from dialer.hotleads.outbox import Claim
 from dialer.hotleads.sender import DeliveryError
-
-
-@dataclass(frozen=True, slots=True)
-class SmtpConfig:
-    host: str
-    port: int = 25
-    sender: str = "dialer@localhost"
-    username: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    timeout: float = 10.0
 
 
 def lead_message(payload: dict[str, Any], *, sender: str, to: str, at: datetime) -> EmailMessage:
@@ -69,15 +58,6 @@ class SmtpLeadSender:
             raise DeliveryError("the client has no manager e-mail configured")
         message = lead_message(payload, sender=self._config.sender, to=claim.email_to, at=at)
         try:
-            await asyncio.to_thread(self._send, message)
+            await asyncio.to_thread(send_blocking, self._config, message)
         except (OSError, smtplib.SMTPException) as exc:
             raise DeliveryError(f"SMTP {type(exc).__name__}: {exc}") from None
-
-    def _send(self, message: EmailMessage) -> None:
-        config = self._config
-        with smtplib.SMTP(config.host, config.port, timeout=config.timeout) as smtp:
-            if config.starttls:
-                smtp.starttls()
-            if config.username and config.password:
-                smtp.login(config.username, config.password)
-            smtp.send_message(message)

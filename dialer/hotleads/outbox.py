@@ -10,7 +10,7 @@ Interface::
     settle_failed(session, delivery_id, *, owner, error, at, retry_at, give_up) -> LeadDelivery | None
     retry_now(session, delivery, at) -> LeadDelivery
 
-Claiming is ``dialer.db.leased_outbox`` (the ``dialer.calls.leasing`` pattern): candidates selected
+Claiming is ``dialer.delivery.outbox`` (the ``dialer.calls.leasing`` pattern): candidates selected
 ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, then one ``UPDATE … RETURNING`` guarded by the status and
 the lease, so two dispatchers never hold the same lead (SQLite serialises writers, so the guard alone
 suffices there).
@@ -33,9 +33,9 @@ from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign, DispositionCode
 from dialer.clients.models import DEFAULT_DEADLINE_MIN, Client, ClientCrm
 from dialer.contacts.models import Contact
-from dialer.db import leased_outbox
+from dialer.delivery import outbox as leased_outbox
+from dialer.delivery import wakeup
 from dialer.errors import InvalidInput
-from dialer.hotleads import wakeup
 from dialer.hotleads.models import AlertKind, Channel, DeliveryStatus, LeadAlert, LeadDelivery
 from dialer.hotleads.payload import build_payload, lead_id_for
 from dialer.mail import outbox as mail_outbox

@@ -6,14 +6,13 @@ retry. The receiver deduplicates by ``X-Dialer-Lead-Id`` (a retry after a lost a
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any, Protocol
 
 import httpx
 
+from dialer.delivery import webhook
 from dialer.hotleads.outbox import Claim
-from dialer.hotleads.signing import signature
 
 
 class DeliveryError(Exception):
@@ -25,18 +24,8 @@ class LeadSender(Protocol):
         """Deliver ``payload`` (the claimed lead's, with its links) or raise ``DeliveryError``."""
 
 
-def encode(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-
-
 def signed_headers(secret: str, lead_id: str, body: bytes, at: datetime) -> dict[str, str]:
-    timestamp = str(int(at.timestamp()))
-    return {
-        "Content-Type": "application/json; charset=utf-8",
-        "X-Dialer-Lead-Id": lead_id,
-        "X-Dialer-Timestamp": timestamp,
-        "X-Dialer-Signature": signature(secret, timestamp, body),
-    }
+    return webhook.signed_headers(secret, body, at, {"X-Dialer-Lead-Id": lead_id})
 
 
 class WebhookSender:
@@ -49,7 +38,7 @@ class WebhookSender:
         url, secret, lead_id = claim.webhook_url, claim.secret, claim.lead_id
         if not url or not secret:
             raise DeliveryError("the client has no CRM webhook URL and signing secret configured")
-        body = encode(payload)
+        body = webhook.encode(payload)
         try:
             response = await self._client.post(
                 url, content=body, headers=signed_headers(secret, lead_id, body, at)

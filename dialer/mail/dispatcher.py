@@ -26,9 +26,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.db.engine import unit_of_work
-from dialer.hotleads import wakeup
-from dialer.hotleads.dispatcher import DEFAULT_BACKOFF, backoff_delay
-from dialer.hotleads.email import SmtpConfig
+from dialer.delivery import wakeup
+from dialer.delivery.backoff import DEFAULT_BACKOFF, backoff_delay
+from dialer.delivery.smtp import SmtpConfig
 from dialer.mail import outbox, transport
 from dialer.mail.compose import compose
 from dialer.mail.models import MailMessage

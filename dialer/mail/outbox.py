@@ -1,7 +1,7 @@
 """The outbox's writes: a message enqueued in the caller's transaction, claimed by one dispatcher,
 settled as sent, retried or given up.
 
-Claiming is ``dialer.db.leased_outbox`` (as for the hot leads): candidates ``FOR UPDATE SKIP LOCKED``
+Claiming is ``dialer.delivery.outbox`` (as for the hot leads): candidates ``FOR UPDATE SKIP LOCKED``
 on PostgreSQL, then one guarded ``UPDATE … RETURNING``, so two dispatchers never hold the same message.
 """
 
@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialer.db import leased_outbox
+from dialer.delivery import outbox as leased_outbox
 from dialer.errors import InvalidInput
 from dialer.mail.models import MailAttachment, MailMessage, MailStatus
 

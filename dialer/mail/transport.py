@@ -6,7 +6,7 @@ import asyncio
 import smtplib
 from email.message import EmailMessage
 
-from dialer.hotleads.email import SmtpConfig
+from dialer.delivery.smtp import SmtpConfig, send_blocking
 from dialer.settings import Settings
 
 
@@ -29,12 +29,7 @@ def smtp_config(settings: Settings) -> SmtpConfig | None:
 
 
 def _send_blocking(config: SmtpConfig, message: EmailMessage) -> None:
-    with smtplib.SMTP(config.host, config.port, timeout=config.timeout) as smtp:
-        if config.starttls:
-            smtp.starttls()
-        if config.username and config.password:
-            smtp.login(config.username, config.password)
-        refused = smtp.send_message(message)
+    refused = send_blocking(config, message)
     if refused:
         raise SendError(f"recipients refused: {', '.join(sorted(refused))}")
 

@@ -1,6 +1,6 @@
-"""Volume alerts to the client's CRM: the hot leads' signed webhook, retried with backoff.
+"""Volume alerts to the client's CRM: the signed webhook, retried with backoff.
 
-The body is JSON signed like a hot lead's (``dialer.hotleads.signing``: ``X-Dialer-Timestamp`` and
+The body is JSON signed like a hot lead's (``dialer.delivery.webhook``: ``X-Dialer-Timestamp`` and
 ``X-Dialer-Signature`` over ``timestamp.body``), with ``X-Dialer-Event-Id`` for the receiver to
 drop a repeat. A sender first takes the alert for ``LEASE`` (moving ``next_attempt_at`` on with a
 guarded update), so two processes never send it at once; a 2xx answer delivers it, anything else
@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.clients.models import ClientCrm, Contract
 from dialer.db.engine import unit_of_work
-from dialer.hotleads.sender import encode
-from dialer.hotleads.signing import signature
+from dialer.delivery import webhook
+from dialer.delivery.backoff import doubling_delay
 from dialer.metering.models import AlertDelivery, VolumeAlert
 from dialer.metering.tariffs import plain
 
@@ -35,7 +35,7 @@ LONGEST_RETRY = timedelta(hours=1)
 
 def retry_after(attempts: int) -> timedelta:
     """Wait before the next attempt after ``attempts`` failed ones: 10 s doubling, at most an hour."""
-    return min(FIRST_RETRY * (1 << min(max(attempts - 1, 0), 16)), LONGEST_RETRY)
+    return doubling_delay(attempts, FIRST_RETRY, LONGEST_RETRY)
 
 
 def event_id(alert: VolumeAlert) -> str:
@@ -67,14 +67,9 @@ def alert_payload(alert: VolumeAlert, contract: Contract) -> dict[str, Any]:
 
 
 def signed_headers(secret: str, event: str, body: bytes, at: datetime) -> dict[str, str]:
-    timestamp = str(int(at.timestamp()))
-    return {
-        "Content-Type": "application/json; charset=utf-8",
-        "X-Dialer-Event": "volume_alert",
-        "X-Dialer-Event-Id": event,
-        "X-Dialer-Timestamp": timestamp,
-        "X-Dialer-Signature": signature(secret, timestamp, body),
-    }
+    return webhook.signed_headers(
+        secret, body, at, {"X-Dialer-Event": "volume_alert", "X-Dialer-Event-Id": event}
+    )
 
 
 async def _take(session: AsyncSession, alert: VolumeAlert, now: datetime) -> bool:
@@ -130,7 +125,7 @@ async def _send(
     if not url or not secret:
         error = "the client has no CRM webhook URL and signing secret configured"
     else:
-        body = encode(payload)
+        body = webhook.encode(payload)
         try:
             response = await http.post(
                 url, content=body, headers=signed_headers(secret, payload["id"], body, now)

@@ -10,8 +10,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.clients.models import ClientCrm
-from dialer.hotleads.sender import encode
-from dialer.hotleads.signing import signature
+from dialer.delivery import webhook
 from dialer.mail import outbox
 from dialer.mail.outbox import Attachment
 from dialer.reports.models import ReportRecipients
@@ -60,14 +59,8 @@ async def post_to_webhook(
     """POST the report to the client's CRM webhook; ``WebhookRefused`` unless it answers 2xx."""
     if not crm.webhook_url or not crm.signing_secret:
         raise WebhookRefused("the client has no CRM webhook URL and signing secret configured")
-    body = encode(document)
-    timestamp = str(int(at.timestamp()))
-    headers = {
-        "Content-Type": "application/json; charset=utf-8",
-        "X-Dialer-Report-Id": report_id,
-        "X-Dialer-Timestamp": timestamp,
-        "X-Dialer-Signature": signature(crm.signing_secret, timestamp, body),
-    }
+    body = webhook.encode(document)
+    headers = webhook.signed_headers(crm.signing_secret, body, at, {"X-Dialer-Report-Id": report_id})
     try:
         response = await client.post(crm.webhook_url, content=body, headers=headers)
     except httpx.HTTPError as exc:

@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from dialer.hotleads.signing import verify
+from dialer.delivery.webhook import verify
 
 
 class Receiver:

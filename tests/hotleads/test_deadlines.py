@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from dialer.db.engine import unit_of_work
+from dialer.delivery.backoff import backoff_delay
 from dialer.hotleads.deadlines import handoff_stats, percentile
-from dialer.hotleads.dispatcher import HotLeadDispatcher, backoff_delay
+from dialer.hotleads.dispatcher import HotLeadDispatcher
 from dialer.hotleads.models import AlertKind, DeliveryStatus, LeadAlert, LeadDelivery
 from dialer.hotleads.outbox import settle_delivered
 from dialer.hotleads.service import retry_lead

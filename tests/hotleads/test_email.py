@@ -10,8 +10,8 @@ from email.message import Message
 
 from dialer.clients.models import ClientCrm
 from dialer.db.engine import unit_of_work
+from dialer.delivery.smtp import SmtpConfig
 from dialer.hotleads.dispatcher import HotLeadDispatcher
-from dialer.hotleads.email import SmtpConfig
 from dialer.hotleads.models import Channel, DeliveryStatus
 from tests.hotleads.conftest import dispose_hot
 from tests.hotleads.test_delivery import delivery_of, until

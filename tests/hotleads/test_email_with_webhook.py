@@ -12,8 +12,8 @@ from sqlalchemy import select
 from dialer.calls.service import set_disposition
 from dialer.clients.models import ClientCrm
 from dialer.db.engine import unit_of_work
+from dialer.delivery.smtp import SmtpConfig
 from dialer.hotleads.dispatcher import HotLeadDispatcher
-from dialer.hotleads.email import SmtpConfig
 from dialer.hotleads.models import Channel, DeliveryStatus
 from dialer.hotleads.outbox import attach_meeting
 from dialer.mail.dispatcher import MailDispatcher

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from dialer.db.engine import unit_of_work
+from dialer.delivery.smtp import SmtpConfig
 from dialer.errors import InvalidInput
-from dialer.hotleads.email import SmtpConfig
 from dialer.mail import outbox
 from dialer.mail.dispatcher import MailDispatcher
 from dialer.mail.models import MailMessage, MailStatus

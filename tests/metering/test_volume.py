@@ -33,7 +33,7 @@ class AlertReceiver(Receiver):
     """The test CRM, keyed by the alert's event id instead of a lead id."""
 
     def _accept(self, headers: dict[str, str], body: bytes) -> int:
-        from dialer.hotleads.signing import verify
+        from dialer.delivery.webhook import verify
 
         if not verify(
             self.secret, headers.get("x-dialer-timestamp", ""), body, headers.get("x-dialer-signature", "")

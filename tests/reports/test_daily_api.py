@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from dialer.auth.models import Role
-from dialer.hotleads.email import SmtpConfig
-from dialer.hotleads.signing import verify
+from dialer.delivery.smtp import SmtpConfig
+from dialer.delivery.webhook import verify
 from dialer.jobs.model import JobContext
 from dialer.mail.dispatcher import MailDispatcher
 from dialer.operators.models import OperatorState

@@ -1,4 +1,4 @@
-"""Wakes the dispatchers of this process when a transaction that enqueued a lead commits.
+"""Wakes the dispatchers of this process when a transaction that enqueued a lead (or its e-mail) commits.
 
 ``enqueue_hot_lead`` marks its session; once that session commits, every subscribed callback runs
 (the dispatcher's ``wake``), so a new lead goes out at once instead of at the next poll. Dispatchers
