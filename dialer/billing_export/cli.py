@@ -23,7 +23,7 @@ from dialer.billing_export.layout import DELIMITERS, decimal_text
 from dialer.billing_export.period import export_span
 from dialer.billing_export.plan import ContractPart
 from dialer.billing_export.service import ExportFormat, export_bytes, prepare
-from dialer.contacts.console import database
+from dialer.db.bootstrap import database
 from dialer.db.engine import unit_of_work
 from dialer.errors import DomainError
 from dialer.settings import load_settings

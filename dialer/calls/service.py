@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialer.calls import ended as ended_signal
 from dialer.calls import lifecycle
 from dialer.calls.dispositions import set_disposition
 from dialer.calls.lifecycle import refresh
@@ -47,7 +48,6 @@ from dialer.campaigns.models import Campaign
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.desk import events as live
 from dialer.errors import InvalidInput, NotFound
-from dialer.metering import events as metering_events
 
 __all__ = [
     "DISPOSITION_GRACE",
@@ -205,7 +205,7 @@ async def mark_ended(
     first_end = lifecycle.on_ended(call, verdict, hangup_cause, side, at)
     if call.recorded_at is None:  # billing's "recorded" moment: never before the call ended
         call.recorded_at = max(at, datetime.now(UTC))
-        metering_events.mark_call_ended(session.sync_session, call.campaign_id)
+        ended_signal.mark_call_ended(session.sync_session, call.campaign_id)
     await _done(session, call)
     if first_end and call.disposition_code is None:
         await _move_contact(session, call, verdict, at)

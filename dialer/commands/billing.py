@@ -17,7 +17,7 @@ from typing import Any
 
 from dialer.billing_export.cli import add_export
 from dialer.commands import COMMANDS
-from dialer.contacts.console import database
+from dialer.db.bootstrap import database
 from dialer.db.engine import unit_of_work
 from dialer.errors import DomainError
 from dialer.metering.figures import Statement

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from dialer.commands import COMMANDS
-from dialer.contacts.console import ProgressLine, database, format_report, parse_column_map
+from dialer.contacts.console import ProgressLine, format_report, parse_column_map
 from dialer.contacts.errors import ImportRefused, NotFound
 from dialer.contacts.importing import import_contacts
 from dialer.contacts.models import ContactStatus
 from dialer.contacts.queries import export_contacts_csv, list_contacts
+from dialer.db.bootstrap import database
 from dialer.settings import load_settings
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from dialer.commands import COMMANDS
-from dialer.contacts.console import ProgressLine, database, format_report
+from dialer.contacts.console import ProgressLine, format_report
 from dialer.contacts.dnc import add_dnc, list_dnc, remove_dnc
 from dialer.contacts.errors import ImportRefused, NotFound
 from dialer.contacts.importing import import_dnc
+from dialer.db.bootstrap import database
 from dialer.db.engine import unit_of_work
 from dialer.settings import load_settings
 

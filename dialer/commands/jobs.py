@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from dialer.commands import COMMANDS
-from dialer.contacts.console import database
+from dialer.db.bootstrap import database
 from dialer.jobs import runs
 from dialer.jobs.catalog import UnknownJob, all_jobs, find_job
 from dialer.jobs.scheduler import run_job

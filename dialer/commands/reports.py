@@ -14,7 +14,7 @@ from typing import Any
 from dialer.campaigns.models import Campaign
 from dialer.clients.models import Contract
 from dialer.commands import COMMANDS
-from dialer.contacts.console import database
+from dialer.db.bootstrap import database
 from dialer.db.engine import unit_of_work
 from dialer.errors import DomainError
 from dialer.metering.periods import parse_month

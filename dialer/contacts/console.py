@@ -1,4 +1,6 @@
-"""What the ``contacts`` and ``dnc`` commands share: a migrated database, a progress line, the report.
+"""What the ``contacts`` and ``dnc`` commands share: a progress line, the report, the column map.
+
+Their database (migrated first) is ``dialer.db.bootstrap.database``.
 
 The command modules in ``dialer/commands/`` stay thin: they parse arguments and call into here and
 into the contact services.
@@ -8,29 +10,12 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from typing import TextIO
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from dialer.contacts.report import ImportProgress, ImportReport
-from dialer.db.engine import make_engine, make_sessionmaker
-from dialer.db.migrate import upgrade
-from dialer.settings import Settings
 
 PROBLEMS_SHOWN = 20
-
-
-@asynccontextmanager
-async def database(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Sessions on the configured database, migrated first so that a fresh machine works."""
-    engine = make_engine(settings.effective_database_url)
-    try:
-        await upgrade(engine)
-        yield make_sessionmaker(engine)
-    finally:
-        await engine.dispose()
 
 
 def parse_column_map(pairs: Sequence[str] | None) -> dict[str, str]:

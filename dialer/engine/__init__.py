@@ -13,6 +13,7 @@ Where things are:
 - ``limits``: lines per trunk, calls per second per trunk and server;
 - ``runner``: one campaign's pacing tick (pacing -> lease -> record -> originate);
 - ``operators``: operator sessions (nailed-up login legs, timed wrap-ups);
+- ``autofinish``: a running campaign finished by itself once its contacts are exhausted;
 - ``reconcile``: what a starting engine does with what the last one left;
 - ``recording_filer``: each ended call's MixMonitor file checked, transcoded and filed, off the loop;
 - ``service``: the ``Engine`` that ticks all of it and stops it gracefully;

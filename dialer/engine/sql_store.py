@@ -20,9 +20,9 @@ from dialer.calls import leasing, ownership, service
 from dialer.calls.abandons import campaign_abandon_tally
 from dialer.calls.models import Call, CallOutcome, HangupSide
 from dialer.calls.pacing_log import record_decision
-from dialer.campaigns.autofinish import finish_if_exhausted
 from dialer.campaigns.models import Campaign, CampaignState
 from dialer.db.engine import unit_of_work
+from dialer.engine.autofinish import finish_if_exhausted
 from dialer.engine.plan import Plan
 from dialer.engine.ports import Lease, OpenCall, OperatorSession, PreviewAsk
 from dialer.engine.settle import Settled

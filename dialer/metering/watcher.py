@@ -18,10 +18,10 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dialer.calls import ended as call_ends
 from dialer.campaigns.models import Campaign
 from dialer.clients.models import Contract
 from dialer.db.engine import unit_of_work
-from dialer.metering import events
 from dialer.metering.alert_webhook import deliver_due
 from dialer.metering.alerts import check_volume, watched_contracts
 
@@ -84,7 +84,7 @@ class VolumeWatcher:
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._unsubscribe = events.subscribe_call_ends(self._on_calls_ended)
+        self._unsubscribe = call_ends.subscribe(self._on_calls_ended)
         self._task = asyncio.create_task(self._run(), name="volume-watcher")
 
     async def stop(self) -> None:

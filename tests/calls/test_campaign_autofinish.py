@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dialer.calls.models import Call
-from dialer.campaigns.autofinish import contact_fates, finish_if_exhausted
 from dialer.campaigns.exhaustion import Fate
 from dialer.campaigns.models import Campaign, CampaignState
 from dialer.compliance import get_profile
 from dialer.contacts.models import ContactStatus, DncEntry
 from dialer.db.engine import unit_of_work
+from dialer.engine.autofinish import contact_fates, finish_if_exhausted
 from tests.calls.conftest import NOW
 
 US, RU = get_profile("us"), get_profile("ru")

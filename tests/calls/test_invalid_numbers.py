@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from ami.facts import FailReason
 from dialer.calls.models import CallOutcome
 from dialer.calls.outcomes import after_call
-from dialer.campaigns.autofinish import contact_fates, finish_if_exhausted
 from dialer.campaigns.exhaustion import Fate, exhaustion
 from dialer.campaigns.models import Campaign
 from dialer.compliance import get_profile
 from dialer.contacts.models import ContactStatus
+from dialer.engine.autofinish import contact_fates, finish_if_exhausted
 from dialer.engine.outcomes import failed_outcome
 from tests.calls.conftest import NOW
 from tests.calls.test_call_records import contact_of, end, place

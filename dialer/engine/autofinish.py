@@ -1,5 +1,8 @@
 """Finishing a running campaign by itself once it is exhausted (``dialer.campaigns.exhaustion``).
 
+It lives with the engine, above the domain packages, because it reads calls, contacts and
+preview requests together.
+
 The engine asks now and then for the campaigns it drives. The contacts' fates are counted in SQL;
 a contact that can still be dialed is looked for first (one row), so a campaign in full swing costs
 one indexed probe, and the full count is made only when the campaign may be over. The campaign row
