@@ -15,7 +15,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from api.deps import SessionDep
-from dialer.auth import service
+from dialer.accounts import service
 from dialer.auth.principal import Principal
 from dialer.auth.tokens import TokenSigner
 from dialer.settings import Settings

@@ -8,7 +8,7 @@ from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.api_keys import ApiKeyCreated, ApiKeyOut
-from dialer.auth import service
+from dialer.accounts import service
 from dialer.auth.models import ApiKey
 from dialer.auth.schemas import ApiKeyCreate
 from dialer.db.bounds import IntId

@@ -10,8 +10,8 @@ from fastapi.security import OAuth2PasswordRequestForm
 from api.auth import PrincipalDep, bearer_scheme, unauthorized
 from api.deps import SessionDep, SessionsDep, SettingsDep, remote_of
 from api.schemas.auth import MeOut, TokenOut
-from dialer.auth import service
-from dialer.auth import sign_in as signing_in
+from dialer.accounts import service
+from dialer.accounts import sign_in as signing_in
 from dialer.auth.throttle import SignInLimits
 from dialer.errors import InvalidInput
 

@@ -9,11 +9,12 @@ from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.clients import ClientOut, ContractOut
 from api.schemas.hotleads import CrmSettingsOut
-from dialer.clients import crm, service
-from dialer.clients.crm import CrmSettingsIn
+from dialer.clients import service
 from dialer.clients.models import Client, Contract
 from dialer.clients.schemas import ClientCreate, ClientUpdate, ContractTerms
 from dialer.db.bounds import IntId
+from dialer.hotleads import crm
+from dialer.hotleads.crm import CrmSettingsIn
 
 router = APIRouter(
     prefix="/clients", tags=["clients"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES

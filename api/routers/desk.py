@@ -12,7 +12,7 @@ from api.errors import ERROR_RESPONSES
 from api.schemas.calls import OperatorSessionOut
 from api.schemas.desk import DeskOperatorOut, DeskOut
 from dialer.db.bounds import IntId
-from dialer.desk import service
+from dialer.operators import desk as service
 
 router = APIRouter(
     prefix="/desk",

@@ -8,7 +8,7 @@ from api.auth import PrincipalDep, get_principal
 from api.deps import SessionDep, remote_of
 from api.errors import ERROR_RESPONSES
 from api.schemas.users import UserOut
-from dialer.auth import service
+from dialer.accounts import service
 from dialer.auth.models import User
 from dialer.auth.schemas import UserCreate, UserUpdate
 from dialer.db.bounds import IntId

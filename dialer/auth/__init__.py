@@ -1,1 +1,2 @@
-"""Users, roles, API keys and the scope of what each caller may see."""
+"""Roles, permissions, principals, tokens, passwords and the scope of what each caller may see
+(the users and API keys themselves are managed by ``dialer.accounts``)."""

@@ -26,13 +26,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
-from dialer.calls.hours import contact_zones, next_callable
 from dialer.calls.lifecycle import earliest, refresh
 from dialer.calls.models import Call
 from dialer.calls.outcomes import CALLBACK_OUTCOME, retry_later
 from dialer.calls.repository import get_call
 from dialer.campaigns.models import Campaign, DispositionCode, DispositionKind
 from dialer.contacts import dnc
+from dialer.contacts.calling_zones import contact_zones, next_callable
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.desk import events as live
 from dialer.errors import Conflict, InvalidInput

@@ -4,7 +4,7 @@ A contact is leased when it is due (``new``/``scheduled``/``callback`` with ``ne
 or past), not on a do-not-call list (its ``on_dnc`` flag, and again the global and the client's
 lists by phone, so a number added after import still blocks), under ``max_attempts`` (callbacks
 excepted), not leased by anyone (or its lease has expired), consenting where the profile requires it
-for advertising calls, and inside its local calling hours (``dialer.calls.hours``: every zone its
+for advertising calls, and inside its local calling hours (``dialer.contacts.calling_zones``: every zone its
 number may be in when its zone is unknown). Contacts found outside their hours get
 ``next_attempt_at`` = their next window's start, so they are not fetched again and again.
 
@@ -40,12 +40,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, case, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialer.calls.hours import callable_now, contact_zones, next_callable
 from dialer.calls.outcomes import CALLBACK_OUTCOME, HOLD_PREFIX
-from dialer.calls.parking import parked_values
 from dialer.campaigns.models import Campaign
 from dialer.compliance import ComplianceProfile
+from dialer.contacts.calling_zones import callable_now, contact_zones, next_callable
 from dialer.contacts.models import Contact, ContactStatus, DncEntry
+from dialer.contacts.parking import parked_values
 
 DUE = (ContactStatus.NEW, ContactStatus.SCHEDULED, ContactStatus.CALLBACK)
 CANDIDATES_PER_LEASE = 4

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialer.auth.principal import Principal
 from dialer.calls.abandons import campaign_abandon_tally
 from dialer.calls.models import PacingDecisionLog
-from dialer.calls.profile import campaign_profile
+from dialer.campaigns.profile import campaign_profile
 from dialer.campaigns.service import get_campaign
 from dialer.compliance import AbandonTally
 from dialer.pacing.decision import PacingDecision

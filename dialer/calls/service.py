@@ -42,9 +42,9 @@ from dialer.calls.dispositions import set_disposition
 from dialer.calls.lifecycle import refresh
 from dialer.calls.models import Call, CallOutcome, HangupSide
 from dialer.calls.outcomes import after_call, hold_owner
-from dialer.calls.profile import campaign_profile
 from dialer.calls.repository import find_call, get_call, list_calls, lock_call, open_calls, pending_hot_leads
 from dialer.campaigns.models import Campaign
+from dialer.campaigns.profile import campaign_profile
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.desk import events as live
 from dialer.errors import InvalidInput, NotFound

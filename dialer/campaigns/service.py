@@ -10,19 +10,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
-from dialer.calls.parking import unpark
-from dialer.calls.profile import campaign_profile
 from dialer.campaigns import repository
 from dialer.campaigns.dispositions import DEFAULT_DISPOSITIONS, DispositionIn
 from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode
+from dialer.campaigns.profile import campaign_profile
 from dialer.campaigns.schemas import CampaignCreate, CampaignSettings, dial_ratio_problem
 from dialer.campaigns.states import Command, TransitionRefused, next_state
+from dialer.campaigns.survey_start import survey_start_problem
 from dialer.clients import service as clients
 from dialer.clients.models import Client
+from dialer.contacts.parking import unpark
 from dialer.errors import Conflict, InvalidInput, NotFound
 from dialer.operators.models import Operator
 from dialer.surveys.models import SurveyDefinition
-from dialer.surveys.rules import survey_start_problem
 
 NULLABLE_SETTINGS = frozenset({"caller_id", "dial_ratio"})
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from dialer.auth import service
+from dialer.accounts import service
 from dialer.auth.models import Role
 from dialer.auth.schemas import ApiKeyCreate
 from dialer.commands import COMMANDS

@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import SecretStr, ValidationError
 
+from dialer.accounts import service
 from dialer.audit.service import Actor
-from dialer.auth import service
 from dialer.auth.models import Role
 from dialer.auth.schemas import UserCreate
 from dialer.commands import COMMANDS

@@ -53,7 +53,7 @@ class Contact(Base):
     last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     # When the contact was due before a lease pushed it to the next opening of the calling hours
-    # (dialer.calls.leasing); a change of the hours puts it back (dialer.calls.parking).
+    # (dialer.calls.leasing); a change of the hours puts it back (dialer.contacts.parking).
     parked_due: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     import_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_jobs.id", ondelete="SET NULL"), nullable=True

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import pbxsim
-from dialer.auth import service as auth
+from dialer.accounts import service as auth
 from dialer.auth.models import Role, User
 from dialer.auth.schemas import UserCreate
 from dialer.db.engine import make_engine, make_sessionmaker, unit_of_work

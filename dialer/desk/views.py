@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialer.calls.hours import contact_zones
 from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign, DispositionCode
+from dialer.contacts.calling_zones import contact_zones
 from dialer.contacts.models import Contact
 from dialer.desk.script import contact_fields, fill
 from dialer.live.publish import iso

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from dialer.calls.profile import campaign_profile, ring_timeout_s
 from dialer.campaigns.models import Campaign, DialingMode, OperatorConnection, RecordingPolicy
+from dialer.campaigns.profile import campaign_profile, ring_timeout_s
 from dialer.compliance import ComplianceProfile
 
 

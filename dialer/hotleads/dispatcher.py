@@ -36,12 +36,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from dialer.db.engine import unit_of_work
 from dialer.delivery import wakeup
 from dialer.delivery.backoff import DEFAULT_BACKOFF, backoff_delay
+from dialer.delivery.links import with_links
 from dialer.delivery.smtp import SmtpConfig
 from dialer.hotleads import deadlines, outbox
 from dialer.hotleads.email import SmtpLeadSender
 from dialer.hotleads.models import Channel
 from dialer.hotleads.outbox import Claim
-from dialer.hotleads.payload import with_links
 from dialer.hotleads.sender import DeliveryError, LeadSender, WebhookSender
 
 log = logging.getLogger(__name__)

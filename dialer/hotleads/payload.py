@@ -49,7 +49,7 @@ def build_payload(
     operator: Operator | None,
     disposition_label: str,
 ) -> dict[str, Any]:
-    """The lead's JSON document (without the recording's absolute URL, see ``with_links``)."""
+    """The lead's JSON document (without the recording's absolute URL: ``dialer.delivery.links``)."""
     custom = {k: v for k, v in (contact.data or {}).items() if k != "meeting"}
     return {
         "version": PAYLOAD_VERSION,
@@ -78,10 +78,3 @@ def build_payload(
         },
         "recording_path": recording_path(call),
     }
-
-
-def with_links(payload: dict[str, Any], public_base_url: str) -> dict[str, Any]:
-    """The payload as sent: ``recording_url`` made absolute on the API's public address."""
-    path = payload.get("recording_path")
-    url = f"{public_base_url.rstrip('/')}{path}" if path and public_base_url else path
-    return payload | {"recording_url": url}

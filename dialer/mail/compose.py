@@ -1,7 +1,7 @@
 """An outbox row as the e-mail it sends.
 
 A plain message has its text, optional HTML alternative and attachments stored with it. A hot lead's
-e-mail is composed at send time from the lead's payload (``dialer.hotleads.email.lead_message``), so
+e-mail is composed at send time from the lead's payload (``dialer.mail.lead_email``), so
 it carries the meeting set with the disposition and the recording's absolute link.
 """
 
@@ -15,9 +15,9 @@ from email.utils import format_datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialer.hotleads.email import lead_message
+from dialer.delivery.links import with_links
 from dialer.hotleads.models import LeadDelivery
-from dialer.hotleads.payload import with_links
+from dialer.mail.lead_email import lead_message
 from dialer.mail.models import MailAttachment, MailMessage
 
 

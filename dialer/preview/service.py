@@ -24,8 +24,8 @@ from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
 from dialer.calls import leasing
 from dialer.calls.models import Call
-from dialer.calls.profile import campaign_profile
 from dialer.campaigns.models import Campaign, CampaignState, DialingMode
+from dialer.campaigns.profile import campaign_profile
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.desk import events as live
 from dialer.errors import Conflict, NotFound

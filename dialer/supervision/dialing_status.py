@@ -20,11 +20,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.auth.principal import Principal
-from dialer.calls.hours import callable_now, contact_zones, next_callable
 from dialer.calls.leasing import eligible
-from dialer.calls.profile import campaign_profile
 from dialer.campaigns.models import Campaign, CampaignState, DialingMode
+from dialer.campaigns.profile import campaign_profile
 from dialer.campaigns.service import get_campaign
+from dialer.contacts.calling_zones import callable_now, contact_zones, next_callable
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.operators.models import OperatorState, OperatorStatus
 

@@ -4,16 +4,14 @@ A question's prompt is an Asterisk sound name (``dialer.campaigns.sounds``); its
 keys (``0``-``9``, ``*``; ``#`` ends input at ``GET DATA`` and cannot be an answer), each with what
 it means; a ``transfer_digit`` among them ("press 1 to talk to us") puts the caller through to an
 operator. A survey campaign dials without operators, so a compliance profile that forbids dialing
-without an operator ready (Russia's ``ru``: ``dial_ahead`` off) cannot run one.
+without an operator ready (Russia's ``ru``: ``dial_ahead`` off) cannot run one: that rule is
+``dialer.campaigns.survey_start``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-
-from dialer.campaigns.models import DialingMode
-from dialer.compliance import ComplianceProfile
 
 ANSWER_KEYS = re.compile(r"^[0-9*]{1,6}$")
 QUESTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
@@ -60,23 +58,3 @@ def transfer_problem(choices: Mapping[str, str], transfer_digit: str | None) -> 
 def meaning_of(choices: Mapping[str, str], digits: str | None) -> str | None:
     """What the digits pressed mean for a question (None: no valid answer, or not a choice)."""
     return choices.get(digits) if digits is not None else None
-
-
-def survey_start_problem(
-    mode: DialingMode, profile: ComplianceProfile, *, has_survey: bool, campaign_id: int
-) -> str | None:
-    """Why a campaign cannot start (or resume) in its dialing mode (None when it can)."""
-    if mode is not DialingMode.SURVEY:
-        return None
-    if not profile.dial_ahead:
-        return (
-            f"campaign {campaign_id}: the IVR survey mode dials without operators, which compliance "
-            f"profile {profile.name!r} forbids (no call without an operator ready); choose another "
-            "dialing mode or profile"
-        )
-    if not has_survey:
-        return (
-            f"campaign {campaign_id}: the survey mode needs the campaign's survey; define it first "
-            f"(PUT /campaigns/{campaign_id}/survey)"
-        )
-    return None

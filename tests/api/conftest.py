@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from api.app import create_app
-from dialer.auth import service
+from dialer.accounts import service
 from dialer.auth.models import Role
 from dialer.auth.schemas import UserCreate
 from dialer.db.engine import unit_of_work

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from dialer.calls import leasing
-from dialer.calls.profile import campaign_profile
 from dialer.campaigns.models import Campaign
+from dialer.campaigns.profile import campaign_profile
 from dialer.compliance import get_profile
 from dialer.contacts.models import Contact, ContactStatus, DncEntry
 from dialer.db.engine import make_engine, make_sessionmaker, unit_of_work

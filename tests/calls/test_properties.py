@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dialer.calls import lifecycle
-from dialer.calls.hours import callable_now, next_callable
 from dialer.calls.models import Call, CallOutcome, HangupSide
 from dialer.calls.outcomes import after_call
+from dialer.contacts.calling_zones import callable_now, next_callable
 from dialer.contacts.models import ContactStatus
 
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)

@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialer.auth import service as auth
+from dialer.accounts import service as auth
 from dialer.auth.models import Role, User
 from dialer.auth.schemas import UserCreate
 from dialer.calls.models import Call

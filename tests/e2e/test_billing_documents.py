@@ -19,8 +19,8 @@ import httpx
 from pydantic import SecretStr
 from sqlalchemy import select
 
+from dialer.accounts import service as auth
 from dialer.acts import service as acts
-from dialer.auth import service as auth
 from dialer.auth.models import Role, User
 from dialer.auth.principal import Principal
 from dialer.auth.schemas import UserCreate

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from pydantic import SecretStr
 from sqlalchemy import select, update
 
-from dialer.auth import service as auth
+from dialer.accounts import service as auth
 from dialer.auth.models import Role
 from dialer.auth.schemas import UserCreate
 from dialer.calls.models import Call, HangupSide

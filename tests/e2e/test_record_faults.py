@@ -14,8 +14,8 @@ from sqlalchemy import select
 from ami.cel import CelCall, read_calls
 from dialer.calls.abandons import campaign_abandon_tally
 from dialer.calls.models import Call, CallOutcome, HangupSide
-from dialer.calls.profile import campaign_profile
 from dialer.campaigns.models import Campaign
+from dialer.campaigns.profile import campaign_profile
 from dialer.contacts.models import Contact
 from dialer.metering.usage import measured_talk
 from pbxsim import CustomerScript, Scenario

@@ -11,7 +11,7 @@ import httpx
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from dialer.auth import service as auth
+from dialer.accounts import service as auth
 from dialer.auth.models import Role
 from dialer.auth.schemas import UserCreate
 from dialer.calls.models import Call

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, select
 
-from dialer.clients.crm import CrmSettingsIn, put_crm
 from dialer.clients.models import ClientCrm
 from dialer.db.engine import unit_of_work
+from dialer.hotleads.crm import CrmSettingsIn, put_crm
 from dialer.hotleads.dispatcher import HotLeadDispatcher
 from dialer.hotleads.models import DeliveryStatus, LeadAlert
 from dialer.hotleads.outbox import NOT_CONFIGURED_REASON

@@ -8,13 +8,13 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from dialer.campaigns.models import DialingMode
+from dialer.campaigns.survey_start import survey_start_problem
 from dialer.compliance import PROFILES
 from dialer.surveys.rules import (
     check_answer_digits,
     check_question_key,
     duplicates,
     meaning_of,
-    survey_start_problem,
     transfer_problem,
 )
 from dialer.surveys.schemas import SurveyIn
