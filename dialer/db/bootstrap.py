@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.db.engine import make_engine, make_sessionmaker
 from dialer.db.migrate import upgrade
-from dialer.settings import Settings
+
+if TYPE_CHECKING:  # storage sits below the settings, which install its sealing key
+    from dialer.settings import Settings
 
 
 @asynccontextmanager
