@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.audit.models import AuditAction, AuditEvent
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
+from dialer.db.paging import count_matching
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +108,8 @@ async def list_events(
         query = query.where(AuditEvent.at >= since)
     if until is not None:
         query = query.where(AuditEvent.at < until)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = await count_matching(session, query)
     rows = await session.scalars(
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset)
     )
-    return list(rows), int(total)
+    return list(rows), total

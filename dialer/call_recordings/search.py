@@ -21,6 +21,7 @@ from dialer.calls.models import Call
 from dialer.calls.repository import call_scope
 from dialer.campaigns.models import Campaign
 from dialer.contacts.dnc import normalise_or_raise
+from dialer.db.paging import count_matching
 from dialer.operators.models import Operator
 
 SortKey = Literal["started_at", "duration"]
@@ -133,6 +134,6 @@ async def search_recordings(
     """One page of recorded calls matching ``f`` and how many match in all."""
     principal.require(Permission.RECORDINGS_READ)
     query = await apply_filter(session, principal, recorded_calls(principal), f)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = await count_matching(session, query)
     rows = await session.execute(ordered(query, sort, order).limit(limit).offset(offset))
-    return [RecordingRow(*row) for row in rows], int(total)
+    return [RecordingRow(*row) for row in rows], total

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.auth.models import Role
@@ -17,6 +17,7 @@ from dialer.auth.principal import Principal
 from dialer.auth.scoping import campaign_filter
 from dialer.calls.models import Call, CallOutcome
 from dialer.campaigns.models import Campaign
+from dialer.db.paging import count_matching
 from dialer.errors import NotFound
 from dialer.operators.models import Operator
 
@@ -106,8 +107,8 @@ async def list_calls(
         query = query.where(Call.placed_at >= since)
     if until is not None:
         query = query.where(Call.placed_at < until)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = await count_matching(session, query)
     rows = await session.scalars(
         query.order_by(Call.placed_at.desc(), Call.id.desc()).limit(limit).offset(offset)
     )
-    return list(rows), int(total)
+    return list(rows), total

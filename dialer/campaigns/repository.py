@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.auth.principal import Principal
 from dialer.auth.scoping import campaign_filter
 from dialer.campaigns.models import Campaign, CampaignState
+from dialer.db.paging import count_matching
 from dialer.operators.models import Operator, campaign_operators
 
 
@@ -38,7 +39,7 @@ async def search(
         query = query.where(Campaign.client_id == client_id)
     if contract_id is not None:
         query = query.where(Campaign.contract_id == contract_id)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = await count_matching(session, query)
     rows = await session.scalars(query.order_by(Campaign.id).limit(limit).offset(offset))
     return list(rows), total
 

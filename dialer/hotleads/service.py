@@ -9,12 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
 from dialer.auth.scoping import client_filter
+from dialer.db.paging import count_matching
 from dialer.errors import NotFound
 from dialer.hotleads import outbox
 from dialer.hotleads.models import DeliveryStatus, LeadAlert, LeadDelivery
@@ -58,11 +59,11 @@ async def list_leads(
         query = query.where(LeadDelivery.client_id == client_id)
     if status is not None:
         query = query.where(LeadDelivery.status == status)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = await count_matching(session, query)
     rows = await session.scalars(
         query.order_by(LeadDelivery.created_at.desc(), LeadDelivery.id.desc()).limit(limit).offset(offset)
     )
-    return await _with_alerts(session, list(rows)), int(total)
+    return await _with_alerts(session, list(rows)), total
 
 
 async def _get(session: AsyncSession, principal: Principal, delivery_id: int) -> LeadDelivery:

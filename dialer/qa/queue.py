@@ -16,6 +16,7 @@ from dialer.auth.principal import Principal
 from dialer.auth.scoping import campaign_filter
 from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign
+from dialer.db.paging import count_matching
 from dialer.errors import Conflict, Forbidden, NotFound
 from dialer.qa.models import QueueItem, QueueStatus, Score, Scorecard
 from dialer.qa.sampling import Candidate, draw
@@ -144,9 +145,9 @@ async def list_queue(
         query = query.where(QueueItem.status == f.status)
     if f.day is not None:
         query = query.where(QueueItem.day == f.day)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = await count_matching(session, query)
     page = query.order_by(QueueItem.day, QueueItem.id).limit(limit).offset(offset)
-    return list(await session.scalars(page)), int(total)
+    return list(await session.scalars(page)), total
 
 
 async def claim(session: AsyncSession, principal: Principal, item_id: int, now: datetime) -> QueueItem:

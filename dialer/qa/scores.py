@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.audit.models import AuditAction
@@ -23,6 +23,7 @@ from dialer.auth.scoping import campaign_filter
 from dialer.call_recordings.access import recorded_call
 from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign
+from dialer.db.paging import count_matching
 from dialer.errors import Conflict, Forbidden, InvalidInput, NotFound
 from dialer.qa.models import QueueItem, QueueStatus, Score, Scorecard, ScoreValue
 from dialer.qa.schemas import MomentIn, ScoreIn
@@ -202,9 +203,9 @@ async def list_scores(
         query = query.where(Score.call_at >= f.since)
     if f.until is not None:
         query = query.where(Score.call_at < f.until)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = await count_matching(session, query)
     page = query.order_by(Score.call_at.desc(), Score.id.desc()).limit(limit).offset(offset)
-    return list(await session.scalars(page)), int(total)
+    return list(await session.scalars(page)), total
 
 
 async def cards_of(session: AsyncSession, scores: list[Score]) -> dict[int, Scorecard]:

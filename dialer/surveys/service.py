@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.auth.permissions import Permission
@@ -18,6 +18,7 @@ from dialer.calls.models import Call
 from dialer.campaigns import service as campaigns
 from dialer.campaigns.models import Campaign, CampaignState
 from dialer.contacts.models import Contact
+from dialer.db.paging import count_matching
 from dialer.desk import events as live
 from dialer.errors import Conflict, NotFound
 from dialer.surveys.models import ResponseOutcome, SurveyAnswer, SurveyDefinition, SurveyResponse
@@ -226,7 +227,7 @@ async def list_responses(
     """The campaign's surveyed calls with their answers, oldest first; a controller sees its client's."""
     campaign = await answers_campaign(session, principal, campaign_id)
     query = _responses_query(campaign.id, outcome, contact_id)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = await count_matching(session, query)
     rows = (await session.execute(query.order_by(SurveyResponse.id).limit(limit).offset(offset))).all()
     return await _with_answers(session, rows), total
 
