@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from api.deps import SessionDep
 from dialer.accounts import service
+from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
 from dialer.auth.tokens import TokenSigner
 from dialer.settings import Settings
@@ -72,3 +74,12 @@ async def get_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def requires(permission: Permission) -> Callable[[Principal], Coroutine[Any, Any, None]]:
+    """A route dependency refusing the caller's role (403) before any 404 or 422 of the route's own."""
+
+    async def check(principal: PrincipalDep) -> None:
+        principal.require(permission)
+
+    return check

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Depends, status
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.auth import PrincipalDep, get_principal
+from api.auth import PrincipalDep, get_principal, requires
 from api.deps import SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
-from api.routers.reports import attachment, needs
+from api.routers.reports import attachment
 from dialer.acts import documents, service
 from dialer.acts.delivery import mail_act
 from dialer.acts.models import AcceptanceAct
@@ -29,8 +29,8 @@ router = APIRouter(
     dependencies=[Depends(get_principal)],
     responses=ERROR_RESPONSES,
 )
-READS = [Depends(needs(Permission.REPORTS_READ))]
-ANSWERS = [Depends(needs(Permission.ACTS_SIGN))]
+READS = [Depends(requires(Permission.REPORTS_READ))]
+ANSWERS = [Depends(requires(Permission.ACTS_SIGN))]
 
 
 class ActIssue(BaseModel):
@@ -73,7 +73,7 @@ class ActOut(BaseModel):
     "",
     response_model=ActOut,
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Depends(needs(Permission.ACTS_ISSUE))],
+    dependencies=[Depends(requires(Permission.ACTS_ISSUE))],
 )
 async def issue_act(
     contract_id: IntId, body: ActIssue, session: SessionDep, principal: PrincipalDep, settings: SettingsDep

@@ -10,10 +10,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from api.auth import PrincipalDep, get_principal
+from api.auth import PrincipalDep, get_principal, requires
 from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
-from api.routers.recordings import RemoteDep, allowed
+from api.routers.recordings import RemoteDep
 from api.schemas.common import Page
 from api.schemas.qa import QueueItemOut, ScorecardOut, ScoreOut, TrendOut, TrendsOut
 from dialer.auth.permissions import Permission
@@ -26,10 +26,10 @@ from dialer.qa.trends import GroupBy, Period
 
 router = APIRouter(tags=["quality control"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES)
 
-READ_CARDS = [Depends(allowed(Permission.SCORECARDS_READ))]
-WRITE_CARDS = [Depends(allowed(Permission.SCORECARDS_WRITE))]
-READ_SCORES = [Depends(allowed(Permission.SCORES_READ))]
-WRITE_SCORES = [Depends(allowed(Permission.SCORES_WRITE))]
+READ_CARDS = [Depends(requires(Permission.SCORECARDS_READ))]
+WRITE_CARDS = [Depends(requires(Permission.SCORECARDS_WRITE))]
+READ_SCORES = [Depends(requires(Permission.SCORES_READ))]
+WRITE_SCORES = [Depends(requires(Permission.SCORES_WRITE))]
 
 
 @router.get("/campaigns/{campaign_id}/scorecards", response_model=list[ScorecardOut], dependencies=READ_CARDS)

@@ -7,14 +7,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
-from api.auth import PrincipalDep, get_principal
+from api.auth import PrincipalDep, get_principal, requires
 from api.deps import SessionDep, link_base, remote_of
 from api.errors import ERROR_RESPONSES
 from api.schemas.common import Page
@@ -22,7 +21,6 @@ from api.schemas.recordings import DeletedOut, ExportBody, LinkBody, LinkOut, Re
 from dialer.audit.models import AuditAction
 from dialer.audit.service import Remote, record
 from dialer.auth.permissions import Permission
-from dialer.auth.principal import Principal
 from dialer.call_recordings import access, deletion, exporting, serving, sharing
 from dialer.call_recordings.search import RecordingFilter, RecordingRow, SortKey, SortOrder, search_recordings
 from dialer.call_recordings.storage import configured_store
@@ -65,15 +63,6 @@ def link_secret(request: Request) -> bytes:
             secret = secrets.token_bytes(32)
         request.app.state.recording_link_secret = secret
     return secret
-
-
-def allowed(permission: Permission) -> Callable[[Principal], Coroutine[Any, Any, None]]:
-    """A route dependency checking the role first, so a refused caller gets 403 before any 404/422."""
-
-    async def check(principal: PrincipalDep) -> None:
-        principal.require(permission)
-
-    return check
 
 
 StoreDep = Annotated[RecordingStore, Depends(recording_store)]
@@ -126,7 +115,7 @@ def _unsatisfiable(exc: RangeNotSatisfiable) -> Response:
 
 
 @router.get(
-    "", response_model=Page[RecordingOut], dependencies=[Depends(allowed(Permission.RECORDINGS_READ))]
+    "", response_model=Page[RecordingOut], dependencies=[Depends(requires(Permission.RECORDINGS_READ))]
 )
 async def search(
     request: Request,
@@ -184,7 +173,7 @@ async def search(
     "/{call_id}/audio",
     name="play_recording",
     response_class=StreamingResponse,
-    dependencies=[Depends(allowed(Permission.RECORDINGS_READ))],
+    dependencies=[Depends(requires(Permission.RECORDINGS_READ))],
     responses={
         200: {"content": {"audio/wav": {}, "audio/mpeg": {}, "audio/ogg": {}}},
         206: {"description": "the byte range asked for"},
@@ -226,7 +215,7 @@ async def play(
     "/{call_id}/link",
     response_model=LinkOut,
     status_code=201,
-    dependencies=[Depends(allowed(Permission.RECORDINGS_READ))],
+    dependencies=[Depends(requires(Permission.RECORDINGS_READ))],
 )
 async def make_link(
     call_id: BigIntId,
@@ -302,7 +291,7 @@ async def shared(
 @router.post(
     "/export",
     response_class=StreamingResponse,
-    dependencies=[Depends(allowed(Permission.RECORDINGS_EXPORT))],
+    dependencies=[Depends(requires(Permission.RECORDINGS_EXPORT))],
     responses={
         200: {"content": {"application/zip": {}}, "description": "the recordings and manifest.csv"},
         422: {"description": "More recordings match than max_files, or no selection given"},
@@ -350,7 +339,7 @@ async def export(
 
 
 @router.delete(
-    "/{call_id}", response_model=DeletedOut, dependencies=[Depends(allowed(Permission.RECORDINGS_DELETE))]
+    "/{call_id}", response_model=DeletedOut, dependencies=[Depends(requires(Permission.RECORDINGS_DELETE))]
 )
 async def delete(
     call_id: BigIntId,

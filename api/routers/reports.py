@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
@@ -11,11 +10,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 
-from api.auth import PrincipalDep, get_principal
+from api.auth import PrincipalDep, get_principal, requires
 from api.deps import SessionDep, SettingsDep, link_base
 from api.errors import ERROR_RESPONSES
 from dialer.auth.permissions import Permission
-from dialer.auth.principal import Principal
 from dialer.dates import Day
 from dialer.db.bounds import IntId
 from dialer.reports import daily_documents, monthly_documents, recipients, service
@@ -27,16 +25,7 @@ router = APIRouter(tags=["reports"], dependencies=[Depends(get_principal)], resp
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def needs(permission: Permission) -> Callable[[Principal], None]:
-    """A route dependency refusing the caller's role (403) before its query is even read."""
-
-    def check(principal: PrincipalDep) -> None:
-        principal.require(permission)
-
-    return check
-
-
-READS = [Depends(needs(Permission.REPORTS_READ))]
+READS = [Depends(requires(Permission.REPORTS_READ))]
 
 
 class DailyFormat(StrEnum):
@@ -143,7 +132,7 @@ async def get_report_recipients(
 @router.put(
     "/clients/{client_id}/report-recipients",
     response_model=RecipientsOut,
-    dependencies=[Depends(needs(Permission.REPORTS_WRITE))],
+    dependencies=[Depends(requires(Permission.REPORTS_WRITE))],
 )
 async def put_report_recipients(
     client_id: IntId, body: RecipientsIn, session: SessionDep, principal: PrincipalDep
