@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialer.acts.service import tick
 from dialer.db.engine import unit_of_work
-from dialer.jobs.model import Job, JobContext
+from dialer.jobs.definition import Job, JobContext
 
 
 async def tick_acts(ctx: JobContext) -> str:

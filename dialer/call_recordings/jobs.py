@@ -7,7 +7,7 @@ from datetime import timedelta
 from dialer.call_recordings.daily_pack import pack_day
 from dialer.call_recordings.retention import apply_contract_retention
 from dialer.call_recordings.storage import configured_store
-from dialer.jobs.model import Job, JobContext
+from dialer.jobs.definition import Job, JobContext
 
 
 async def run_retention(ctx: JobContext) -> str:

@@ -26,9 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
+from dialer.calls.after_call import CALLBACK_OUTCOME, retry_later
 from dialer.calls.lifecycle import earliest, refresh
 from dialer.calls.models import Call
-from dialer.calls.outcomes import CALLBACK_OUTCOME, retry_later
 from dialer.calls.repository import get_call
 from dialer.campaigns.models import Campaign, DispositionCode, DispositionKind
 from dialer.contacts import dnc

@@ -40,7 +40,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, case, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialer.calls.outcomes import CALLBACK_OUTCOME, HOLD_PREFIX
+from dialer.calls.after_call import CALLBACK_OUTCOME, HOLD_PREFIX
 from dialer.campaigns.models import Campaign
 from dialer.compliance import ComplianceProfile
 from dialer.contacts.calling_zones import callable_now, contact_zones, next_callable

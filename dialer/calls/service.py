@@ -38,10 +38,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.calls import ended as ended_signal
 from dialer.calls import lifecycle
+from dialer.calls.after_call import after_call, hold_owner
 from dialer.calls.dispositions import set_disposition
 from dialer.calls.lifecycle import refresh
 from dialer.calls.models import Call, CallOutcome, HangupSide
-from dialer.calls.outcomes import after_call, hold_owner
 from dialer.calls.repository import find_call, get_call, list_calls, lock_call, open_calls, pending_hot_leads
 from dialer.campaigns.models import Campaign
 from dialer.campaigns.profile import campaign_profile

@@ -1,6 +1,7 @@
 """When a campaign may call: windows of ``["HH:MM", "HH:MM"]`` per weekday, in the contact's local time.
 
-Stored exactly as ``dialer.compliance.hours`` reads it: ``{"mon": [["09:00", "21:00"]], "sun": []}``.
+Stored exactly as ``dialer.compliance.calling_windows`` reads it:
+``{"mon": [["09:00", "21:00"]], "sun": []}``.
 A day left empty has no calls; ``"24:00"`` ends a window at midnight (``["00:00", "24:00"]`` is the
 whole day); a window whose end is before
 its start runs past midnight into the next day (``["22:00", "02:00"]``). Here the windows are checked
@@ -15,7 +16,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from dialer.compliance.hours import parse_calling_hours
+from dialer.compliance.calling_windows import parse_calling_hours
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY = 24 * 60

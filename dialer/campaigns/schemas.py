@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from dialer.campaigns.calling_hours import CallingHours
-from dialer.campaigns.dispositions import DispositionIn, check_codes
+from dialer.campaigns.disposition_codes import DispositionIn, check_codes
 from dialer.campaigns.models import DialingMode, OperatorConnection, RecordingPolicy
 from dialer.campaigns.sounds import check_sound_name
 from dialer.clients.schemas import Country

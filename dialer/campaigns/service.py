@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
 from dialer.campaigns import repository
-from dialer.campaigns.dispositions import DEFAULT_DISPOSITIONS, DispositionIn
+from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS, DispositionIn
 from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode
 from dialer.campaigns.profile import campaign_profile
 from dialer.campaigns.schemas import CampaignCreate, CampaignSettings, dial_ratio_problem

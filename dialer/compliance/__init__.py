@@ -11,7 +11,11 @@ from dialer.compliance.attempts import (
     next_attempt_time,
     retry_delay,
 )
-from dialer.compliance.hours import is_within_calling_hours, next_calling_window_start, parse_calling_hours
+from dialer.compliance.calling_windows import (
+    is_within_calling_hours,
+    next_calling_window_start,
+    parse_calling_hours,
+)
 from dialer.compliance.profiles import (
     PROFILES,
     ComplianceProfile,

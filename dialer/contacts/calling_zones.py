@@ -15,7 +15,7 @@ import phonenumbers
 from phonenumbers import timezone as pn_timezone
 
 from dialer.compliance import is_within_calling_hours, next_calling_window_start
-from dialer.compliance.hours import CallingHours
+from dialer.compliance.calling_windows import CallingHours
 
 UNKNOWN_ZONE = "Etc/Unknown"
 MAX_ROUNDS = 64

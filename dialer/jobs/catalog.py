@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from dialer.jobs.model import Job
+from dialer.jobs.definition import Job
 
 JOB_MODULES: list[str] = [
     "dialer.call_recordings.jobs",

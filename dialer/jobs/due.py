@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime
 
-from dialer.jobs.model import Job
+from dialer.jobs.definition import Job
 from dialer.settings import Settings
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.jobs import runs
 from dialer.jobs.catalog import all_jobs
+from dialer.jobs.definition import Job, JobContext
 from dialer.jobs.due import due_jobs, utc_day
-from dialer.jobs.model import Job, JobContext
 from dialer.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import secrets
 from datetime import time, timedelta
 
 from dialer.db.engine import unit_of_work
-from dialer.jobs.model import Job, JobContext
+from dialer.jobs.definition import Job, JobContext
 from dialer.qa.queue import fill_queue
 from dialer.settings import Settings
 

@@ -19,7 +19,7 @@ from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign
 from dialer.clients.models import ClientCrm
 from dialer.db.engine import unit_of_work
-from dialer.jobs.model import JobContext
+from dialer.jobs.definition import JobContext
 from dialer.mail.outbox import Attachment
 from dialer.reports import daily_documents
 from dialer.reports.daily import DailyReport, day_bounds

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialer.jobs.model import Job
+from dialer.jobs.definition import Job
 from dialer.reports.daily_job import send_daily_reports
 from dialer.reports.monthly_job import make_monthly_reports
 

@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from dialer.clients.models import Client, Contract
 from dialer.db.engine import unit_of_work
 from dialer.errors import DomainError
-from dialer.jobs.model import JobContext
+from dialer.jobs.definition import JobContext
 from dialer.mail.outbox import Attachment
 from dialer.metering.periods import month_key, previous_month
 from dialer.reports import monthly_documents

@@ -18,7 +18,7 @@ from dialer.billing.acceptance import ActState
 from dialer.business_days import RUSSIA, add_business_days
 from dialer.db.engine import unit_of_work
 from dialer.errors import Conflict, Forbidden, NotFound
-from dialer.jobs.model import JobContext
+from dialer.jobs.definition import JobContext
 from dialer.mail.models import MailAttachment, MailMessage
 from dialer.reports.models import MonthlyReportRecord, ReportRecipients
 from dialer.reports.monthly import from_json

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dialer.campaigns.models import Campaign
-from dialer.compliance.hours import is_within_calling_hours
+from dialer.compliance.calling_windows import is_within_calling_hours
 
 
 @pytest.fixture

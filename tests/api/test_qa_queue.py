@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from dialer.auth.models import Role
 from dialer.db.engine import unit_of_work
 from dialer.jobs.catalog import find_job
-from dialer.jobs.model import JobContext
+from dialer.jobs.definition import JobContext
 from tests.api.conftest import detail
 from tests.api.test_qa_scores import CARD, SIXTY, score
 from tests.qa.world import add_call, add_operator

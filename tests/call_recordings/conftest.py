@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from dialer.calls.models import Call, CallOutcome, HangupSide
-from dialer.campaigns.dispositions import DEFAULT_DISPOSITIONS
+from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS
 from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode, RecordingPolicy
 from dialer.clients.models import Client, Contract, PricingModel
 from dialer.contacts.models import Contact

@@ -19,7 +19,7 @@ from dialer.call_recordings.models import ClientRecordingDelivery, DeliveryKind
 from dialer.calls.models import Call, RecordingStatus
 from dialer.clients.models import Client
 from dialer.db.engine import unit_of_work
-from dialer.jobs.model import JobContext
+from dialer.jobs.definition import JobContext
 from dialer.settings import Settings
 from pbxsim.recorder import write_wav
 from recordings.local_store import LocalStore

@@ -11,11 +11,11 @@ from sqlalchemy import select, update
 from dialer.audit.models import AuditAction, AuditEvent
 from dialer.call_recordings.jobs import JOBS
 from dialer.calls.models import Call, RecordingStatus
-from dialer.campaigns.dispositions import DEFAULT_DISPOSITIONS
+from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS
 from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode
 from dialer.clients.models import Contract, PricingModel
 from dialer.db.engine import unit_of_work
-from dialer.jobs.model import JobContext
+from dialer.jobs.definition import JobContext
 from dialer.settings import Settings
 from pbxsim.recorder import write_wav
 from recordings.local_store import LocalStore

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from ami.facts import FailReason
+from dialer.calls.after_call import after_call
 from dialer.calls.models import CallOutcome
-from dialer.calls.outcomes import after_call
 from dialer.campaigns.exhaustion import Fate, exhaustion
 from dialer.campaigns.models import Campaign
 from dialer.compliance import get_profile

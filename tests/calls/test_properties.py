@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dialer.calls import lifecycle
+from dialer.calls.after_call import after_call
 from dialer.calls.models import Call, CallOutcome, HangupSide
-from dialer.calls.outcomes import after_call
 from dialer.contacts.calling_zones import callable_now, next_callable
 from dialer.contacts.models import ContactStatus
 

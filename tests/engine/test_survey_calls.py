@@ -18,8 +18,8 @@ from agi.routes.model import (
     SurveyReport,
 )
 from ami.facts import CallConnected, CallHungUp, HungUpBy
+from dialer.calls.after_call import after_call
 from dialer.calls.models import CallOutcome
-from dialer.calls.outcomes import after_call
 from dialer.campaigns.models import DialingMode
 from dialer.contacts.models import ContactStatus
 from dialer.engine.agi import EngineAgi

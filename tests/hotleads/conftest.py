@@ -13,7 +13,7 @@ from dialer.auth.models import Role
 from dialer.auth.principal import Principal
 from dialer.calls.models import Call, CallOutcome, CallState
 from dialer.calls.service import set_disposition
-from dialer.campaigns.dispositions import DEFAULT_DISPOSITIONS
+from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS
 from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode
 from dialer.clients.models import Client, ClientCrm, Contract, PricingModel
 from dialer.contacts.models import Contact

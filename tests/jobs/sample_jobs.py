@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from pathlib import Path
 
-from dialer.jobs.model import Job, JobContext
+from dialer.jobs.definition import Job, JobContext
 
 
 async def write_marker(ctx: JobContext) -> str:

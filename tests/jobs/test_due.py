@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dialer.jobs.definition import Job, JobContext
 from dialer.jobs.due import due_jobs, utc_day
-from dialer.jobs.model import Job, JobContext
 from dialer.settings import Settings
 
 SETTINGS = Settings(database_url="sqlite+aiosqlite:///:memory:")

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from dialer.jobs import runs
-from dialer.jobs.model import Job, JobContext
+from dialer.jobs.definition import Job, JobContext
 from dialer.jobs.models import JobRun
 from dialer.jobs.scheduler import JobScheduler
 from dialer.settings import Settings

@@ -16,7 +16,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.calls.models import Call, CallOutcome, CallState
-from dialer.campaigns.dispositions import DEFAULT_DISPOSITIONS
+from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS
 from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode
 from dialer.clients.models import Client, Contract, PricingModel
 from dialer.contacts.models import Contact

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from dialer.auth.models import Role
 from dialer.delivery.smtp import SmtpConfig
 from dialer.delivery.webhook import verify
-from dialer.jobs.model import JobContext
+from dialer.jobs.definition import JobContext
 from dialer.mail.dispatcher import MailDispatcher
 from dialer.operators.models import OperatorState
 from dialer.reports.daily_job import send_daily_reports

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from dialer.clients.models import Contract, VolumeScope
 from dialer.db.engine import unit_of_work
-from dialer.jobs.model import JobContext
+from dialer.jobs.definition import JobContext
 from dialer.mail.models import MailAttachment, MailMessage
 from dialer.reports import monthly_documents
 from dialer.reports.models import ReportRecipients

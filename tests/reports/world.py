@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from dialer.calls.models import Call, CallOutcome, CallState
-from dialer.campaigns.dispositions import DEFAULT_DISPOSITIONS
+from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS
 from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode
 from dialer.clients.models import Client, ClientCrm, Contract, PricingModel
 from dialer.contacts.models import Contact
