@@ -31,7 +31,7 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
             await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK})
         await connection.run_sync(_run)
     if revision == "head":
-        from dialer.db.sealed import reseal_all
+        from dialer.db.reseal import reseal_all
 
         async with engine.begin() as connection:
             await reseal_all(connection)  # secrets in clear from before, or under a rotated-out key

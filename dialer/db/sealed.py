@@ -5,8 +5,8 @@ Stored as ``sealed:v1:<Fernet token>`` (AES-128-CBC with HMAC-SHA256, from ``cry
 the key from ``DIALER_SECRETS_KEY``, or, when that is empty, a key derived from
 ``DIALER_SECRET_KEY``. Several keys may be given (comma-separated): the first seals, any opens, so
 a key can be rotated. A value stored before sealing existed (no prefix) is read as it is;
-:func:`reseal_all`, which ``dialer.db.migrate.upgrade`` runs after the migrations, seals those and
-re-seals the others under the first key.
+``dialer.db.reseal.reseal_all``, which ``dialer.db.migrate.upgrade`` runs after the migrations,
+seals those and re-seals the others under the first key.
 
 The key is installed once per process from the settings (``install``: ``load_settings`` and the
 API's ``create_app`` do it); the column type reads it from there, as SQLAlchemy gives a column type
@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from sqlalchemy import String, type_coerce, update
+from sqlalchemy import String
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import TypeDecorator
 
 PREFIX = "sealed:v1:"
@@ -102,30 +100,3 @@ class SealedString(TypeDecorator[str]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
         return None if value is None else installed().open(value)
-
-
-async def reseal_all(connection: AsyncConnection) -> int:
-    """Seal every stored secret under the first key: those still in clear, and those sealed under an
-    older key (rotation); how many rows were written."""
-    from dialer.call_recordings.models import ClientRecordingDelivery
-    from dialer.clients.models import ClientCrm
-    from dialer.operators.models import Operator
-
-    written = 0
-    for model, column in (
-        (ClientCrm, "signing_secret"),
-        (ClientRecordingDelivery, "secret_access_key"),
-        (Operator, "sip_password"),
-    ):
-        table: Any = model.__table__
-        (key,) = table.primary_key.columns
-        raw = type_coerce(table.c[column], String())
-        query = table.select().with_only_columns(key, raw).where(raw.is_not(None))
-        for row_key, stored in (await connection.execute(query)).all():
-            await connection.execute(
-                update(table)
-                .where(key == row_key)
-                .values({column: type_coerce(installed().reseal(stored), String())})  # sealed once, here
-            )
-            written += 1
-    return written

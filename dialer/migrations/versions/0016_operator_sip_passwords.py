@@ -2,7 +2,7 @@
 
 ``operators.sip_password``: the generated password of the operator's PJSIP auth (dialer.softphones),
 sealed at rest. Operators that exist get one here, in clear for the moment:
-``dialer.db.migrate.upgrade`` seals it right after the migrations (``dialer.db.sealed.reseal_all``).
+``dialer.db.migrate.upgrade`` seals it right after the migrations (``dialer.db.reseal.reseal_all``).
 
 Revision ID: 0016
 Revises: 0015
