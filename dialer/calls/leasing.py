@@ -28,6 +28,7 @@ Interface::
                    ready_operator_ids=None) -> list[Contact]
     renew_leases(session, owner, now, lease_for) -> int
     release_contact(session, contact_id, owner) -> bool
+    release_orphans(session, owner, keep) -> int
     expire_leases(session, now) -> int
 """
 
@@ -179,6 +180,24 @@ def _returned_status() -> ColumnElement[str]:
         (Contact.attempts == 0, ContactStatus.NEW.value),
         else_=ContactStatus.SCHEDULED.value,
     )
+
+
+async def release_orphans(session: AsyncSession, owner: str, keep: Collection[int]) -> int:
+    """Give back every contact ``owner`` holds but ``keep`` (those with a call still open); how many.
+
+    For a process starting under an engine id that an earlier, dead process used: a contact it leased
+    but whose call was never recorded was never dialed (the record is written before the Originate),
+    and nothing renews or expires it while the new process renews the owner's leases."""
+    held = [Contact.lease_owner == owner, Contact.status == ContactStatus.IN_PROGRESS]
+    if keep:
+        held.append(Contact.id.not_in(list(keep)))
+    result = await session.execute(
+        update(Contact)
+        .where(*held)
+        .values(status=_returned_status(), lease_owner=None, lease_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def release_contact(session: AsyncSession, contact_id: int, owner: str) -> bool:

@@ -149,6 +149,10 @@ class CallStore(Protocol):
 
     async def expire_leases(self, now: datetime) -> int: ...
 
+    async def release_orphans(self, keep: list[int]) -> int:
+        """At start: give back this engine id's leases of contacts with no open call (never dialed)."""
+        ...
+
     async def create_call(
         self, call_uid: str, campaign_id: int, lease: Lease, trunk: str, server: str, at: datetime
     ) -> None: ...

@@ -107,6 +107,10 @@ class SqlCallStore:
         async with unit_of_work(self.sessions) as session:
             return await leasing.expire_leases(session, now)
 
+    async def release_orphans(self, keep: list[int]) -> int:
+        async with unit_of_work(self.sessions) as session:
+            return await leasing.release_orphans(session, self.owner, keep)
+
     async def abandon_counts(self, plan: Plan, now: datetime) -> tuple[int, int]:
         async with self.sessions() as session:
             tally = await campaign_abandon_tally(session, plan.campaign_id, plan.profile, now)
