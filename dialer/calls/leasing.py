@@ -215,14 +215,23 @@ async def release_contact(session: AsyncSession, contact_id: int, owner: str) ->
     return bool(getattr(result, "rowcount", 0))
 
 
-async def expire_leases(session: AsyncSession, now: datetime) -> int:
+async def expire_leases(session: AsyncSession, now: datetime, *, holds: bool = True) -> int:
     """Return every contact whose lease ran out before ``now`` (a crashed or stuck holder); how many.
 
     A contact held for a disposition that never came (lease owner ``call:<uid>``) talked to an
-    operator a moment ago: it is due again only after ``UNDISPOSED_RETRY``, not at once.
+    operator a moment ago: it is due again only after ``UNDISPOSED_RETRY``, not at once. With
+    ``holds=False`` (a running engine's sweep) those stay held: a late disposition still lands.
     """
     expired = (Contact.status == ContactStatus.IN_PROGRESS, Contact.lease_expires_at < now)
     held = Contact.lease_owner.startswith(HOLD_PREFIX)
+    if not holds:
+        result = await session.execute(
+            update(Contact)
+            .where(*expired, ~held)
+            .values(status=_returned_status(), lease_owner=None, lease_expires_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
     undisposed = await session.execute(
         update(Contact)
         .where(*expired, held)

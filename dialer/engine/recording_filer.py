@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -158,7 +159,7 @@ class RecordingFiler:
         await self.kill()
 
     async def kill(self) -> None:
-        running = [*self._tasks, *self._filing.values()]
+        running: list[asyncio.Future[Any]] = [*self._tasks, *self._filing.values()]
         for task in running:
             task.cancel()
         await asyncio.gather(*running, return_exceptions=True)

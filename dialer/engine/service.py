@@ -244,7 +244,7 @@ class Engine:
             await self.store.seen_alive([c.call_uid for c in followed], now)
         # Ours renewed first; then the leases nobody renewed (a dead engine's) come back to the queue:
         # the start returns only those expired by then.
-        returned = await self.store.expire_leases(now)
+        returned = await self.store.expire_leases(now, holds=False)
         if returned:
             log.warning("%d contact lease(s) ran out unrenewed (a dead engine's?): returned", returned)
 

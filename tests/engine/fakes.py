@@ -82,8 +82,8 @@ class FakeStore:
     async def renew_leases(self, contact_ids: list[int], now: datetime) -> None:
         self._w("renew", tuple(contact_ids))
 
-    async def expire_leases(self, now: datetime) -> int:
-        self._w("expire")
+    async def expire_leases(self, now: datetime, *, holds: bool = True) -> int:
+        self._w("expire", holds)
         return self.expired
 
     async def release_orphans(self, keep: list[int]) -> int:
