@@ -20,6 +20,7 @@ from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dialer.auth import passwords
+from dialer.db import sealed
 from dialer.db.engine import make_engine, make_sessionmaker
 from dialer.db.migrate import upgrade
 
@@ -56,6 +57,16 @@ def cheap_password_hashing() -> Iterator[None]:
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     yield
     passwords._hasher = product
+
+
+@pytest.fixture(autouse=True)
+def fresh_sealer() -> Iterator[None]:
+    """Each test starts with the sealing key a fresh process has: a service or demo an earlier test
+    started in this worker installed its own (the key is one per process), and data a test seals
+    before starting its service must open with the key that service installs from its settings."""
+    sealed._installed = None
+    yield
+    sealed._installed = None
 
 
 def _pg_url(database: str) -> str:

@@ -28,6 +28,7 @@ Interface::
                    ready_operator_ids=None) -> list[Contact]
     renew_leases(session, owner, now, lease_for) -> int
     release_contact(session, contact_id, owner) -> bool
+    release_orphans(session, owner, keep) -> int
     expire_leases(session, now) -> int
 """
 
@@ -181,6 +182,24 @@ def _returned_status() -> ColumnElement[str]:
     )
 
 
+async def release_orphans(session: AsyncSession, owner: str, keep: Collection[int]) -> int:
+    """Give back every contact ``owner`` holds but ``keep`` (those with a call still open); how many.
+
+    For a process starting under an engine id that an earlier, dead process used: a contact it leased
+    but whose call was never recorded was never dialed (the record is written before the Originate),
+    and nothing renews or expires it while the new process renews the owner's leases."""
+    held = [Contact.lease_owner == owner, Contact.status == ContactStatus.IN_PROGRESS]
+    if keep:
+        held.append(Contact.id.not_in(list(keep)))
+    result = await session.execute(
+        update(Contact)
+        .where(*held)
+        .values(status=_returned_status(), lease_owner=None, lease_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def release_contact(session: AsyncSession, contact_id: int, owner: str) -> bool:
     """Give back a contact ``owner`` leased and did not dial (attempts unchanged); False if not held."""
     result = await session.execute(
@@ -196,14 +215,23 @@ async def release_contact(session: AsyncSession, contact_id: int, owner: str) ->
     return bool(getattr(result, "rowcount", 0))
 
 
-async def expire_leases(session: AsyncSession, now: datetime) -> int:
+async def expire_leases(session: AsyncSession, now: datetime, *, holds: bool = True) -> int:
     """Return every contact whose lease ran out before ``now`` (a crashed or stuck holder); how many.
 
     A contact held for a disposition that never came (lease owner ``call:<uid>``) talked to an
-    operator a moment ago: it is due again only after ``UNDISPOSED_RETRY``, not at once.
+    operator a moment ago: it is due again only after ``UNDISPOSED_RETRY``, not at once. With
+    ``holds=False`` (a running engine's sweep) those stay held: a late disposition still lands.
     """
     expired = (Contact.status == ContactStatus.IN_PROGRESS, Contact.lease_expires_at < now)
     held = Contact.lease_owner.startswith(HOLD_PREFIX)
+    if not holds:
+        result = await session.execute(
+            update(Contact)
+            .where(*expired, ~held)
+            .values(status=_returned_status(), lease_owner=None, lease_expires_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
     undisposed = await session.execute(
         update(Contact)
         .where(*expired, held)

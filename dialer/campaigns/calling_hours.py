@@ -21,8 +21,8 @@ from dialer.compliance.calling_windows import parse_calling_hours
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY = 24 * 60
 WEEK = 7 * DAY
-_START = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_END = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
+_START = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z")
+_END = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)\Z")
 
 
 def _minutes(hhmm: str) -> int:

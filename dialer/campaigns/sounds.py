@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 MAX_LENGTH = 200
-_SEGMENT = re.compile(r"^[A-Za-z0-9_.-]+$")
+_SEGMENT = re.compile(r"^[A-Za-z0-9_.-]+\Z")
 
 
 def check_sound_name(value: str) -> str:

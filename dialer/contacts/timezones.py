@@ -6,7 +6,7 @@ import re
 import zoneinfo
 from functools import lru_cache
 
-_OFFSET = re.compile(r"^(utc|gmt|msk|мск)?\s*(?:([+\-−])\s*(\d{1,2})(?::?(\d{2}))?)?$")
+_OFFSET = re.compile(r"^(utc|gmt|msk|мск)?\s*(?:([+\-−])\s*(\d{1,2})(?::?(\d{2}))?)?\Z")
 _MOSCOW_OFFSET = 3
 
 

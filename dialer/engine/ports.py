@@ -147,7 +147,13 @@ class CallStore(Protocol):
 
     async def renew_leases(self, contact_ids: list[int], now: datetime) -> None: ...
 
-    async def expire_leases(self, now: datetime) -> int: ...
+    async def expire_leases(self, now: datetime, *, holds: bool = True) -> int:
+        """Return leases that ran out; ``holds=False`` keeps contacts held for a disposition."""
+        ...
+
+    async def release_orphans(self, keep: list[int]) -> int:
+        """At start: give back this engine id's leases of contacts with no open call (never dialed)."""
+        ...
 
     async def create_call(
         self, call_uid: str, campaign_id: int, lease: Lease, trunk: str, server: str, at: datetime

@@ -1,6 +1,9 @@
 """What a starting engine does with what an earlier process left behind.
 
-1. Expired contact leases go back (a crashed process's contacts return to the queue).
+1. Expired contact leases go back (a crashed process's contacts return to the queue), and so do the
+   contacts this engine id leased in an earlier life without recording a call (never dialed: the
+   record is written before the Originate). A running engine returns expired leases now and then
+   too, so another engine's contacts come back when it dies.
 2. Calls storage shows as not ended are put back on the floor and followed on their server before the
    AMI connection's first resync, and Asterisk's own record of them is read (``dialer.engine.lost``):
    the resync's listing finds the live ones again (answered, connected to their operator), and the
@@ -30,6 +33,7 @@ class Reconciled:
     calls_followed: int
     legs_followed: int
     calls_ended_in_record: int = 0  # of the calls followed, those whose end Asterisk's record shows
+    orphans_released: int = 0  # contacts this engine id leased in an earlier life and never dialed
 
 
 async def reconcile(
@@ -72,13 +76,15 @@ async def reconcile(
             floor.connect(talking, live, call.connected_at)
         pbx.follow(call.call_uid, call.server)
     ended = await lost.prefetch([c.call_uid for c in open_calls]) if lost is not None else 0
-    if expired or open_calls or legs:
+    orphans = await store.release_orphans(sorted({c.contact_id for c in open_calls}))
+    if expired or open_calls or legs or orphans:
         log.warning(
-            "reconciling: %d expired lease(s) returned; %d open call(s) (%d ended per Asterisk's "
-            "record), %d operator leg(s) followed",
+            "reconciling: %d expired lease(s) and %d never dialed returned; %d open call(s) (%d ended "
+            "per Asterisk's record), %d operator leg(s) followed",
             expired,
+            orphans,
             len(open_calls),
             ended,
             legs,
         )
-    return Reconciled(expired, len(open_calls), legs, ended)
+    return Reconciled(expired, len(open_calls), legs, ended, orphans)

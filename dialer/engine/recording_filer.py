@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -109,6 +110,7 @@ class RecordingFiler:
         self.filed = 0
         self._queue: asyncio.Queue[str] = asyncio.Queue(maxsize=settings.workers * QUEUE_PER_WORKER)
         self._waiting: set[str] = set()
+        self._filing: dict[str, asyncio.Future[FilingResult | None]] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._pool = TranscodePool(max_workers=settings.workers) if settings.format != "wav" else None
 
@@ -157,10 +159,12 @@ class RecordingFiler:
         await self.kill()
 
     async def kill(self) -> None:
-        for task in self._tasks:
+        running: list[asyncio.Future[Any]] = [*self._tasks, *self._filing.values()]
+        for task in running:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*running, return_exceptions=True)
         self._tasks = []
+        self._filing.clear()
         if self._pool is not None:
             await self._pool.close()
 
@@ -189,7 +193,22 @@ class RecordingFiler:
     # ---- one call -----------------------------------------------------------------------------
 
     async def file_now(self, call_uid: str) -> FilingResult | None:
-        """File one call's recording and write the facts; None if it was not pending."""
+        """File one call's recording and write the facts; None if it was not pending. A call being
+        filed already (a worker got it from the sweep) is not filed twice: its result is returned."""
+        running = self._filing.get(call_uid)
+        if running is not None:
+            return await asyncio.shield(running)
+        task = asyncio.ensure_future(self._file_once(call_uid))
+        self._filing[call_uid] = task
+        try:
+            return await asyncio.shield(task)
+        finally:
+            if task.done():
+                self._filing.pop(call_uid, None)
+            else:  # the caller was cancelled: the filing goes on, and forgets itself when done
+                task.add_done_callback(lambda _: self._filing.pop(call_uid, None))
+
+    async def _file_once(self, call_uid: str) -> FilingResult | None:
         async with self.sessions() as session:
             todo = await call_to_file(session, call_uid)
         if todo is None:

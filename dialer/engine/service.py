@@ -232,14 +232,21 @@ class Engine:
             self._renewed_at is None
             or (now - self._renewed_at).total_seconds() >= self.settings.lease_renew_s
         )
-        if due and self.floor.calls:
+        if not due:
+            return
+        self._renewed_at = now
+        if self.floor.calls:
             await self.store.renew_leases([c.contact_id for c in self.floor.calls.values()], now)
-            self._renewed_at = now
             # Alive as far as a connected tracker follows them: the proven end if they are lost.
             followed = [c for c in self.floor.calls.values() if self.pbx.server_ready(c.server)]
             for call in followed:
                 call.seen_alive_at = now
             await self.store.seen_alive([c.call_uid for c in followed], now)
+        # Ours renewed first; then the leases nobody renewed (a dead engine's) come back to the queue:
+        # the start returns only those expired by then.
+        returned = await self.store.expire_leases(now, holds=False)
+        if returned:
+            log.warning("%d contact lease(s) ran out unrenewed (a dead engine's?): returned", returned)
 
     async def _drain(self, within_s: float) -> None:
         """Wait until no call is live, for ``within_s`` of engine time at most."""

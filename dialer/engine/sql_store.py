@@ -103,9 +103,13 @@ class SqlCallStore:
         async with unit_of_work(self.sessions) as session:
             await leasing.renew_leases(session, self.owner, now, self.lease_for)
 
-    async def expire_leases(self, now: datetime) -> int:
+    async def expire_leases(self, now: datetime, *, holds: bool = True) -> int:
         async with unit_of_work(self.sessions) as session:
-            return await leasing.expire_leases(session, now)
+            return await leasing.expire_leases(session, now, holds=holds)
+
+    async def release_orphans(self, keep: list[int]) -> int:
+        async with unit_of_work(self.sessions) as session:
+            return await leasing.release_orphans(session, self.owner, keep)
 
     async def abandon_counts(self, plan: Plan, now: datetime) -> tuple[int, int]:
         async with self.sessions() as session:

@@ -19,7 +19,7 @@ from dialer.delivery import outbox as leased_outbox
 from dialer.errors import InvalidInput
 from dialer.mail.models import MailAttachment, MailMessage, MailStatus
 
-_ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+$")
+_ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\Z")
 
 
 @dataclass(frozen=True, slots=True)

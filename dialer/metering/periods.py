@@ -29,7 +29,7 @@ from dialer.errors import InvalidInput
 from dialer.metering.models import ClosedPeriod
 from dialer.metering.tariffs import billing_zone
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})\Z")
 
 
 def parse_month(value: str, what: str = "month") -> tuple[int, int]:

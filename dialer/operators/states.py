@@ -26,7 +26,7 @@ LOGGED_OUT, READY, ON_CALL, WRAP_UP, PAUSED = (
     OperatorState.WRAP_UP,
     OperatorState.PAUSED,
 )
-REASON = re.compile(r"^[a-z0-9_]{1,50}$")
+REASON = re.compile(r"^[a-z0-9_]{1,50}\Z")
 LOGGED_IN = frozenset({READY, ON_CALL, WRAP_UP, PAUSED})
 
 

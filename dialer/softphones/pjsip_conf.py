@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-ENDPOINT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
-PASSWORD = re.compile(r"^[A-Za-z0-9_-]{16,200}$")  # nothing Asterisk's config parser would read as syntax
+ENDPOINT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}\Z")
+PASSWORD = re.compile(r"^[A-Za-z0-9_-]{16,200}\Z")  # nothing Asterisk's config parser would read as syntax
 TEMPLATES = ("operator", "operator-auth", "operator-aor")
 CODECS = ("alaw", "ulaw")  # the ``allow`` of [operator](!) in asterisk-conf/pjsip.conf, in its order
 _UNSAFE_IN_CALLERID = re.compile(r"[^\w .,\'()-]", re.UNICODE)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-ANSWER_KEYS = re.compile(r"^[0-9*]{1,6}$")
-QUESTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
+ANSWER_KEYS = re.compile(r"^[0-9*]{1,6}\Z")
+QUESTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}\Z")
 
 
 def check_answer_digits(value: str) -> str:

@@ -18,14 +18,18 @@ from dialer.operators import presence
 from dialer.pacing.decision import Explanation, PacingDecision
 from dialer.pacing.inputs import DialMode
 
-NOW = datetime.now(UTC)
-# calls of "today": a few minutes ago, but never before midnight (UTC)
-PLACED = max(NOW - timedelta(minutes=5), datetime.combine(NOW.date(), time(0, 0, 1), UTC))
+
+def placed_at(now: datetime) -> datetime:
+    """When the calls of "today" were placed: a few minutes ago, but never before midnight (UTC)."""
+    return max(now - timedelta(minutes=5), datetime.combine(now.date(), time(0, 0, 1), UTC))
 
 
 @pytest.fixture
 async def floor(app, client, admin, two_clients):
-    """Olga and Ivan on the first client's running campaign; Olga talks to a customer, Ivan is ready."""
+    """Olga and Ivan on the first client's running campaign; Olga talks to a customer, Ivan is ready.
+    Times are read when the test runs (a module-level "now" is stale when a loaded run reaches it)."""
+    now = datetime.now(UTC)
+    placed = placed_at(now)
     world = two_clients[0]
     ids = []
     for login, endpoint in (("olga", "op-101"), ("ivan", "op-102")):
@@ -45,10 +49,10 @@ async def floor(app, client, admin, two_clients):
     olga, ivan = ids
     async with unit_of_work(app.state.sessions) as session:
         for operator_id in ids:
-            await presence.login(session, operator_id, [world.campaign_id], PLACED)
-            await presence.set_registered(session, operator_id, True, PLACED)
-            await presence.set_ready(session, operator_id, PLACED)
-        await presence.start_call(session, olga, "live-1", NOW - timedelta(seconds=30))
+            await presence.login(session, operator_id, [world.campaign_id], placed)
+            await presence.set_registered(session, operator_id, True, placed)
+            await presence.set_ready(session, operator_id, placed)
+        await presence.start_call(session, olga, "live-1", now - timedelta(seconds=30))
         await record_decision(
             session,
             world.campaign_id,
@@ -74,15 +78,17 @@ async def floor(app, client, admin, two_clients):
                     cps_tokens=5,
                 ),
             ),
-            NOW,
+            now,
         )
-    await place(app, world.campaign_id, "done-1", olga, disposition="sale")
-    await place(app, world.campaign_id, "lost-1", None, abandoned=True)
-    await place(app, world.campaign_id, "live-1", olga, ended=False)
-    return {"campaign_id": world.campaign_id, "olga": olga, "ivan": ivan}
+    await place(app, world.campaign_id, "done-1", olga, placed, disposition="sale")
+    await place(app, world.campaign_id, "lost-1", None, placed, abandoned=True)
+    await place(app, world.campaign_id, "live-1", olga, placed, ended=False)
+    return {"campaign_id": world.campaign_id, "olga": olga, "ivan": ivan, "now": now}
 
 
-async def place(app, campaign_id: int, uid: str, operator_id: int | None, *, ended: bool = True, **marks):
+async def place(
+    app, campaign_id: int, uid: str, operator_id: int | None, placed: datetime, *, ended: bool = True, **marks
+):
     async with unit_of_work(app.state.sessions) as session:
         contact = Contact(campaign_id=campaign_id, phone=f"+7495{abs(hash(uid)) % 10**7:07d}", timezone="UTC")
         contact.status = ContactStatus.IN_PROGRESS
@@ -97,9 +103,9 @@ async def place(app, campaign_id: int, uid: str, operator_id: int | None, *, end
             call_uid=uid,
             trunk="t",
             pbx="p",
-            placed_at=PLACED,
+            placed_at=placed,
         )
-        at = PLACED + timedelta(seconds=10)
+        at = placed + timedelta(seconds=10)
         await calls.mark_answered(session, uid, at)
         if marks.get("abandoned"):
             await calls.mark_abandoned(session, uid, at)
@@ -206,7 +212,7 @@ async def test_a_spy_is_asked_only_on_a_call_from_another_softphone(client, logi
             outcome=CallOutcome.HUMAN_CONNECTED,
             hangup_cause=16,
             hangup_side="customer",
-            at=NOW,
+            at=datetime.now(UTC),
         )
     again = await client.post(f"/supervision/operators/{olga}/spy", json=ask, headers=supervisor)
     assert again.status_code == 202  # a request on an ended call holds the softphone no longer
@@ -227,9 +233,10 @@ async def test_the_charts_count_calls_answers_and_occupancy_per_slot(client, log
     assert len(slots) == 96
     assert sum(s["placed"] for s in slots) == 3 and sum(s["answered"] for s in slots) == 3
     busy = (await client.get(f"/supervision/charts/occupancy{query}", headers=supervisor)).json()
+    answered_by = datetime.now(UTC)
     now_slot = next(s for s in reversed(busy) if s["occupancy"] is not None)
     assert 0 < now_slot["occupancy"] <= 1 and now_slot["busy_seconds"] > 0
-    assert all(s["occupancy"] is None for s in busy if datetime.fromisoformat(s["start"]) > NOW)
+    assert all(s["occupancy"] is None for s in busy if datetime.fromisoformat(s["start"]) > answered_by)
     image = await client.get(f"/supervision/charts/calls.svg{query}&lang=ru", headers=supervisor)
     assert image.headers["content-type"] == "image/svg+xml"
     assert image.text.startswith("<svg") and "Звонки и ответы за 15 минут" in image.text

@@ -144,6 +144,18 @@ async def test_split_legs_are_filed_as_one_stereo_file_operator_left(
     assert not any(path.exists() for path in (mixed, operator_leg, customer_leg))
 
 
+async def test_a_call_asked_twice_at_once_is_filed_once(sessions, rec_world, end_call, tmp_path) -> None:
+    """The sweep's worker and another caller on the same call: one filing, one result for both."""
+    await end_call("twice", talk_s=3)
+    settings = filer_settings(tmp_path)
+    write_wav(spool_files(settings.spool_dir, "twice")[0], 3.0)
+    store = LocalStore(tmp_path / "store")
+    filer = RecordingFiler(sessions, store, settings)
+    first, second = await asyncio.gather(filer.file_now("twice"), filer.file_now("twice"))
+    assert first is not None and first.status is RecordingStatus.FILED and second == first
+    assert filer.filed == 1 and len([k async for k in store.iter_keys()]) == 1
+
+
 async def test_mp3_with_the_original_kept(sessions, rec_world, end_call, tmp_path) -> None:
     await end_call("mp3", talk_s=4)
     settings = filer_settings(tmp_path, format="mp3", keep_originals=True)

@@ -153,6 +153,34 @@ async def test_leases_are_renewed_released_and_expire_with_attempts_kept(session
     assert rows[used_up].status is ContactStatus.EXHAUSTED
 
 
+async def test_a_restarted_engine_gives_back_what_its_earlier_life_leased_and_never_dialed(
+    sessions, world, add_contacts
+):
+    dialed, orphan, theirs = await add_contacts(world.campaign_id, 3)
+    assert len(await lease(sessions, world.campaign_id, limit=2)) == 2  # "dialer-a": dialed, orphan
+    assert len(await lease(sessions, world.campaign_id, owner="dialer-b")) == 1  # theirs
+    async with unit_of_work(sessions) as session:  # "dialer-a" starts again; only `dialed` has a call
+        assert await leasing.release_orphans(session, "dialer-a", [dialed]) == 1
+    rows = await contacts_by_id(sessions, [dialed, orphan, theirs])
+    orphaned = rows[orphan]
+    assert (orphaned.status, orphaned.lease_owner, orphaned.attempts) == (ContactStatus.NEW, None, 0)
+    assert (rows[dialed].status, rows[dialed].lease_owner) == (ContactStatus.IN_PROGRESS, "dialer-a")
+    assert (rows[theirs].status, rows[theirs].lease_owner) == (ContactStatus.IN_PROGRESS, "dialer-b")
+
+
+async def test_a_running_engines_sweep_returns_dead_leases_but_keeps_contacts_held_for_a_disposition(
+    sessions, world, add_contacts
+):
+    dead, held = await add_contacts(world.campaign_id, 2)
+    assert len(await lease(sessions, world.campaign_id, owner="dialer-dead")) == 2
+    async with unit_of_work(sessions) as session:
+        (await session.get(Contact, held)).lease_owner = "call:c-1"  # talked; its disposition is late
+        assert await leasing.expire_leases(session, NOW + 6 * MINUTE, holds=False) == 1
+    rows = await contacts_by_id(sessions, [dead, held])
+    assert (rows[dead].status, rows[dead].lease_owner) == (ContactStatus.NEW, None)
+    assert (rows[held].status, rows[held].lease_owner) == (ContactStatus.IN_PROGRESS, "call:c-1")
+
+
 async def test_two_dialers_on_two_engines_never_lease_the_same_contact(database_url, world, add_contacts):
     await add_contacts(world.campaign_id, 300)
     engines = [make_engine(database_url), make_engine(database_url)]

@@ -51,6 +51,7 @@ class FakeStore:
         self.sessions: list[OperatorSession] = []
         self.open: list[OpenCall] = []
         self.expired = 0
+        self.orphans = 0
         self.previews: list[PreviewAsk] = []  # operators' clicks to call, not taken yet
         self.exhausted: dict[int, str] = {}  # campaigns finish_if_exhausted finishes, with the reason
         self.settled: dict[str, Settled] = {}  # calls lost while nobody watched, as settled
@@ -81,8 +82,13 @@ class FakeStore:
     async def renew_leases(self, contact_ids: list[int], now: datetime) -> None:
         self._w("renew", tuple(contact_ids))
 
-    async def expire_leases(self, now: datetime) -> int:
+    async def expire_leases(self, now: datetime, *, holds: bool = True) -> int:
+        self._w("expire", holds)
         return self.expired
+
+    async def release_orphans(self, keep: list[int]) -> int:
+        self._w("release_orphans", tuple(sorted(keep)))
+        return self.orphans
 
     async def create_call(
         self, call_uid: str, campaign_id: int, lease: Lease, trunk: str, server: str, at: datetime

@@ -26,8 +26,11 @@ async def test_open_calls_and_legs_are_followed_and_operators_put_back() -> None
         ),
         OpenCall("c2", 1, 8, "trunk", "asterisk", T0, None, None, None),
     ]
+    store.orphans = 1
     done = await reconcile(store, pbx, floor, T0 + timedelta(minutes=1))
     assert (done.leases_expired, done.calls_followed, done.legs_followed) == (2, 2, 1)
+    assert done.orphans_released == 1
+    assert ("release_orphans", (7, 8)) in store.writes  # the open calls' contacts stay leased
     assert pbx.followed == ["op-1001-a", "c1", "c2"]
     first, second = floor.operators["1001"], floor.operators["1002"]
     assert (first.seat, first.call_uid, first.session_id) == (Seat.ON_CALL, "c1", "op-1001-a")

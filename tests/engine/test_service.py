@@ -5,6 +5,7 @@ calls go on, and stopping waits for the live calls, lets the legs go and gives t
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 from ami.facts import CallFailed, FailReason, OperatorReady
 from dialer.engine.clock import EngineClock
@@ -108,3 +109,13 @@ async def test_stopping_with_hang_up_ends_the_calls_still_live_after_the_grace()
     await eng.stop(grace_s=2, hang_up=True)  # 0.04 s real of grace, then the hang-ups
     assert eng.floor.calls == {}
     assert len(pbx.originated) == 2 and {c.call_uid for c in pbx.originated} <= set(pbx.hangups)
+
+
+async def test_a_running_engine_returns_leases_nobody_renewed_now_and_then() -> None:
+    """The start returns only the leases expired by then: a dead engine's later ones come back too."""
+    eng, store, _, _ = engine()
+    eng.settings = dataclasses.replace(eng.settings, lease_renew_s=0.0)
+    await eng.tick()
+    await eng.tick()
+    assert store.writes.count(("expire", False)) == 2  # contacts held for a disposition stay held
+    await eng.writer.stop()

@@ -83,13 +83,16 @@ def test_an_operator_with_no_name_left_is_named_by_the_endpoint() -> None:
     assert 'callerid = "1001" <1001>' in render([SoftphoneAccount("1001", ";;;", new_password())])
 
 
-@pytest.mark.parametrize("endpoint", ["", "10 01", "a]b", "x\ny", "1001;"])
+@pytest.mark.parametrize("endpoint", ["", "10 01", "a]b", "x\ny", "1001;", "1001\n"])
 def test_an_endpoint_name_asterisk_would_misread_is_refused(endpoint: str) -> None:
     with pytest.raises(ValueError, match="endpoint"):
         SoftphoneAccount(endpoint, "Anna", new_password())
 
 
-@pytest.mark.parametrize("password", ["short", "has space in the middle ok", "semi;colon-password-long"])
+@pytest.mark.parametrize(
+    "password",
+    ["short", "has space in the middle ok", "semi;colon-password-long", "a-generated-looking-one-01\n"],
+)
 def test_a_password_that_is_not_a_generated_one_is_refused(password: str) -> None:
     with pytest.raises(ValueError, match="password"):
         SoftphoneAccount("1001", "Anna", password)
