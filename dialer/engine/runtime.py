@@ -8,17 +8,17 @@ new calls, lets the live ones finish (``stop_grace_s``), and closes the edges.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agi.routes import product_routes
 from agi.server import FastAgiServer
 from dialer.call_recordings.storage import configured_store
 from dialer.engine.agi import EngineAgi
 from dialer.engine.ami_pbx import AmiPbx, AmiServer, TrunkRoute
+from dialer.engine.changes import ChangeListener
 from dialer.engine.clock import SYSTEM_CLOCK, EngineClock
 from dialer.engine.facts import FactHandler
 from dialer.engine.floor import Floor
@@ -34,8 +34,6 @@ from dialer.engine.spy import SpyDialer, SqlSpyStore
 from dialer.engine.sql_store import SqlCallStore
 from dialer.engine.surveys import SqlSurveys
 from dialer.engine.writer import OrderedWriter
-from dialer.live import engine_wake
-from dialer.live.listener import PgListener
 from dialer.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,32 +48,7 @@ class Runtime:
     settings: Settings
     reconciled: Reconciled | None = field(default=None)
     filer: RecordingFiler | None = field(default=None)
-    wake_listener: PgListener | None = field(default=None)  # PostgreSQL: LISTEN dialer_engine
-    _unsubscribe: Callable[[], None] | None = field(default=None)
-
-    def _listen_for_changes(self) -> None:
-        """Changes the engine acts on wake it at once: through NOTIFY from any process on
-        PostgreSQL (this process's own included), through the commit signal on SQLite."""
-        bind = self.store.sessions.kw.get("bind")
-        if isinstance(bind, AsyncEngine) and bind.dialect.name == "postgresql":
-            self.wake_listener = PgListener(bind, {engine_wake.CHANNEL: self.engine.wake})
-            self.wake_listener.start()
-            return
-        engine = self.engine
-
-        def told(topics: frozenset[str]) -> None:
-            for topic in topics:
-                engine.wake(topic)
-
-        self._unsubscribe = engine_wake.CHANGED.subscribe(told)
-
-    async def _stop_listening(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        if self.wake_listener is not None:
-            await self.wake_listener.stop()
-            self.wake_listener = None
+    changes: ChangeListener | None = field(default=None)
 
     async def start(self) -> None:
         for server in self.settings.ami_servers:
@@ -93,7 +66,8 @@ class Runtime:
             self.pbx.agi_url = f"agi://{self.settings.agi_callback_host}:{self.agi.port}"
         await self.pbx.start()
         self.engine.start()
-        self._listen_for_changes()
+        self.changes = ChangeListener(self.engine, self.store.sessions)
+        self.changes.start()
         servers = ", ".join(f"{s.name}={s.host}:{s.port}" for s in self.settings.ami_servers)
         log.info(
             "engine %s started: AMI %s, FastAGI on port %s, recordings spool %s",
@@ -102,6 +76,11 @@ class Runtime:
             self.agi.port,
             self.settings.effective_recordings_spool_dir,
         )
+
+    async def _stop_listening(self) -> None:
+        if self.changes is not None:
+            await self.changes.stop()
+            self.changes = None
 
     async def kill(self) -> None:
         """Stop at once (no grace, nothing flushed): what a crash leaves, for the next start to settle."""
