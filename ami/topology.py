@@ -41,12 +41,10 @@ class Topology:
         if partner is not None and partner.role is not Role.OPERATOR:
             partner.call, partner.role, partner.operator = call, Role.OPERATOR, ch.operator
 
-    def enter(self, ch: ChannelState, bridge: str) -> str | None:
-        """``ch`` is in ``bridge`` now; returns the bridge it left for it, if any."""
-        left = ch.bridge if ch.bridge is not None and ch.bridge != bridge else None
+    def enter(self, ch: ChannelState, bridge: str) -> None:
+        """``ch`` is in ``bridge`` now (the tracker has had it leave any other first)."""
         ch.bridge = bridge
         self.bridges.setdefault(bridge, set()).add(ch.uniqueid)
-        return left
 
     def leave(self, ch: ChannelState, bridge: str) -> set[str] | None:
         """``ch`` left ``bridge``; returns the members still in it."""
