@@ -7,6 +7,7 @@ event changes nothing, e.g. the call has already moved on or ended): the guard l
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,6 +25,8 @@ from ami.facts import (
     HungUpBy,
     OperatorLoggedOut,
 )
+
+Clock = Callable[[], datetime]  # read only when a transition happens
 
 
 class Kind(enum.StrEnum):
@@ -96,38 +99,35 @@ class CallState:
     unanswered_legs: set[str] = field(default_factory=set)  # operator legs that rang in vain
     spying_on: str | None = None  # supervisor sessions: the spied channel's uniqueid
     variables: dict[str, str] = field(default_factory=dict)
+    live: bool = True  # False once ended: the guard every event handler reads (set by ``end``)
 
-    @property
-    def live(self) -> bool:
-        return self.phase is not Phase.ENDED
-
-    def take_channel(self, ch: ChannelState, role: Role, now: datetime) -> CallCreated | None:
+    def take_channel(self, ch: ChannelState, role: Role, clock: Clock) -> CallCreated | None:
         """``ch`` belongs to this call; the first primary channel creates the call."""
         ch.call = self
         ch.role = role
         if role is not Role.PRIMARY or self.channel is not None:
             return None
         self.channel = ch
-        self.created_at = now
+        self.created_at = now = clock()
         if self.kind is Kind.OPERATOR:
             ch.operator = self.operator
         return CallCreated(self.call_id, now, ch.name)
 
-    def ring(self, now: datetime) -> CallRinging | None:
+    def ring(self, clock: Clock) -> CallRinging | None:
         if self.phase is not Phase.CREATED:
             return None
         self.phase = Phase.RINGING
-        self.ringing_at = now
+        self.ringing_at = now = clock()
         return CallRinging(self.call_id, now) if self.kind is Kind.CUSTOMER else None
 
-    def answer(self, now: datetime) -> CallAnswered | None:
+    def answer(self, clock: Clock) -> CallAnswered | None:
         if self.phase >= Phase.ANSWERED or self.failed is not None:
             return None
         self.phase = Phase.ANSWERED
-        self.answered_at = now
+        self.answered_at = now = clock()
         return CallAnswered(self.call_id, now) if self.kind is Kind.CUSTOMER else None
 
-    def amd(self, variable: str, value: str, now: datetime) -> AmdVerdict | None:
+    def amd(self, variable: str, value: str, clock: Clock) -> AmdVerdict | None:
         """An AMD channel variable; the verdict once both AMDSTATUS and AMDCAUSE are known."""
         if variable == "AMDSTATUS":
             self.amd_status = value
@@ -138,12 +138,13 @@ class CallState:
         if self.amd_status is None or self.amd_cause is None or self.amd_reported:
             return None
         self.amd_reported = True
+        now = clock()
         after = (now - self.answered_at).total_seconds() if self.answered_at else None
         return AmdVerdict(self.call_id, now, self.amd_status, self.amd_cause, after)
 
     def first_signal(self, who: HungUpBy) -> None:
         """The first hang-up signal names who hung up; later ones change nothing."""
-        if self.hung_up_by is None and self.phase is not Phase.ENDED:
+        if self.hung_up_by is None and self.live:
             self.hung_up_by = who
 
     def disconnect(self, now: datetime) -> None:
@@ -174,6 +175,7 @@ class CallState:
         self.ended_at = now
         was = self.phase
         self.phase = Phase.ENDED
+        self.live = False
         if self.kind is Kind.SUPERVISOR:
             return None
         if self.kind is Kind.OPERATOR:

@@ -65,6 +65,7 @@ __all__ = ["CALL_ID_VARIABLE", "CallTracker"]
 log = logging.getLogger(__name__)
 
 E = TypeVar("E", bound=ev.AmiEvent)
+_AMD_VARIABLES = frozenset(("AMDSTATUS", "AMDCAUSE"))
 
 
 class _Handlers:
@@ -243,7 +244,7 @@ class CallTracker:
             self._topology.locals.seen(event.channel, uid)
             call = self._book.by_uniqueid.get(uid)
             if call is not None and call.live:
-                self._emit(call.take_channel(ch, Role.PRIMARY, self._clock()))
+                self._emit(call.take_channel(ch, Role.PRIMARY, self._clock))
         elif event.channel and ch.name != event.channel:
             ch.name = event.channel
         return ch
@@ -256,7 +257,7 @@ class CallTracker:
             return
         owner = self._book.by_uniqueid.get(event.linkedid) if event.linkedid else None
         if owner is not None and owner.live and owner.kind is Kind.CUSTOMER:
-            self._emit(owner.take_channel(ch, Role.LEG, self._clock()))
+            self._emit(owner.take_channel(ch, Role.LEG, self._clock))
 
     def _on_varset(self, event: ev.VarSet) -> None:
         uid = event.uniqueid
@@ -272,7 +273,8 @@ class CallTracker:
         if not call.live or ch.role is not Role.PRIMARY:
             return
         call.variables[event.variable] = event.value
-        self._emit(call.amd(event.variable, event.value, self._clock()))
+        if event.variable in _AMD_VARIABLES:
+            self._emit(call.amd(event.variable, event.value, self._clock))
 
     def _link_by_variable(self, ch: ChannelState, call_id: str) -> None:
         call = self._book.live.get(call_id)
@@ -281,9 +283,9 @@ class CallTracker:
         if call.channel is None:
             self._book.by_uniqueid[ch.uniqueid] = call
             call.uniqueid = ch.uniqueid
-            self._emit(call.take_channel(ch, Role.PRIMARY, self._clock()))
+            self._emit(call.take_channel(ch, Role.PRIMARY, self._clock))
         else:
-            self._emit(call.take_channel(ch, Role.LEG, self._clock()))
+            self._emit(call.take_channel(ch, Role.LEG, self._clock))
 
     def _on_newexten(self, event: ev.Newexten) -> None:
         uid = event.uniqueid
@@ -296,9 +298,9 @@ class CallTracker:
         if call is None or ch is None or ch.role is not Role.PRIMARY:
             return
         if event.state == "Ringing":
-            self._emit(call.ring(self._clock()))
+            self._emit(call.ring(self._clock))
         elif event.state == "Up":
-            self._emit(call.answer(self._clock()))
+            self._emit(call.answer(self._clock))
 
     # ---- internals: dialling --------------------------------------------------------------------
 
@@ -325,7 +327,7 @@ class CallTracker:
         if dest.call is None and adoption is not None:
             call = adoption.call_for(dest, event.dial_string)
             self._book.register(call)
-            self._emit(call.take_channel(dest, Role.PRIMARY, self._clock()))
+            self._emit(call.take_channel(dest, Role.PRIMARY, self._clock))
             call.variables.update(dest.variables)
         if dest.call is not None and dest.role is Role.PRIMARY:
             dest.call.dial_string = event.dial_string
@@ -335,7 +337,7 @@ class CallTracker:
     def _on_dial_state(self, event: ev.DialState) -> None:
         ch, call = self._live_call_of(event.dest_uniqueid)
         if call is not None and ch is not None and ch.role is Role.PRIMARY and event.dial_status == "RINGING":
-            self._emit(call.ring(self._clock()))
+            self._emit(call.ring(self._clock))
 
     def _on_dial_end(self, event: ev.DialEnd) -> None:
         ch, call = self._live_call_of(event.dest_uniqueid)
@@ -343,7 +345,7 @@ class CallTracker:
             return
         call.dial_status = event.dial_status
         if event.dial_status == "ANSWER":
-            self._emit(call.answer(self._clock()))
+            self._emit(call.answer(self._clock))
 
     def _on_originate_response(self, event: ev.OriginateResponse) -> None:
         call = self._find_originate(event)
@@ -361,7 +363,7 @@ class CallTracker:
         if not call.live:
             return
         if event.success:
-            self._emit(call.answer(self._clock()))
+            self._emit(call.answer(self._clock))
         elif call.channel is None:
             self._fail_now(call, FailReason.CHANNEL_UNAVAILABLE)
         # A failure with a channel is concluded at that channel's Hangup, from its cause.
@@ -565,7 +567,7 @@ class CallTracker:
             who, operator_ch = self._topology.operator_in(members, conference, ch)
             if who is None or (call.connected_bridge == bridge and call.operator == who):
                 continue
-            self._emit(call.answer(self._clock()))  # put through: answered, whatever came before
+            self._emit(call.answer(self._clock))  # put through: answered, whatever came before
             self._emit(call.put_through(bridge, who, operator_ch, now))
 
     # ---- internals: resync ----------------------------------------------------------------------
@@ -581,7 +583,7 @@ class CallTracker:
             if call is not None and ch.role is Role.PRIMARY:
                 call.variables.update(event.variables)
         if call is not None and ch.role is Role.PRIMARY and event.state == "Up":
-            self._emit(call.answer(self._clock()))
+            self._emit(call.answer(self._clock))
         if event.bridge_id is not None and ch.bridge != event.bridge_id:
             if event.application == "ConfBridge" and event.raw.get("ApplicationData"):
                 self._topology.conferences.setdefault(
