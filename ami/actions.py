@@ -8,16 +8,12 @@ Asterisk does not answer in time (``within`` seconds, default ``AmiSettings.acti
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from ami import events as ev
 from ami.connection import Reply
-from ami.errors import ActionFailed, ConnectionLost, NotConnected
-from ami.tracker import CALL_ID_VARIABLE
+from ami.errors import ActionFailed
+from ami.naming import CALL_ID_VARIABLE
 from ami.wire import Message
-
-if TYPE_CHECKING:
-    from ami.tracker import CallTracker
 
 Pairs = list[tuple[str, str]]
 
@@ -27,9 +23,7 @@ class OriginateRejected(ActionFailed):
 
 
 class AmiActions:
-    """Mixed into ``AmiClient``: needs ``send`` and ``tracker``."""
-
-    tracker: CallTracker | None
+    """Mixed into ``AmiClient``: needs ``send``."""
 
     async def send(
         self, pairs: Sequence[tuple[str, str]], *, within: float | None = None, action_id: str | None = None
@@ -49,17 +43,14 @@ class AmiActions:
         variables: Mapping[str, str] | None = None,
         caller_id: str | None = None,
         ring_timeout_s: float = 30.0,
-        operator: str | None = None,
         within: float | None = None,
     ) -> None:
         """Place a call, always ``Async``: returns once Asterisk has queued it.
 
         The call id is the ActionID, the ChannelId (so the channel's Uniqueid and Linkedid) and the
         ``DIALER_CALL_ID`` channel variable. What happens next (answer, failure with its cause) comes
-        as events to the tracker (``operator``: this is that operator's nailed-up leg, not a customer
-        call). An immediate ``Response: Error`` raises ``OriginateRejected`` and the
-        tracker reports the call failed (channel unavailable). A connection lost before the answer
-        raises ``ConnectionLost``; the resync after reconnecting settles the call.
+        as events. An immediate ``Response: Error`` raises ``OriginateRejected``. A connection lost
+        before the answer raises ``ConnectionLost``.
         """
         pairs: Pairs = [
             ("Action", "Originate"),
@@ -77,29 +68,13 @@ class AmiActions:
             if "," in value or "=" in name:
                 raise ValueError(f"Originate variable {name}={value!r}: Asterisk splits values on ','")
             pairs.append(("Variable", f"{name}={value}"))
-        if self.tracker is not None and operator is not None:
-            self.tracker.track_operator(call_id, operator, action_id=call_id)
-        elif self.tracker is not None:
-            self.tracker.track_call(call_id, action_id=call_id)
         try:
             await self.send(pairs, within=within, action_id=call_id)
         except ActionFailed as exc:
-            if self.tracker is not None:
-                self.tracker.originate_rejected(call_id)
             raise OriginateRejected("Originate", exc.message) from exc
-        except NotConnected:
-            if self.tracker is not None:
-                self.tracker.originate_rejected(call_id)
-            raise
-        except ConnectionLost:
-            raise
 
-    async def hangup(
-        self, channel: str, *, cause: int = 16, call_id: str | None = None, within: float | None = None
-    ) -> None:
-        """Hang a channel up (``call_id`` tells the tracker the product ended that call)."""
-        if self.tracker is not None and call_id is not None:
-            self.tracker.note_product_hangup(call_id)
+    async def hangup(self, channel: str, *, cause: int = 16, within: float | None = None) -> None:
+        """Hang a channel up."""
         await self.send([("Action", "Hangup"), ("Channel", channel), ("Cause", str(cause))], within=within)
 
     async def redirect(

@@ -5,10 +5,11 @@ Life of the client (``start()`` runs it in a task, ``stop()`` ends it):
    a refused login raises nothing into the engine: it is logged as an error (user and address, never
    the secret), reported to state listeners as ``login_refused`` and retried with backoff;
 2. add the manager event filters, wait for ``FullyBooted`` (a restarting Asterisk accepts logins before
-   it is ready), then resynchronise: ``CoreShowChannels`` and ``Status`` are fed to the tracker, which
-   closes every call the listing no longer shows (as ended by the PBX restart when a ``Shutdown`` was
-   seen or Asterisk's uptime is younger than our outage); with an endpoint tracker, the softphones'
-   contacts (``PJSIPShowContacts``) are stated to it, since events only tell what changes;
+   it is ready), then resynchronise: ``CoreShowChannels`` and ``Status`` are handed to the resync
+   listeners (the call tracker, wired by the engine), which close every call the listing no longer
+   shows (as ended by the PBX restart when a ``Shutdown`` was seen or Asterisk's uptime is younger
+   than our outage); with an endpoint tracker, the softphones' contacts (``PJSIPShowContacts``) are
+   stated to it, since events only tell what changes;
 3. only then report ``ready``; every ``ping_interval`` a ``Ping`` must be answered within
    ``ping_timeout`` or the connection is declared dead and closed (a half-open TCP connection is found
    in seconds, not at the next TCP keepalive);
@@ -16,7 +17,9 @@ Life of the client (``start()`` runs it in a task, ``stop()`` ends it):
    exponential backoff (``reconnect_min`` .. ``reconnect_max``).
 
 Actions sent while there is no logged-in connection raise ``NotConnected`` at once. Event listeners
-may be plain functions or coroutine functions; exceptions of either are logged, never lost.
+may be plain functions or coroutine functions, called in the order they were added; exceptions of
+either are logged, never lost. The client only speaks AMI: it knows no call (``ami.tracked`` wires a
+call tracker to it).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from ami.actions import AmiActions
 from ami.connection import AmiConnection, Reply
@@ -34,7 +37,6 @@ from ami.endpoints import EndpointTracker
 from ami.errors import ActionFailed, ActionTimeout, AmiError, ConnectionLost, LoginRefused, NotConnected
 from ami.events import AmiEvent, ContactList, FullyBooted, Shutdown, to_event
 from ami.settings import AmiSettings
-from ami.tracker import CallTracker
 from ami.wire import Message
 
 log = logging.getLogger(__name__)
@@ -43,19 +45,22 @@ EventListener = Callable[[AmiEvent], Awaitable[None] | None]
 StateListener = Callable[[str, str], None]  # (state, detail): connecting, login_refused, ready, lost, stopped
 
 
-class AmiClient(AmiActions):
-    """One Asterisk's manager interface, kept connected; feeds its events to a tracker, an endpoint
-    tracker (softphones' registrations, listed again at every connect) and listeners."""
+class ResyncListener(Protocol):
+    """Told of the live channels Asterisk lists after every (re)connect, before the client is ready."""
 
-    def __init__(
-        self,
-        settings: AmiSettings,
-        *,
-        tracker: CallTracker | None = None,
-        endpoints: EndpointTracker | None = None,
-    ) -> None:
+    def begin_resync(self) -> None:
+        """The listing is about to be asked for."""
+
+    def end_resync(self, listed: Sequence[AmiEvent], *, pbx_restarted: bool) -> list[str]:
+        """The listing (``CoreShowChannel`` and ``Status`` events); returns the calls it closed."""
+
+
+class AmiClient(AmiActions):
+    """One Asterisk's manager interface, kept connected; feeds its events to an endpoint tracker
+    (softphones' registrations, listed again at every connect) and listeners."""
+
+    def __init__(self, settings: AmiSettings, *, endpoints: EndpointTracker | None = None) -> None:
         self.settings = settings
-        self.tracker = tracker
         self.endpoints = endpoints
         self.state = "stopped"
         self.last_error: str | None = None
@@ -69,6 +74,7 @@ class AmiClient(AmiActions):
         self._lost_at: float | None = None
         self._event_listeners: list[EventListener] = []
         self._state_listeners: list[StateListener] = []
+        self._resync_listeners: list[ResyncListener] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self._runner: asyncio.Task[None] | None = None
         self._stopping = False
@@ -80,6 +86,9 @@ class AmiClient(AmiActions):
 
     def add_state_listener(self, listener: StateListener) -> None:
         self._state_listeners.append(listener)
+
+    def add_resync_listener(self, listener: ResyncListener) -> None:
+        self._resync_listeners.append(listener)
 
     @property
     def ready(self) -> bool:
@@ -189,26 +198,25 @@ class AmiClient(AmiActions):
 
     async def _resync(self) -> None:
         """Rebuild the calls in progress from what Asterisk lists, before anyone trusts the client."""
-        tracker = self.tracker
-        if tracker is not None:
-            tracker.begin_resync()
+        for listener in self._resync_listeners:
+            listener.begin_resync()
         channels = await self.send([("Action", "CoreShowChannels")])
         statuses = await self.send([("Action", "Status"), ("AllVariables", "true")])
-        if tracker is None:
-            return
-        for message in [*channels.events, *statuses.events]:
-            tracker.feed(to_event(message))
         outage = time.monotonic() - self._lost_at if self._lost_at is not None else None
         young = self._boot_uptime is not None and outage is not None and self._boot_uptime <= outage + 1
-        closed = tracker.end_resync(pbx_restarted=self._shutdown_seen or young)
-        if closed:
-            log.warning(
-                "AMI %s: %d call(s) ended while disconnected: %s",
-                self.settings.address,
-                len(closed),
-                ", ".join(closed),
-            )
-        self._shutdown_seen = False
+        restarted, self._shutdown_seen = self._shutdown_seen or young, False
+        if not self._resync_listeners:
+            return
+        listed = [to_event(message) for message in [*channels.events, *statuses.events]]
+        for listener in self._resync_listeners:
+            closed = listener.end_resync(listed, pbx_restarted=restarted)
+            if closed:
+                log.warning(
+                    "AMI %s: %d call(s) ended while disconnected: %s",
+                    self.settings.address,
+                    len(closed),
+                    ", ".join(closed),
+                )
 
     async def _resync_endpoints(self) -> None:
         """State every softphone's registration from Asterisk's contacts, before anyone trusts it."""
@@ -274,13 +282,11 @@ class AmiClient(AmiActions):
             log.warning(
                 "AMI %s: Asterisk is shutting down (restart=%s)", self.settings.address, event.restart
             )
-        for tracker in (self.tracker, self.endpoints):
-            if tracker is None:
-                continue
+        if self.endpoints is not None:
             try:
-                tracker.feed(event)
+                self.endpoints.feed(event)
             except Exception:
-                log.exception("%s failed on %s", type(tracker).__name__, event.event_name)
+                log.exception("EndpointTracker failed on %s", event.event_name)
         for listener in self._event_listeners:
             try:
                 result = listener(event)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+CALL_ID_VARIABLE = "DIALER_CALL_ID"  # the channel variable that carries the product's call id
+
 
 def endpoint_of(channel: str | None) -> str | None:
     """``PJSIP/1001-00000003`` -> ``1001``; None for Local and other non-endpoint channels."""

@@ -167,6 +167,12 @@ class Settings(BaseSettings):
         description="This engine's name: owner of its campaigns and contact leases (default: host name).",
     )
     engine_tick_s: float = Field(1.0, gt=0, description="Seconds between two pacing decisions of a campaign.")
+    engine_poll_s: float = Field(
+        5.0,
+        gt=0,
+        description="Seconds between the engine's safety reads of campaigns, operator sessions and preview "
+        "requests (changes reach it at once: NOTIFY on PostgreSQL, in-process on SQLite).",
+    )
     lease_s: float = Field(
         300.0, gt=0, description="Seconds a leased contact stays reserved without renewal."
     )

@@ -12,7 +12,7 @@ from pbxsim.channel import Channel, Pairs
 from pbxsim.dialplan import Dialplan, start_recording
 from pbxsim.originate import OriginateRequest, Originator, parse_caller_id, parse_variables
 from pbxsim.pbx import Pbx
-from pbxsim.queue import Member
+from pbxsim.queue_members import Member
 from pbxsim.server import ActionHandler, Session
 
 _QUEUE_STATUS = {"UNAVAILABLE": 5, "INUSE": 2, "NOT_INUSE": 1}

@@ -23,7 +23,7 @@ from pbxsim.channel import UP, Channel
 from pbxsim.dtmf import HANG_UP, get_data_reply, wait_for_digit_reply
 
 if TYPE_CHECKING:
-    from pbxsim.pbx import Call, Pbx
+    from pbxsim.core import Call, PbxCore
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def _digit_wait_s(ms: float) -> float:
 class AgiSession:
     """One AGI() application run: a TCP connection and the commands that come over it."""
 
-    def __init__(self, pbx: Pbx, call: Call, target: AgiTarget, args: list[str]) -> None:
+    def __init__(self, pbx: PbxCore, call: Call, target: AgiTarget, args: list[str]) -> None:
         self.pbx = pbx
         self.call = call
         self.channel = call.channel

@@ -16,13 +16,13 @@ from pbxsim import events as ev
 from pbxsim.channel import Channel
 
 if TYPE_CHECKING:
-    from pbxsim.pbx import Call, Pbx
+    from pbxsim.core import Call, PbxCore
 
 
 class BasicBridge:
     """Two channels joined by AMI Bridge."""
 
-    def __init__(self, pbx: Pbx, first: Call, second: Call) -> None:
+    def __init__(self, pbx: PbxCore, first: Call, second: Call) -> None:
         self.pbx = pbx
         self.id = str(uuid.uuid4())
         self.calls = [first, second]

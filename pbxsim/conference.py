@@ -14,7 +14,7 @@ from pbxsim import events as ev
 from pbxsim.channel import Channel, Pairs
 
 if TYPE_CHECKING:
-    from pbxsim.pbx import Pbx
+    from pbxsim.core import PbxCore
 
 
 class Conference:
@@ -22,9 +22,10 @@ class Conference:
 
     _announcer_seq = 0
 
-    def __init__(self, pbx: Pbx, name: str) -> None:
+    def __init__(self, pbx: PbxCore, name: str, on_end: Callable[[Conference], None]) -> None:
         self.pbx = pbx
         self.name = name
+        self._on_end = on_end  # the last one out ended it
         self.bridge_id = str(uuid.uuid4())
         self.members: list[Channel] = []
         self.announcer = True  # the hidden CBAnn channel, counted in BridgeNumChannels
@@ -125,7 +126,7 @@ class Conference:
                 ]
             )
             emit([("Event", "BridgeDestroy"), ("Privilege", "call,all"), *self._fields(0)])
-            self.pbx.drop_conference(self)
+            self._on_end(self)
 
     def _recordings_changed(self) -> None:
         """Option ``b``: a member's recording runs while at least one other real member is present."""

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING
 
 from pbxsim import events as ev
 from pbxsim.agi_client import AgiSession, parse_agi_url
+from pbxsim.bridge import wait_bridged
 from pbxsim.channel import UP, Channel
-from pbxsim.clock import Clock
+from pbxsim.flow import finish, wait_event
+from pbxsim.queue import dial_operator, run_queue
 from pbxsim.recorder import MixMonitorOptions, Recording
 from pbxsim.scenario import AMD_VERDICTS
 
@@ -100,20 +102,6 @@ def _pattern(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(table.get(c, re.escape(c)) for c in pattern[1:]))
 
 
-async def wait_event(clock: Clock, event: asyncio.Event, seconds: float) -> bool:
-    """Wait for ``event`` at most ``seconds`` of simulated time; True if it was set."""
-    if event.is_set():
-        return True
-    waiter = asyncio.ensure_future(event.wait())
-    sleeper = asyncio.ensure_future(clock.sleep(seconds))
-    try:
-        await asyncio.wait({waiter, sleeper}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        waiter.cancel()
-        sleeper.cancel()
-    return event.is_set()
-
-
 class Apps:
     """The applications a context may run on one channel."""
 
@@ -184,7 +172,6 @@ class Apps:
 
     async def wait(self, seconds: float) -> None:
         """Wait(); an AMI Bridge may pull the channel out, then it goes on after the bridge."""
-        from pbxsim.bridge import wait_bridged
 
         self._step("Wait", f"{seconds:g}")
         if await wait_event(self.pbx.clock, self.call.bridge_request, seconds):
@@ -229,7 +216,6 @@ class Apps:
 
     async def queue(self, queue: str, limit: float) -> str:
         """Queue(): ring the queue's free members (see ``pbxsim.queue``); sets QUEUESTATUS."""
-        from pbxsim.queue import run_queue
 
         self._step("Queue", f"{queue},,,,{limit:g}")
         status = await run_queue(self.pbx, self.call, queue, limit)
@@ -239,7 +225,6 @@ class Apps:
 
     async def dial(self, endpoint: str, ring_limit: float) -> str:
         """Dial(PJSIP/<operator>,<limit>): ring an operator, bridge on answer; sets DIALSTATUS."""
-        from pbxsim.queue import dial_operator
 
         self._step("Dial", f"PJSIP/{endpoint},{ring_limit:g}")
         self.pbx.set_var(self.ch, "DIALSTATUS", "")
@@ -427,20 +412,3 @@ def _cdr(pbx: Pbx, ch: Channel) -> ev.CdrRecord:
     return ev.CdrRecord(
         ch, ch.exten, ch.context, ch.application, ch.app_data, ch.created, ch.answered, pbx.now(), disposition
     )
-
-
-def finish(pbx: Pbx, call: Call) -> None:
-    """Release what the channel held: its recording (written now), its endpoint, its device."""
-    ch = call.channel
-    if call.recording is not None:
-        call.recording.stop(pbx.now())
-        call.recording = None
-    pbx.forget(call)
-    if ch.endpoint == "trunk":
-        pbx.emit(ev.device_state("PJSIP/trunk", "NOT_INUSE"))
-    elif call.in_use:
-        call.in_use = False
-        pbx.endpoints.channel_down(ch.endpoint)
-    for callback in call.after_hangup:
-        callback()
-    call.after_hangup.clear()

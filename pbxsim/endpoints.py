@@ -17,10 +17,11 @@ from pbxsim import events as ev
 from pbxsim.channel import Pairs
 from pbxsim.clock import event_tv
 from pbxsim.pjsip_file import read_endpoints
+from pbxsim.queue_members import Queues
 from pbxsim.scenario import OperatorScript, Scenario
 
 if TYPE_CHECKING:
-    from pbxsim.pbx import Pbx
+    from pbxsim.core import PbxCore
 
 HINT_CONTEXT = "from-operators"
 EXTENSION_TEXT = {0: "Idle", 1: "InUse", 4: "Unavailable"}
@@ -64,8 +65,9 @@ class Endpoint:
 class Endpoints:
     """The operator endpoints the scenario declares (``trunk`` is implicit and always up)."""
 
-    def __init__(self, pbx: Pbx, scenario: Scenario) -> None:
+    def __init__(self, pbx: PbxCore, scenario: Scenario, queues: Queues) -> None:
         self.pbx = pbx
+        self.queues = queues
         self.by_name: dict[str, Endpoint] = {}
         self.pjsip_file: Path | None = None  # set: the endpoints are exactly this file's
         self.passwords: dict[str, str | None] = {}  # the file's auth passwords, by endpoint
@@ -126,7 +128,7 @@ class Endpoints:
                 members = self.pbx.config.queues.setdefault(queue, [])
                 if name not in members:
                     members.append(name)
-                self.pbx.queues.add_static(queue, name)
+                self.queues.add_static(queue, name)
             if script.registered:  # the simulated softphone registers as soon as it may
                 if announce:
                     self.register(name)

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from pbxsim import events as ev
 from pbxsim.channel import RINGING, UP
-from pbxsim.dialplan import Dialplan, run_channel, wait_event
+from pbxsim.dialplan import Dialplan, run_channel
 from pbxsim.dtmf import Keypad
+from pbxsim.flow import wait_event
 from pbxsim.scenario import CustomerScript
 from pbxsim.sip import cause_of, cdr_disposition_of, dial_status_of
 

@@ -21,6 +21,7 @@ from dialer.clients import service as clients
 from dialer.clients.models import Client
 from dialer.contacts.parking import unpark
 from dialer.errors import Conflict, InvalidInput, NotFound
+from dialer.live.engine_wake import Topic, tell_engine
 from dialer.operators.models import Operator
 from dialer.surveys.models import SurveyDefinition
 
@@ -124,6 +125,7 @@ async def update_campaign(
     if "calling_hours" in changes and campaign.calling_hours != hours_before:
         # Contacts parked until the old window opened are judged by the new hours at the next lease.
         await unpark(session, campaign.id, datetime.now(UTC))
+    await tell_engine(session, Topic.CAMPAIGNS)
     await session.refresh(campaign)
     return campaign
 
@@ -157,6 +159,7 @@ async def command(session: AsyncSession, principal: Principal, campaign_id: int,
         campaign.finished_at = now
     campaign.state = target
     await session.flush()
+    await tell_engine(session, Topic.CAMPAIGNS)
     return campaign
 
 
@@ -200,6 +203,7 @@ async def assign_operators(
     if inactive:
         raise InvalidInput(f"operator_ids: operator {', '.join(map(str, inactive))} is inactive")
     await repository.replace_operators(session, campaign.id, wanted)
+    await tell_engine(session, Topic.CAMPAIGNS)
     return await repository.operators_of(session, campaign.id)
 
 

@@ -1,4 +1,5 @@
-"""The PBX port over AMI: one ``ami.client.AmiClient`` (and call tracker) per Asterisk server.
+"""The PBX port over AMI: one ``ami.client.AmiClient`` per Asterisk server, wired here to the call
+tracker that follows the calls placed through it (``ami.tracked.TrackedCalls``).
 
 The one module of the engine that touches ``ami.client``. Customer calls go out as
 ``PJSIP/<number>@<trunk>`` into ``dialer-customer`` with the call id, campaign and contact as channel
@@ -21,6 +22,7 @@ from ami.endpoints import EndpointTracker
 from ami.errors import ActionFailed, ActionTimeout, ConnectionLost, NotConnected
 from ami.facts import CallCreated, CallFailed, CallHungUp, Fact, FactListener, OperatorLoggedOut, SpyStopped
 from ami.settings import AmiSettings
+from ami.tracked import TrackedCalls
 from ami.tracker import CallTracker
 from dialer.engine.clock import EngineClock
 from dialer.engine.ports import CustomerCall, PbxUnavailable
@@ -88,13 +90,13 @@ class AmiPbx:
             raise ValueError("at least one AMI server is needed")
         self._book = _CallBook(listener)
         self.clients: dict[str, AmiClient] = {}
+        self.calls: dict[str, TrackedCalls] = {}
         for index, server in enumerate(servers):
-            tracker = CallTracker(self._book, clock=clock.now)
             endpoints = EndpointTracker(self._book, clock=clock.now)
-            if index == 0:  # the operators' softphones are here: listed again at every connect
-                client = AmiClient(server.settings, tracker=tracker, endpoints=endpoints)
-            else:
-                client = AmiClient(server.settings, tracker=tracker)
+            first = index == 0  # the operators' softphones are there: listed again at every connect
+            client = AmiClient(server.settings, endpoints=endpoints if first else None)
+            self.calls[server.name] = TrackedCalls(client, CallTracker(self._book, clock=clock.now))
+            if not first:
                 client.add_event_listener(endpoints.feed)
             self.clients[server.name] = client
         self.operators_server = servers[0].name
@@ -126,7 +128,7 @@ class AmiPbx:
 
     async def originate(self, call: CustomerCall) -> None:
         trunk = self.trunks[call.trunk]
-        client = self.clients[trunk.server]
+        client = self.calls[trunk.server]
         self._book.servers[call.call_uid] = trunk.server
         channel_vars = {
             variables.CAMPAIGN_ID: str(call.campaign_id),
@@ -153,7 +155,7 @@ class AmiPbx:
             log.warning("originate of call %s unanswered (%s); the resync will settle it", call.call_uid, exc)
 
     async def login_operator(self, session_id: str, endpoint: str) -> None:
-        client = self.clients[self.operators_server]
+        client = self.calls[self.operators_server]
         self._book.servers[session_id] = self.operators_server
         try:
             await client.originate(
@@ -174,14 +176,14 @@ class AmiPbx:
 
     def spy_target(self, call_uid: str) -> str | None:
         """ChanSpy's target for the operator the live call is put through to (None: not put through)."""
-        client = self.clients.get(self._book.servers.get(call_uid, self.operators_server))
-        return client.tracker.spy_target(call_uid) if client and client.tracker else None
+        calls = self.calls.get(self._book.servers.get(call_uid, self.operators_server))
+        return calls.tracker.spy_target(call_uid) if calls is not None else None
 
     async def spy(self, session_id: str, endpoint: str, mode: str, target: str, call_uid: str) -> None:
         """Ring the supervisor's ``endpoint`` into ChanSpy (``mode``) on the operator's channel
         ``target``, on the server of ``call_uid``; ``PbxUnavailable`` if refused."""
         server = self._book.servers.get(call_uid, self.operators_server)
-        client = self.clients[server]
+        client = self.calls[server]
         self._book.servers[session_id] = server
         self._book.spies.add(session_id)
         try:
@@ -206,18 +208,15 @@ class AmiPbx:
         if channel is None:
             return
         try:
-            await self.clients[server].hangup(channel, call_id=call_id)
+            await self.calls[server].hangup(channel, call_id=call_id)
         except (NotConnected, ActionFailed, ActionTimeout, ConnectionLost) as exc:
             log.info("hangup of %s (%s): %s", call_id, channel, exc)
 
     def follow(self, call_uid: str, server: str) -> None:
-        client = self.clients.get(server) or self.clients[self.operators_server]
+        calls = self.calls.get(server) or self.calls[self.operators_server]
         self._book.servers[call_uid] = server
-        if client.tracker is not None:
-            client.tracker.track_call(call_uid)
+        calls.tracker.track_call(call_uid)
 
     def follow_operator(self, session_id: str, endpoint: str) -> None:
-        client = self.clients[self.operators_server]
         self._book.servers[session_id] = self.operators_server
-        if client.tracker is not None:
-            client.tracker.track_operator(session_id, endpoint)
+        self.calls[self.operators_server].tracker.track_operator(session_id, endpoint)

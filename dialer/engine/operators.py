@@ -50,8 +50,14 @@ class OperatorConnector:
                 f"registration of {endpoint}", lambda: store.operator_registered(endpoint, registered, now)
             )
 
-    async def sync(self, now: datetime) -> None:
-        """Follow storage's sessions: add, update and drop operators; send login legs."""
+    async def sync(self, now: datetime, *, read: bool = True) -> None:
+        """Follow storage's sessions: add, update and drop operators; send login legs. Without
+        ``read`` (nothing was told and no poll is due) only the login legs due are sent."""
+        if not read:
+            for op in list(self.floor.operators.values()):
+                if self._wants_leg(op, now):
+                    await self._login(op, now)
+            return
         settled = self.writer.idle  # before reading: then storage already shows our own writes
         sessions = {s.endpoint: s for s in await self.store.operator_sessions()}
         for op in self.floor.remove_operators([e for e in self.floor.operators if e not in sessions]):

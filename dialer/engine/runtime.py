@@ -18,6 +18,7 @@ from agi.server import FastAgiServer
 from dialer.call_recordings.storage import configured_store
 from dialer.engine.agi import EngineAgi
 from dialer.engine.ami_pbx import AmiPbx, AmiServer, TrunkRoute
+from dialer.engine.changes import ChangeListener
 from dialer.engine.clock import SYSTEM_CLOCK, EngineClock
 from dialer.engine.facts import FactHandler
 from dialer.engine.floor import Floor
@@ -47,6 +48,7 @@ class Runtime:
     settings: Settings
     reconciled: Reconciled | None = field(default=None)
     filer: RecordingFiler | None = field(default=None)
+    changes: ChangeListener | None = field(default=None)
 
     async def start(self) -> None:
         for server in self.settings.ami_servers:
@@ -64,6 +66,8 @@ class Runtime:
             self.pbx.agi_url = f"agi://{self.settings.agi_callback_host}:{self.agi.port}"
         await self.pbx.start()
         self.engine.start()
+        self.changes = ChangeListener(self.engine, self.store.sessions)
+        self.changes.start()
         servers = ", ".join(f"{s.name}={s.host}:{s.port}" for s in self.settings.ami_servers)
         log.info(
             "engine %s started: AMI %s, FastAGI on port %s, recordings spool %s",
@@ -73,8 +77,14 @@ class Runtime:
             self.settings.effective_recordings_spool_dir,
         )
 
+    async def _stop_listening(self) -> None:
+        if self.changes is not None:
+            await self.changes.stop()
+            self.changes = None
+
     async def kill(self) -> None:
         """Stop at once (no grace, nothing flushed): what a crash leaves, for the next start to settle."""
+        await self._stop_listening()
         await self.engine.kill()
         if self.filer is not None:
             await self.filer.kill()
@@ -82,6 +92,7 @@ class Runtime:
         await self.pbx.stop()
 
     async def stop(self, grace_s: float | None = None, *, hang_up: bool = False) -> None:
+        await self._stop_listening()
         await self.engine.stop(self.settings.stop_grace_s if grace_s is None else grace_s, hang_up=hang_up)
         if self.filer is not None:
             await self.filer.stop()
@@ -151,6 +162,7 @@ def build_runtime(
         clock=clock,
         settings=EngineSettings(
             tick_s=settings.engine_tick_s,
+            poll_s=settings.engine_poll_s,
             lease_renew_s=settings.lease_renew_s,
             relogin_after_s=settings.relogin_after_s,
             runner=RunnerSettings(

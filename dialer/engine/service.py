@@ -1,7 +1,11 @@
 """The ``Engine``: runs the campaigns this process owns, tick by tick, and stops without losing a call.
 
 ``start()`` reconciles what an earlier process left (``dialer.engine.reconcile``), then ticks every
-``tick_s`` of engine time: the running campaigns (claimed for this process) each get a pacing tick
+``tick_s`` of engine time, and at once when told of a change (``wake``: a campaign started or paused,
+an operator's state, a preview click; see ``dialer.live.engine_wake``). With ``poll_s`` set, storage's
+campaigns, operator sessions and preview requests are read when told of them, and every ``poll_s``
+as a safety net; without it, at every tick.
+At each tick the running campaigns (claimed for this process) each get a pacing tick
 (and, every ``finish_check_s`` while none of their calls is live, a check that finishes a campaign
 whose every contact is final: ``dialer.campaigns.exhaustion``);
 operators are followed; wrap-ups end; supervisors' spy requests are placed; leases of contacts on
@@ -31,7 +35,9 @@ from dialer.engine.preview import PreviewDialer
 from dialer.engine.reconcile import Reconciled, reconcile
 from dialer.engine.runner import CampaignRunner, RunnerSettings
 from dialer.engine.spy import SpyDialer
+from dialer.engine.wakeups import ANYTHING, Wakeups
 from dialer.engine.writer import OrderedWriter
+from dialer.live.engine_wake import Topic
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +51,7 @@ class EngineSettings:
     relogin_after_s: float = 10.0
     finish_check_s: float = 30.0  # how often a campaign with no live call is checked for exhaustion
     abandon_refresh_s: float = 30.0  # how often a campaign's abandon figures are read again from storage
+    poll_s: float | None = None  # None: campaigns, sessions and preview requests read at every tick
     runner: RunnerSettings = field(default_factory=RunnerSettings)
 
 
@@ -85,6 +92,13 @@ class Engine:
         self._abandons_read: dict[int, tuple[CampaignRunner, datetime]] = {}
         self.ticks = 0
         self._ticked_at: float | None = None  # monotonic time the last tick ended well
+        self.wakeups = Wakeups()
+        self._read_at: dict[Topic, datetime] = {}  # with poll_s: when each topic was last read
+
+    def wake(self, topic: str) -> None:
+        """A change of ``topic`` (``dialer.live.engine_wake.Topic``; "" for anything) was committed:
+        tick now. Callable from any thread."""
+        self.wakeups.tell(topic)
 
     async def reconcile(self) -> Reconciled:
         """Before the PBX connection starts: so its first resync settles the calls left open."""
@@ -96,6 +110,7 @@ class Engine:
         self.accepting = True
         if self._task is None or self._task.done():
             self._ticked_at = time.monotonic()  # the first tick's age counts from the start
+            self.wakeups.bind(asyncio.get_running_loop())
             self._task = asyncio.create_task(self._loop(), name="engine")
 
     def tick_age(self) -> float | None:
@@ -105,18 +120,48 @@ class Engine:
     async def _loop(self) -> None:
         while True:
             try:
-                await self.tick()
+                await self.tick(self.wakeups.take())
                 self._ticked_at = time.monotonic()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("engine tick failed; going on")
-            await self.clock.sleep(self.settings.tick_s)
+            await self._pause()
 
-    async def tick(self) -> None:
+    async def _pause(self) -> None:
+        """Until the next tick is due, or a change is told before."""
+        sleeper = asyncio.ensure_future(self.clock.sleep(self.settings.tick_s))
+        waker = asyncio.ensure_future(self.wakeups.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeper, waker):
+                task.cancel()
+            await asyncio.gather(sleeper, waker, return_exceptions=True)
+
+    def _to_read(self, now: datetime, told: set[str] | None) -> set[Topic]:
+        """The topics to read from storage now: all without ``poll_s``; else those told, and those
+        whose safety poll is due."""
+        poll_s = self.settings.poll_s
+        if poll_s is None or told is None or ANYTHING in told:
+            due = set(Topic)
+        else:
+            due = {t for t in Topic if t.value in told}
+            for topic in Topic:
+                read_at = self._read_at.get(topic)
+                if read_at is None or (now - read_at).total_seconds() >= poll_s:
+                    due.add(topic)
+        for topic in due:
+            self._read_at[topic] = now
+        return due
+
+    async def tick(self, told: set[str] | None = None) -> None:
+        """One round; ``told``: the topics the engine was told of since the last (None: read all)."""
         now = self.clock.now()
-        await self._follow_campaigns(now)
-        await self.operators.sync(now)
+        to_read = self._to_read(now, told)
+        if Topic.CAMPAIGNS in to_read or not self.accepting:
+            await self._follow_campaigns(now)
+        await self.operators.sync(now, read=Topic.OPERATORS in to_read)
         await self.operators.end_wraps(now)
         try:
             await self._hang_up_asked()
@@ -124,7 +169,8 @@ class Engine:
             log.exception("hang-up requests: tick failed")
         if self.accepting:
             try:  # before pacing: an operator reserved for a preview call is nobody else's
-                await self.previews.tick({c: r.plan for c, r in self.runners.items()}, now)
+                if Topic.PREVIEWS in to_read:
+                    await self.previews.tick({c: r.plan for c, r in self.runners.items()}, now)
             except Exception:
                 log.exception("preview requests: tick failed")
             for runner in list(self.runners.values()):

@@ -40,6 +40,7 @@ from dialer.calls.lifecycle import earliest, refresh
 from dialer.calls.models import Call
 from dialer.desk import events as live
 from dialer.errors import Conflict, InvalidInput, NotFound
+from dialer.live.engine_wake import Topic, tell_engine
 from dialer.operators.models import (
     Operator,
     OperatorState,
@@ -163,6 +164,7 @@ async def login(
     status = await _status(session, operator_id, at)
     changed = status.campaign_ids != wanted
     status.campaign_ids = wanted
+    await tell_engine(session, Topic.OPERATORS)
     if status.state is OperatorState.LOGGED_OUT:
         return await _apply(session, status, Action.LOGIN, at, reason=LOGIN_REASON)
     if changed:
@@ -186,6 +188,7 @@ async def set_ready(session: AsyncSession, operator_id: int, at: datetime) -> Op
     status = await _status(session, operator_id, at)
     if status.state is OperatorState.WRAP_UP:
         await _close_wrap(session, status, at)
+    await tell_engine(session, Topic.OPERATORS)
     return await _apply(session, status, Action.READY, at)
 
 
@@ -193,6 +196,7 @@ async def set_paused(session: AsyncSession, operator_id: int, reason: str, at: d
     status = await _status(session, operator_id, at)
     if status.state is OperatorState.WRAP_UP:
         await _close_wrap(session, status, at)
+    await tell_engine(session, Topic.OPERATORS)
     return await _apply(session, status, Action.PAUSE, at, reason=reason)
 
 
@@ -227,6 +231,7 @@ async def end_wrap(session: AsyncSession, operator_id: int, at: datetime) -> Ope
     if status.state is not OperatorState.WRAP_UP:
         return status
     await _close_wrap(session, status, at)
+    await tell_engine(session, Topic.OPERATORS)  # e.g. disposed through the API before the timer
     return await _apply(session, status, Action.END_WRAP, at)
 
 
@@ -254,6 +259,7 @@ async def logout(session: AsyncSession, operator_id: int, at: datetime) -> Opera
     if status.state is OperatorState.WRAP_UP:
         await _close_wrap(session, status, at)
     result = await _apply(session, status, Action.LOGOUT, at)
+    await tell_engine(session, Topic.OPERATORS)
     result.campaign_ids, result.held_channel, result.call_uid = [], None, None
     await session.flush()
     return result

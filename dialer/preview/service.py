@@ -29,6 +29,7 @@ from dialer.campaigns.profile import campaign_profile
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.desk import events as live
 from dialer.errors import Conflict, NotFound
+from dialer.live.engine_wake import Topic, tell_engine
 from dialer.operators import presence
 from dialer.operators.models import OperatorState
 from dialer.operators.sessions import _operator as permitted_operator
@@ -165,6 +166,7 @@ async def request_dial(
     )
     session.add(request)
     await session.flush()
+    await tell_engine(session, Topic.PREVIEWS)
     return request
 
 

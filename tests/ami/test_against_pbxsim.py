@@ -8,6 +8,7 @@ import pytest
 from ami import facts as f
 from ami.client import AmiClient
 from ami.settings import AmiSettings
+from ami.tracked import TrackedCalls
 from ami.tracker import CallTracker
 from tests.ami.conftest import until
 
@@ -41,15 +42,16 @@ async def test_operator_customer_and_restart_through_the_simulator(tmp_path):
         reconnect_min=0.05,
         reconnect_max=0.2,
     )
-    client = AmiClient(settings, tracker=CallTracker(recorder))
+    client = AmiClient(settings)
+    calls = TrackedCalls(client, CallTracker(recorder))
     try:
         await client.start()
         await client.wait_ready(3)
-        await client.originate(
+        await calls.originate(
             "op1001-login-1", "PJSIP/1001", context="operator-login", exten="1001", operator="1001"
         )
         await until(lambda: "OperatorReady" in recorder.names("op1001-login-1"), within=5)
-        await client.originate(
+        await calls.originate(
             "cust-1", "PJSIP/5551002@trunk", context="dialer-nailed-join", variables={"OPERATOR": "1001"}
         )
         await until(lambda: "CallConnected" in recorder.names("cust-1"), within=5)
@@ -69,7 +71,7 @@ async def test_operator_customer_and_restart_through_the_simulator(tmp_path):
     [ended] = [x for x in recorder.facts if isinstance(x, f.CallHungUp)]
     [logout] = [x for x in recorder.facts if isinstance(x, f.OperatorLoggedOut)]
     assert ended.hung_up_by is f.HungUpBy.PBX_RESTART and logout.reason is f.HungUpBy.PBX_RESTART
-    assert client.tracker is not None and client.tracker.live_calls == []
+    assert calls.tracker.live_calls == []
 
 
 async def test_no_registered_softphone_is_an_empty_contact_list_not_an_error(tmp_path):
@@ -79,9 +81,8 @@ async def test_no_registered_softphone_is_an_empty_contact_list_not_an_error(tmp
     sim.operator("1001", registered=False)
     port = await sim.start()
     user, secret = next(iter(sim_module.DEFAULT_USERS.items()))
-    client = AmiClient(
-        AmiSettings(port=port, username=user, secret=secret, boot_timeout=2), tracker=CallTracker(Recorder())
-    )
+    client = AmiClient(AmiSettings(port=port, username=user, secret=secret, boot_timeout=2))
+    TrackedCalls(client, CallTracker(Recorder()))
     try:
         await client.start()
         await client.wait_ready(3)

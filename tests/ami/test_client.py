@@ -15,6 +15,7 @@ from ami.client import AmiClient
 from ami.connection import AmiConnection
 from ami.errors import ActionFailed, ConnectionLost, NotConnected
 from ami.settings import AmiSettings
+from ami.tracked import TrackedCalls
 from ami.tracker import CallTracker
 from tests.ami.conftest import until
 from tests.ami.fake_ami import FakeAmi, channel_event
@@ -65,15 +66,22 @@ async def recorder() -> Recorder:
 
 
 @pytest.fixture
-async def client(server: FakeAmi, recorder: Recorder) -> AsyncIterator[AmiClient]:
-    ami = AmiClient(settings_for(server), tracker=CallTracker(recorder))
+async def tracked(server: FakeAmi, recorder: Recorder) -> AsyncIterator[TrackedCalls]:
+    """A client with a call tracker wired to it, as the engine wires them."""
+    ami = AmiClient(settings_for(server))
+    calls = TrackedCalls(ami, CallTracker(recorder))
     states: list[str] = []
     ami.add_state_listener(lambda state, detail: states.append(state))
     ami.states = states  # type: ignore[attr-defined]
     await ami.start()
     await ami.wait_ready(2)
-    yield ami
+    yield calls
     await ami.stop()
+
+
+@pytest.fixture
+async def client(tracked: TrackedCalls) -> AmiClient:
+    return tracked.client
 
 
 async def test_logs_in_with_the_event_classes_and_resyncs_before_ready(client: AmiClient, server: FakeAmi):
@@ -115,22 +123,24 @@ async def test_an_action_while_disconnected_fails_at_once(server: FakeAmi):
     assert time.monotonic() - started < 0.05
 
 
-async def test_an_action_after_the_server_went_away_fails_at_once(client: AmiClient, server: FakeAmi):
+async def test_an_action_after_the_server_went_away_fails_at_once(
+    tracked: TrackedCalls, client: AmiClient, server: FakeAmi
+):
     await server.stop()
     await until(lambda: not client.ready)
     started = time.monotonic()
     with pytest.raises(NotConnected):
-        await client.originate("call-1", "PJSIP/5551001@trunk", context="dialer-answered")
+        await tracked.originate("call-1", "PJSIP/5551001@trunk", context="dialer-answered")
     assert time.monotonic() - started < 0.05
 
 
 async def test_disconnect_mid_originate_raises_and_the_resync_settles_the_call(
-    client: AmiClient, server: FakeAmi, recorder: Recorder
+    tracked: TrackedCalls, client: AmiClient, server: FakeAmi, recorder: Recorder
 ):
     server.on_originate = "drop"
     started = time.monotonic()
     with pytest.raises(ConnectionLost):
-        await client.originate("call-2", "PJSIP/5551002@trunk", context="dialer-answered")
+        await tracked.originate("call-2", "PJSIP/5551002@trunk", context="dialer-answered")
     assert time.monotonic() - started < 0.3  # not the action timeout, and never a hang
     server.on_originate = "queue"
     await until(lambda: client.ready and server.logins == 2)
@@ -139,7 +149,7 @@ async def test_disconnect_mid_originate_raises_and_the_resync_settles_the_call(
 
 
 async def test_originate_sends_the_call_id_everywhere_and_follows_the_call(
-    client: AmiClient, server: FakeAmi, recorder: Recorder
+    tracked: TrackedCalls, client: AmiClient, server: FakeAmi, recorder: Recorder
 ):
     def answered(action):
         uid = action["ChannelId"]
@@ -157,7 +167,7 @@ async def test_originate_sends_the_call_id_everywhere_and_follows_the_call(
         ]
 
     server.originate_events = answered
-    await client.originate(
+    await tracked.originate(
         "call-3", "PJSIP/5551003@trunk", context="dialer-answered", variables={"LEAD_ID": "7"}
     )
     [sent] = server.actions_named("Originate")
@@ -168,11 +178,11 @@ async def test_originate_sends_the_call_id_everywhere_and_follows_the_call(
 
 
 async def test_an_originate_refused_at_once_is_a_failed_call(
-    client: AmiClient, server: FakeAmi, recorder: Recorder
+    tracked: TrackedCalls, client: AmiClient, server: FakeAmi, recorder: Recorder
 ):
     server.on_originate = "error"
     with pytest.raises(OriginateRejected, match="Invalid channel"):
-        await client.originate("call-4", "garbage", context="dialer-answered")
+        await tracked.originate("call-4", "garbage", context="dialer-answered")
     [failed] = recorder.of(f.CallFailed)
     assert (failed.call_id, failed.reason) == ("call-4", f.FailReason.CHANNEL_UNAVAILABLE)
 
@@ -195,7 +205,7 @@ async def test_half_open_connection_is_found_by_the_ping_timeout(client: AmiClie
 
 
 async def test_asterisk_restart_closes_the_live_calls_as_ended_by_the_pbx(
-    client: AmiClient, server: FakeAmi, recorder: Recorder
+    tracked: TrackedCalls, client: AmiClient, server: FakeAmi, recorder: Recorder
 ):
     server.originate_events = lambda action: [
         channel_event(
@@ -203,7 +213,7 @@ async def test_asterisk_restart_closes_the_live_calls_as_ended_by_the_pbx(
         ),
         channel_event("Newstate", action["ChannelId"], "PJSIP/trunk-00000000", ("ChannelStateDesc", "Up")),
     ]
-    await client.originate("call-5", "PJSIP/5551005@trunk", context="dialer-answered")
+    await tracked.originate("call-5", "PJSIP/5551005@trunk", context="dialer-answered")
     await until(lambda: recorder.of(f.CallAnswered))
     server.push(
         [("Event", "Shutdown"), ("Privilege", "system,all"), ("Shutdown", "Cleanly"), ("Restart", "True")]
@@ -215,14 +225,14 @@ async def test_asterisk_restart_closes_the_live_calls_as_ended_by_the_pbx(
     # After the restart channel names start again from zero; the new call is a different call.
     server.uptime = 0
     await until(lambda: client.ready and server.logins == 2)
-    await client.originate("call-6", "PJSIP/5551006@trunk", context="dialer-answered")
+    await tracked.originate("call-6", "PJSIP/5551006@trunk", context="dialer-answered")
     await until(lambda: len(recorder.of(f.CallAnswered)) == 2)
     assert recorder.of(f.CallAnswered)[1].call_id == "call-6"
     assert len(recorder.of(f.CallHungUp)) == 1
 
 
 async def test_eof_without_shutdown_and_a_fresh_asterisk_means_a_restart(
-    client: AmiClient, server: FakeAmi, recorder: Recorder
+    tracked: TrackedCalls, client: AmiClient, server: FakeAmi, recorder: Recorder
 ):
     server.originate_events = lambda action: [
         channel_event(
@@ -230,7 +240,7 @@ async def test_eof_without_shutdown_and_a_fresh_asterisk_means_a_restart(
         ),
         channel_event("Newstate", action["ChannelId"], "PJSIP/trunk-00000000", ("ChannelStateDesc", "Up")),
     ]
-    await client.originate("call-7", "PJSIP/5551007@trunk", context="dialer-answered")
+    await tracked.originate("call-7", "PJSIP/5551007@trunk", context="dialer-answered")
     await until(lambda: recorder.of(f.CallAnswered))
     server.uptime = 0  # the Asterisk we reconnect to has just started
     server.drop_all()
@@ -240,7 +250,7 @@ async def test_eof_without_shutdown_and_a_fresh_asterisk_means_a_restart(
 
 
 async def test_eof_and_a_long_running_asterisk_means_the_call_ended_while_we_were_away(
-    client: AmiClient, server: FakeAmi, recorder: Recorder
+    tracked: TrackedCalls, client: AmiClient, server: FakeAmi, recorder: Recorder
 ):
     server.originate_events = lambda action: [
         channel_event(
@@ -248,7 +258,7 @@ async def test_eof_and_a_long_running_asterisk_means_the_call_ended_while_we_wer
         ),
         channel_event("Newstate", action["ChannelId"], "PJSIP/trunk-00000000", ("ChannelStateDesc", "Up")),
     ]
-    await client.originate("call-9", "PJSIP/5551009@trunk", context="dialer-answered")
+    await tracked.originate("call-9", "PJSIP/5551009@trunk", context="dialer-answered")
     await until(lambda: recorder.of(f.CallAnswered))
     server.drop_all()  # uptime stays 100 s: not a restart
     await until(lambda: recorder.of(f.CallHungUp))
@@ -257,12 +267,12 @@ async def test_eof_and_a_long_running_asterisk_means_the_call_ended_while_we_wer
 
 
 async def test_a_call_still_listed_after_reconnecting_stays_live(
-    client: AmiClient, server: FakeAmi, recorder: Recorder
+    tracked: TrackedCalls, client: AmiClient, server: FakeAmi, recorder: Recorder
 ):
     server.originate_events = lambda action: [
         channel_event("Newchannel", action["ChannelId"], "PJSIP/trunk-00000000", ("ChannelStateDesc", "Up")),
     ]
-    await client.originate("call-8", "PJSIP/5551008@trunk", context="dialer-answered")
+    await tracked.originate("call-8", "PJSIP/5551008@trunk", context="dialer-answered")
     await until(lambda: recorder.of(f.CallCreated))
     server.channels = [
         [
@@ -276,7 +286,7 @@ async def test_a_call_still_listed_after_reconnecting_stays_live(
     server.drop_all()
     await until(lambda: client.ready and server.logins == 2)
     assert not recorder.of(f.CallHungUp) and not recorder.of(f.CallFailed)
-    assert client.tracker is not None and client.tracker.live_calls == ["call-8"]
+    assert tracked.tracker.live_calls == ["call-8"]
 
 
 async def test_listener_exceptions_are_logged_not_lost(
@@ -341,7 +351,7 @@ async def test_action_methods_send_what_asterisk_expects(
 
 
 async def test_a_queued_originate_that_fails_later_without_a_channel_is_a_failed_call(
-    client: AmiClient, server: FakeAmi, recorder: Recorder
+    tracked: TrackedCalls, client: AmiClient, server: FakeAmi, recorder: Recorder
 ):
     """Async with a bad channel: "Originate successfully queued", then OriginateResponse Failure
     Reason 0 carrying the ChannelId as Uniqueid (captures, observations 2 and 9)."""
@@ -355,7 +365,7 @@ async def test_a_queued_originate_that_fails_later_without_a_channel_is_a_failed
             ("Reason", "0"),
         ],
     ]
-    await client.originate("call-10", "PJSIP/5554002@nosuchendpoint", context="dialer-answered")
+    await tracked.originate("call-10", "PJSIP/5554002@nosuchendpoint", context="dialer-answered")
     await until(lambda: recorder.of(f.CallFailed))
     [failed] = recorder.of(f.CallFailed)
     assert (failed.call_id, failed.reason, failed.cause) == (

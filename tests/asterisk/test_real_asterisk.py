@@ -61,6 +61,7 @@ from ami.client import AmiClient
 from ami.events import AmiEvent
 from ami.facts import AmdVerdict, CallAnswered, CallConnected, CallHungUp, Fact, SpyStarted
 from ami.settings import AmiSettings
+from ami.tracked import TrackedCalls
 from ami.tracker import CallTracker
 from dialer.calls.models import CallOutcome
 from dialer.engine.settle import Known, settle
@@ -383,12 +384,13 @@ class ScriptedEngine(InMemoryEngine):
 
 
 @pytest.fixture
-async def client(asterisk: RunningAsterisk) -> AsyncIterator[tuple[AmiClient, Seen]]:
+async def client(asterisk: RunningAsterisk) -> AsyncIterator[tuple[TrackedCalls, Seen]]:
     settings = AmiSettings(
         port=asterisk.ami_port, username="autodialer", secret=SECRET, reconnect_min=0.2, boot_timeout=15
     )
     seen = Seen()
-    ami = AmiClient(settings, tracker=CallTracker(seen))
+    ami = AmiClient(settings)
+    calls = TrackedCalls(ami, CallTracker(seen))
     ami.add_event_listener(seen.on_event)
     await ami.start()
     try:
@@ -398,7 +400,7 @@ async def client(asterisk: RunningAsterisk) -> AsyncIterator[tuple[AmiClient, Se
             raise AssertionError(
                 f"AMI client not ready ({ami.state}: {ami.last_error})\n{asterisk.log_tail()}"
             ) from None
-        yield ami, seen
+        yield calls, seen
     finally:
         await ami.stop()
 
@@ -407,28 +409,28 @@ async def client(asterisk: RunningAsterisk) -> AsyncIterator[tuple[AmiClient, Se
 
 
 async def test_asterisk_conf_runs_the_product_calls(
-    asterisk: RunningAsterisk, client: tuple[AmiClient, Seen]
+    asterisk: RunningAsterisk, client: tuple[TrackedCalls, Seen]
 ) -> None:
     ami, seen = client
 
     # It loads cleanly: no error or warning while starting, every module and context is there.
     assert asterisk.boot_problems() == []
-    modules = "\n".join(await ami.command("module show"))
+    modules = "\n".join(await ami.client.command("module show"))
     not_running = [
         name
         for name in conf_modules()
         if not re.search(rf"^{re.escape(name)}\.so\s.*\bRunning\b", modules, re.M)
     ]
     assert not_running == [], asterisk.log_tail()
-    dialplan = "\n".join(await ami.command("dialplan show"))
+    dialplan = "\n".join(await ami.client.command("dialplan show"))
     missing = [c for c in conf_contexts() if f"[ Context '{c}' created by 'pbx_config' ]" not in dialplan]
     assert missing == []
-    endpoints = "\n".join(await ami.command("pjsip show endpoints"))
+    endpoints = "\n".join(await ami.client.command("pjsip show endpoints"))
     for endpoint in ("trunk", "1001", "1002", "1003"):
         assert re.search(rf"Endpoint:\s+{endpoint}\b", endpoints), endpoints
-    assert "sales has 0 calls" in "\n".join(await ami.command("queue show sales"))
-    await ami.ping()
-    assert await ami.core_show_channels() == []
+    assert "sales has 0 calls" in "\n".join(await ami.client.command("queue show sales"))
+    await ami.client.ping()
+    assert await ami.client.core_show_channels() == []
 
     # Customers answer; the dialplan asks the product's FastAGI server and does what it decides.
     engine = ScriptedEngine(
@@ -514,7 +516,7 @@ def wav_files(folder: Path) -> dict[str, int] | None:
 
 
 async def test_recording_policies_and_survey_route(
-    asterisk: RunningAsterisk, client: tuple[AmiClient, Seen]
+    asterisk: RunningAsterisk, client: tuple[TrackedCalls, Seen]
 ) -> None:
     """The recording subroutine ``dialer-record`` (Gosub from ``dialer-customer`` for policy
     ``all``, from the operator and queue routes for ``connected``: bridged time only; with split
@@ -603,7 +605,7 @@ async def test_recording_policies_and_survey_route(
 
 
 async def test_calls_that_end_while_the_engine_is_down_are_settled_from_asterisks_record(
-    asterisk: RunningAsterisk, client: tuple[AmiClient, Seen]
+    asterisk: RunningAsterisk, client: tuple[TrackedCalls, Seen]
 ) -> None:
     """The engine's edges (its FastAGI server and AMI connection) go away as in a kill -9 while a
     customer talks to an operator, another rings and a third is in AMD; Asterisk finishes the calls
@@ -643,7 +645,7 @@ async def test_calls_that_end_while_the_engine_is_down_are_settled_from_asterisk
         )
         await seen.event("k-amd in AMD()", on_channel("k-amd", "Newexten", Application="AMD"))
         await seen.event("k-ring ringing", on_channel("k-ring", "Newstate", ChannelStateDesc="Ringing"))
-    await ami.stop()  # the engine is gone: no FastAGI server, no AMI connection
+    await ami.client.stop()  # the engine is gone: no FastAGI server, no AMI connection
     known_at = {
         (type(f).__name__, f.call_id): f.at
         for f in seen.facts
@@ -689,7 +691,7 @@ async def test_calls_that_end_while_the_engine_is_down_are_settled_from_asterisk
 
 
 async def test_a_supervisor_listens_whispers_and_barges_through_dialer_supervisor(
-    asterisk: RunningAsterisk, client: tuple[AmiClient, Seen]
+    asterisk: RunningAsterisk, client: tuple[TrackedCalls, Seen]
 ) -> None:
     """What the engine does for a spy (``dialer.engine.ami_pbx.AmiPbx.spy``): the supervisor's leg
     originated into ``dialer-supervisor`` (exten ``listen``, ``whisper`` or ``barge``) with
@@ -697,7 +699,6 @@ async def test_a_supervisor_listens_whispers_and_barges_through_dialer_superviso
     operator's nailed-up leg, and the tracker reports a supervisor spying (a Local channel stands in
     for the softphone)."""
     ami, seen = client
-    assert ami.tracker is not None
     engine = ScriptedEngine(by_call={"s-cust": RouteDecision.to_operator(bridge="op1001")})
     limits = AgiLimits(env_timeout=5.0, reply_timeout=5.0, session_timeout=30.0, close_timeout=1.0)
     server = FastAgiServer(
@@ -748,7 +749,7 @@ async def pjsip_endpoint(ami: AmiClient, name: str) -> str:
 
 
 async def test_a_provisioned_endpoint_is_loaded_at_the_reload_and_gone_once_disabled(
-    asterisk: RunningAsterisk, client: tuple[AmiClient, Seen], sessions
+    asterisk: RunningAsterisk, client: tuple[TrackedCalls, Seen], sessions
 ) -> None:
     from dialer.auth.models import Role
     from dialer.auth.principal import Principal
@@ -757,7 +758,8 @@ async def test_a_provisioned_endpoint_is_loaded_at_the_reload_and_gone_once_disa
     from dialer.operators.schemas import OperatorCreate, OperatorUpdate
     from dialer.softphones.provisioning import Provisioner, ami_reload
 
-    ami, _ = client
+    calls, _ = client
+    ami = calls.client
     assert re.search(r"Endpoint:\s+1001\b", await pjsip_endpoint(ami, "1001"))  # from the start-up file
     assert "Unable to find object 2001" in await pjsip_endpoint(ami, "2001")
     admin = Principal(role=Role.ADMIN, user_id=1)

@@ -8,6 +8,7 @@ import asyncio
 from ami.client import AmiClient as ProductClient
 from ami.facts import CallFailed, Fact, OperatorReady, PbxRestarted
 from ami.settings import AmiSettings
+from ami.tracked import TrackedCalls
 from ami.tracker import CallTracker
 from pbxsim import PbxSim
 
@@ -36,16 +37,17 @@ async def test_product_client_follows_the_simulator(sim: PbxSim) -> None:
     sim.customer("100", outcome="busy", ring=1)
     facts = Facts()
     settings = AmiSettings(port=sim.ami_port, username="autodialer", secret="autodialer", reconnect_min=0.05)
-    client = ProductClient(settings, tracker=CallTracker(facts))
+    client = ProductClient(settings)
+    calls = TrackedCalls(client, CallTracker(facts))
     await client.start()
     try:
         await client.wait_ready(within=5)
-        await client.originate(
+        await calls.originate(
             "op-1001", "PJSIP/1001", context="dialer-operator-login", exten="1001", operator="1001"
         )
         ready = await facts.wait(OperatorReady)
         assert ready.conference == "op1001"  # type: ignore[attr-defined]
-        await client.originate("call-1", "PJSIP/100@trunk", context="dialer-customer")
+        await calls.originate("call-1", "PJSIP/100@trunk", context="dialer-customer")
         failed = await facts.wait(CallFailed)
         assert (failed.call_id, failed.cause) == ("call-1", 17)  # type: ignore[attr-defined]
         await sim.restart(downtime=0.1)
