@@ -131,7 +131,10 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         started = time.perf_counter()
         until = started + args.seconds
         await asyncio.gather(
-            *(client_loop(service.url, token, paths, until, i, latencies, errors) for i in range(args.clients))
+            *(
+                client_loop(service.url, token, paths, until, i, latencies, errors)
+                for i in range(args.clients)
+            )
         )
         elapsed = time.perf_counter() - started
         placed = len(service.runtime.engine.floor.calls)
