@@ -38,7 +38,7 @@ from tests.scale.processes import (
 pytestmark = pytest.mark.skipif(DB_KIND != "postgresql", reason="engines share campaigns on PostgreSQL only")
 
 SPEED = 10  # simulated seconds per real second
-CONTACTS = 120
+CONTACTS = 90
 SURVEY = SurveyIn.model_validate(
     {
         "intro": "survey/hello",
@@ -134,13 +134,13 @@ async def test_a_killed_engine_s_campaigns_are_taken_over_and_no_contact_is_dial
                 await start_campaign(session, campaign_id)
         await until(lambda: _is(owners(), {"engine-a"}))  # the first engine claims it
         await start_engine("engine-b")
-        await until(lambda: _at_least(placed(), 30))  # mid-campaign, calls in flight
+        await until(lambda: _at_least(placed(), 24))  # mid-campaign, calls in flight
         killed = engines["engine-a"][0]
         killed.send_signal(signal.SIGKILL)
         await killed.wait()
         at_kill = await placed()
         await until(lambda: _is(owners(), {"engine-b"}))  # heartbeat older than the TTL: taken over
-        await until(lambda: _at_least(placed(), at_kill + 10))  # and dialed on
+        await until(lambda: _at_least(placed(), at_kill + 8))  # and dialed on
         await until(lambda: _all_dialed(sessions, campaign_ids))
         await start_engine("engine-a")  # restarted: settles the calls it left
         await until(lambda: _all_closed(sessions))
