@@ -56,6 +56,9 @@ class PbxConfig:
     recording_tone_hz: float | None = 440.0
     queues: dict[str, list[str]] = field(default_factory=lambda: {"sales": []})
     missing_sounds: frozenset[str] = frozenset()  # STREAM FILE of these fails (endpos=0)
+    # PJSIP endpoints of the carrier (customers are PJSIP/<number>@<trunk>); a server of several
+    # has one name per trunk. Its channels are named PJSIP/trunk-... whichever it is.
+    trunks: frozenset[str] = frozenset({"trunk"})
 
     @property
     def agi_url(self) -> str:

@@ -84,7 +84,7 @@ class Originator:
             return False
         number, _, endpoint = req.resource.partition("@")
         if endpoint:
-            return endpoint == TRUNK and bool(number)
+            return endpoint in self.pbx.config.trunks and bool(number)
         return self.pbx.endpoints.get(number) is not None
 
     async def run(self, req: OriginateRequest, answered: asyncio.Future[bool] | None = None) -> None:
@@ -95,7 +95,7 @@ class Originator:
                 _resolve(answered, False)
                 return
             number, _, endpoint = req.resource.partition("@")
-            if endpoint == TRUNK:
+            if endpoint in self.pbx.config.trunks:
                 await self._dial(req, TRUNK, number, self.pbx.scenario.customer(number), answered)
             else:
                 await self._dial_operator(req, number, answered)

@@ -1,4 +1,5 @@
-"""``dialer db upgrade``: apply the schema's migrations to the configured database."""
+"""``dialer db upgrade``: apply the schema's migrations to the configured database; ``dialer db
+demo-data``: migrate, then add the demo campaign (``dialer.demo.seed``) and provision its softphones."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ def register(subparsers: Any) -> None:
     actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
     actions.add_parser("upgrade", help="apply every pending migration").set_defaults(handler=run_upgrade)
     actions.add_parser("current", help="print the schema revision").set_defaults(handler=run_current)
+    demo = actions.add_parser("demo-data", help="add a demo client, campaign, operators and contacts")
+    demo.add_argument("--contacts", type=int, default=300, help="generated numbers (default 300)")
+    demo.add_argument("--operators", type=int, default=5, help="operators, endpoints 1001... (default 5)")
+    demo.set_defaults(handler=run_demo_data)
 
 
 async def _upgrade() -> str | None:
@@ -43,4 +48,30 @@ def run_upgrade(_args: argparse.Namespace) -> int:
 
 def run_current(_args: argparse.Namespace) -> int:
     print(asyncio.run(_current()) or "empty database")
+    return 0
+
+
+async def _demo_data(contacts: int, operators: int) -> str:
+    from dialer.db.engine import make_sessionmaker
+    from dialer.demo.seed import seed_demo_data
+    from dialer.settings import install_sealer
+    from dialer.softphones.provisioning import provisioner_for
+
+    settings = load_settings()
+    install_sealer(settings)
+    engine = make_engine(settings.effective_database_url)
+    try:
+        await upgrade(engine)
+        sessions = make_sessionmaker(engine)
+        said = await seed_demo_data(sessions, contacts=contacts, operators=operators)
+        await provisioner_for(settings).sync(sessions)
+        return said
+    finally:
+        await engine.dispose()
+
+
+def run_demo_data(args: argparse.Namespace) -> int:
+    if args.contacts < 0 or args.operators < 1:
+        raise SystemExit("dialer db demo-data: --contacts must be 0 or more and --operators 1 or more")
+    print(asyncio.run(_demo_data(args.contacts, args.operators)))
     return 0
