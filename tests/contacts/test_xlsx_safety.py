@@ -19,6 +19,7 @@ import pytest
 from dialer.contacts import xlsx
 from dialer.contacts.errors import UnreadableFile
 from dialer.contacts.importing import import_contacts
+from dialer.contacts.report import ImportProgress
 from dialer.contacts.xlsx_process import open_workbook_in_child
 
 from .conftest import xlsx_bytes
@@ -210,3 +211,22 @@ def test_a_workbook_read_in_its_process_gives_its_rows_in_order(tmp_path):
         table.close()
     assert read == [(n + 2, cells) for n, cells in enumerate(rows[1:])]
     assert not multiprocessing.active_children()
+
+
+async def test_a_workbook_read_in_its_process_reports_progress_as_it_goes(sessions, world, settings):
+    settings.import_batch_rows = 1000
+    rows: list[list[object]] = [["Телефон", "ФИО"]]
+    rows += [[f"8916{n:07d}", f"Клиент {n}"] for n in range(5000)]
+    seen: list[ImportProgress] = []
+    report = await import_contacts(
+        sessions,
+        world.campaign_id,
+        io.BytesIO(xlsx_bytes(rows)),
+        "base.xlsx",
+        settings=settings,
+        progress=seen.append,
+    )
+    assert report.imported == 5000
+    counts = [p.rows_read for p in seen]
+    assert counts == sorted(counts) and counts[-1] == 5000
+    assert len({c for c in counts if 0 < c < 5000}) >= 2, counts  # reported before the end, batch by batch
