@@ -28,7 +28,7 @@ from typing import Any, BinaryIO
 
 from dialer.contacts.errors import UnreadableFile
 from dialer.contacts.table import HEADER_SEARCH_ROWS, HeaderTest, Row, Table, is_blank
-from dialer.contacts.xlsx import MAX_HEADER_COLUMNS, _named, _sheet_rows, _trimmed, check_archive
+from dialer.contacts.xlsx import MAX_HEADER_COLUMNS, check_archive, named_sheet, sheet_rows, trimmed
 
 BATCH_ROWS = 1000
 """Rows per message from the child."""
@@ -46,12 +46,12 @@ def _limit_memory(max_bytes: int) -> None:
 
 
 def _first_rows(sheet: Any) -> list[Row]:
-    rows = _sheet_rows(sheet, sheet.title, min_row=1, max_col=MAX_HEADER_COLUMNS)
+    rows = sheet_rows(sheet, sheet.title, min_row=1, max_col=MAX_HEADER_COLUMNS)
     found: list[Row] = []
     try:
         for number, cells in rows:
             if not is_blank(cells):
-                found.append((number, _trimmed(cells)))
+                found.append((number, trimmed(cells)))
                 if len(found) >= HEADER_SEARCH_ROWS:
                     break
     finally:
@@ -78,7 +78,7 @@ def _read(conn: Connection, path: str, sheet: str | None, max_part_bytes: int) -
                 raise UnreadableFile("the workbook has no sheets")
             for ws in worksheets:
                 ws.reset_dimensions()
-            candidates = [_named(worksheets, sheet)] if sheet is not None else worksheets
+            candidates = [named_sheet(worksheets, sheet)] if sheet is not None else worksheets
             conn.send(
                 (
                     "sheets",
@@ -92,7 +92,7 @@ def _read(conn: Connection, path: str, sheet: str | None, max_part_bytes: int) -
             _, title, min_row, max_col = command
             chosen = next(ws for ws in worksheets if ws.title == title)
             batch: list[Row] = []
-            for row in _sheet_rows(chosen, title, min_row=min_row, max_col=max_col):
+            for row in sheet_rows(chosen, title, min_row=min_row, max_col=max_col):
                 batch.append(row)
                 if len(batch) >= BATCH_ROWS:
                     conn.send(("rows", batch))
@@ -219,7 +219,7 @@ def open_workbook_in_child(
     max_part_bytes: int,
     max_memory: int,
 ) -> Table:
-    """Open a workbook as :func:`dialer.contacts.xlsx.open_workbook` does, parsed in a child process
+    """Open a workbook at the chosen sheet (see :mod:`dialer.contacts.xlsx`), parsed in a child process
     with at most ``max_memory`` bytes of address space. Blocks while the child starts and reads the
     first rows: call it off the event loop."""
     child = _Child(source, sheet, max_part_bytes, max_memory)
