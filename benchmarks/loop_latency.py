@@ -1,8 +1,8 @@
 """The event loop under hostile load: the engine's pacing tick and the FastAGI decisions stay on time.
 
 The whole service (API, engine, AMI client, FastAGI server in one process and one event loop, as
-``./run`` starts it) runs a predictive campaign against the PBX simulator on SQLite. After an idle
-phase it is loaded, all at once, with what once froze it:
+``./run`` starts it) runs a predictive campaign against the PBX simulator on SQLite (or PostgreSQL
+with ``--pg-url``). After an idle phase it is loaded, all at once, with what once froze it:
 
 - a sign-in flood: ``--flood`` callers sending wrong passwords to ``POST /auth/token`` without pause
   (Argon2 in worker threads, the attempts limit answering 429 after the first few);
@@ -20,7 +20,7 @@ latency: a probe connects to the product's FastAGI server every 20 ms as Asteris
 connect-to-hang-up. Measured, not asserted (the test
 ``tests/test_loop_latency.py`` runs it small with a generous limit); the goal: p99 under 100 ms.
 
-    python benchmarks/loop_latency.py [--seconds 20] [--xlsx-rows 50000] [--flood 10]
+    python benchmarks/loop_latency.py [--seconds 20] [--xlsx-rows 50000] [--flood 10] [--pg-url URL]
 
 The last line of output is one JSON object: {"tick_p99_ms": ..., "agi_p99_ms": ..., ...}.
 """
@@ -36,6 +36,8 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -187,14 +189,54 @@ async def _import(url: str, headers: dict[str, str], campaign_id: int, workbook:
         }
 
 
+@contextlib.asynccontextmanager
+async def _database(pg_url: str | None, workdir: Path) -> AsyncIterator[str]:
+    """A fresh database's SQLAlchemy URL: a SQLite file in ``workdir``, or a PostgreSQL database
+    created at ``pg_url`` (a server's ``postgresql://`` URL) and dropped after."""
+    if pg_url is None:
+        yield f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
+        return
+    import asyncpg
+
+    name = f"loop_latency_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(pg_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    base = pg_url.rstrip("/").replace("postgresql://", "postgresql+asyncpg://", 1)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin = await asyncpg.connect(pg_url)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
 async def measure(
-    *, seconds: float, idle_seconds: float, xlsx_rows: int, flood: int, workdir: Path
+    *,
+    seconds: float,
+    idle_seconds: float,
+    xlsx_rows: int,
+    flood: int,
+    workdir: Path,
+    pg_url: str | None = None,
 ) -> dict[str, Any]:
-    """Run the service, an idle phase, then the load for at least ``seconds`` (and until the import
-    ends); the figures of both phases."""
+    """Run the service on SQLite (or on a PostgreSQL database created at ``pg_url``), an idle
+    phase, then the load for at least ``seconds`` (and until the import ends); the figures of both
+    phases."""
+    async with _database(pg_url, workdir) as database_url:
+        figures = await _measure(database_url, seconds, idle_seconds, xlsx_rows, flood, workdir)
+    return {"database": "postgresql" if pg_url else "sqlite", **figures}
+
+
+async def _measure(
+    database_url: str, seconds: float, idle_seconds: float, xlsx_rows: int, flood: int, workdir: Path
+) -> dict[str, Any]:
     workbook = workdir / "base.xlsx"
     await asyncio.to_thread(write_workbook, workbook, xlsx_rows)
-    database_url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
     engine = make_engine(database_url)
     await upgrade(engine)
     sessions = make_sessionmaker(engine)
@@ -257,6 +299,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle-seconds", type=float, default=5.0)
     parser.add_argument("--xlsx-rows", type=int, default=50_000)
     parser.add_argument("--flood", type=int, default=10, help="concurrent wrong-password callers")
+    parser.add_argument(
+        "--pg-url", help="run on PostgreSQL: a server URL such as postgresql://postgres@127.0.0.1:5432"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="loop-latency-") as workdir:
         figures = asyncio.run(
@@ -266,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
                 xlsx_rows=args.xlsx_rows,
                 flood=args.flood,
                 workdir=Path(workdir),
+                pg_url=args.pg_url,
             )
         )
     rows = [
