@@ -32,6 +32,8 @@ from dialer.contacts.xlsx import MAX_HEADER_COLUMNS, check_archive, named_sheet,
 
 BATCH_ROWS = 1000
 """Rows per message from the child."""
+NICENESS = 10
+"""How much lower than the service the reading process is scheduled."""
 STOP_GRACE_S = 5.0
 """How long a stopped child may take to exit before it is killed."""
 
@@ -115,6 +117,8 @@ def _out_of_memory(error: BaseException | None) -> bool:
 def _serve(conn: Connection, path: str, sheet: str | None, max_part_bytes: int, max_memory: int) -> None:
     """The child's work; every refusal is sent to the parent as its message."""
     _limit_memory(max_memory)
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)  # the service's own process is scheduled first
     try:
         _read(conn, path, sheet, max_part_bytes)
     except (BrokenPipeError, EOFError):
