@@ -26,6 +26,6 @@ async def test_the_tick_and_fastagi_stay_on_time_under_hostile_load(tmp_path):
     assert figures["xlsx_import"]["status"] == 200 and figures["xlsx_import"]["imported"] == ROWS
     assert set(figures["sign_in_answers"]) <= {"401", "429"} and "401" in figures["sign_in_answers"]
     assert figures["billing_exports"]["done"] >= 1 and figures["billing_exports"]["statuses"] == [200]
-    assert figures["samples"]["ticks"] >= 2 and figures["samples"]["agi"] >= 30, figures["samples"]
+    assert figures["samples"]["ticks"] >= 2 and figures["samples"]["agi"] >= 10, figures["samples"]
     assert figures["tick_p99_ms"] < LIMIT_MS, figures
     assert figures["agi_p99_ms"] < LIMIT_MS, figures
