@@ -34,8 +34,9 @@ and `/auth/token` (and the web pages, `/operator` and their `/static` files, whi
 needs a credential: a bearer token from
 `POST /auth/token` (people) or an API key (machines) as `Authorization: Bearer dk_...` or
 `X-API-Key: dk_...`. What a caller sees is limited by its role; a client's controller sees only its
-client's data, and anything else answers 404. Errors are `{"detail": "..."}`. Money is an exact
-decimal sent and returned as a string.
+client's data, and anything else answers 404. Errors are `{"detail": "..."}` (`ErrorOut`); a request
+whose fields fail validation gets `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}`. Money
+is an exact decimal sent and returned as a string.
 """
 
 
@@ -93,6 +94,7 @@ def create_app(
     for router in PAGES:
         app.include_router(router)
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="static")
+    errors.install_openapi(app)
     routes = [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]
     uploads = [route.path_regex for route in routes if route.openapi_extra is UPLOAD_BODY]
     app.add_middleware(

@@ -1,4 +1,6 @@
-"""Domain errors as HTTP answers: ``{"detail": "<what went wrong, and where>"}``."""
+"""Every error the API answers, in one declared shape (:class:`ErrorOut`): ``{"detail": "<what went
+wrong, and where>"}``, or, for a request that fails validation, ``{"detail": [{"loc": [...], "msg":
+"...", "type": "..."}, ...]}`` (FastAPI's list, with each refused input clipped)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import IntegrityError
 
 from dialer.auth.throttle import TooManyAttempts
@@ -104,7 +107,74 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(contacts.NotFound, import_error)
 
 
+class FieldProblem(BaseModel):
+    """One reason a request was refused before any route ran: where (``loc``: ``body``, ``query``,
+    ``path`` or ``header`` then the field's name or index), what (``msg``), its kind (``type``)."""
+
+    model_config = ConfigDict(extra="allow")  # ``input`` (clipped) and ``ctx`` when pydantic gives them
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorOut(BaseModel):
+    """An error: a sentence naming what went wrong and where, or, when the request's fields fail
+    validation, one :class:`FieldProblem` per field."""
+
+    detail: str | list[FieldProblem]
+
+
+def _error(description: str) -> dict[str, object]:
+    return {"description": description, "model": ErrorOut}
+
+
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
-    401: {"description": "No credentials, or they are wrong or expired"},
-    403: {"description": "The caller's role does not allow this"},
+    400: _error("The request cannot be carried out as asked"),
+    401: _error("No credentials, or they are wrong or expired"),
+    403: _error("The caller's role does not allow this"),
+    404: _error("Not found, or not visible to the caller"),
+    409: _error("Conflicts with the current state or with data written at the same time"),
+    413: _error("The request's body is over the route's limit"),
+    422: _error("A field is invalid: the detail names it"),
 }
+"""Declared on every operation that needs a credential (:func:`declare_errors` adds any a route lacks)."""
+PUBLIC_ERRORS = (413, 422)
+"""Declared on the public operations too: the body limit and the text guard apply to every route."""
+
+
+def declare_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with :class:`ErrorOut` as the body of every 4xx and 5xx response with a
+    JSON body, and every code of :data:`ERROR_RESPONSES` declared on every signed-in operation. FastAPI's own
+    ``HTTPValidationError`` (a list only) is dropped: the API never answers in it."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            signed_in = bool(operation.get("security"))
+            for code, declared in ERROR_RESPONSES.items():
+                if signed_in or code in PUBLIC_ERRORS:
+                    responses.setdefault(str(code), {"description": declared["description"]})
+            for code, response in responses.items():
+                if code[:1] not in ("4", "5") or code == "416":  # 416: an empty body, Content-Range only
+                    continue
+                content = response.setdefault("content", {})
+                content["application/json"] = {"schema": error_ref}
+                for media in [m for m in content if m != "application/json"]:
+                    del content[media]
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    return schema
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Serve :func:`declare_errors`' document (built once, as FastAPI's own is)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = declare_errors(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

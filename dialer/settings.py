@@ -88,6 +88,11 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest size a part of an XLSX archive may inflate to (checked before inflating).",
     )
+    import_xlsx_max_memory_bytes: int = Field(
+        2 * 1024 * 1024 * 1024,
+        ge=256 * 1024 * 1024,
+        description="Address space of the child process that parses an XLSX workbook (RLIMIT_AS).",
+    )
     secret_key: SecretStr = Field(
         SecretStr(INSECURE_DEFAULT_KEY),
         description="Key for signing tokens, links and webhooks; setting it marks a production setup.",

@@ -3,12 +3,18 @@
 Hashing takes tens of milliseconds of CPU and the API shares its event loop with the engine, so
 the service hashes and verifies through ``hash_off_loop`` and ``verify_off_loop``: a small executor
 of its own, so a flood of sign-ins waits for these few threads and never starves the default
-executor (file work, imports) or the loop. argon2-cffi releases the GIL while it hashes.
+executor (file work, imports) or the loop. argon2-cffi releases the GIL while it hashes, but its
+threads (and the lanes libargon2 starts from them) still take the CPU: they run at a lower priority
+(:data:`HASH_NICENESS`, a per-thread nice value on Linux), so on a small machine the loop's thread is
+scheduled first and a sign-in flood slows the sign-ins, not the engine's ticks and FastAGI answers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
@@ -19,8 +25,25 @@ from dialer.errors import InvalidInput
 MIN_PASSWORD_LENGTH = 10
 HASH_THREADS = 2  # Argon2 runs at most this many at once per process; the rest queue
 
+HASH_NICENESS = 10
+"""How much lower than the event loop's thread the hashing threads are scheduled (0 to 19)."""
+
 _hasher = PasswordHasher()
-_executor = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="argon2")
+
+
+def _lower_priority() -> None:
+    """Run this thread (and the threads it starts) :data:`HASH_NICENESS` below the thread that
+    started it; where the system has no per-thread priority, as it is."""
+    with contextlib.suppress(OSError, AttributeError):
+        thread = threading.get_native_id()
+        os.setpriority(
+            os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + HASH_NICENESS)
+        )
+
+
+_executor = ThreadPoolExecutor(
+    max_workers=HASH_THREADS, thread_name_prefix="argon2", initializer=_lower_priority
+)
 
 
 def check_strength(password: str) -> None:

@@ -132,6 +132,7 @@ async def _open(
         max_rows=settings.import_max_rows,
         sheet=sheet,
         xlsx_max_part_bytes=settings.import_xlsx_max_part_bytes,
+        xlsx_max_memory_bytes=settings.import_xlsx_max_memory_bytes,
     )
 
 

@@ -3,7 +3,8 @@
 Everything that can refuse a file without reading it whole happens in :func:`open_table`: the size
 (by seeking, or by copying a stream that is not seekable while counting), the format (by content, not
 by name), the encoding and separator (from the first 64 KiB), and the header row. The rows are then
-streamed: CSV through the ``csv`` module over a text decoder, XLSX through :mod:`dialer.contacts.xlsx`.
+streamed: CSV through the ``csv`` module over a text decoder, XLSX through :mod:`dialer.contacts.xlsx`
+in a child process (:mod:`dialer.contacts.xlsx_process`).
 
 One bad row never stops a CSV file. A line that is not valid UTF-8 in a UTF-8 file is read as
 Windows-1251 (a row pasted in from another file) and noted in the report; a line that is text in
@@ -33,7 +34,7 @@ from dialer.contacts.table import (
     bounded_rows,
     find_header,
 )
-from dialer.contacts.xlsx import open_workbook
+from dialer.contacts.xlsx_process import open_workbook_in_child
 
 SAMPLE_BYTES = 64 * 1024
 COPY_CHUNK = 1024 * 1024
@@ -234,6 +235,7 @@ def open_table(
     max_rows: int | None = None,
     sheet: str | None = None,
     xlsx_max_part_bytes: int = 256 * 1024 * 1024,
+    xlsx_max_memory_bytes: int = 2 * 1024 * 1024 * 1024,
 ) -> Table:
     """Open a CSV or XLSX base; every refusal here happens before anything is imported.
 
@@ -241,8 +243,9 @@ def open_table(
     :data:`~dialer.contacts.table.HEADER_SEARCH_ROWS` non-blank rows (title lines above a table are
     skipped); without it, or if no row qualifies, the first non-blank row is the header. Reading more
     than ``max_rows`` rows refuses the file then. ``sheet`` chooses a workbook's sheet; a CSV file
-    given one is refused. This reads and parses: call it off the event loop."""
-    table = _open(source, filename, max_bytes, is_header, sheet, xlsx_max_part_bytes)
+    given one is refused. A workbook is parsed in a child process with at most ``xlsx_max_memory_bytes``
+of memory (:mod:`dialer.contacts.xlsx_process`). This reads and parses: call it off the event loop."""
+    table = _open(source, filename, max_bytes, is_header, sheet, xlsx_max_part_bytes, xlsx_max_memory_bytes)
     if max_rows is not None:
         table.rows = bounded_rows(table.rows, max_rows, table.where())
     return table
@@ -255,6 +258,7 @@ def _open(
     is_header: HeaderTest | None,
     sheet: str | None,
     xlsx_max_part_bytes: int,
+    xlsx_max_memory_bytes: int,
 ) -> Table:
     source, size = checked_source(source, max_bytes)
     start = source.tell()
@@ -263,7 +267,13 @@ def _open(
     if not sample.strip():
         raise UnreadableFile("the file is empty")
     if sample.startswith(b"PK\x03\x04"):
-        return open_workbook(source, is_header=is_header, sheet=sheet, max_part_bytes=xlsx_max_part_bytes)
+        return open_workbook_in_child(
+            source,
+            is_header=is_header,
+            sheet=sheet,
+            max_part_bytes=xlsx_max_part_bytes,
+            max_memory=xlsx_max_memory_bytes,
+        )
     if sheet is not None:
         raise UnreadableFile(f"a sheet ({sheet!r}) was asked for, but the file is not an XLSX workbook")
     if sample.startswith(b"\xd0\xcf\x11\xe0"):

@@ -1,5 +1,5 @@
 """Reading an XLSX workbook safely: the archive checked before anything is inflated, then one sheet
-streamed through openpyxl's read-only mode.
+streamed through openpyxl's read-only mode (in a child process: :mod:`dialer.contacts.xlsx_process`).
 
 An XLSX file is a ZIP archive of XML parts, and a small archive can inflate to gigabytes (a "zip
 bomb"). Before openpyxl opens it, :func:`check_archive` reads the central directory only and refuses
@@ -22,7 +22,7 @@ from datetime import date, datetime, time
 from typing import Any, BinaryIO
 
 from dialer.contacts.errors import UnreadableFile
-from dialer.contacts.table import HEADER_SEARCH_ROWS, HeaderTest, Row, Table, is_blank
+from dialer.contacts.table import Row
 
 MAX_RATIO = 100
 """The most a part over :data:`RATIO_FLOOR` bytes may inflate (Apache POI's limit is the same)."""
@@ -95,7 +95,7 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _sheet_rows(sheet: Any, name: str, *, min_row: int, max_col: int) -> Generator[Row, None, None]:
+def sheet_rows(sheet: Any, name: str, *, min_row: int, max_col: int) -> Generator[Row, None, None]:
     """A sheet's rows from ``min_row``, ``max_col`` cells wide less an empty last one, numbered as Excel
     shows them."""
     number = min_row - 1
@@ -114,35 +114,14 @@ def _sheet_rows(sheet: Any, name: str, *, min_row: int, max_col: int) -> Generat
         ) from error
 
 
-def _trimmed(cells: list[str]) -> list[str]:
+def trimmed(cells: list[str]) -> list[str]:
     end = len(cells)
     while end and not cells[end - 1].strip():
         end -= 1
     return cells[:end]
 
 
-def _header_of(sheet: Any, name: str, is_header: HeaderTest | None) -> tuple[int, list[str], bool] | None:
-    """The sheet's header row (number, cells, whether ``is_header`` accepted it); ``None`` if empty."""
-    rows = _sheet_rows(sheet, name, min_row=1, max_col=MAX_HEADER_COLUMNS)
-    try:
-        seen = 0
-        first: tuple[int, list[str]] | None = None
-        for number, cells in rows:
-            if is_blank(cells):
-                continue
-            cells = _trimmed(cells)
-            first = first or (number, cells)
-            if is_header is None or is_header(cells):
-                return number, cells, True
-            seen += 1
-            if seen >= HEADER_SEARCH_ROWS:
-                break
-    finally:
-        rows.close()
-    return None if first is None else (*first, False)
-
-
-def _named(worksheets: list[Any], wanted: str) -> Any:
+def named_sheet(worksheets: list[Any], wanted: str) -> Any:
     names = [ws.title for ws in worksheets]
     for candidates in (names, [n.casefold() for n in names]):
         key = wanted.strip() if candidates is names else wanted.strip().casefold()
@@ -151,57 +130,3 @@ def _named(worksheets: list[Any], wanted: str) -> Any:
     if wanted.strip().isdigit() and 1 <= int(wanted) <= len(worksheets):
         return worksheets[int(wanted) - 1]
     raise UnreadableFile(f"no sheet {wanted!r} in the workbook (its sheets: {', '.join(map(repr, names))})")
-
-
-def open_workbook(
-    source: BinaryIO, *, is_header: HeaderTest | None, sheet: str | None, max_part_bytes: int
-) -> Table:
-    """Open a checked workbook at the chosen sheet (see the module's docstring)."""
-    names = set(check_archive(source, max_part_bytes=max_part_bytes))
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise UnreadableFile("the file is a ZIP archive but not an Excel workbook (.xlsx)")
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged workbook
-        raise UnreadableFile(f"the Excel workbook cannot be read: {error}") from error
-    try:
-        worksheets = list(workbook.worksheets)
-        titles = tuple(ws.title for ws in worksheets)
-        if not worksheets:
-            raise UnreadableFile("the workbook has no sheets")
-        for ws in worksheets:
-            ws.reset_dimensions()
-        chosen: tuple[Any, tuple[int, list[str], bool]] | None = None
-        fallback: tuple[Any, tuple[int, list[str], bool]] | None = None
-        for ws in [_named(worksheets, sheet)] if sheet is not None else worksheets:
-            found = _header_of(ws, ws.title, is_header)
-            if found is not None and found[2]:
-                chosen = (ws, found)
-                break
-            if found is not None and fallback is None:
-                fallback = (ws, found)
-        chosen = chosen or fallback
-        if chosen is None:
-            which = f"sheet {sheet!r}" if sheet is not None else "every sheet"
-            raise UnreadableFile(f"the workbook is empty ({which}: no header row and no data)")
-        ws, (header_row, header, _) = chosen
-        rows = _sheet_rows(ws, ws.title, min_row=header_row + 1, max_col=len(header) + 1)
-    except BaseException:
-        workbook.close()
-        raise
-    # openpyxl reads the archive itself, so there is no byte position to report progress by.
-    return Table(
-        "xlsx",
-        None,
-        None,
-        header_row,
-        header,
-        rows,
-        lambda: 0,
-        None,
-        workbook.close,
-        sheet=ws.title,
-        sheets=titles,
-    )

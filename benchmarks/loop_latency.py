@@ -1,0 +1,341 @@
+"""The event loop under hostile load: the engine's pacing tick and the FastAGI decisions stay on time.
+
+The whole service (API, engine, AMI client, FastAGI server in one process and one event loop, as
+``./run`` starts it) runs a predictive campaign against the PBX simulator on SQLite (or PostgreSQL
+with ``--pg-url``). After an idle phase it is loaded, all at once, with what once froze it:
+
+- a sign-in flood: ``--flood`` callers sending wrong passwords to ``POST /auth/token`` without pause
+  (Argon2 in worker threads, the attempts limit answering 429 after the first few);
+- an XLSX import of ``--xlsx-rows`` contacts through ``POST /campaigns/{id}/contacts/import`` (the
+  workbook parsed in its child process);
+- billing exports of the client's month, as XLSX, one after another (``GET
+  /clients/{id}/billing-export``).
+
+Throughout, it measures (a) the pacing tick: how late each engine tick starts, i.e. the real time
+from the end of one tick to the start of the next less the nominal pause (``engine_tick_s`` at the
+simulator's speed), which is what a blocked loop delays (the interval between tick starts, which
+adds the tick's own work and its database waits, is printed too); and (b) the FastAGI decision
+latency: a probe connects to the product's FastAGI server every 20 ms as Asterisk does after
+``AMD()`` (route ``amd``, a machine), answers its ``GET VARIABLE`` commands, and times
+connect-to-hang-up. Measured, not asserted (the test
+``tests/test_loop_latency.py`` runs it small with a generous limit); the goal: p99 under 100 ms.
+
+    python benchmarks/loop_latency.py [--seconds 20] [--xlsx-rows 50000] [--flood 10] [--pg-url URL]
+
+The last line of output is one JSON object: {"tick_p99_ms": ..., "agi_p99_ms": ..., ...}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from dialer.accounts import service as auth  # noqa: E402
+from dialer.auth.models import Role  # noqa: E402
+from dialer.auth.schemas import UserCreate  # noqa: E402
+from dialer.db.engine import make_engine, make_sessionmaker, unit_of_work  # noqa: E402
+from dialer.db.migrate import upgrade  # noqa: E402
+from tests.e2e.harness import Stack, running_stack  # noqa: E402
+from tests.e2e.scripts import contact_base  # noqa: E402
+
+SPEED = 10.0
+"""Simulated seconds per real second: a 1 s engine tick comes every 0.1 s of real time."""
+AGI_EVERY_S = 0.02
+ADMIN, PASSWORD = "bench-admin", "bench-password-1234"
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    """p50, p99 and max of ``values`` in milliseconds (zeros when there are none)."""
+    if not values:
+        return {"p50": 0.0, "p99": 0.0, "max": 0.0, "n": 0}
+    ordered = sorted(values)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return {
+        "p50": round(statistics.median(ordered) * 1000, 1),
+        "p99": round(p99 * 1000, 1),
+        "max": round(ordered[-1] * 1000, 1),
+        "n": len(ordered),
+    }
+
+
+def write_workbook(path: Path, rows: int) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("База")
+    sheet.append(["Телефон", "ФИО", "Компания", "Город"])
+    for n in range(rows):
+        sheet.append([f"8925{n:07d}", f"Клиент номер {n}", f"ООО Компания {n}", f"Город {n % 500}"])
+    workbook.save(path)
+
+
+class Probes:
+    """The tick and FastAGI timings, with the phase (idle or load) each belongs to."""
+
+    def __init__(self, stack: Stack) -> None:
+        assert stack.service.runtime is not None
+        self.runtime = stack.service.runtime
+        self.nominal = stack.settings.engine_tick_s / SPEED
+        self.phase = "idle"
+        self.tick_late: dict[str, list[float]] = {"idle": [], "load": []}
+        self.tick_interval: dict[str, list[float]] = {"idle": [], "load": []}
+        self.agi: dict[str, list[float]] = {"idle": [], "load": []}
+        self._last_tick: float | None = None
+        self._last_start: float | None = None
+        engine = self.runtime.engine
+        tick = engine.tick
+
+        async def timed_tick(told: set[str] | None = None) -> None:
+            start = time.monotonic()
+            if self._last_tick is not None:
+                self.tick_late[self.phase].append(max(0.0, start - self._last_tick - self.nominal))
+            if self._last_start is not None:
+                self.tick_interval[self.phase].append(start - self._last_start)
+            self._last_start = start
+            await tick(told)
+            self._last_tick = time.monotonic()  # the pause is measured from a tick's end
+
+        engine.tick = timed_tick  # type: ignore[method-assign]
+
+    async def agi_once(self) -> float:
+        """One ``amd`` session (a machine, a call the engine does not know): connect to hang-up."""
+        start = time.monotonic()
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.runtime.agi.port)
+        try:
+            env = {
+                "agi_network": "yes",
+                "agi_network_script": "amd",
+                "agi_request": f"agi://127.0.0.1:{self.runtime.agi.port}/amd",
+                "agi_channel": "PJSIP/trunk-probe",
+                "agi_uniqueid": f"probe-{start}",
+                "agi_version": "22.0.0",
+            }
+            writer.write("".join(f"{k}: {v}\n" for k, v in env.items()).encode() + b"\n")
+            await writer.drain()
+            values = {"AMDSTATUS": "MACHINE", "AMDCAUSE": "LONGGREETING-1500-1500"}
+            while line := await reader.readline():
+                words = line.decode().split()
+                if words[:2] == ["GET", "VARIABLE"] and words[2] in values:
+                    writer.write(f"200 result=1 ({values[words[2]]})\n".encode())
+                elif words[:2] == ["GET", "VARIABLE"]:
+                    writer.write(b"200 result=0\n")
+                else:
+                    writer.write(b"200 result=1\n")
+                await writer.drain()
+        finally:
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+        return time.monotonic() - start
+
+    async def agi_loop(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.agi[self.phase].append(await self.agi_once())
+            await asyncio.sleep(AGI_EVERY_S)
+
+
+async def _flood(url: str, stop: asyncio.Event, counts: dict[int, int], caller: int) -> None:
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            response = await client.post(
+                "/auth/token", data={"username": f"victim{caller % 3}", "password": f"guess {n}"}
+            )
+            counts[response.status_code] = counts.get(response.status_code, 0) + 1
+
+
+async def _exports(url: str, headers: dict[str, str], client_id: int, stop: asyncio.Event) -> list[int]:
+    month = time.strftime("%Y-%m", time.gmtime())
+    done: list[int] = []
+    async with httpx.AsyncClient(base_url=url, timeout=300, headers=headers) as client:
+        while not stop.is_set():
+            response = await client.get(
+                f"/clients/{client_id}/billing-export", params={"month": month, "format": "xlsx"}
+            )
+            done.append(response.status_code)
+    return done
+
+
+async def _import(url: str, headers: dict[str, str], campaign_id: int, workbook: Path) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=url, timeout=600, headers=headers) as client:
+        with workbook.open("rb") as source:
+            files = {"file": ("base.xlsx", source, "application/octet-stream")}
+            started = time.monotonic()
+            response = await client.post(f"/campaigns/{campaign_id}/contacts/import", files=files)
+        report = response.json()
+        return {
+            "status": response.status_code,
+            "imported": report.get("imported"),
+            "seconds": round(time.monotonic() - started, 1),
+        }
+
+
+@contextlib.asynccontextmanager
+async def _database(pg_url: str | None, workdir: Path) -> AsyncIterator[str]:
+    """A fresh database's SQLAlchemy URL: a SQLite file in ``workdir``, or a PostgreSQL database
+    created at ``pg_url`` (a server's ``postgresql://`` URL) and dropped after."""
+    if pg_url is None:
+        yield f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
+        return
+    import asyncpg
+
+    name = f"loop_latency_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(pg_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    base = pg_url.rstrip("/").replace("postgresql://", "postgresql+asyncpg://", 1)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin = await asyncpg.connect(pg_url)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+async def measure(
+    *,
+    seconds: float,
+    idle_seconds: float,
+    xlsx_rows: int,
+    flood: int,
+    workdir: Path,
+    pg_url: str | None = None,
+) -> dict[str, Any]:
+    """Run the service on SQLite (or on a PostgreSQL database created at ``pg_url``), an idle
+    phase, then the load for at least ``seconds`` (and until the import ends); the figures of both
+    phases."""
+    async with _database(pg_url, workdir) as database_url:
+        figures = await _measure(database_url, seconds, idle_seconds, xlsx_rows, flood, workdir)
+    return {"database": "postgresql" if pg_url else "sqlite", **figures}
+
+
+async def _measure(
+    database_url: str, seconds: float, idle_seconds: float, xlsx_rows: int, flood: int, workdir: Path
+) -> dict[str, Any]:
+    workbook = workdir / "base.xlsx"
+    await asyncio.to_thread(write_workbook, workbook, xlsx_rows)
+    engine = make_engine(database_url)
+    await upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    async with unit_of_work(sessions) as session:
+        await auth.create_user(
+            session, None, UserCreate(username=ADMIN, password=SecretStr(PASSWORD), role=Role.ADMIN)
+        )
+    phones, _kinds, scenario = contact_base(400)
+    try:
+        async with running_stack(
+            database_url, sessions, workdir, scenario, {"UTC": phones}, speed=SPEED
+        ) as stack:
+            probes = Probes(stack)
+            url = stack.service.url
+            async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+                token = await client.post("/auth/token", data={"username": ADMIN, "password": PASSWORD})
+                token.raise_for_status()
+            headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+            stop = asyncio.Event()
+            agi = asyncio.create_task(probes.agi_loop(stop))
+            await asyncio.sleep(idle_seconds)
+            probes.phase = "load"
+            counts: dict[int, int] = {}
+            flooders = [asyncio.create_task(_flood(url, stop, counts, n)) for n in range(flood)]
+            exports = asyncio.create_task(_exports(url, headers, stack.demo.client_id, stop))
+            started = time.monotonic()
+            imported = await _import(url, headers, stack.demo.campaign_id, workbook)
+            await asyncio.sleep(max(0.0, seconds - (time.monotonic() - started)))
+            load_seconds = time.monotonic() - started
+            stop.set()
+            await asyncio.gather(agi, *flooders)
+            exported = await exports
+            ticks = stack.service.runtime.engine.ticks if stack.service.runtime else 0
+    finally:
+        await engine.dispose()
+    tick_load, agi_load = percentiles(probes.tick_late["load"]), percentiles(probes.agi["load"])
+    interval = percentiles(probes.tick_interval["load"])
+    tick_idle, agi_idle = percentiles(probes.tick_late["idle"]), percentiles(probes.agi["idle"])
+    return {
+        "tick_p50_ms": tick_load["p50"],
+        "tick_p99_ms": tick_load["p99"],
+        "tick_max_ms": tick_load["max"],
+        "agi_p50_ms": agi_load["p50"],
+        "agi_p99_ms": agi_load["p99"],
+        "agi_max_ms": agi_load["max"],
+        "tick_interval_p50_ms": interval["p50"],
+        "tick_interval_p99_ms": interval["p99"],
+        "idle": {"tick": tick_idle, "agi": agi_idle},
+        "samples": {"ticks": tick_load["n"], "agi": agi_load["n"], "engine_ticks": ticks},
+        "sign_in_answers": {str(k): v for k, v in sorted(counts.items())},
+        "xlsx_import": {"rows": xlsx_rows, **imported},
+        "billing_exports": {"done": len(exported), "statuses": sorted(set(exported))},
+        "load_seconds": round(load_seconds, 1),
+        "load_avg": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--seconds", type=float, default=20.0, help="load phase, at least (real seconds)")
+    parser.add_argument("--idle-seconds", type=float, default=5.0)
+    parser.add_argument("--xlsx-rows", type=int, default=50_000)
+    parser.add_argument("--flood", type=int, default=10, help="concurrent wrong-password callers")
+    parser.add_argument(
+        "--pg-url", help="run on PostgreSQL: a server URL such as postgresql://postgres@127.0.0.1:5432"
+    )
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="loop-latency-") as workdir:
+        figures = asyncio.run(
+            measure(
+                seconds=args.seconds,
+                idle_seconds=args.idle_seconds,
+                xlsx_rows=args.xlsx_rows,
+                flood=args.flood,
+                workdir=Path(workdir),
+                pg_url=args.pg_url,
+            )
+        )
+    rows = [
+        ("tick lateness, idle", figures["idle"]["tick"]),
+        ("tick lateness, load", {k: figures[f"tick_{k}_ms"] for k in ("p50", "p99", "max")}),
+        ("FastAGI decision, idle", figures["idle"]["agi"]),
+        ("FastAGI decision, load", {k: figures[f"agi_{k}_ms"] for k in ("p50", "p99", "max")}),
+    ]
+    print(f"{'':24}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
+    for name, values in rows:
+        print(f"{name:24}{values['p50']:>10}{values['p99']:>10}{values['max']:>10}")
+    print(
+        f"tick interval under load (nominal {1000 / SPEED:.0f} ms plus the tick's own work, its database"
+        f" waits included): p50 {figures['tick_interval_p50_ms']} ms,"
+        f" p99 {figures['tick_interval_p99_ms']} ms"
+    )
+    print(
+        f"sign-in answers {figures['sign_in_answers']}, import {figures['xlsx_import']}, "
+        f"billing exports {figures['billing_exports']}, load average {figures['load_avg']}"
+    )
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
