@@ -226,13 +226,16 @@ async def end_call(
 
 
 async def end_wrap(session: AsyncSession, operator_id: int, at: datetime) -> OperatorStatus:
-    """Wrap-up over (timer or disposition): ready again. Outside wrap-up nothing changes."""
+    """Wrap-up over (timer or disposition): ready again, or paused as ``unregistered`` when the
+    softphone went away during the call (it was registered when the call was put through).
+    Outside wrap-up nothing changes."""
     status = await _status(session, operator_id, at)
     if status.state is not OperatorState.WRAP_UP:
         return status
     await _close_wrap(session, status, at)
     await tell_engine(session, Topic.OPERATORS)  # e.g. disposed through the API before the timer
-    return await _apply(session, status, Action.END_WRAP, at)
+    ready = await _apply(session, status, Action.END_WRAP, at)
+    return await _not_ready_unless(session, ready, ready.registered, UNREGISTERED, at)
 
 
 async def end_wrap_for_call(

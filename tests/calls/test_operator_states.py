@@ -140,6 +140,22 @@ async def test_an_unregistered_softphone_or_a_dropped_channel_takes_the_operator
         assert (status.state, status.reason) == (PAUSED, "break")  # a chosen pause is the operator's
 
 
+async def test_a_softphone_lost_during_a_call_leaves_the_operator_paused_after_the_wrap_up(sessions, world):
+    olga = world.operator_ids[0]
+    async with unit_of_work(sessions) as session:
+        await presence.login(session, olga, [world.campaign_id], NOW)
+        await presence.set_registered(session, olga, True, NOW)
+        await presence.set_ready(session, olga, NOW + S)
+        await presence.start_call(session, olga, "c-1", NOW + 2 * S)
+        status = await presence.set_registered(session, olga, False, NOW + 3 * S)  # gone mid-call
+        assert status.state is ON_CALL  # the call goes on
+        await presence.end_call(session, olga, "c-1", NOW + 10 * S, wrap_for=timedelta(seconds=5))
+        [status] = await presence.end_overdue_wraps(session, NOW + 15 * S)
+        assert (status.state, status.reason) == (PAUSED, "unregistered")  # not ready without a softphone
+        status = await presence.set_registered(session, olga, True, NOW + 20 * S)
+        assert status.state is READY
+
+
 async def test_refused_changes_and_bad_logins(sessions, world):
     olga, _ = world.operator_ids
     async with unit_of_work(sessions) as session:
@@ -163,6 +179,7 @@ async def test_disposing_a_call_ends_its_operators_wrap_up(sessions, world, add_
     (contact_id,) = await add_contacts(world.campaign_id, status=ContactStatus.IN_PROGRESS)
     async with unit_of_work(sessions) as session:
         await presence.login(session, olga, [world.campaign_id], NOW)
+        await presence.set_registered(session, olga, True, NOW)  # a call is put through to a registered one
         await presence.set_ready(session, olga, NOW)
         call = await service.create_call(
             session,
