@@ -14,6 +14,7 @@ from sqlalchemy import select
 from dialer.calls.models import Call, CallOutcome
 from dialer.campaigns.models import DialingMode
 from dialer.contacts.models import Contact, ContactStatus
+from dialer.operators.models import OperatorState, OperatorStateEvent
 from dialer.preview.models import PreviewRequest, PreviewStatus
 from pbxsim import CustomerScript, Scenario
 from tests.e2e.harness import PASSWORD, USER, Stack, api_get, running_stack
@@ -89,8 +90,15 @@ async def test_an_operator_previews_clicks_talks_and_disposes(database_url, sess
 
         call = await until(connected)
         assert call.operator_id == operator_id
-        on_call = (await api.get(f"/operators/{operator_id}/session")).json()
-        assert on_call["state"] == "on_call"
+        async with stack.sessions() as session:  # the state may have moved on already (8 s talk at speed)
+            went_on_call = await session.scalar(
+                select(OperatorStateEvent).where(
+                    OperatorStateEvent.operator_id == operator_id,
+                    OperatorStateEvent.state == OperatorState.ON_CALL,
+                    OperatorStateEvent.call_uid == call.call_uid,
+                )
+            )
+        assert went_on_call is not None
 
         async def ended() -> Call | None:
             async with stack.sessions() as session:
