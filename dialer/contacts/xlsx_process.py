@@ -22,6 +22,7 @@ import os
 import resource
 import shutil
 import tempfile
+import zlib
 from collections.abc import Generator
 from multiprocessing.connection import Connection
 from typing import Any, BinaryIO
@@ -105,12 +106,22 @@ def _read(conn: Connection, path: str, sheet: str | None, max_part_bytes: int) -
             workbook.close()
 
 
+Z_MEM_ERROR = "Error -4 "  # zlib's own "out of memory", raised as zlib.error, not MemoryError
+
+
 def _out_of_memory(error: BaseException | None) -> bool:
-    """Whether ``error``, or what caused it, is the memory cap reached (``MemoryError``, ``ENOMEM``)."""
-    while error is not None:
+    """Whether ``error``, or what caused it, is the memory cap reached: ``MemoryError``, ``ENOMEM``,
+    zlib failing to allocate while inflating a part, or the XML parser failing to while parsing one."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
         if isinstance(error, MemoryError) or (isinstance(error, OSError) and error.errno == errno.ENOMEM):
             return True
-        error = error.__cause__
+        if isinstance(error, zlib.error) and str(error).startswith(Z_MEM_ERROR):
+            return True
+        if "out of memory" in str(error) and not isinstance(error, UnreadableFile):
+            return True  # the XML parser (expat, libxml2) could not allocate: its error says so in words
+        error = error.__cause__ or error.__context__
     return False
 
 

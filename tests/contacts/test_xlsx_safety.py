@@ -186,8 +186,10 @@ async def test_the_event_loop_stays_free_while_a_large_workbook_imports(
 
 def test_the_reading_process_has_bounded_memory(tmp_path):
     """The child's address space is capped: a limit too small for the workbook's reader refuses the
-    file with the limit named, and leaves no process behind."""
-    data = xlsx_bytes([["Телефон"], ["89161234567"]])
+    file with the limit named, and leaves no process behind. The cell of 4 MB makes sure the reader
+    must allocate (a tiny workbook may fit in what the child has already mapped), and wherever the
+    allocation fails (Python, zlib, libxml2), the refusal names the memory limit."""
+    data = xlsx_bytes([["Телефон", "Заметка"], ["89161234567", "x" * 4_000_000]])
     with pytest.raises(UnreadableFile, match="bytes of memory"):
         open_workbook_in_child(
             io.BytesIO(data), is_header=None, sheet=None, max_part_bytes=10**8, max_memory=32 * 1024 * 1024
