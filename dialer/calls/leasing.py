@@ -42,6 +42,7 @@ from sqlalchemy import ColumnElement, case, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.calls.after_call import CALLBACK_OUTCOME, HOLD_PREFIX
+from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign
 from dialer.compliance import ComplianceProfile
 from dialer.contacts.calling_zones import callable_now, contact_zones, next_callable
@@ -220,14 +221,17 @@ async def expire_leases(session: AsyncSession, now: datetime, *, holds: bool = T
 
     A contact held for a disposition that never came (lease owner ``call:<uid>``) talked to an
     operator a moment ago: it is due again only after ``UNDISPOSED_RETRY``, not at once. With
-    ``holds=False`` (a running engine's sweep) those stay held: a late disposition still lands.
+    ``holds=False`` (a running engine's sweep) those stay held: a late disposition still lands;
+    and so does a contact whose call is still open (a dead engine's call may still be talking in
+    Asterisk: the engine that settles it frees the contact, never a redial).
     """
     expired = (Contact.status == ContactStatus.IN_PROGRESS, Contact.lease_expires_at < now)
     held = Contact.lease_owner.startswith(HOLD_PREFIX)
     if not holds:
+        open_call = exists().where(Call.contact_id == Contact.id, Call.ended_at.is_(None))
         result = await session.execute(
             update(Contact)
-            .where(*expired, ~held)
+            .where(*expired, ~held, ~open_call)
             .values(status=_returned_status(), lease_owner=None, lease_expires_at=None)
             .execution_options(synchronize_session=False)
         )

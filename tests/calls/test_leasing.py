@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from dialer.calls import leasing
+from dialer.calls import leasing, service
 from dialer.campaigns.models import Campaign
 from dialer.campaigns.profile import campaign_profile
 from dialer.compliance import get_profile
@@ -171,14 +171,26 @@ async def test_a_restarted_engine_gives_back_what_its_earlier_life_leased_and_ne
 async def test_a_running_engines_sweep_returns_dead_leases_but_keeps_contacts_held_for_a_disposition(
     sessions, world, add_contacts
 ):
-    dead, held = await add_contacts(world.campaign_id, 2)
-    assert len(await lease(sessions, world.campaign_id, owner="dialer-dead")) == 2
+    dead, held, talking = await add_contacts(world.campaign_id, 3)
+    assert len(await lease(sessions, world.campaign_id, owner="dialer-dead")) == 3
     async with unit_of_work(sessions) as session:
         (await session.get(Contact, held)).lease_owner = "call:c-1"  # talked; its disposition is late
+        await service.create_call(  # the dead engine's call, maybe still talking in Asterisk
+            session,
+            campaign_id=world.campaign_id,
+            contact_id=talking,
+            phone="+74950000009",
+            attempt=1,
+            call_uid="c-open",
+            trunk="t",
+            pbx="p",
+            placed_at=NOW,
+        )
         assert await leasing.expire_leases(session, NOW + 6 * MINUTE, holds=False) == 1
-    rows = await contacts_by_id(sessions, [dead, held])
+    rows = await contacts_by_id(sessions, [dead, held, talking])
     assert (rows[dead].status, rows[dead].lease_owner) == (ContactStatus.NEW, None)
     assert (rows[held].status, rows[held].lease_owner) == (ContactStatus.IN_PROGRESS, "call:c-1")
+    assert (rows[talking].status, rows[talking].lease_owner) == (ContactStatus.IN_PROGRESS, "dialer-dead")
 
 
 async def test_two_dialers_on_two_engines_never_lease_the_same_contact(database_url, world, add_contacts):

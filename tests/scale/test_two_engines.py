@@ -107,7 +107,9 @@ async def test_a_killed_engine_s_campaigns_are_taken_over_and_no_contact_is_dial
             DIALER_AGI_CALLBACK_HOST="127.0.0.1",  # each call names its engine's FastAGI server
             DIALER_ENGINE_TICK_S="0.5",
             DIALER_CAMPAIGN_OWNER_TTL_S="3",
-            DIALER_LEASE_S="300",  # a dead engine's leased contacts stay its own until it settles them
+            # Leases renewed every second while an engine lives: a dead one's undialed contacts come
+            # back to the survivor 20 s on; those with an open call stay its own until it settles them.
+            DIALER_LEASE_S="20",
             DIALER_LEASE_RENEW_S="1",
             DIALER_STOP_GRACE_S="5",
             DIALER_RECORDINGS_SPOOL_DIR=str(tmp_path / "rec"),
