@@ -271,7 +271,9 @@ async def test_good_calls_stay_prompt_under_a_crowd_of_bad_clients(start_server:
             writer.write(bytes(range(256)))
         bad.append(writer)
     durations = await asyncio.gather(*(good_call(server) for _ in range(20)))
-    assert max(durations) < PROMPT
+    # Under the bad clients' 2 s: a server they blocked would answer after it. Not PROMPT: twenty
+    # calls at once on a loaded CI machine all waited 0.78 s for one stall of the machine.
+    assert max(durations) < 1.5
     for writer in bad:
         writer.close()
 
