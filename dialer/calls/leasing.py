@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, case, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -183,6 +184,18 @@ def _returned_status() -> ColumnElement[str]:
     )
 
 
+async def _give_back(session: AsyncSession, *where: ColumnElement[bool], **also: Any) -> int:
+    """Return the contacts ``where`` selects to the queue (their status from their attempts, no
+    lease), setting ``also`` too; how many."""
+    result = await session.execute(
+        update(Contact)
+        .where(*where)
+        .values(status=_returned_status(), lease_owner=None, lease_expires_at=None, **also)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def release_orphans(session: AsyncSession, owner: str, keep: Collection[int]) -> int:
     """Give back every contact ``owner`` holds but ``keep`` (those with a call still open); how many.
 
@@ -192,28 +205,19 @@ async def release_orphans(session: AsyncSession, owner: str, keep: Collection[in
     held = [Contact.lease_owner == owner, Contact.status == ContactStatus.IN_PROGRESS]
     if keep:
         held.append(Contact.id.not_in(list(keep)))
-    result = await session.execute(
-        update(Contact)
-        .where(*held)
-        .values(status=_returned_status(), lease_owner=None, lease_expires_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return await _give_back(session, *held)
 
 
 async def release_contact(session: AsyncSession, contact_id: int, owner: str) -> bool:
     """Give back a contact ``owner`` leased and did not dial (attempts unchanged); False if not held."""
-    result = await session.execute(
-        update(Contact)
-        .where(
+    return bool(
+        await _give_back(
+            session,
             Contact.id == contact_id,
             Contact.lease_owner == owner,
             Contact.status == ContactStatus.IN_PROGRESS,
         )
-        .values(status=_returned_status(), lease_owner=None, lease_expires_at=None)
-        .execution_options(synchronize_session=False)
     )
-    return bool(getattr(result, "rowcount", 0))
 
 
 async def expire_leases(session: AsyncSession, now: datetime, *, holds: bool = True) -> int:
@@ -225,32 +229,11 @@ async def expire_leases(session: AsyncSession, now: datetime, *, holds: bool = T
     and so does a contact whose call is still open (a dead engine's call may still be talking in
     Asterisk: the engine that settles it frees the contact, never a redial).
     """
-    expired = (Contact.status == ContactStatus.IN_PROGRESS, Contact.lease_expires_at < now)
+    expired = [Contact.status == ContactStatus.IN_PROGRESS, Contact.lease_expires_at < now]
     held = Contact.lease_owner.startswith(HOLD_PREFIX)
-    if not holds:
-        open_call = exists().where(Call.contact_id == Contact.id, Call.ended_at.is_(None))
-        result = await session.execute(
-            update(Contact)
-            .where(*expired, ~held, ~open_call)
-            .values(status=_returned_status(), lease_owner=None, lease_expires_at=None)
-            .execution_options(synchronize_session=False)
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
-    undisposed = await session.execute(
-        update(Contact)
-        .where(*expired, held)
-        .values(
-            status=_returned_status(),
-            next_attempt_at=now + UNDISPOSED_RETRY,
-            lease_owner=None,
-            lease_expires_at=None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    crashed = await session.execute(
-        update(Contact)
-        .where(*expired)
-        .values(status=_returned_status(), lease_owner=None, lease_expires_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(undisposed, "rowcount", 0) or 0) + int(getattr(crashed, "rowcount", 0) or 0)
+    undisposed = 0
+    if holds:
+        undisposed = await _give_back(session, *expired, held, next_attempt_at=now + UNDISPOSED_RETRY)
+    else:
+        expired += [~held, ~exists().where(Call.contact_id == Contact.id, Call.ended_at.is_(None))]
+    return undisposed + await _give_back(session, *expired)
