@@ -9,8 +9,9 @@ Asterisk writes one CSV line per event, whether or not the product is connected,
 
 ``summarize`` turns one channel's events into a ``CelCall`` (answered, put into a bridge, the
 fallback's mark, hung up with which cause and by whom); ``read_calls`` scans a folder of such files
-for the channels asked for. Pure parsing and blocking file reads: callers on an event loop run
-``read_calls`` in a thread.
+for the channels asked for, and names the channel each was bridged with (``partner``: the
+operator's leg of a call put through while nobody watched). Pure parsing and blocking file reads:
+callers on an event loop run ``read_calls`` in a thread.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from __future__ import annotations
 import csv
 import json
 import logging
-from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,7 @@ class CelCall:
     hangup_source: str  # the channel itself (far end hung up), dialplan/builtin, dialplan/agi, "" ...
     fallback_at: datetime | None  # the dialplan's fallback played the abandon message
     fallback_amd: tuple[str, str] | None  # its AMD verdict (status, cause), if AMD ran
+    bridged_with: str | None = None  # the channel in the bridge with it when it was put through
 
     @property
     def ended(self) -> bool:
@@ -131,6 +133,30 @@ def summarize(events: Iterable[CelEvent]) -> CelCall | None:
     )
 
 
+def _bridge_id(event: CelEvent) -> str:
+    return str(event.extra.get("bridge_id") or "")
+
+
+def partner(call: CelCall, first_bridge: str, others: Iterable[CelEvent]) -> str | None:
+    """The channel that was in bridge ``first_bridge`` with ``call`` when it entered it (the
+    operator's leg, held there beforehand or entering within a second), from the other channels'
+    BRIDGE_ENTER/BRIDGE_EXIT events in the order written; None if no other channel was there."""
+    if call.bridged_at is None:
+        return None
+    latest = call.bridged_at + timedelta(seconds=1)
+    inside: dict[str, CelEvent] = {}  # channel -> its last entry not yet followed by an exit
+    for e in others:
+        if _bridge_id(e) != first_bridge or e.uniqueid == call.uniqueid or e.at > latest:
+            continue
+        if e.event == "BRIDGE_ENTER":
+            inside[e.uniqueid] = e
+        elif e.event == "BRIDGE_EXIT" and e.at <= call.bridged_at:
+            inside.pop(e.uniqueid, None)
+    if not inside:
+        return None
+    return max(inside.values(), key=lambda e: e.at).channel
+
+
 def _rows(path: Path) -> Iterator[list[str]]:
     with path.open(newline="", encoding="utf-8", errors="replace") as handle:
         yield from csv.reader(handle)
@@ -140,17 +166,37 @@ def read_calls(folder: Path, uniqueids: Collection[str]) -> dict[str, CelCall]:
     """The record of each channel in ``uniqueids`` found in the ``*.csv`` files of ``folder``
     (blocking: run it in a thread). A channel absent from every file is absent from the result."""
     wanted = set(uniqueids)
-    found: dict[str, list[CelEvent]] = {}
     if not wanted or not folder.is_dir():
         return {}
+    found: dict[str, list[CelEvent]] = {}
+    for event in _scan(folder, lambda row: row[3] in wanted):
+        found.setdefault(event.uniqueid, []).append(event)
+    calls = {uid: call for uid, events in found.items() if (call := summarize(events)) is not None}
+    first_bridge = {
+        uid: next(_bridge_id(e) for e in events if e.event == "BRIDGE_ENTER")
+        for uid, events in found.items()
+        if any(e.event == "BRIDGE_ENTER" for e in events)
+    }
+    if not first_bridge:
+        return calls
+    bridges = set(first_bridge.values()) - {""}
+    others = list(
+        _scan(folder, lambda row: row[0].startswith("BRIDGE_") and any(b in row[6] for b in bridges))
+    )
+    for uid, bridge in first_bridge.items():
+        calls[uid] = replace(calls[uid], bridged_with=partner(calls[uid], bridge, others))
+    return calls
+
+
+def _scan(folder: Path, keep: Callable[[list[str]], bool]) -> Iterator[CelEvent]:
+    """The events of the rows ``keep`` accepts, file by file in name order (a second pass reads the
+    files again: only calls put through while nobody watched need one)."""
     for path in sorted(folder.glob("*.csv")):
         try:
             for row in _rows(path):
-                if len(row) > 3 and row[3] in wanted:
+                if len(row) == len(FIELDS) and keep(row):
                     event = parse_line(row)
                     if event is not None:
-                        found.setdefault(event.uniqueid, []).append(event)
+                        yield event
         except OSError as exc:
             log.warning("PBX record %s not read: %s", path, exc)
-    calls = {uid: summarize(events) for uid, events in found.items()}
-    return {uid: call for uid, call in calls.items() if call is not None}

@@ -147,11 +147,9 @@ class FactHandler:
         metrics.CALLS.labels(str(call.campaign_id), "connected").inc()
         store, uid, op_id, at = self.store, fact.call_id, op.operator_id, fact.at
 
-        async def write() -> None:
-            await store.mark_connected(uid, op_id, at)
-            await store.operator_on_call(op_id, uid, at)
-
-        self.writer.submit(f"connection of call {uid} to {fact.operator}", write)
+        self.writer.submit(
+            f"connection of call {uid} to {fact.operator}", lambda: store.mark_connected(uid, op_id, at)
+        )
 
     def _failed(self, fact: CallFailed) -> None:
         call = self.floor.calls.get(fact.call_id)
@@ -205,7 +203,8 @@ class FactHandler:
 
         async def write() -> None:
             settled = settle(known, await lost.record_of(uid), pbx_restarted=pbx_restarted)
-            talk = (settled.ended_at - known.connected_at).total_seconds() if known.connected_at else None
+            connected_at = known.connected_at or settled.connected_at
+            talk = (settled.ended_at - connected_at).total_seconds() if connected_at else None
             self._count(call, settled.outcome, settled.ended_at, talk)
             if settled.review is not None:
                 log.warning("call %s: %s", uid, settled.review)

@@ -165,7 +165,9 @@ class CallStore(Protocol):
 
     async def mark_amd(self, call_uid: str, status: str, cause: str, at: datetime) -> None: ...
 
-    async def mark_connected(self, call_uid: str, operator_id: int, at: datetime) -> None: ...
+    async def mark_connected(self, call_uid: str, operator_id: int, at: datetime) -> None:
+        """The call put through and its operator on it, written together (one never shows without
+        the other)."""
 
     async def mark_abandoned(self, call_uid: str, at: datetime) -> None: ...
 
@@ -214,8 +216,6 @@ class CallStore(Protocol):
         ...
 
     async def operator_sessions(self) -> list[OperatorSession]: ...
-
-    async def operator_on_call(self, operator_id: int, call_uid: str, at: datetime) -> None: ...
 
     async def operator_wrap_up(
         self, operator_id: int, call_uid: str, at: datetime, wrap_s: float

@@ -8,7 +8,9 @@ With the record's hangup:
   ``abandoned`` with the fallback's AMD verdict (``machine`` when AMD said MACHINE), abandoned when
   the message began;
 - put through: ``human_connected``, its talk the record's time from entering the bridge to the
-  hangup, counted from the moment the product saw the connection;
+  hangup, counted from the moment the product saw the connection; put through while nobody watched,
+  to the operator whose softphone the record shows in the bridge (``operator_endpoint``), connected
+  when it entered the bridge;
 - otherwise the verdict the live engine would give (``dialer.engine.outcomes.answered_outcome``)
   with the side the record's hangup source names.
 
@@ -25,6 +27,7 @@ from datetime import datetime, timedelta
 from ami.causes import fail_reason
 from ami.cel import CelCall
 from ami.facts import FailReason, HungUpBy
+from ami.naming import endpoint_of
 from dialer.calls.models import CallOutcome, HangupSide
 from dialer.engine.outcomes import answered_outcome, failed_outcome, hangup_side
 
@@ -32,6 +35,7 @@ MACHINE = "MACHINE"
 NO_RECORD = "no PBX record of its end: billed up to the last moment it was seen alive"
 NO_HANGUP = "the PBX record shows no hangup: billed up to the last moment it was seen alive"
 NO_OPERATOR = "put through per the PBX record, to an operator the product did not see"
+NO_OPERATOR_OF_ENDPOINT = "put through per the PBX record, to softphone {} that is no operator's"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,8 @@ class Settled:
     amd: tuple[str, str] | None = None  # an AMD verdict the product had not seen
     abandoned_at: datetime | None = None  # the abandon message began
     review: str | None = None  # why a person should look at this call (None: the record settled it)
+    operator_endpoint: str | None = None  # put through while nobody watched: to this softphone
+    connected_at: datetime | None = None  # ... at this moment (the record's entry into the bridge)
 
     @property
     def person(self) -> bool:
@@ -96,8 +102,16 @@ def settle(known: Known, record: CelCall | None, *, pbx_restarted: bool = False)
             ended = known.connected_at + max(timedelta(0), record.ended_at - record.bridged_at)
         return Settled(CallOutcome.HUMAN_CONNECTED, record.cause, hangup_side(by), ended, new_answer)
     if record.bridged_at is not None:
+        endpoint = endpoint_of(record.bridged_with)
         return Settled(
-            CallOutcome.HUMAN_CONNECTED, record.cause, hangup_side(by), ended, new_answer, review=NO_OPERATOR
+            CallOutcome.HUMAN_CONNECTED,
+            record.cause,
+            hangup_side(by),
+            ended,
+            new_answer,
+            review=None if endpoint else NO_OPERATOR,
+            operator_endpoint=endpoint,
+            connected_at=record.bridged_at if endpoint else None,
         )
     waited = (ended - known.human_at).total_seconds() if known.human_at is not None else None
     outcome = answered_outcome(

@@ -25,7 +25,7 @@ from dialer.db.engine import unit_of_work
 from dialer.engine.autofinish import finish_if_exhausted
 from dialer.engine.plan import Plan
 from dialer.engine.ports import Lease, OpenCall, OperatorSession, PreviewAsk
-from dialer.engine.settle import Settled
+from dialer.engine.settle import NO_OPERATOR_OF_ENDPOINT, Settled
 from dialer.errors import Conflict, NotFound
 from dialer.operators import presence
 from dialer.operators.models import Operator, OperatorState, OperatorStatus
@@ -201,6 +201,11 @@ class SqlCallStore:
     async def mark_connected(self, call_uid: str, operator_id: int, at: datetime) -> None:
         async with unit_of_work(self.sessions) as session:
             await service.mark_connected(session, call_uid, operator_id, at)
+            try:
+                async with session.begin_nested():
+                    await presence.start_call(session, operator_id, call_uid, at)
+            except Conflict as exc:  # e.g. paused through the API while the customer was put through
+                log.warning("operator %s on call %s: %s", operator_id, call_uid, exc)
 
     async def mark_abandoned(self, call_uid: str, at: datetime) -> None:
         async with unit_of_work(self.sessions) as session:
@@ -227,6 +232,10 @@ class SqlCallStore:
                 await service.mark_amd(session, call_uid, status, cause, at)
             if settled.abandoned_at is not None:
                 await service.mark_abandoned(session, call_uid, settled.abandoned_at)
+            if settled.operator_endpoint is not None and settled.connected_at is not None:
+                await self._connect_to_endpoint(
+                    session, call_uid, settled.operator_endpoint, settled.connected_at
+                )
             if settled.review is not None:
                 await service.flag_review(session, call_uid, settled.review)
             call = await service.mark_ended(
@@ -240,6 +249,16 @@ class SqlCallStore:
             expects_file = recording_filing.mark_pending(call)
         if expects_file and self.on_ended is not None:
             self.on_ended(call_uid)
+
+    @staticmethod
+    async def _connect_to_endpoint(session: AsyncSession, call_uid: str, endpoint: str, at: datetime) -> None:
+        """Put through while nobody watched: to the operator whose softphone the PBX record shows
+        (their page shows the call to dispose of it), or flagged when the softphone is no operator's."""
+        operator_id = await session.scalar(select(Operator.id).where(Operator.sip_endpoint == endpoint))
+        if operator_id is None:
+            await service.flag_review(session, call_uid, NO_OPERATOR_OF_ENDPOINT.format(endpoint))
+            return
+        await service.mark_connected(session, call_uid, operator_id, at)
 
     async def seen_alive(self, call_uids: list[str], at: datetime) -> None:
         async with unit_of_work(self.sessions) as session:
@@ -292,13 +311,6 @@ class SqlCallStore:
                 )
                 for status, endpoint in rows.all()
             ]
-
-    async def operator_on_call(self, operator_id: int, call_uid: str, at: datetime) -> None:
-        try:
-            async with unit_of_work(self.sessions) as session:
-                await presence.start_call(session, operator_id, call_uid, at)
-        except Conflict as exc:  # e.g. paused through the API while the customer was put through
-            log.warning("operator %s on call %s: %s", operator_id, call_uid, exc)
 
     async def operator_wrap_up(self, operator_id: int, call_uid: str, at: datetime, wrap_s: float) -> None:
         async with unit_of_work(self.sessions) as session:

@@ -10,7 +10,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ami.cel import FIELDS, format_line, parse_line, read_calls
+from ami.cel import FIELDS, CelEvent, format_line, parse_line, read_calls
 
 REAL = Path(__file__).parent / "data" / "cel_asterisk_22.10.1.csv"
 
@@ -70,3 +70,42 @@ def test_every_file_of_the_folder_is_read_and_a_missing_folder_is_no_record(tmp_
     assert found["c-fallback"].answered_at is not None and found["c-fallback"].ended_at is not None
     assert found["c-ring"].cause == 19
     assert read_calls(tmp_path / "nowhere", ["c-ring"]) == {}
+
+
+def _bridge_line(event: str, epoch: float, uid: str, channel: str, bridge: str) -> str:
+    extra = {"bridge_id": bridge, "bridge_technology": "softmix"}
+    return format_line(CelEvent(event, "", datetime.fromtimestamp(epoch, UTC), uid, uid, channel, extra))
+
+
+def test_the_channel_a_call_was_put_through_to_is_named(tmp_path: Path) -> None:
+    """The operator held in their ConfBridge since before the call (an earlier customer left it),
+    the customer entering it; another bridge and a leg that left before do not count."""
+    b, other = "92985740-977b-4b20-b85c-2a39a2e1e474", "0b1c-other"
+    lines = [
+        _bridge_line("BRIDGE_ENTER", 100.0, "op-1001", "PJSIP/1001-00000001", b),
+        _bridge_line("BRIDGE_ENTER", 101.0, "c-old", "PJSIP/trunk-00000002", b),
+        _bridge_line("BRIDGE_EXIT", 130.0, "c-old", "PJSIP/trunk-00000002", b),
+        _bridge_line("BRIDGE_ENTER", 139.0, "op-1002", "PJSIP/1002-00000003", other),
+        _bridge_line("BRIDGE_ENTER", 140.0, "c-new", "PJSIP/trunk-00000004", b),
+        _bridge_line("BRIDGE_EXIT", 170.0, "c-new", "PJSIP/trunk-00000004", b),
+    ]
+    (tmp_path / "pbx.csv").write_text("\n".join(lines) + "\n")
+    found = read_calls(tmp_path, ["c-new", "c-old"])
+    assert found["c-new"].bridged_with == "PJSIP/1001-00000001"
+    assert found["c-old"].bridged_with == "PJSIP/1001-00000001"
+
+
+def test_a_dialed_operator_entering_just_after_the_customer_is_the_partner(tmp_path: Path) -> None:
+    b = "dial-bridge-1"
+    lines = [
+        _bridge_line("BRIDGE_ENTER", 140.00, "c-1", "PJSIP/trunk-00000004", b),
+        _bridge_line("BRIDGE_ENTER", 140.02, "op-1", "PJSIP/1003-00000005", b),
+        _bridge_line("BRIDGE_ENTER", 145.00, "spy", "PJSIP/1009-00000006", b),  # came in later
+    ]
+    (tmp_path / "pbx.csv").write_text("\n".join(lines) + "\n")
+    assert read_calls(tmp_path, ["c-1"])["c-1"].bridged_with == "PJSIP/1003-00000005"
+
+
+def test_a_call_alone_in_its_bridge_has_no_partner(tmp_path: Path) -> None:
+    shutil.copy(REAL, tmp_path / "cel.csv")
+    assert read_calls(tmp_path, ["op-1001"])["op-1001"].bridged_with is None

@@ -105,7 +105,7 @@ class FakeStore:
         self._w("amd", call_uid, status)
 
     async def mark_connected(self, call_uid: str, operator_id: int, at: datetime) -> None:
-        self._w("connected", call_uid, operator_id)
+        self._w("connected", call_uid, operator_id)  # the operator on the call with it
 
     async def mark_abandoned(self, call_uid: str, at: datetime) -> None:
         self._w("abandoned", call_uid)
@@ -161,9 +161,6 @@ class FakeStore:
 
     async def operator_sessions(self) -> list[OperatorSession]:
         return list(self.sessions)
-
-    async def operator_on_call(self, operator_id: int, call_uid: str, at: datetime) -> None:
-        self._w("op_on_call", call_uid, operator_id)
 
     async def operator_wrap_up(self, operator_id: int, call_uid: str, at: datetime, wrap_s: float) -> None:
         self._w("op_wrap", call_uid, operator_id, wrap_s)

@@ -57,7 +57,6 @@ async def test_a_connected_call_is_recorded_step_by_step_and_its_operator_wraps_
         "answered",
         "amd",
         "connected",
-        "op_on_call",
         "ended",
         "op_wrap",
     ]

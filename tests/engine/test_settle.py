@@ -94,10 +94,33 @@ def test_without_a_record_only_what_is_proven_and_a_review() -> None:
     assert (never_seen.outcome, never_seen.ended_at) == (CallOutcome.PBX_RESTART, s(4))
 
 
-def test_put_through_while_the_engine_was_down_is_connected_and_flagged() -> None:
-    rec = record(answered_at=s(3), bridged_at=s(4), ended_at=s(20), cause=16, hangup_source=CHANNEL)
+def test_put_through_while_the_engine_was_down_goes_to_the_softphone_in_the_bridge() -> None:
+    rec = record(
+        answered_at=s(3),
+        bridged_at=s(4),
+        ended_at=s(20),
+        cause=16,
+        hangup_source=CHANNEL,
+        bridged_with="PJSIP/1002-0000000b",
+    )
     settled = settle(Known(placed_at=s(0), answered_at=s(3)), rec)
-    assert (settled.outcome, settled.review) == (CallOutcome.HUMAN_CONNECTED, NO_OPERATOR)
+    assert (settled.outcome, settled.review) == (CallOutcome.HUMAN_CONNECTED, None)
+    assert (settled.operator_endpoint, settled.connected_at, settled.ended_at) == ("1002", s(4), s(20))
+
+
+def test_put_through_to_no_softphone_the_record_names_is_connected_and_flagged() -> None:
+    for partner in (None, "Local/s@dialer-test-answer-00000000;1"):
+        rec = record(
+            answered_at=s(3),
+            bridged_at=s(4),
+            ended_at=s(20),
+            cause=16,
+            hangup_source=CHANNEL,
+            bridged_with=partner,
+        )
+        settled = settle(Known(placed_at=s(0), answered_at=s(3)), rec)
+        assert (settled.outcome, settled.review) == (CallOutcome.HUMAN_CONNECTED, NO_OPERATOR)
+        assert (settled.operator_endpoint, settled.connected_at) == (None, None)
 
 
 def test_a_person_who_waited_past_the_connect_limit_and_hung_up_is_an_abandon() -> None:
