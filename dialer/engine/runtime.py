@@ -163,6 +163,7 @@ def build_runtime(
         settings=EngineSettings(
             tick_s=settings.engine_tick_s,
             poll_s=settings.engine_poll_s,
+            heartbeat_s=settings.campaign_owner_ttl_s / 3,
             lease_renew_s=settings.lease_renew_s,
             relogin_after_s=settings.relogin_after_s,
             runner=RunnerSettings(

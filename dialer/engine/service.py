@@ -32,7 +32,7 @@ from dialer.engine.operators import OperatorConnector
 from dialer.engine.plan import Plan
 from dialer.engine.ports import CallStore, PbxPort
 from dialer.engine.preview import PreviewDialer
-from dialer.engine.reconcile import Reconciled, reconcile
+from dialer.engine.reconcile import Reconciled, put_back, reconcile
 from dialer.engine.runner import CampaignRunner, RunnerSettings
 from dialer.engine.spy import SpyDialer
 from dialer.engine.wakeups import ANYTHING, Wakeups
@@ -52,6 +52,7 @@ class EngineSettings:
     finish_check_s: float = 30.0  # how often a campaign with no live call is checked for exhaustion
     abandon_refresh_s: float = 30.0  # how often a campaign's abandon figures are read again from storage
     poll_s: float | None = None  # None: campaigns, sessions and preview requests read at every tick
+    heartbeat_s: float | None = None  # campaigns read (claimed, owner heartbeat) at least this often
     runner: RunnerSettings = field(default_factory=RunnerSettings)
 
 
@@ -149,11 +150,18 @@ class Engine:
             due = {t for t in Topic if t.value in told}
             for topic in Topic:
                 read_at = self._read_at.get(topic)
-                if read_at is None or (now - read_at).total_seconds() >= poll_s:
+                if read_at is None or (now - read_at).total_seconds() >= self._poll_of(topic, poll_s):
                     due.add(topic)
         for topic in due:
             self._read_at[topic] = now
         return due
+
+    def _poll_of(self, topic: Topic, poll_s: float) -> float:
+        """Campaigns are read often enough that the owner's heartbeat never goes stale while alive."""
+        heartbeat_s = self.settings.heartbeat_s
+        if topic is Topic.CAMPAIGNS and heartbeat_s is not None:
+            return min(poll_s, heartbeat_s)
+        return poll_s
 
     async def tick(self, told: set[str] | None = None) -> None:
         """One round; ``told``: the topics the engine was told of since the last (None: read all)."""
@@ -212,6 +220,8 @@ class Engine:
             self.plans[campaign_id] = plan
             runner = self.runners.get(campaign_id)
             if runner is None:
+                if self.ticks:  # taken over while running: its dead engine's calls are ours now
+                    await self._adopt_calls(campaign_id, now)
                 base = await self.store.abandon_counts(plan, now)
                 self.floor.tally(campaign_id)  # counts since this process started come on top
                 self.runners[campaign_id] = CampaignRunner(
@@ -226,6 +236,19 @@ class Engine:
                 log.info("campaign %s: dialing (%s)", campaign_id, plan.mode.value)
             else:
                 runner.plan = plan
+
+    async def _adopt_calls(self, campaign_id: int, now: datetime) -> None:
+        """The open calls of a campaign this engine just took over that are not on its floor (placed
+        by an engine that died): back on the floor, their record read, listed by their servers."""
+        open_calls = await self.store.open_calls(now, campaign_id)
+        calls = [c for c in open_calls if c.call_uid not in self.floor.calls]
+        if not calls:
+            return
+        log.warning("campaign %s: following %d call(s) an engine that stopped left", campaign_id, len(calls))
+        put_back(self.floor, calls)
+        if self.lost is not None:
+            await self.lost.prefetch([c.call_uid for c in calls])
+        await self.pbx.adopt({c.call_uid: c.server for c in calls})
 
     async def _finish_exhausted(self, now: datetime) -> None:
         """A campaign with no live call is checked now and then; exhausted, storage finishes it."""
