@@ -200,14 +200,12 @@ class AmiClient(AmiActions):
         """Rebuild the calls in progress from what Asterisk lists, before anyone trusts the client."""
         for listener in self._resync_listeners:
             listener.begin_resync()
-        channels = await self.send([("Action", "CoreShowChannels")])
-        statuses = await self.send([("Action", "Status"), ("AllVariables", "true")])
+        listed = await self.list_live()
         outage = time.monotonic() - self._lost_at if self._lost_at is not None else None
         young = self._boot_uptime is not None and outage is not None and self._boot_uptime <= outage + 1
         restarted, self._shutdown_seen = self._shutdown_seen or young, False
         if not self._resync_listeners:
             return
-        listed = [to_event(message) for message in [*channels.events, *statuses.events]]
         for listener in self._resync_listeners:
             closed = listener.end_resync(listed, pbx_restarted=restarted)
             if closed:
@@ -217,6 +215,13 @@ class AmiClient(AmiActions):
                     len(closed),
                     ", ".join(closed),
                 )
+
+    async def list_live(self) -> list[AmiEvent]:
+        """Asterisk's listing of the live channels (``CoreShowChannels``, then ``Status`` with every
+        channel variable, which carries the product's call id)."""
+        channels = await self.send([("Action", "CoreShowChannels")])
+        statuses = await self.send([("Action", "Status"), ("AllVariables", "true")])
+        return [to_event(message) for message in [*channels.events, *statuses.events]]
 
     async def _resync_endpoints(self) -> None:
         """State every softphone's registration from Asterisk's contacts, before anyone trusts it."""

@@ -16,6 +16,7 @@ class Resync:
         self._before: set[str] = set()
 
     def begin(self, live_call_ids: Iterable[str]) -> None:
+        """From here the listing's channels are noted; only ``live_call_ids`` may be found gone."""
         self._seen = set()
         self._before = set(live_call_ids)
 

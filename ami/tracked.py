@@ -7,7 +7,7 @@ product places and hangs up before the actions go out. The engine builds one per
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from ami.actions import OriginateRejected
 from ami.client import AmiClient
@@ -59,6 +59,16 @@ class TrackedCalls:
         except (OriginateRejected, NotConnected):
             self.tracker.originate_rejected(call_id)
             raise
+
+    async def adopt(self, call_ids: Iterable[str]) -> list[str]:
+        """Follow calls another process placed (its engine died) while connected: listed now, the
+        live ones are found again and the others end as lost; returns the ids of those."""
+        ids = list(call_ids)
+        for call_id in ids:
+            self.tracker.track_call(call_id)
+        self.tracker.begin_resync(only=ids)
+        listed = await self.client.list_live()  # failing: the reconnect's resync judges them all
+        return self.tracker.end_resync(listed, pbx_restarted=False)
 
     async def hangup(
         self, channel: str, *, call_id: str | None = None, cause: int = 16, within: float | None = None

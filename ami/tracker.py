@@ -33,7 +33,7 @@ the injected clock (wall time live, event time in replays); all are aware UTC.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -158,9 +158,11 @@ class CallTracker:
         if call is not None:
             call.product_hangup = True
 
-    def begin_resync(self) -> None:
-        """A (re)connected client is about to list live channels (CoreShowChannels / Status)."""
-        self._resync.begin(self._book.live)
+    def begin_resync(self, only: Iterable[str] | None = None) -> None:
+        """A (re)connected client is about to list live channels (CoreShowChannels / Status); with
+        ``only``, a connected one lists them to find these calls (adopted from an engine that died):
+        the others, followed all along, are not judged by that listing."""
+        self._resync.begin(self._book.live if only is None else [c for c in only if c in self._book.live])
 
     def end_resync(self, listed: Sequence[ev.AmiEvent] = (), *, pbx_restarted: bool) -> list[str]:
         """Apply the listing, then close every live call whose channel it did not show; returns

@@ -6,6 +6,7 @@ processes racing on one PostgreSQL cannot both win.
 
 Interface::
 
+    claimable_by(owner, now, ttl) -> where-clause on Campaign
     claim_campaign(session, campaign_id, owner, now, ttl) -> bool
     heartbeat(session, campaign_id, owner, now) -> bool     # False: the campaign is no longer ours
     release(session, campaign_id, owner) -> bool
@@ -15,10 +16,20 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.campaigns.models import Campaign
+
+
+def claimable_by(owner: str, now: datetime, ttl: timedelta) -> ColumnElement[bool]:
+    """The campaigns ``owner`` may drive: nobody's, its own, or a silent (crashed) owner's."""
+    return or_(
+        Campaign.owner.is_(None),
+        Campaign.owner == owner,
+        Campaign.owner_heartbeat_at.is_(None),
+        Campaign.owner_heartbeat_at < now - ttl,
+    )
 
 
 async def claim_campaign(
@@ -27,15 +38,7 @@ async def claim_campaign(
     """Take (or keep) the campaign for ``owner``; False while another live owner holds it."""
     result = await session.execute(
         update(Campaign)
-        .where(
-            Campaign.id == campaign_id,
-            or_(
-                Campaign.owner.is_(None),
-                Campaign.owner == owner,
-                Campaign.owner_heartbeat_at.is_(None),
-                Campaign.owner_heartbeat_at < now - ttl,
-            ),
-        )
+        .where(Campaign.id == campaign_id, claimable_by(owner, now, ttl))
         .values(owner=owner, owner_heartbeat_at=now)
         .execution_options(synchronize_session=False)
     )

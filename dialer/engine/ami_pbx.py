@@ -14,6 +14,7 @@ up by call id.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from agi import variables
@@ -216,6 +217,21 @@ class AmiPbx:
         calls = self.calls.get(server) or self.calls[self.operators_server]
         self._book.servers[call_uid] = server
         calls.tracker.track_call(call_uid)
+
+    async def adopt(self, calls: Mapping[str, str]) -> None:
+        by_server: dict[str, list[str]] = {}
+        for call_uid, server in calls.items():
+            server = server if server in self.calls else self.operators_server
+            self._book.servers[call_uid] = server
+            by_server.setdefault(server, []).append(call_uid)
+        for server, uids in by_server.items():
+            try:
+                gone = await self.calls[server].adopt(uids)
+            except (NotConnected, ActionFailed, ActionTimeout, ConnectionLost) as exc:
+                log.warning("calls %s on %s followed; not listed yet (%s)", ", ".join(uids), server, exc)
+                continue
+            if gone:
+                log.warning("calls %s on %s ended while no engine watched", ", ".join(gone), server)
 
     def follow_operator(self, session_id: str, endpoint: str) -> None:
         self._book.servers[session_id] = self.operators_server

@@ -7,6 +7,7 @@ PBX side to ``dialer.engine.facts.FactHandler`` (the tracker's listener).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -70,6 +71,11 @@ class PbxPort(Protocol):
 
     def follow_operator(self, session_id: str, endpoint: str) -> None:
         """Follow an operator's login leg placed before this process started."""
+        ...
+
+    async def adopt(self, calls: Mapping[str, str]) -> None:
+        """Follow live calls (uid -> server) another engine placed and left when it died: found
+        again in the servers' listing, or ended as lost at once."""
         ...
 
 
@@ -185,7 +191,9 @@ class CallStore(Protocol):
         """These live calls were followed by a connected tracker at ``at``."""
         ...
 
-    async def open_calls(self) -> list[OpenCall]: ...
+    async def open_calls(self, now: datetime, campaign_id: int | None = None) -> list[OpenCall]:
+        """Calls not ended, of the campaigns this engine may drive (another live engine's own calls
+        are its to follow), or of that one campaign."""
 
     async def abandon_counts(self, plan: Plan, now: datetime) -> tuple[int, int]:
         """(answered by a person, abandoned) over the campaign's compliance window up to ``now``."""

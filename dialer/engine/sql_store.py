@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.call_recordings import filing as recording_filing
@@ -268,9 +268,17 @@ class SqlCallStore:
         async with unit_of_work(self.sessions) as session:
             await service.mark_wrap_ended(session, call_uid, at)
 
-    async def open_calls(self) -> list[OpenCall]:
+    async def open_calls(self, now: datetime, campaign_id: int | None = None) -> list[OpenCall]:
+        mine = ownership.claimable_by(self.owner, now, self.campaign_ttl)
+        if campaign_id is not None:
+            mine = and_(mine, Campaign.id == campaign_id)
         async with self.sessions() as session:
-            calls = await session.scalars(select(Call).where(Call.ended_at.is_(None)).order_by(Call.id))
+            calls = await session.scalars(
+                select(Call)
+                .join(Campaign, Campaign.id == Call.campaign_id)
+                .where(Call.ended_at.is_(None), mine)
+                .order_by(Call.id)
+            )
             return [
                 OpenCall(
                     call_uid=c.call_uid,

@@ -203,6 +203,22 @@ def test_n5_a_fresh_connection_rebuilds_the_live_call_from_the_listing():
     assert [(c.call_id, c.operator) for c in connected] == [("cust-5556005-C1", "1001")]
 
 
+def test_n5_calls_adopted_from_a_dead_engine_are_judged_by_a_listing_the_others_are_not():
+    """Connected all along, the tracker follows a call of its own (its channel not made yet: the
+    Originate is in flight) and adopts two a dead engine left: the listing finds one, the other is
+    gone; its own call, absent from the listing too, stays live."""
+    replayer = Replayer(adopt_originates=False)
+    replayer.tracker.track_call("own-in-flight")
+    for adopted in ("cust-5556005-C1", "left-and-gone"):
+        replayer.tracker.track_call(adopted)
+    replayer.tracker.begin_resync(only=["cust-5556005-C1", "left-and-gone"])
+    replayer.feed(capture_messages(capture("n5_resync_status_during_live_call")))
+    assert replayer.tracker.end_resync(pbx_restarted=False) == ["left-and-gone"]
+    assert sorted(replayer.tracker.live_calls) == ["cust-5556005-C1", "own-in-flight"]
+    summary = replayer.tracker.summary("cust-5556005-C1")
+    assert summary is not None and summary.operator == "1001"
+
+
 def test_n1_0_then_n1a_the_operator_stays_ready_in_its_bridge_between_customers():
     """The captures were taken one after the other on the same Asterisk: replay them as one stream."""
     replayer = Replayer()

@@ -3,7 +3,7 @@ records every action (and reports a refused originate as the real tracker does).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -129,8 +129,8 @@ class FakeStore:
     async def seen_alive(self, call_uids: list[str], at: datetime) -> None:
         self._w("seen_alive", tuple(call_uids))
 
-    async def open_calls(self) -> list[OpenCall]:
-        return list(self.open)
+    async def open_calls(self, now: datetime, campaign_id: int | None = None) -> list[OpenCall]:
+        return [c for c in self.open if campaign_id is None or c.campaign_id == campaign_id]
 
     async def abandon_counts(self, plan: Plan, now: datetime) -> tuple[int, int]:
         return (0, 0)
@@ -188,6 +188,7 @@ class FakePbx:
         self.logins: list[tuple[str, str]] = []
         self.hangups: list[str] = []
         self.followed: list[str] = []
+        self.adopted: list[str] = []
         self.on_hangup: Callable[[str], None] | None = None
 
     def server_of(self, trunk: str) -> str:
@@ -218,3 +219,6 @@ class FakePbx:
 
     def follow_operator(self, session_id: str, endpoint: str) -> None:
         self.followed.append(session_id)
+
+    async def adopt(self, calls: Mapping[str, str]) -> None:
+        self.adopted.extend(calls)

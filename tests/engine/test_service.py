@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from datetime import timedelta
 
 from ami.facts import CallFailed, FailReason, OperatorReady
 from dialer.engine.clock import EngineClock
 from dialer.engine.facts import FactHandler
-from dialer.engine.floor import Floor, Seat
+from dialer.engine.floor import Floor, LiveCall, Seat
 from dialer.engine.limits import Limits, TrunkLimit
 from dialer.engine.plan import Plan
-from dialer.engine.ports import OperatorSession
+from dialer.engine.ports import OpenCall, OperatorSession
 from dialer.engine.service import Engine, EngineSettings
 from dialer.engine.writer import OrderedWriter
+from dialer.live.engine_wake import Topic
 from tests.engine.fakes import T0, FakePbx, FakeStore, plan
 
 FAST = EngineClock(speed=50.0)
@@ -118,4 +120,34 @@ async def test_a_running_engine_returns_leases_nobody_renewed_now_and_then() -> 
     await eng.tick()
     await eng.tick()
     assert store.writes.count(("expire", False)) == 2  # contacts held for a disposition stay held
+    await eng.writer.stop()
+
+
+async def test_a_campaign_taken_over_while_running_brings_its_dead_engines_open_calls() -> None:
+    """Claimed at a later tick (its engine's heartbeat stopped): the calls that engine left and
+    nobody follows here are put on the floor and handed to the PBX to list; a call of that campaign
+    already followed is not adopted again."""
+    eng, store, pbx, _ = engine()
+    await eng.tick()
+    assert pbx.adopted == []
+    left = OpenCall("c-left", 2, 501, "trunk", "asterisk", T0, T0, None, None)
+    store.open = [left, dataclasses.replace(left, call_uid="c-already", contact_id=502)]
+    eng.floor.add_call(LiveCall("c-already", 2, 502, "trunk", "asterisk", T0))
+    store.plans = [plan(), plan(2)]
+    await eng.tick()
+    assert pbx.adopted == ["c-left"]
+    assert eng.floor.calls["c-left"].campaign_id == 2 and 2 in eng.runners
+    await eng.tick()
+    assert pbx.adopted == ["c-left"]  # once
+    await eng.writer.stop()
+
+
+async def test_campaigns_are_read_often_enough_to_keep_the_owners_heartbeat_alive() -> None:
+    """With an hour-long safety poll and no change told, the campaigns (claimed again at each read:
+    the owner's heartbeat) are still read every ``heartbeat_s``; the other topics wait for the poll."""
+    eng, _, _, _ = engine()
+    eng.settings = dataclasses.replace(eng.settings, poll_s=3600.0, heartbeat_s=20.0)
+    assert eng._to_read(T0, set()) == set(Topic)  # the first read of each
+    assert eng._to_read(T0 + timedelta(seconds=10), set()) == set()
+    assert eng._to_read(T0 + timedelta(seconds=21), set()) == {Topic.CAMPAIGNS}
     await eng.writer.stop()
