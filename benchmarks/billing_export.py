@@ -48,13 +48,14 @@ FILL_CHUNK = 1_000_000
 FILL_CALLS = """
 INSERT INTO calls (call_uid, campaign_id, contact_id, phone, attempt, operator_id, trunk, pbx, state,
                    outcome, placed_at, answered_at, connected_at, ended_at, recorded_at, talk_seconds,
-                   disposition_code, hot_lead)
+                   billable_seconds, disposition_code, hot_lead)
 SELECT 'bench-' || g, ($3::int[])[1 + s.c % cardinality($3::int[])], $4::bigint + s.c,
        '+7916' || lpad(s.c::text, 7, '0'), 1 + g / $5::bigint,
        CASE WHEN connected THEN ($6::int[])[1 + g % cardinality($6::int[])] END, 'trunk-1', 'pbx-1', 'ended',
        CASE WHEN connected THEN 'human_connected' ELSE 'no_answer' END,
        placed, answered, answered, ended, ended + interval '0.2 s',
        CASE WHEN connected THEN talk::float8 END,
+       CASE WHEN connected THEN ceil(talk)::int ELSE 0 END,  -- what the calls package stores at the end
        CASE WHEN connected THEN ($7::text[])[1 + g % cardinality($7::text[])] END, false
 FROM (
     SELECT g, c, connected, placed, talk,

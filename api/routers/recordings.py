@@ -92,6 +92,7 @@ def _out(request: Request, row: RecordingRow, size: int | None) -> RecordingOut:
         phone=call.phone,
         disposition=call.disposition_code,
         talk_seconds=call.talk_seconds,
+        billable_seconds=call.billable_seconds,
         recording_seconds=call.recording_seconds,
         recording_format=call.recording_format,
         recording_sha256=call.recording_sha256,

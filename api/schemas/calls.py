@@ -47,6 +47,12 @@ class CallOut(Out):
     ring_seconds: float | None
     talk_seconds: float | None
     wrap_seconds: float | None
+    billable_seconds: int | None = Field(
+        None,
+        description="the talk billing counts, stored when the call ended: whole seconds from "
+        "connected_at to ended_at, a started second counting whole; 0 if never connected; null "
+        "while the call is open (the contract's rounding applies on top)",
+    )
     review: str | None = Field(
         None,
         description="why a person should check this call's record, e.g. it ended while no engine "

@@ -25,6 +25,10 @@ class RecordingOut(BaseModel):
     phone: str
     disposition: str | None
     talk_seconds: float | None
+    billable_seconds: int | None = Field(
+        description="whole talk seconds as billed (a started second counts), what min_seconds, "
+        "max_seconds and the duration sort use"
+    )
     recording_seconds: float | None = Field(description="the file's duration, as filed")
     recording_format: str | None
     recording_sha256: str | None = Field(description="SHA-256 of the file as filed")

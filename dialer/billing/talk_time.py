@@ -60,6 +60,17 @@ def talk_seconds(connected_at: datetime, ended_at: datetime) -> int:
     return length.days * 86_400 + length.seconds + (1 if length.microseconds else 0)
 
 
+def call_talk_seconds(connected_at: datetime | None, ended_at: datetime | None) -> int | None:
+    """A call's talk as billing counts it, stored on the call when it ends (``calls.billable_seconds``):
+    :func:`talk_seconds` from the connection to the hangup; 0 if never connected (or, facts out of
+    order, connected only after its end); ``None`` while the call has not ended."""
+    if ended_at is None:
+        return None
+    if connected_at is None or connected_at >= ended_at:
+        return 0
+    return talk_seconds(connected_at, ended_at)
+
+
 def billable_seconds(talk: int, rule: TalkRounding) -> int:
     """Seconds billed for a call of ``talk`` seconds under ``rule`` (0 for a free or empty call)."""
     if talk < 0:

@@ -6,9 +6,8 @@ The calls' query selects only integers, text and a boolean, computed by the data
 PostgreSQL nothing per row goes through a Python type conversion:
 
 - the start time as whole seconds since the epoch (UTC);
-- talk seconds as metering measures them (``dialer.metering.usage.measured_talk``: from the
-  connection to the hangup, a started second counting whole; 0 if never connected), computed
-  exactly from the stored microseconds on both databases (a test checks the two agree).
+- talk seconds as metering bills them: the call's stored ``billable_seconds`` (written by
+  ``dialer.calls`` when the call ended; 0 for a call not ended).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import asyncio
 import contextlib
 import operator
 from collections.abc import AsyncIterator, Collection, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -26,7 +25,6 @@ from sqlalchemy import (
     Integer,
     Select,
     and_,
-    case,
     cast,
     func,
     literal,
@@ -34,7 +32,6 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from dialer.billing.periods import BillingPeriod
 from dialer.calls.models import Call
@@ -60,28 +57,6 @@ def started_seconds(dialect: str) -> ColumnElement[int]:
     return cast(func.strftime("%s", func.substr(Call.placed_at, 1, 19)), Integer)
 
 
-def _sqlite_microseconds(column: InstrumentedAttribute[datetime | None]) -> ColumnElement[int]:
-    """A stored SQLite time as integer microseconds since the epoch (``strftime('%s')`` would round
-    the fraction, so the whole seconds and the fraction are read apart)."""
-    whole = cast(func.strftime("%s", func.substr(column, 1, 19)), Integer)
-    fraction = cast(func.substr(column, 21, 6), Integer)
-    return whole * 1_000_000 + fraction
-
-
-def talk_seconds_expr(dialect: str) -> ColumnElement[int]:
-    """Whole talk seconds, a started second counting whole; 0 when not connected or not ended."""
-    if dialect == "postgresql":
-        # date_part gives the interval's microseconds / 1e6 as a double: exact when whole, and
-        # otherwise at least 1e-6 from an integer, far beyond a double's error, so ceil is exact
-        # (and cheaper than EXTRACT's numeric).
-        seconds = func.ceil(func.date_part("epoch", Call.ended_at - Call.connected_at))
-        talk: ColumnElement[int] = cast(seconds, Integer)
-    else:
-        micro = _sqlite_microseconds(Call.ended_at) - _sqlite_microseconds(Call.connected_at)
-        talk = (micro + 999_999) // 1_000_000
-    return case((and_(Call.connected_at.is_not(None), Call.ended_at.is_not(None)), talk), else_=literal(0))
-
-
 def calls_query(dialect: str, where: ColumnElement[bool], late: ColumnElement[bool]) -> CallsQuery:
     """The calls ``where`` selects as :data:`CallRow` tuples, in placing order (as the statement
     reads them)."""
@@ -94,7 +69,7 @@ def calls_query(dialect: str, where: ColumnElement[bool], late: ColumnElement[bo
             Call.operator_id,
             Call.phone,
             Call.disposition_code,
-            talk_seconds_expr(dialect),
+            func.coalesce(Call.billable_seconds, literal(0)),
         )
         .where(where)
         .order_by(Call.placed_at, Call.id)

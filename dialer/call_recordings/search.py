@@ -39,7 +39,7 @@ class RecordingFilter:
     since: datetime | None = None  # call placed at or after
     until: datetime | None = None  # call placed before
     disposition: str | None = None
-    min_seconds: float | None = None  # talk time
+    min_seconds: float | None = None  # talk time: the call's billable seconds (whole, a started one counts)
     max_seconds: float | None = None
     phone: str | None = None
     call_id: int | None = None
@@ -104,9 +104,9 @@ async def apply_filter(
     if f.disposition is not None:
         query = query.where(Call.disposition_code == f.disposition)
     if f.min_seconds is not None:
-        query = query.where(Call.talk_seconds >= f.min_seconds)
+        query = query.where(Call.billable_seconds >= f.min_seconds)
     if f.max_seconds is not None:
-        query = query.where(Call.talk_seconds <= f.max_seconds)
+        query = query.where(Call.billable_seconds <= f.max_seconds)
     if f.call_id is not None:
         query = query.where(Call.id == f.call_id)
     if f.phone:
@@ -115,7 +115,7 @@ async def apply_filter(
 
 
 def ordered(query: RowQuery, sort: SortKey, order: SortOrder) -> RowQuery:
-    column = Call.placed_at if sort == "started_at" else func.coalesce(Call.talk_seconds, 0.0)
+    column = Call.placed_at if sort == "started_at" else func.coalesce(Call.billable_seconds, 0)
     if order == "desc":
         return query.order_by(column.desc(), Call.id.desc())
     return query.order_by(column.asc(), Call.id.asc())

@@ -3,13 +3,16 @@
 Each step's time is the earliest time that step was reported; a fact that implies an earlier step
 (connected implies answered) fills that step in too. ``state`` is the furthest step whose time is
 known, so an ended call never goes back to ringing, and a late "ringing" only fills in its time.
-The derived seconds are recomputed from the times after every fact.
+The derived seconds are recomputed from the times after every fact, so a late fact that moves the
+connection or the end (the PBX record settling a call, an earlier report arriving late) corrects
+the stored billable seconds too.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from dialer.billing.talk_time import call_talk_seconds
 from dialer.calls.models import Call, CallOutcome, CallState, HangupSide
 
 
@@ -38,13 +41,14 @@ def _seconds(start: datetime | None, end: datetime | None) -> float | None:
 
 
 def refresh(call: Call) -> None:
-    """Set ``state`` and the derived ring, talk and wrap seconds from the call's times."""
+    """Set ``state`` and the derived ring, talk, wrap and billable seconds from the call's times."""
     call.state = state_of(call)
     ring_start = call.ringing_at or call.placed_at
     ring_end = call.answered_at or call.ended_at
     call.ring_seconds = _seconds(ring_start, ring_end)
     call.talk_seconds = _seconds(call.connected_at, call.ended_at)
     call.wrap_seconds = _seconds(call.ended_at, call.wrap_ended_at)
+    call.billable_seconds = call_talk_seconds(call.connected_at, call.ended_at)
 
 
 def on_ringing(call: Call, at: datetime) -> None:

@@ -127,6 +127,11 @@ class Call(Base):
     ring_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     talk_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     wrap_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # The talk billing counts (dialer.billing.talk_time.call_talk_seconds): whole seconds from
+    # connected_at to ended_at, a started second counting; 0 if never connected; None until the
+    # call ends. Written by dialer.calls.lifecycle only; metering, the billing export and the QA
+    # search read it (the contract's rounding then applies per call).
+    billable_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     disposition_code: Mapped[str | None] = mapped_column(String(50), nullable=True)
     disposition_note: Mapped[str | None] = mapped_column(Text, nullable=True)

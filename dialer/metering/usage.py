@@ -1,8 +1,9 @@
 """The facts metering reads: calls with their measured talk, closing dispositions, seat intervals.
 
-Talk is measured strictly from ``connected_at`` (the customer put through to an operator) to
-``ended_at``, as the tracker reported them; a call never connected has none. Seat time comes from
-``operator_state_events``: each event opens an interval in its state that lasts until the
+Talk is the call's stored ``billable_seconds``, written by ``dialer.calls`` when the call ends:
+strictly from ``connected_at`` (the customer put through to an operator) to ``ended_at`` as the
+tracker reported them, a started second counting whole; a call never connected has none. Seat time
+comes from ``operator_state_events``: each event opens an interval in its state that lasts until the
 operator's next event, and it counts for a contract when the operator was on one of its campaigns.
 """
 
@@ -17,7 +18,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.billing.seat_time import Interval
-from dialer.billing.talk_time import TalkTariff, TalkTotal, charge_call, talk_seconds
+from dialer.billing.talk_time import TalkTariff, TalkTotal, charge_call
 from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign, DispositionCode
 from dialer.operators.models import OperatorStateEvent
@@ -42,13 +43,6 @@ class MeteredCall:
         return self.talk_seconds > 0
 
 
-def measured_talk(connected_at: datetime | None, ended_at: datetime | None) -> int:
-    """Whole talk seconds (a started second counts) from connection to hangup; 0 if never connected."""
-    if connected_at is None or ended_at is None:
-        return 0
-    return talk_seconds(connected_at, ended_at)
-
-
 async def metered_calls(
     session: AsyncSession, where: ColumnElement[bool], late: ColumnElement[bool]
 ) -> AsyncIterator[MeteredCall]:
@@ -59,8 +53,7 @@ async def metered_calls(
             Call.campaign_id,
             Call.contact_id,
             Call.placed_at,
-            Call.connected_at,
-            Call.ended_at,
+            Call.billable_seconds,
             Call.disposition_code,
             late.label("late"),
         )
@@ -75,7 +68,7 @@ async def metered_calls(
             row.campaign_id,
             row.contact_id,
             row.placed_at,
-            measured_talk(row.connected_at, row.ended_at),
+            row.billable_seconds or 0,  # None: not ended yet, no talk to bill
             row.disposition_code,
             bool(row.late),
         )

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import wave
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
 
+from dialer.billing.talk_time import call_talk_seconds
 from dialer.calls.models import Call, CallOutcome, CallState
 from dialer.contacts.models import Contact
 from dialer.db.engine import unit_of_work
@@ -139,7 +140,11 @@ async def seed(app: FastAPI, worlds: tuple[ClientWorld, ClientWorld], scratch: P
                 outcome=CallOutcome.HUMAN_CONNECTED,
                 placed_at=spec.placed_at,
                 connected_at=spec.placed_at,
+                ended_at=spec.placed_at + timedelta(seconds=spec.talk_seconds),
                 talk_seconds=spec.talk_seconds,
+                billable_seconds=call_talk_seconds(
+                    spec.placed_at, spec.placed_at + timedelta(seconds=spec.talk_seconds)
+                ),
                 disposition_code=spec.disposition,
             )
             session.add(call)

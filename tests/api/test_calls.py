@@ -150,6 +150,9 @@ async def test_calls_are_listed_within_each_callers_scope(app, client, admin, lo
     assert (await client.get(f"/calls/{ivans}", headers=shift["olga_headers"])).status_code == 404
     call = (await client.get(f"/calls/{olgas}", headers=shift["olga_headers"])).json()
     assert (call["state"], call["outcome"], call["talk_seconds"]) == ("ended", "human_connected", 240.0)
+    assert call["billable_seconds"] == 240  # stored when it ended, what billing reads
+    busy_call = (await client.get(f"/calls/{busy}", headers=admin)).json()
+    assert busy_call["billable_seconds"] == 0  # never put through: nothing to bill
 
 
 async def test_an_operator_disposes_their_call_and_a_late_callback_moves_into_the_window(

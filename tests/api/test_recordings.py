@@ -40,6 +40,7 @@ FILTERS = {
     "dates": (lambda r: {"since": "2026-11-21T00:00:00Z", "until": "2026-11-22T00:00:00Z"}, {"a2", "b1"}),
     "disposition": (lambda r: {"disposition": "sale"}, {"a1", "a3"}),
     "duration": (lambda r: {"min_seconds": 4, "max_seconds": 8}, {"a2", "a3"}),
+    "duration, a started second counting": (lambda r: {"min_seconds": 12}, {"b1"}),  # 11.98 s
     "phone as written": (lambda r: {"phone": "8 (495) 150-33-33"}, {"a2"}),
     "phone in E.164": (lambda r: {"phone": "+74951505555"}, {"b1"}),
     "call id": (lambda r: {"call_id": r.ids["a1"]}, {"a1"}),
@@ -61,6 +62,7 @@ async def test_search_rows_carry_the_call_and_links_to_hear_it(client, admin, re
     assert row["operator"] == "Boris"
     assert row["campaign"] == "Romashka autumn"
     assert row["talk_seconds"] == 5.0
+    assert row["billable_seconds"] == 5
     assert row["disposition"] == "callback"
     assert row["recording_bytes"] == len(recorded.audio["a2"])
     assert row["audio_url"].endswith(f"/recordings/{recorded.ids['a2']}/audio")

@@ -63,9 +63,9 @@ from ami.facts import AmdVerdict, CallAnswered, CallConnected, CallHungUp, Fact,
 from ami.settings import AmiSettings
 from ami.tracked import TrackedCalls
 from ami.tracker import CallTracker
+from dialer.billing.talk_time import call_talk_seconds
 from dialer.calls.models import CallOutcome
 from dialer.engine.settle import Known, settle
-from dialer.metering.usage import measured_talk
 from dialer.softphones.accounts import new_password
 from dialer.softphones.pjsip_conf import SoftphoneAccount, render
 from tests.agi.engine_double import InMemoryEngine
@@ -677,7 +677,7 @@ async def test_calls_that_end_while_the_engine_is_down_are_settled_from_asterisk
     assert 2.5 < recorded < 4.0  # the customer's 3 s in the conference
     assert (talk.outcome, talk.cause, talk.review) == (CallOutcome.HUMAN_CONNECTED, 16, None)
     assert abs((talk.ended_at - connected_at).total_seconds() - recorded) < 1e-6
-    assert measured_talk(connected_at, talk.ended_at) == -int(-recorded // 1)
+    assert call_talk_seconds(connected_at, talk.ended_at) == -int(-recorded // 1)
 
     ring = settle(Known(placed_at=connected_at), records["k-ring"])
     assert (ring.outcome, ring.cause, ring.review) == (CallOutcome.NO_ANSWER, 19, None)

@@ -1,7 +1,7 @@
-"""The talk seconds the export's SQL computes are metering's ``measured_talk`` of the stored times,
-to the microsecond, and its start times the stored placing times to the second, on the configured
-database (the CSV is read back and compared call by call); and which contracts are read along the
-month's index."""
+"""The talk seconds the export writes are the calls' stored ``billable_seconds`` (the rule of their
+times, to the microsecond), and its start times the stored placing times to the second, on the
+configured database (the CSV is read back and compared call by call); and which contracts are read
+along the month's index."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from dialer.billing.talk_time import call_talk_seconds
 from dialer.billing_export.layout import COLUMNS
 from dialer.billing_export.period import month_span
 from dialer.billing_export.plan import plan_export
@@ -20,7 +21,6 @@ from dialer.billing_export.query import holds_much_of
 from dialer.billing_export.service import ExportFormat, export_bytes
 from dialer.calls.models import Call
 from dialer.clients.models import Client
-from dialer.metering.usage import measured_talk
 from tests.billing_export.world import CallSpec, at, seed
 
 EDGES = [0, 1, 999_999, 1_000_000, 1_000_001, 59_999_999, 60_000_000, 60_000_001, 86_400_000_000 + 1]
@@ -34,7 +34,7 @@ def durations(count: int, seed_value: int = 6) -> list[timedelta | None]:
     return [*lengths, None]
 
 
-async def test_sql_talk_seconds_are_measured_talk(sessions):
+async def test_exported_talk_seconds_are_the_stored_billable_seconds(sessions):
     rng = random.Random(7)
     specs = [
         CallSpec(
@@ -46,9 +46,15 @@ async def test_sql_talk_seconds_are_measured_talk(sessions):
     async with sessions() as session:
         client = await session.get(Client, world.client_id)
         plan = await plan_export(session, client, month_span("2026-11"))
-        times = list(await session.execute(select(Call.id, Call.placed_at, Call.connected_at, Call.ended_at)))
-    stored = {call_id: measured_talk(connected, ended) for call_id, _, connected, ended in times}
-    placed = {call_id: at.strftime("%Y-%m-%dT%H:%M:%SZ") for call_id, at, _, _ in times}
+        times = list(
+            await session.execute(
+                select(Call.id, Call.placed_at, Call.connected_at, Call.ended_at, Call.billable_seconds)
+            )
+        )
+    stored = {call_id: billable for call_id, _, _, _, billable in times}
+    assert stored == {call_id: call_talk_seconds(c, e) for call_id, _, c, e, _ in times}
+    assert set(stored.values()) >= {0, 1, 2, 60, 61, 86_401}  # the edges survived the round trip
+    placed = {call_id: at.strftime("%Y-%m-%dT%H:%M:%SZ") for call_id, at, _, _, _ in times}
     data = b"".join([chunk async for chunk in export_bytes(sessions, plan, ExportFormat.CSV)])
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     header = rows[0]

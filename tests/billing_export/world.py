@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dialer.billing.talk_time import call_talk_seconds
 from dialer.calls.models import Call, CallOutcome, CallState
 from dialer.campaigns.models import Campaign, DialingMode
 from dialer.clients.models import Client, Contract, PricingModel
@@ -109,6 +110,7 @@ async def add_calls(session: AsyncSession, world: World, specs: Sequence[CallSpe
             answered_at=connected,
             connected_at=connected,
             ended_at=ended,
+            billable_seconds=call_talk_seconds(connected, ended),
             recorded_at=ended + spec.recorded_after,
             talk_seconds=None if spec.talk is None else spec.talk.total_seconds(),
             disposition_code=spec.disposition,

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dialer.billing.talk_time import call_talk_seconds
 from dialer.calls import lifecycle
 from dialer.calls.after_call import after_call
 from dialer.calls.models import Call, CallOutcome, HangupSide
@@ -26,6 +27,7 @@ FIELDS = [
     "abandoned_at",
     "connected_at",
     "ended_at",
+    "billable_seconds",
     "wrap_ended_at",
     "ring_seconds",
     "talk_seconds",
@@ -82,6 +84,8 @@ def test_any_order_and_repetition_of_the_facts_gives_the_same_record(stream):
     assert record(shuffled) == in_order
     assert in_order[0].value == "ended"  # the call ended: nothing sends it back
     assert all(v is None or v >= 0 for v in in_order[-4:-1])
+    got = dict(zip(FIELDS, in_order, strict=True))
+    assert got["billable_seconds"] == call_talk_seconds(got["connected_at"], got["ended_at"]) >= 0
 
 
 ZONES = ["Europe/Kaliningrad", "Europe/Moscow", "Asia/Yekaterinburg", "Asia/Vladivostok", "America/New_York"]

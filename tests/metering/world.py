@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dialer.billing.talk_time import call_talk_seconds
 from dialer.calls.models import Call, CallOutcome, CallState
 from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS
 from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode
@@ -84,6 +85,7 @@ class World:
                 answered_at=connected_at,
                 connected_at=connected_at,
                 ended_at=ended_at,
+                billable_seconds=call_talk_seconds(connected_at, ended_at),
                 recorded_at=(recorded_at or ended_at) if ended else None,
                 disposition_code=disposition,
                 disposition_at=ended_at if disposition else None,

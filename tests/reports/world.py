@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from dialer.billing.talk_time import call_talk_seconds
 from dialer.calls.models import Call, CallOutcome, CallState
 from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS
 from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode
@@ -113,6 +114,7 @@ async def add_call(
             connected_at=connected,
             ended_at=ended,
             talk_seconds=talk,
+            billable_seconds=call_talk_seconds(connected, ended),
             disposition_code=code,
             disposition_at=ended if code else None,
             hot_lead=code in {"sale", "hot_lead"},
