@@ -12,8 +12,8 @@ from dialer.calls.models import CallOutcome
 from dialer.calls.pacing_log import record_decision
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.db.engine import unit_of_work
+from dialer.dialing_modes import DialMode
 from dialer.pacing.decision import Explanation, PacingDecision
-from dialer.pacing.inputs import DialMode
 from tests.api.conftest import create_user, sign_in
 
 NOW = datetime.now(UTC).replace(microsecond=0)

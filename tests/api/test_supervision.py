@@ -14,9 +14,9 @@ from dialer.calls.models import Call, CallOutcome
 from dialer.calls.pacing_log import record_decision
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.db.engine import unit_of_work
+from dialer.dialing_modes import DialMode
 from dialer.operators import presence
 from dialer.pacing.decision import Explanation, PacingDecision
-from dialer.pacing.inputs import DialMode
 
 
 def placed_at(now: datetime) -> datetime:

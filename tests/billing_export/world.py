@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.calls.models import Call, CallOutcome, CallState
-from dialer.campaigns.models import Campaign, DialingMode
+from dialer.campaigns.models import Campaign
 from dialer.clients.models import Client, Contract, PricingModel
 from dialer.contacts.models import Contact
 from dialer.db.engine import unit_of_work
+from dialer.dialing_modes import DialMode
 from dialer.operators.models import Operator
 
 
@@ -69,7 +70,7 @@ async def make_client(
             contract_id=world.contracts[number],
             client_id=client.id,
             name=campaign_name,
-            dialing_mode=DialingMode.PROGRESSIVE,
+            dialing_mode=DialMode.PROGRESSIVE,
         )
         session.add(campaign)
         await session.flush()

@@ -14,10 +14,11 @@ from sqlalchemy import insert, select, update
 
 from dialer.calls.models import Call, CallOutcome, HangupSide
 from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS
-from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode, RecordingPolicy
+from dialer.campaigns.models import Campaign, CampaignState, DispositionCode, RecordingPolicy
 from dialer.clients.models import Client, Contract, PricingModel
 from dialer.contacts.models import Contact
 from dialer.db.engine import unit_of_work
+from dialer.dialing_modes import DialMode
 from dialer.engine.ports import Lease
 from dialer.engine.recording_filer import FilerSettings
 from dialer.engine.sql_store import SqlCallStore
@@ -53,7 +54,7 @@ async def rec_world(sessions) -> RecWorld:
             contract_id=contract.id,
             client_id=client.id,
             name="Кредитки",
-            dialing_mode=DialingMode.PROGRESSIVE,
+            dialing_mode=DialMode.PROGRESSIVE,
             state=CampaignState.RUNNING,
             dispositions=[DispositionCode(**d.model_dump()) for d in DEFAULT_DISPOSITIONS],
         )

@@ -9,8 +9,8 @@ from typing import Any
 
 from ami.facts import CallFailed, FactListener, FailReason
 from dialer.calls.models import CallOutcome, HangupSide
-from dialer.campaigns.models import DialingMode
 from dialer.compliance import get_profile
+from dialer.dialing_modes import DialMode
 from dialer.engine.plan import Plan
 from dialer.engine.ports import CustomerCall, Lease, OpenCall, OperatorSession, PbxUnavailable, PreviewAsk
 from dialer.engine.settle import Settled
@@ -22,7 +22,7 @@ T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 def plan(
     campaign_id: int = 1,
     *,
-    mode: DialingMode = DialingMode.PROGRESSIVE,
+    mode: DialMode = DialMode.PROGRESSIVE,
     nailed_up: bool = True,
     connect_limit_s: float = 2.0,
     profile: str = "us",
