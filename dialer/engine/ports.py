@@ -156,8 +156,17 @@ class CallStore(Protocol):
         ...
 
     async def create_call(
-        self, call_uid: str, campaign_id: int, lease: Lease, trunk: str, server: str, at: datetime
-    ) -> None: ...
+        self,
+        call_uid: str,
+        campaign_id: int,
+        lease: Lease,
+        trunk: str,
+        server: str,
+        at: datetime,
+        *,
+        recording_policy: RecordingPolicy,
+    ) -> None:
+        """Record a call about to be placed, with the recording policy its Originate carries."""
 
     async def mark_ringing(self, call_uid: str, at: datetime) -> None: ...
 

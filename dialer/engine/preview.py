@@ -66,7 +66,15 @@ class PreviewDialer:
         lease = await self.store.take_preview(ask, call_uid, now)
         if lease is None:
             return 0
-        await self.store.create_call(call_uid, plan.campaign_id, lease, trunk.name, trunk.server, now)
+        await self.store.create_call(
+            call_uid,
+            plan.campaign_id,
+            lease,
+            trunk.name,
+            trunk.server,
+            now,
+            recording_policy=plan.recording_policy,
+        )
         call = LiveCall(
             call_uid,
             plan.campaign_id,

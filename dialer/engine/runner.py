@@ -174,7 +174,15 @@ class CampaignRunner:
 
     async def _place(self, call_uid: str, lease: Lease, trunk: TrunkLimit, now: datetime) -> bool:
         """Record the call, put it on the floor and send its Originate; False: the PBX refused."""
-        await self.store.create_call(call_uid, self.plan.campaign_id, lease, trunk.name, trunk.server, now)
+        await self.store.create_call(
+            call_uid,
+            self.plan.campaign_id,
+            lease,
+            trunk.name,
+            trunk.server,
+            now,
+            recording_policy=self.plan.recording_policy,  # what the Originate below tells the dialplan
+        )
         self.floor.add_call(
             LiveCall(
                 call_uid,

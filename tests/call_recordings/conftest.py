@@ -106,8 +106,13 @@ def end_call(sessions, rec_world: RecWorld) -> EndCall:
             session.add(contact)
             await session.flush()
             lease = Lease(contact.id, contact.phone, 1)
+            # what the engine's plan of the campaign tells the dialplan, and so the call keeps
+            policy = await session.scalar(select(Campaign.recording_policy).where(Campaign.id == campaign))
+            assert policy is not None
         store = rec_world.store
-        await store.create_call(uid, campaign, lease, "trunk", "asterisk", placed_at)
+        await store.create_call(
+            uid, campaign, lease, "trunk", "asterisk", placed_at, recording_policy=policy
+        )
         at = placed_at + timedelta(seconds=5)
         outcome = CallOutcome.NO_ANSWER
         if answered:
