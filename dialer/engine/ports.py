@@ -2,7 +2,7 @@
 
 ``PbxPort`` is implemented over AMI by ``dialer.engine.ami_pbx`` (and by fakes in the tests);
 ``CallStore`` over the database by ``dialer.engine.sql_store``. Facts about calls come back from the
-PBX side to ``dialer.engine.facts.FactHandler`` (the tracker's listener).
+PBX side to ``dialer.engine.fact_handler.FactHandler`` (the tracker's listener).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dialer.dialing_modes import DialMode
-from dialer.engine.facts import FactHandler
+from dialer.engine.fact_handler import FactHandler
 from dialer.engine.floor import Floor, LiveOperator, Seat
 from dialer.engine.limits import Limits, TrunkLimit
 from dialer.engine.plan import Plan

@@ -9,7 +9,7 @@ import dataclasses
 
 from ami.facts import CallFailed, FailReason, OperatorReady
 from dialer.engine.clock import EngineClock
-from dialer.engine.facts import FactHandler
+from dialer.engine.fact_handler import FactHandler
 from dialer.engine.floor import Floor, Seat
 from dialer.engine.limits import Limits, TrunkLimit
 from dialer.engine.plan import Plan

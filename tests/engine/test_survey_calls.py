@@ -24,7 +24,7 @@ from dialer.contacts.models import ContactStatus
 from dialer.dialing_modes import DialMode
 from dialer.engine.agi import EngineAgi
 from dialer.engine.clock import EngineClock
-from dialer.engine.facts import FactHandler
+from dialer.engine.fact_handler import FactHandler
 from dialer.engine.floor import Floor, LiveCall, LiveOperator, Seat
 from dialer.engine.outcomes import answered_by_person, answered_outcome
 from dialer.engine.runner import RunnerSettings, pacing_input

@@ -20,7 +20,7 @@ from ami.facts import (
 )
 from dialer.calls.models import CallOutcome, HangupSide
 from dialer.dialing_modes import DialMode
-from dialer.engine.facts import FactHandler
+from dialer.engine.fact_handler import FactHandler
 from dialer.engine.floor import Floor, LiveCall, LiveOperator, Seat
 from dialer.engine.runner import RunnerSettings, pacing_input
 from dialer.engine.writer import OrderedWriter
