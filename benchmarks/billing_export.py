@@ -96,10 +96,11 @@ async def _admin(url: str, sql: str) -> None:
 
 async def prepare(url: str) -> tuple[int, list[int], list[int]]:
     """Migrate; one client, its contract, campaigns and operators: (client id, campaigns, operators)."""
-    from dialer.campaigns.models import Campaign, DialingMode
+    from dialer.campaigns.models import Campaign
     from dialer.clients.models import Client, Contract, PricingModel
     from dialer.db.engine import make_engine, make_sessionmaker, unit_of_work
     from dialer.db.migrate import upgrade
+    from dialer.dialing_modes import DialMode
     from dialer.operators.models import Operator
 
     engine = make_engine(url)
@@ -120,7 +121,7 @@ async def prepare(url: str) -> tuple[int, list[int], list[int]]:
             await session.flush()
             campaigns = [
                 Campaign(
-                    contract_id=contract.id, client_id=client.id, name=n, dialing_mode=DialingMode.PREDICTIVE
+                    contract_id=contract.id, client_id=client.id, name=n, dialing_mode=DialMode.PREDICTIVE
                 )
                 for n in CAMPAIGNS
             ]

@@ -78,10 +78,11 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
 
 
 async def _prepare(url: str) -> int:
-    from dialer.campaigns.models import Campaign, DialingMode
+    from dialer.campaigns.models import Campaign
     from dialer.clients.models import Client, Contract, PricingModel
     from dialer.db.engine import make_engine, make_sessionmaker, unit_of_work
     from dialer.db.migrate import upgrade
+    from dialer.dialing_modes import DialMode
 
     engine = make_engine(url)
     try:
@@ -102,7 +103,7 @@ async def _prepare(url: str) -> int:
                 contract_id=contract.id,
                 client_id=client.id,
                 name="Бенчмарк",
-                dialing_mode=DialingMode.PREDICTIVE,
+                dialing_mode=DialMode.PREDICTIVE,
             )
             session.add(campaign)
             await session.flush()

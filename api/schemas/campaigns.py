@@ -8,11 +8,11 @@ from typing import Any
 from api.schemas.common import DecimalStr, Out
 from dialer.campaigns.models import (
     CampaignState,
-    DialingMode,
     DispositionKind,
     OperatorConnection,
     RecordingPolicy,
 )
+from dialer.dialing_modes import DialMode
 
 
 class DispositionOut(Out):
@@ -32,7 +32,7 @@ class CampaignOut(Out):
     name: str
     brief: dict[str, Any]
     script: str
-    dialing_mode: DialingMode
+    dialing_mode: DialMode
     caller_id: str | None
     default_country: str
     calling_hours: dict[str, list[list[str]]]

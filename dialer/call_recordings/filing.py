@@ -62,13 +62,14 @@ class FilingResult:
     format: str | None = None
 
 
-async def remember_policy(session: AsyncSession, call: Call) -> None:
-    """Keep on a new call the recording policy its campaign has now (what the dialplan is told)."""
-    if call.recording_policy is None:
-        policy = await session.scalar(
-            select(Campaign.recording_policy).where(Campaign.id == call.campaign_id)
-        )
-        call.recording_policy = (policy or RecordingPolicy.CONNECTED).value
+LEGACY_POLICY = RecordingPolicy.CONNECTED
+"""The policy of a call placed before calls kept theirs (migration 0008): every campaign's then."""
+
+
+def policy_of(call: Call) -> RecordingPolicy:
+    """The recording policy ``call`` was placed under, as its creation stored it (what the dialplan
+    was told); a call placed before migration 0008 has none and was placed under ``connected``."""
+    return RecordingPolicy(call.recording_policy) if call.recording_policy else LEGACY_POLICY
 
 
 def mark_pending(call: Call) -> bool:
@@ -76,7 +77,7 @@ def mark_pending(call: Call) -> bool:
     (True), else it is settled as not recorded at once. Nothing changes if it was settled before."""
     if call.recording_status is not None:
         return False
-    policy = RecordingPolicy(call.recording_policy) if call.recording_policy else RecordingPolicy.CONNECTED
+    policy = policy_of(call)
     if recording_wanted(
         policy, answered=call.answered_at is not None, connected=call.connected_at is not None
     ):
@@ -91,17 +92,17 @@ async def call_to_file(session: AsyncSession, call_uid: str) -> CallToFile | Non
     """The call ``call_uid`` if it still waits for filing (None when it was settled meanwhile)."""
     row = (
         await session.execute(
-            select(Call, Campaign.client_id, Campaign.recording_policy)
+            select(Call, Campaign.client_id)
             .join(Campaign, Campaign.id == Call.campaign_id)
             .where(Call.call_uid == call_uid)
         )
     ).first()
     if row is None:
         raise NotFound(f"no call {call_uid}")
-    call, client_id, campaign_policy = row
+    call, client_id = row
     if call.recording_status is not RecordingStatus.PENDING:
         return None
-    policy = RecordingPolicy(call.recording_policy) if call.recording_policy else campaign_policy
+    policy = policy_of(call)
     wanted = recording_wanted(
         policy, answered=call.answered_at is not None, connected=call.connected_at is not None
     )

@@ -6,7 +6,8 @@ undoes a later one, and the contact is moved on exactly once, when the call firs
 
 Interface (the runtime depends on these signatures)::
 
-    create_call(session, *, campaign_id, contact_id, phone, attempt, call_uid, trunk, pbx, placed_at) -> Call
+    create_call(session, *, campaign_id, contact_id, phone, attempt, call_uid, trunk, pbx, placed_at,
+                recording_policy) -> Call
     mark_ringing(session, call_uid, at) -> Call
     mark_answered(session, call_uid, at) -> Call
     mark_amd(session, call_uid, status, cause, at) -> Call
@@ -43,7 +44,7 @@ from dialer.calls.dispositions import set_disposition
 from dialer.calls.lifecycle import refresh
 from dialer.calls.models import Call, CallOutcome, HangupSide
 from dialer.calls.repository import find_call, get_call, list_calls, lock_call, open_calls, pending_hot_leads
-from dialer.campaigns.models import Campaign
+from dialer.campaigns.models import Campaign, RecordingPolicy
 from dialer.campaigns.profile import campaign_profile
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.desk import events as live
@@ -89,8 +90,12 @@ async def create_call(
     trunk: str,
     pbx: str,
     placed_at: datetime,
+    recording_policy: RecordingPolicy,
 ) -> Call:
-    """Record a call being placed and count the attempt on its contact (once per ``call_uid``)."""
+    """Record a call being placed and count the attempt on its contact (once per ``call_uid``).
+
+    ``recording_policy`` is what the dialplan is told to record for it: kept on the call, it is
+    what filing reads when the call ends (``dialer.call_recordings.filing.policy_of``)."""
     _aware(placed_at)
     existing = await find_call(session, call_uid)
     if existing is not None:
@@ -107,6 +112,7 @@ async def create_call(
         trunk=trunk,
         pbx=pbx,
         placed_at=placed_at,
+        recording_policy=recording_policy.value,
     )
     refresh(call)
     session.add(call)

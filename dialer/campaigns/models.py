@@ -12,14 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialer.db.base import Base
 from dialer.db.types import JsonDocument, Money, UtcDateTime, enum_values
-
-
-class DialingMode(enum.StrEnum):
-    PREVIEW = "preview"
-    PROGRESSIVE = "progressive"
-    PREDICTIVE = "predictive"
-    FIXED_RATIO = "fixed_ratio"  # a supervisor's fixed number of lines per ready operator (dial_ratio)
-    SURVEY = "survey"  # IVR survey without operators (dialer.surveys); "press N" reaches one
+from dialer.dialing_modes import DialMode
 
 
 class RecordingPolicy(enum.StrEnum):
@@ -59,8 +52,8 @@ class Campaign(Base):
     name: Mapped[str] = mapped_column(String(200))
     brief: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     script: Mapped[str] = mapped_column(Text, default="")
-    dialing_mode: Mapped[DialingMode] = mapped_column(
-        Enum(DialingMode, native_enum=False, length=20, values_callable=enum_values)
+    dialing_mode: Mapped[DialMode] = mapped_column(  # its properties: dialer.dialing_modes.MODES
+        Enum(DialMode, name="dialingmode", native_enum=False, length=20, values_callable=enum_values)
     )
     caller_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     default_country: Mapped[str] = mapped_column(String(2), default="RU")

@@ -9,11 +9,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from dialer.campaigns.calling_hours import CallingHours
 from dialer.campaigns.disposition_codes import DispositionIn, check_codes
-from dialer.campaigns.models import DialingMode, OperatorConnection, RecordingPolicy
+from dialer.campaigns.models import OperatorConnection, RecordingPolicy
 from dialer.campaigns.sounds import check_sound_name
 from dialer.clients.schemas import Country
 from dialer.compliance import PROFILES
 from dialer.db.bounds import Int32, IntId
+from dialer.dialing_modes import DialMode, traits
 
 MAX_RETRY_DELAY = 30 * 24 * 3600
 
@@ -70,10 +71,10 @@ SoundName = Annotated[
 ]
 
 
-def dial_ratio_problem(mode: DialingMode | None, ratio: Decimal | None) -> str | None:
+def dial_ratio_problem(mode: DialMode | None, ratio: Decimal | None) -> str | None:
     """Why a campaign's mode and ratio do not go together (None when they do)."""
-    if mode is DialingMode.FIXED_RATIO and ratio is None:
-        return "dial_ratio: required for the fixed_ratio dialing mode (lines per ready operator, 1.0-5.0)"
+    if mode is not None and traits(mode).needs_dial_ratio and ratio is None:
+        return f"dial_ratio: required for the {mode.value} dialing mode (lines per ready operator, 1.0-5.0)"
     return None
 
 
@@ -125,7 +126,7 @@ class CampaignSettings(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     brief: Brief | None = None
     script: str | None = Field(None, max_length=100_000)
-    dialing_mode: DialingMode | None = None
+    dialing_mode: DialMode | None = None
     caller_id: CallerId | None = None
     default_country: Country | None = None
     calling_hours: CallingHours | None = None
@@ -155,7 +156,7 @@ class CampaignCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     brief: Brief = Field(default_factory=Brief)
     script: str = Field("", max_length=100_000)
-    dialing_mode: DialingMode = DialingMode.PROGRESSIVE
+    dialing_mode: DialMode = DialMode.PROGRESSIVE
     caller_id: CallerId | None = None
     default_country: Country | None = Field(None, description="default: the client's country")
     calling_hours: CallingHours = Field(default_factory=CallingHours)

@@ -12,7 +12,7 @@ from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
 from dialer.campaigns import repository
 from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS, DispositionIn
-from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode
+from dialer.campaigns.models import Campaign, CampaignState, DispositionCode
 from dialer.campaigns.profile import campaign_profile
 from dialer.campaigns.schemas import CampaignCreate, CampaignSettings, dial_ratio_problem
 from dialer.campaigns.states import Command, TransitionRefused, next_state
@@ -20,6 +20,7 @@ from dialer.campaigns.survey_start import survey_start_problem
 from dialer.clients import service as clients
 from dialer.clients.models import Client
 from dialer.contacts.parking import unpark
+from dialer.dialing_modes import traits
 from dialer.errors import Conflict, InvalidInput, NotFound
 from dialer.live.engine_wake import Topic, tell_engine
 from dialer.operators.models import Operator
@@ -165,7 +166,7 @@ async def command(session: AsyncSession, principal: Principal, campaign_id: int,
 
 async def _check_survey_mode(session: AsyncSession, campaign: Campaign) -> None:
     """A survey campaign needs its survey and a profile that allows dialing without operators."""
-    if campaign.dialing_mode is not DialingMode.SURVEY:
+    if not traits(campaign.dialing_mode).ivr_survey:
         return
     defined = await session.scalar(
         select(SurveyDefinition.id).where(SurveyDefinition.campaign_id == campaign.id)

@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from dialer.campaigns.models import DialingMode
 from dialer.compliance import ComplianceProfile
+from dialer.dialing_modes import DialMode, traits
 
 
 def survey_start_problem(
-    mode: DialingMode, profile: ComplianceProfile, *, has_survey: bool, campaign_id: int
+    mode: DialMode, profile: ComplianceProfile, *, has_survey: bool, campaign_id: int
 ) -> str | None:
     """Why a campaign cannot start (or resume) in its dialing mode (None when it can)."""
-    if mode is not DialingMode.SURVEY:
+    if not traits(mode).ivr_survey:
         return None
     if not profile.dial_ahead:
         return (

@@ -8,7 +8,6 @@ from dialer.calls.models import Call, CallOutcome, CallState, HangupSide, Pacing
 from dialer.campaigns.models import (
     Campaign,
     CampaignState,
-    DialingMode,
     DispositionCode,
     DispositionKind,
     OperatorConnection,
@@ -17,6 +16,7 @@ from dialer.campaigns.models import (
 from dialer.clients.models import Client, ClientCrm, Contract, PricingModel
 from dialer.contacts.models import Contact, ContactStatus, DncEntry, ImportJob, ImportKind, ImportStatus
 from dialer.db.base import Base
+from dialer.dialing_modes import DialMode
 from dialer.hotleads.models import LeadAlert, LeadDelivery
 from dialer.jobs.models import JobRun
 from dialer.live.models import LiveEvent
@@ -56,7 +56,7 @@ __all__ = [
     "Contract",
     "Criterion",
     "DeliveryKind",
-    "DialingMode",
+    "DialMode",
     "DispositionCode",
     "DispositionKind",
     "DncEntry",

@@ -18,13 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialer.auth.models import Role
 from dialer.auth.principal import Principal
 from dialer.campaigns import service as campaigns
-from dialer.campaigns.models import Campaign, DialingMode, OperatorConnection
+from dialer.campaigns.models import Campaign, OperatorConnection
 from dialer.campaigns.schemas import CampaignCreate
 from dialer.campaigns.states import Command
 from dialer.clients import service as clients
 from dialer.clients.models import PricingModel
 from dialer.clients.schemas import ClientCreate, ContractTerms
 from dialer.contacts.models import Contact, ContactStatus
+from dialer.dialing_modes import DialMode
 from dialer.operators import service as operators
 from dialer.operators.schemas import OperatorCreate
 
@@ -48,7 +49,7 @@ async def create_demo_campaign(
     *,
     endpoints: Sequence[str],
     name: str = "Demo: home internet offer",
-    mode: DialingMode = DialingMode.PREDICTIVE,
+    mode: DialMode = DialMode.PREDICTIVE,
     calling_hours: Mapping[str, Any] | None = None,
     max_attempts: int = 3,
     retry_delays: Mapping[str, int] | None = None,

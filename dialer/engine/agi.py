@@ -33,7 +33,6 @@ from agi.routes.model import (
     SurveyOutcome,
     SurveyReport,
 )
-from dialer.campaigns.models import DialingMode
 from dialer.engine.clock import EngineClock
 from dialer.engine.floor import Floor, LiveCall, LiveOperator
 from dialer.engine.plan import Plan, bridge_of
@@ -88,7 +87,7 @@ class EngineAgi:
             return RouteDecision(RouteAction.MESSAGE, message=machine_message)
         if result.status not in PERSON:
             return RouteDecision.hangup()
-        if plan.mode is DialingMode.SURVEY and self.surveys is not None:
+        if plan.traits.ivr_survey and self.surveys is not None:
             return RouteDecision.survey()  # no operator waits: the survey asks, "press 1" transfers
         return await self._put_through(live, plan)
 

@@ -1,7 +1,7 @@
 """The floor: this process's live calls and operators, in memory, for decisions within milliseconds.
 
 Storage keeps the record; the floor is what pacing and the 2-second connect decision read. It is
-changed synchronously by the tracker's facts (``dialer.engine.facts``), by the AGI decisions
+changed synchronously by the tracker's facts (``dialer.engine.fact_handler``), by the AGI decisions
 (``dialer.engine.agi``) and by the operators' sessions as storage shows them
 (``dialer.engine.operators``). Pure: no I/O, times passed in.
 

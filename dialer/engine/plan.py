@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from dialer.campaigns.models import Campaign, DialingMode, OperatorConnection, RecordingPolicy
+from dialer.campaigns.models import Campaign, OperatorConnection, RecordingPolicy
 from dialer.campaigns.profile import campaign_profile, ring_timeout_s
 from dialer.compliance import ComplianceProfile
+from dialer.dialing_modes import MODES, DialMode, ModeTraits
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
     campaign_id: int
-    mode: DialingMode
+    mode: DialMode
     nailed_up: bool
     ring_timeout_s: float
     connect_limit_s: float
@@ -28,6 +29,11 @@ class Plan:
     machine_message: str = ""
     recording_policy: RecordingPolicy = RecordingPolicy.CONNECTED
     recording_split_legs: bool = False
+
+    @property
+    def traits(self) -> ModeTraits:
+        """What the campaign's dialing mode does (``dialer.dialing_modes``)."""
+        return MODES[self.mode]
 
     @classmethod
     def of(cls, campaign: Campaign, *, connect_limit_cap_s: float | None = None) -> Plan:

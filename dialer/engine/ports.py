@@ -2,7 +2,7 @@
 
 ``PbxPort`` is implemented over AMI by ``dialer.engine.ami_pbx`` (and by fakes in the tests);
 ``CallStore`` over the database by ``dialer.engine.sql_store``. Facts about calls come back from the
-PBX side to ``dialer.engine.facts.FactHandler`` (the tracker's listener).
+PBX side to ``dialer.engine.fact_handler.FactHandler`` (the tracker's listener).
 """
 
 from __future__ import annotations
@@ -162,8 +162,17 @@ class CallStore(Protocol):
         ...
 
     async def create_call(
-        self, call_uid: str, campaign_id: int, lease: Lease, trunk: str, server: str, at: datetime
-    ) -> None: ...
+        self,
+        call_uid: str,
+        campaign_id: int,
+        lease: Lease,
+        trunk: str,
+        server: str,
+        at: datetime,
+        *,
+        recording_policy: RecordingPolicy,
+    ) -> None:
+        """Record a call about to be placed, with the recording policy its Originate carries."""
 
     async def mark_ringing(self, call_uid: str, at: datetime) -> None: ...
 

@@ -17,7 +17,6 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from dialer.campaigns.models import DialingMode
 from dialer.engine.floor import Floor, LiveCall
 from dialer.engine.limits import Limits
 from dialer.engine.plan import Plan
@@ -39,7 +38,7 @@ class PreviewDialer:
 
     async def tick(self, plans: Mapping[int, Plan], now: datetime) -> int:
         """Place the pending requests of the preview campaigns in ``plans``; how many were placed."""
-        previews = {c: p for c, p in plans.items() if p.mode is DialingMode.PREVIEW}
+        previews = {c: p for c, p in plans.items() if p.traits.operator_previews}
         if not previews or not self.pbx.ready:
             return 0
         asks = await self.store.preview_requests(sorted(previews))
@@ -67,7 +66,15 @@ class PreviewDialer:
         lease = await self.store.take_preview(ask, call_uid, now)
         if lease is None:
             return 0
-        await self.store.create_call(call_uid, plan.campaign_id, lease, trunk.name, trunk.server, now)
+        await self.store.create_call(
+            call_uid,
+            plan.campaign_id,
+            lease,
+            trunk.name,
+            trunk.server,
+            now,
+            recording_policy=plan.recording_policy,
+        )
         call = LiveCall(
             call_uid,
             plan.campaign_id,
@@ -93,7 +100,7 @@ class PreviewDialer:
                     caller_id=plan.caller_id,
                     recording=plan.recording_policy,
                     recording_legs=plan.recording_split_legs,
-                    amd=False,
+                    amd=plan.traits.uses_amd,
                 )
             )
         except PbxUnavailable as exc:  # the tracker reports the call failed: the facts close it

@@ -13,7 +13,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from dialer.campaigns.models import DialingMode
 from dialer.engine.floor import Floor, LiveCall, Seat
 from dialer.engine.limits import Limits, TrunkLimit
 from dialer.engine.plan import Plan
@@ -22,7 +21,6 @@ from dialer.observability import logs, metrics
 from dialer.pacing import (
     AbandonBudget,
     CallStats,
-    DialMode,
     LineLimits,
     PacingDecision,
     PacingInput,
@@ -31,15 +29,6 @@ from dialer.pacing import (
 )
 
 log = logging.getLogger(__name__)
-
-_MODES = {
-    DialingMode.PREVIEW: DialMode.PREVIEW,
-    DialingMode.PROGRESSIVE: DialMode.PROGRESSIVE,
-    DialingMode.PREDICTIVE: DialMode.PREDICTIVE,
-    DialingMode.FIXED_RATIO: DialMode.FIXED_RATIO,
-    DialingMode.SURVEY: DialMode.SURVEY,
-}
-
 
 # AMD's HUMAN verdict on Asterisk's defaults: 0.5 s of greeting and 0.8 s of silence (asterisk-traces,
 # part 2); a campaign's own verdict times replace it as they come.
@@ -94,7 +83,7 @@ def pacing_input(
         mean_amd_s=settings.prior.mean_amd_s,
     )
     return PacingInput(
-        mode=_MODES[plan.mode],
+        mode=plan.mode,
         ready=sum(1 for o in ops if o.available(nailed_up=plan.nailed_up)),
         talking_elapsed=talking,
         wrapping_elapsed=wrapping,
@@ -185,7 +174,15 @@ class CampaignRunner:
 
     async def _place(self, call_uid: str, lease: Lease, trunk: TrunkLimit, now: datetime) -> bool:
         """Record the call, put it on the floor and send its Originate; False: the PBX refused."""
-        await self.store.create_call(call_uid, self.plan.campaign_id, lease, trunk.name, trunk.server, now)
+        await self.store.create_call(
+            call_uid,
+            self.plan.campaign_id,
+            lease,
+            trunk.name,
+            trunk.server,
+            now,
+            recording_policy=self.plan.recording_policy,  # what the Originate below tells the dialplan
+        )
         self.floor.add_call(
             LiveCall(
                 call_uid,
@@ -207,6 +204,7 @@ class CampaignRunner:
             caller_id=self.plan.caller_id,
             recording=self.plan.recording_policy,
             recording_legs=self.plan.recording_split_legs,
+            amd=self.plan.traits.uses_amd,
         )
         try:
             await self.pbx.originate(call)

@@ -20,7 +20,7 @@ from dialer.engine.agi import EngineAgi
 from dialer.engine.ami_pbx import AmiPbx, AmiServer, TrunkRoute
 from dialer.engine.changes import ChangeListener
 from dialer.engine.clock import SYSTEM_CLOCK, EngineClock
-from dialer.engine.facts import FactHandler
+from dialer.engine.fact_handler import FactHandler
 from dialer.engine.floor import Floor
 from dialer.engine.instruments import counted_routes, reconnect_counter
 from dialer.engine.limits import Limits, TrunkLimit

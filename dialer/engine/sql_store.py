@@ -20,7 +20,7 @@ from dialer.calls import leasing, ownership, service
 from dialer.calls.abandons import campaign_abandon_tally
 from dialer.calls.models import Call, CallOutcome, HangupSide
 from dialer.calls.pacing_log import record_decision
-from dialer.campaigns.models import Campaign, CampaignState
+from dialer.campaigns.models import Campaign, CampaignState, RecordingPolicy
 from dialer.db.engine import unit_of_work
 from dialer.engine.autofinish import finish_if_exhausted
 from dialer.engine.plan import Plan
@@ -170,10 +170,18 @@ class SqlCallStore:
     # ---- call records ---------------------------------------------------------------------------
 
     async def create_call(
-        self, call_uid: str, campaign_id: int, lease: Lease, trunk: str, server: str, at: datetime
+        self,
+        call_uid: str,
+        campaign_id: int,
+        lease: Lease,
+        trunk: str,
+        server: str,
+        at: datetime,
+        *,
+        recording_policy: RecordingPolicy,
     ) -> None:
         async with unit_of_work(self.sessions) as session:
-            call = await service.create_call(
+            await service.create_call(
                 session,
                 campaign_id=campaign_id,
                 contact_id=lease.contact_id,
@@ -183,8 +191,8 @@ class SqlCallStore:
                 trunk=trunk,
                 pbx=server,
                 placed_at=at,
+                recording_policy=recording_policy,
             )
-            await recording_filing.remember_policy(session, call)
 
     async def mark_ringing(self, call_uid: str, at: datetime) -> None:
         async with unit_of_work(self.sessions) as session:

@@ -3,9 +3,10 @@
 The same :func:`decide` runs in the engine's pacing loop and in ``benchmarks/pacing.py``.
 """
 
+from dialer.dialing_modes import DialMode
 from dialer.pacing.decision import Explanation, PacingDecision
 from dialer.pacing.estimation import CallOutcome, estimate_stats, ewma, smoothed_mean, smoothed_rate
-from dialer.pacing.inputs import AbandonBudget, CallStats, DialMode, LineLimits, PacingInput
+from dialer.pacing.inputs import AbandonBudget, CallStats, LineLimits, PacingInput
 from dialer.pacing.policy import DEFAULT_TUNING, decide
 from dialer.pacing.risk import RiskTuning
 

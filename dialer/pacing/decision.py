@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from dialer.pacing.inputs import DialMode
+from dialer.dialing_modes import DialMode
 
 
 @dataclass(frozen=True, slots=True)

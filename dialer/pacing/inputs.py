@@ -6,18 +6,9 @@ clock: elapsed times are measured by the caller at the moment it takes the snaps
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 
-
-class DialMode(enum.StrEnum):
-    """How a campaign dials; ``FIXED_RATIO`` keeps a supervisor's lines-per-ready-operator ratio."""
-
-    PREVIEW = "preview"
-    PROGRESSIVE = "progressive"
-    PREDICTIVE = "predictive"
-    FIXED_RATIO = "fixed_ratio"
-    SURVEY = "survey"  # IVR survey: every free line, no operator needed (line and cps limits only)
+from dialer.dialing_modes import DialMode
 
 
 @dataclass(frozen=True, slots=True)

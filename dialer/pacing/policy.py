@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import math
 
+from dialer.dialing_modes import MODES, DialMode, Pacing
 from dialer.pacing.decision import Explanation, PacingDecision
 from dialer.pacing.forecast import free_in_time_after_wrap, talk_survival
-from dialer.pacing.inputs import CallStats, DialMode, PacingInput
+from dialer.pacing.inputs import CallStats, PacingInput
 from dialer.pacing.risk import RiskTuning, expected_overflow, headroom, margin_gone, max_calls, safety_z
 
 DEFAULT_TUNING = RiskTuning()
@@ -40,32 +41,34 @@ def decide(snapshot: PacingInput, tuning: RiskTuning = DEFAULT_TUNING) -> Pacing
     budget = snapshot.abandon
     ringing = len(snapshot.ringing_elapsed)
     in_flight = ringing + snapshot.waiting
-    fallback = mode in (DialMode.PREDICTIVE, DialMode.FIXED_RATIO) and margin_gone(budget, tuning)
-    used = DialMode.PROGRESSIVE if fallback else mode
+    used, fallback = mode, False
+    if (fallback_mode := MODES[mode].fallback) is not None and margin_gone(budget, tuning):
+        used, fallback = fallback_mode, True  # a mode that may abandon more than its fallback
+    traits = MODES[used]
     free = float(snapshot.ready)
     answers = float(in_flight)
     z = 0.0
 
-    if used is DialMode.SURVEY:
-        wanted, why, reason = _survey(snapshot)
-    elif snapshot.logged_in == 0:
+    if traits.needs_operators and snapshot.logged_in == 0:
         wanted, why, reason = 0.0, "no_operators", "no operator logged in"
-    elif used is DialMode.PREVIEW:
+    elif traits.pacing is Pacing.EVERY_FREE_LINE:
+        wanted, why, reason = _every_free_line(snapshot)
+    elif traits.pacing is Pacing.OPERATOR_STARTS:
         wanted, why, reason = 0.0, "preview", "preview: the operator starts each call"
     elif not snapshot.dial_ahead and snapshot.ready == 0:
         wanted, why, reason = 0.0, "no_ready_operator", "no operator ready and dialing ahead not allowed"
-    elif used is DialMode.PREDICTIVE and (small := _small_team(snapshot, tuning)):
+    elif traits.pacing is Pacing.PREDICTIVE and (small := _small_team(snapshot, tuning)):
         used, wanted, why, reason = DialMode.PROGRESSIVE, float(snapshot.ready - in_flight), "model", small
-    elif used is DialMode.PROGRESSIVE:
+    elif traits.pacing is Pacing.ONE_PER_READY:
         wanted = float(snapshot.ready - in_flight)
         why = "model"
         reason = (
             "abandon margin gone: progressive" if fallback else "progressive: one call per ready operator"
         )
-    elif used is DialMode.FIXED_RATIO:
+    elif traits.pacing is Pacing.FIXED_RATIO:
         wanted = math.floor(snapshot.fixed_ratio * snapshot.ready + 1e-9) - float(in_flight)
         why, reason = "model", f"fixed ratio {snapshot.fixed_ratio:g} lines per ready operator"
-    else:
+    else:  # Pacing.PREDICTIVE
         wanted, free, answers, z, overflow = _predictive(snapshot, tuning)
         why, reason = "model", "predictive: fill expected free operators, keep the safety distance"
         if headroom(budget) - overflow + 1e-9 < tuning.min_headroom:
@@ -101,7 +104,7 @@ def decide(snapshot: PacingInput, tuning: RiskTuning = DEFAULT_TUNING) -> Pacing
     return PacingDecision(calls, level, mode, used, explanation)
 
 
-def _survey(snapshot: PacingInput) -> tuple[float, str, str]:
+def _every_free_line(snapshot: PacingInput) -> tuple[float, str, str]:
     """IVR survey: fill every free line (the recorded questions need no operator), unless the
     profile forbids dialing without an operator ready."""
     if not snapshot.dial_ahead:

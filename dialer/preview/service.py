@@ -24,10 +24,11 @@ from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
 from dialer.calls import leasing
 from dialer.calls.models import Call
-from dialer.campaigns.models import Campaign, CampaignState, DialingMode
+from dialer.campaigns.models import Campaign, CampaignState
 from dialer.campaigns.profile import campaign_profile
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.desk import events as live
+from dialer.dialing_modes import modes_where
 from dialer.errors import Conflict, NotFound
 from dialer.live.engine_wake import Topic, tell_engine
 from dialer.operators import presence
@@ -107,7 +108,7 @@ async def next_contact(
         .where(
             Campaign.id.in_(campaign_ids),
             Campaign.state == CampaignState.RUNNING,
-            Campaign.dialing_mode == DialingMode.PREVIEW,
+            Campaign.dialing_mode.in_(modes_where(lambda mode: mode.operator_previews)),
         )
         .order_by(Campaign.id)
     )

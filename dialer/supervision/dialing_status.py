@@ -21,11 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.auth.principal import Principal
 from dialer.calls.leasing import eligible
-from dialer.campaigns.models import Campaign, CampaignState, DialingMode
+from dialer.campaigns.models import Campaign, CampaignState
 from dialer.campaigns.profile import campaign_profile
 from dialer.campaigns.service import get_campaign
 from dialer.contacts.calling_zones import callable_now, contact_zones, next_callable
 from dialer.contacts.models import Contact, ContactStatus
+from dialer.dialing_modes import traits
 from dialer.operators.models import OperatorState, OperatorStatus
 
 OPEN = (ContactStatus.NEW, ContactStatus.SCHEDULED, ContactStatus.CALLBACK, ContactStatus.IN_PROGRESS)
@@ -119,7 +120,7 @@ def _blockers(
         found.append(Blocker("no_operator_logged_in", "no operator is logged in to this campaign"))
     elif not active:
         found.append(Blocker("no_operator_ready", f"{len(operators)} operator(s) logged in, all paused"))
-    elif campaign.dialing_mode is not DialingMode.PREVIEW and not any(o.registered for o in active):
+    elif not traits(campaign.dialing_mode).operator_previews and not any(o.registered for o in active):
         found.append(
             Blocker("no_softphone_registered", "no ready operator's softphone is registered with Asterisk")
         )

@@ -10,10 +10,11 @@ from dialer.auth.models import Role
 from dialer.calls import service
 from dialer.calls.models import CallOutcome
 from dialer.calls.pacing_log import record_decision
+from dialer.campaigns.models import RecordingPolicy
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.db.engine import unit_of_work
+from dialer.dialing_modes import DialMode
 from dialer.pacing.decision import Explanation, PacingDecision
-from dialer.pacing.inputs import DialMode
 from tests.api.conftest import create_user, sign_in
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -59,6 +60,7 @@ async def place(
             trunk="t",
             pbx="p",
             placed_at=NOW - timedelta(minutes=5),
+            recording_policy=RecordingPolicy.CONNECTED,
         )
         at = NOW - timedelta(minutes=4)
         await service.mark_answered(session, uid, at)

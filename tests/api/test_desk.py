@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from dialer.calls import service
 from dialer.calls.models import Call
+from dialer.campaigns.models import RecordingPolicy
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.db.engine import unit_of_work
 from dialer.operators import presence
@@ -39,6 +40,7 @@ async def put_through(app, campaign_id: int, operator_id: int, uid: str) -> int:
             trunk="t",
             pbx="p",
             placed_at=now - timedelta(seconds=20),
+            recording_policy=RecordingPolicy.CONNECTED,
         )
         await presence.login(session, operator_id, [campaign_id], now)
         await presence.set_registered(session, operator_id, True, now)

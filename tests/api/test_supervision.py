@@ -12,11 +12,12 @@ from dialer.auth.models import Role
 from dialer.calls import service as calls
 from dialer.calls.models import Call, CallOutcome
 from dialer.calls.pacing_log import record_decision
+from dialer.campaigns.models import RecordingPolicy
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.db.engine import unit_of_work
+from dialer.dialing_modes import DialMode
 from dialer.operators import presence
 from dialer.pacing.decision import Explanation, PacingDecision
-from dialer.pacing.inputs import DialMode
 
 
 def placed_at(now: datetime) -> datetime:
@@ -104,6 +105,7 @@ async def place(
             trunk="t",
             pbx="p",
             placed_at=placed,
+            recording_policy=RecordingPolicy.CONNECTED,
         )
         at = placed + timedelta(seconds=10)
         await calls.mark_answered(session, uid, at)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from dialer.auth.models import Role
 from dialer.calls import service as calls
+from dialer.campaigns.models import RecordingPolicy
 from dialer.contacts.models import Contact
 from dialer.db.engine import unit_of_work
 from dialer.demo.data import add_contacts
@@ -115,6 +116,7 @@ async def _surveyed_calls(app, campaign_id: int) -> dict[str, int]:
                 trunk="trunk",
                 pbx="pbx",
                 placed_at=at,
+                recording_policy=RecordingPolicy.CONNECTED,
             )
             await record_response(session, uid, outcome, answers, at + timedelta(seconds=30))
             again = await record_response(session, uid, outcome, [], at + timedelta(seconds=40))

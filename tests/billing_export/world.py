@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.billing.talk_time import call_talk_seconds
 from dialer.calls.models import Call, CallOutcome, CallState
-from dialer.campaigns.models import Campaign, DialingMode
+from dialer.campaigns.models import Campaign
 from dialer.clients.models import Client, Contract, PricingModel
 from dialer.contacts.models import Contact
 from dialer.db.engine import unit_of_work
+from dialer.dialing_modes import DialMode
 from dialer.operators.models import Operator
 
 
@@ -70,7 +71,7 @@ async def make_client(
             contract_id=world.contracts[number],
             client_id=client.id,
             name=campaign_name,
-            dialing_mode=DialingMode.PROGRESSIVE,
+            dialing_mode=DialMode.PROGRESSIVE,
         )
         session.add(campaign)
         await session.flush()

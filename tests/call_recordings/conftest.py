@@ -14,10 +14,11 @@ from sqlalchemy import insert, select, update
 
 from dialer.calls.models import Call, CallOutcome, HangupSide
 from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS
-from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode, RecordingPolicy
+from dialer.campaigns.models import Campaign, CampaignState, DispositionCode, RecordingPolicy
 from dialer.clients.models import Client, Contract, PricingModel
 from dialer.contacts.models import Contact
 from dialer.db.engine import unit_of_work
+from dialer.dialing_modes import DialMode
 from dialer.engine.ports import Lease
 from dialer.engine.recording_filer import FilerSettings
 from dialer.engine.sql_store import SqlCallStore
@@ -53,7 +54,7 @@ async def rec_world(sessions) -> RecWorld:
             contract_id=contract.id,
             client_id=client.id,
             name="Кредитки",
-            dialing_mode=DialingMode.PROGRESSIVE,
+            dialing_mode=DialMode.PROGRESSIVE,
             state=CampaignState.RUNNING,
             dispositions=[DispositionCode(**d.model_dump()) for d in DEFAULT_DISPOSITIONS],
         )
@@ -105,8 +106,13 @@ def end_call(sessions, rec_world: RecWorld) -> EndCall:
             session.add(contact)
             await session.flush()
             lease = Lease(contact.id, contact.phone, 1)
+            # what the engine's plan of the campaign tells the dialplan, and so the call keeps
+            policy = await session.scalar(select(Campaign.recording_policy).where(Campaign.id == campaign))
+            assert policy is not None
         store = rec_world.store
-        await store.create_call(uid, campaign, lease, "trunk", "asterisk", placed_at)
+        await store.create_call(
+            uid, campaign, lease, "trunk", "asterisk", placed_at, recording_policy=policy
+        )
         at = placed_at + timedelta(seconds=5)
         outcome = CallOutcome.NO_ANSWER
         if answered:

@@ -10,7 +10,7 @@ import wave
 import pytest
 from sqlalchemy import select
 
-from dialer.call_recordings.filing import recording_wanted
+from dialer.call_recordings.filing import policy_of, recording_wanted
 from dialer.calls.models import Call, RecordingStatus
 from dialer.campaigns.models import RecordingPolicy
 from dialer.engine.recording_filer import RecordingFiler, spool_files
@@ -120,6 +120,29 @@ async def test_the_policy_decides_which_calls_expect_a_file(sessions, rec_world,
         "machine-all": RecordingStatus.FILED,
     }
     assert await filer.file_now("machine-all") is None  # settled once: never filed twice
+
+
+async def test_the_policy_a_call_was_placed_under_decides_not_the_campaigns_now(
+    sessions, rec_world, end_call, tmp_path
+) -> None:
+    settings = filer_settings(tmp_path, settle_s=0.0)
+    filer = RecordingFiler(sessions, LocalStore(tmp_path / "store"), settings)
+    await set_policy(sessions, rec_world.campaign_id, RecordingPolicy.ALL)
+    await end_call("placed-all", connected=False)  # the dialplan was told "all": a machine recorded
+    await end_call("placed-all-2", connected=False)
+    await set_policy(sessions, rec_world.campaign_id, RecordingPolicy.NONE)  # changed after the calls
+    await set_policy(sessions, rec_world.campaign_id, RecordingPolicy.CONNECTED)
+    write_wav(spool_files(settings.spool_dir, "placed-all")[0], 4.0)
+    await filer.file_now("placed-all")
+    filed = await stored(sessions, "placed-all")
+    assert (filed.recording_policy, filed.recording_status) == ("all", RecordingStatus.FILED)
+    await filer.file_now("placed-all-2")  # its file never came: missing, not "not recorded by policy"
+    assert (await stored(sessions, "placed-all-2")).recording_status is RecordingStatus.MISSING
+
+
+def test_a_call_placed_before_calls_kept_their_policy_reads_as_connected() -> None:
+    assert policy_of(Call(recording_policy=None)) is RecordingPolicy.CONNECTED
+    assert policy_of(Call(recording_policy="none")) is RecordingPolicy.NONE
 
 
 async def test_split_legs_are_filed_as_one_stereo_file_operator_left(

@@ -1,5 +1,5 @@
 """The campaign's recording policy travels with every call the engine places (channel variables
-the dialplan's MixMonitor subroutine reads)."""
+the dialplan's MixMonitor subroutine reads), and the call's record keeps the same policy."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dialer.engine.runner import CampaignRunner, RunnerSettings
 from tests.engine.fakes import T0, FakePbx, FakeStore, plan
 
 
-async def _placed(policy: RecordingPolicy, legs: bool) -> FakePbx:
+async def _placed(policy: RecordingPolicy, legs: bool) -> tuple[FakePbx, FakeStore]:
     floor, store, pbx = Floor(), FakeStore(["+79160000001", "+79160000002"]), FakePbx()
     for i, endpoint in enumerate(("1001", "1002")):
         floor.operators[endpoint] = LiveOperator(i + 1, endpoint, frozenset({1}), seat=Seat.READY, held=True)
@@ -25,11 +25,13 @@ async def _placed(policy: RecordingPolicy, legs: bool) -> FakePbx:
         settings=RunnerSettings(),
     )
     assert await runner.tick(T0) == 2
-    return pbx
+    return pbx, store
 
 
 async def test_every_call_carries_its_campaigns_policy() -> None:
     for policy in RecordingPolicy:
         for legs in (False, True):
-            pbx = await _placed(policy, legs)
+            pbx, store = await _placed(policy, legs)
             assert {(c.recording, c.recording_legs) for c in pbx.originated} == {(policy, legs)}
+            # the call record keeps the policy its Originate carried: filing reads it there
+            assert store.recording_policies == {c.call_uid: policy for c in pbx.originated}

@@ -12,9 +12,10 @@ from dialer.audit.models import AuditAction, AuditEvent
 from dialer.call_recordings.jobs import JOBS
 from dialer.calls.models import Call, RecordingStatus
 from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS
-from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode
+from dialer.campaigns.models import Campaign, CampaignState, DispositionCode
 from dialer.clients.models import Contract, PricingModel
 from dialer.db.engine import unit_of_work
+from dialer.dialing_modes import DialMode
 from dialer.jobs.definition import JobContext
 from dialer.settings import Settings
 from pbxsim.recorder import write_wav
@@ -41,7 +42,7 @@ async def _forever_campaign(sessions, client_id: int) -> int:
             contract_id=contract.id,
             client_id=client_id,
             name="Вечно",
-            dialing_mode=DialingMode.PROGRESSIVE,
+            dialing_mode=DialMode.PROGRESSIVE,
             state=CampaignState.RUNNING,
             dispositions=[DispositionCode(**d.model_dump()) for d in DEFAULT_DISPOSITIONS],
         )

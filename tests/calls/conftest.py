@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import insert
 
 from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS
-from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode
+from dialer.campaigns.models import Campaign, CampaignState, DispositionCode
 from dialer.clients.models import Client, Contract, PricingModel
 from dialer.contacts.models import Contact
 from dialer.db.engine import unit_of_work
+from dialer.dialing_modes import DialMode
 from dialer.operators.models import Operator, campaign_operators
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # a Friday: 15:00 in Moscow, 22:00 in Vladivostok
@@ -40,7 +41,7 @@ async def _campaign(session: Any, client: Client, name: str, **fields: Any) -> C
     session.add(contract)
     await session.flush()
     values: dict[str, Any] = {
-        "dialing_mode": DialingMode.PREDICTIVE,
+        "dialing_mode": DialMode.PREDICTIVE,
         "default_country": "RU",
         "calling_hours": EVERY_DAY,
         "retry_delays": RETRY_DELAYS,

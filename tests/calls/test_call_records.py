@@ -10,6 +10,7 @@ import pytest
 
 from dialer.calls import service
 from dialer.calls.models import Call, CallOutcome, CallState
+from dialer.campaigns.models import RecordingPolicy
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.db.engine import unit_of_work
 from dialer.errors import NotFound
@@ -32,6 +33,7 @@ async def place(sessions, world, contact_id: int, uid: str, at=NOW) -> Call:
             trunk="mts",
             pbx="pbx1",
             placed_at=at,
+            recording_policy=RecordingPolicy.CONNECTED,
         )
 
 
@@ -240,6 +242,7 @@ async def test_every_order_of_the_facts_with_repeats_gives_the_same_record(sessi
                 trunk="t",
                 pbx="p",
                 placed_at=NOW,
+                recording_policy=RecordingPolicy.CONNECTED,
             )
             sequence = list(order)
             sequence.insert(rng.randrange(len(sequence) + 1), rng.choice(FACTS))

@@ -11,6 +11,7 @@ from dialer.auth.models import Role
 from dialer.auth.principal import Principal
 from dialer.calls import service
 from dialer.calls.models import Call, CallOutcome
+from dialer.campaigns.models import RecordingPolicy
 from dialer.contacts.models import Contact, ContactStatus, DncEntry
 from dialer.db.engine import unit_of_work
 from dialer.errors import Conflict, InvalidInput, NotFound
@@ -36,6 +37,7 @@ async def connected_call(
             trunk="t",
             pbx="p",
             placed_at=NOW,
+            recording_policy=RecordingPolicy.CONNECTED,
         )
         await service.mark_connected(session, uid, world.operator_ids[0], NOW + 10 * S)
         if end:

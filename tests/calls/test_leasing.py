@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from dialer.calls import leasing, service
-from dialer.campaigns.models import Campaign
+from dialer.campaigns.models import Campaign, RecordingPolicy
 from dialer.campaigns.profile import campaign_profile
 from dialer.compliance import get_profile
 from dialer.contacts.models import Contact, ContactStatus, DncEntry
@@ -185,6 +185,7 @@ async def test_a_running_engines_sweep_returns_dead_leases_but_keeps_contacts_he
             trunk="t",
             pbx="p",
             placed_at=NOW,
+            recording_policy=RecordingPolicy.CONNECTED,
         )
         assert await leasing.expire_leases(session, NOW + 6 * MINUTE, holds=False) == 1
     rows = await contacts_by_id(sessions, [dead, held, talking])

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from dialer.calls import service
 from dialer.calls.models import CallOutcome
+from dialer.campaigns.models import RecordingPolicy
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.db.engine import unit_of_work
 from dialer.errors import Conflict, InvalidInput
@@ -79,6 +80,7 @@ async def test_a_shift_is_stored_change_by_change(sessions, world, add_contacts)
             trunk="t",
             pbx="p",
             placed_at=NOW + 4 * S,
+            recording_policy=RecordingPolicy.CONNECTED,
         )
         await presence.start_call(session, olga, "c-1", NOW + 10 * S)
         await presence.start_call(session, olga, "c-1", NOW + 10 * S)
@@ -191,6 +193,7 @@ async def test_disposing_a_call_ends_its_operators_wrap_up(sessions, world, add_
             trunk="t",
             pbx="p",
             placed_at=NOW,
+            recording_policy=RecordingPolicy.CONNECTED,
         )
         await presence.start_call(session, olga, "c-1", NOW + 5 * S)
         await service.mark_connected(session, "c-1", olga, NOW + 5 * S)

@@ -9,9 +9,10 @@ from datetime import date
 import openpyxl
 import pytest
 
-from dialer.campaigns.models import Campaign, DialingMode
+from dialer.campaigns.models import Campaign
 from dialer.clients.models import Client, Contract, PricingModel
 from dialer.db.engine import unit_of_work
+from dialer.dialing_modes import DialMode
 from dialer.settings import Settings
 
 
@@ -37,7 +38,7 @@ async def _campaign(session, client: Client, name: str) -> Campaign:
         contract_id=contract.id,
         client_id=client.id,
         name=name,
-        dialing_mode=DialingMode.PROGRESSIVE,
+        dialing_mode=DialMode.PROGRESSIVE,
         default_country="RU",
     )
     session.add(campaign)

@@ -21,11 +21,12 @@ from dialer.accounts import service as auth
 from dialer.auth.models import Role, User
 from dialer.auth.schemas import UserCreate
 from dialer.calls.models import Call
-from dialer.campaigns.models import DialingMode, OperatorConnection
+from dialer.campaigns.models import OperatorConnection
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.db.engine import unit_of_work
 from dialer.demo.data import DemoCampaign, add_contacts, create_demo_campaign, start_campaign
 from dialer.demo.operators import SimulatedOperators
+from dialer.dialing_modes import DialMode
 from dialer.engine.clock import EngineClock
 from dialer.service import Service
 from dialer.settings import AmiServerSettings, Settings, TrunkSettings
@@ -89,7 +90,7 @@ async def running_stack(
     scenario: Scenario,
     contacts: Mapping[str | None, Sequence[str]],
     *,
-    mode: DialingMode = DialingMode.PREDICTIVE,
+    mode: DialMode = DialMode.PREDICTIVE,
     max_attempts: int = 2,
     retry_s: int = 60,
     endpoints: Sequence[str] = ENDPOINTS,

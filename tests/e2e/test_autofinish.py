@@ -8,8 +8,9 @@ import logging
 
 import pytest
 
-from dialer.campaigns.models import Campaign, CampaignState, DialingMode
+from dialer.campaigns.models import Campaign, CampaignState
 from dialer.contacts.models import ContactStatus
+from dialer.dialing_modes import DialMode
 from pbxsim import Scenario
 from tests.e2e.harness import PATIENCE, Stack, calls_and_contacts, running_stack
 from tests.e2e.scripts import script
@@ -38,7 +39,7 @@ async def test_an_exhausted_campaign_finishes_by_itself(
         tmp_path,
         scenario,
         {"UTC": phones},
-        mode=DialingMode.PROGRESSIVE,
+        mode=DialMode.PROGRESSIVE,
         max_attempts=1,
         endpoints=("1001", "1002", "1003"),
     ) as stack:

@@ -8,8 +8,9 @@ import asyncio
 from collections import defaultdict
 
 from dialer.calls.models import Call, CallOutcome
-from dialer.campaigns.models import Campaign, CampaignState, DialingMode
+from dialer.campaigns.models import Campaign, CampaignState
 from dialer.contacts.models import ContactStatus
+from dialer.dialing_modes import DialMode
 from pbxsim import CustomerScript, Scenario
 from tests.e2e.harness import Stack, calls_and_contacts, running_stack
 
@@ -47,7 +48,7 @@ async def test_a_number_that_does_not_exist_is_dialed_once_and_ends_invalid(
         tmp_path,
         scenario,
         {"UTC": [*INVALID, UNREACHABLE]},
-        mode=DialingMode.PROGRESSIVE,
+        mode=DialMode.PROGRESSIVE,
         max_attempts=3,
         retry_s=30,
         endpoints=("1001", "1002"),

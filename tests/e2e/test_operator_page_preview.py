@@ -11,8 +11,9 @@ from dialer.accounts import service as auth
 from dialer.auth.models import Role
 from dialer.auth.schemas import UserCreate
 from dialer.calls.models import Call
-from dialer.campaigns.models import Campaign, DialingMode
+from dialer.campaigns.models import Campaign
 from dialer.contacts.models import Contact, ContactStatus
+from dialer.dialing_modes import DialMode
 from dialer.operators.models import Operator
 from pbxsim import CustomerScript, Scenario
 from tests.e2e.browser import VIEWPORT, chromium, needs_chromium
@@ -49,7 +50,7 @@ async def test_an_operator_previews_skips_calls_and_disposes_on_the_page(databas
         tmp_path,
         scenario,
         {"UTC": [FIRST, SECOND]},
-        mode=DialingMode.PREVIEW,
+        mode=DialMode.PREVIEW,
         endpoints=("1001",),
         prepare=prepare,
     ) as stack:

@@ -12,8 +12,8 @@ import httpx
 from sqlalchemy import select
 
 from dialer.calls.models import Call, CallOutcome
-from dialer.campaigns.models import DialingMode
 from dialer.contacts.models import Contact, ContactStatus
+from dialer.dialing_modes import DialMode
 from dialer.operators.models import OperatorState, OperatorStateEvent
 from dialer.preview.models import PreviewRequest, PreviewStatus
 from pbxsim import CustomerScript, Scenario
@@ -53,7 +53,7 @@ async def test_an_operator_previews_clicks_talks_and_disposes(database_url, sess
         tmp_path,
         scenario,
         {"UTC": [CUSTOMER, OTHER]},
-        mode=DialingMode.PREVIEW,
+        mode=DialMode.PREVIEW,
         endpoints=("1001",),
     ) as stack:
         await stack.operators.stop(log_out=False)  # this operator is driven through the API below

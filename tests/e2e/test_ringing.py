@@ -4,7 +4,8 @@ called at login, each person answered rings a free operator, and every record is
 from __future__ import annotations
 
 from dialer.calls.models import CallOutcome
-from dialer.campaigns.models import DialingMode, OperatorConnection
+from dialer.campaigns.models import OperatorConnection
+from dialer.dialing_modes import DialMode
 from tests.e2e.checks import overlap_problems, record_problems
 from tests.e2e.harness import calls_and_contacts, running_stack, wait_finished
 from tests.e2e.scripts import contact_base
@@ -18,7 +19,7 @@ async def test_ringing_mode_rings_a_free_operator_per_call(database_url, session
         tmp_path,
         scenario,
         {"UTC": phones},
-        mode=DialingMode.PROGRESSIVE,
+        mode=DialMode.PROGRESSIVE,
         connection=OperatorConnection.RINGING,
         answer_delay=0.5,
         endpoints=("1001", "1002", "1003"),

@@ -15,8 +15,9 @@ from dialer.accounts import service as auth
 from dialer.auth.models import Role
 from dialer.auth.schemas import UserCreate
 from dialer.calls.models import Call
-from dialer.campaigns.models import DialingMode, OperatorConnection
+from dialer.campaigns.models import OperatorConnection
 from dialer.db.engine import unit_of_work
+from dialer.dialing_modes import DialMode
 from pbxsim.scenario import OperatorScript
 from tests.e2e.harness import Stack, running_stack, until
 from tests.e2e.scripts import contact_base
@@ -62,7 +63,7 @@ async def test_an_operator_created_through_the_api_is_provisioned_and_called_onl
         tmp_path,
         scenario,
         {"UTC": phones},
-        mode=DialingMode.PROGRESSIVE,
+        mode=DialMode.PROGRESSIVE,
         connection=OperatorConnection.RINGING,
         endpoints=("1001",),
         max_attempts=3,

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.calls.models import CallOutcome
-from dialer.campaigns.models import DialingMode
 from dialer.contacts.models import ContactStatus
 from dialer.demo.data import SUPERVISOR
+from dialer.dialing_modes import DialMode
 from dialer.surveys import service as surveys
 from dialer.surveys.models import ResponseOutcome, SurveyAnswer, SurveyResponse
 from dialer.surveys.schemas import SurveyIn
@@ -111,7 +111,7 @@ async def test_a_survey_campaign_collects_answers_per_contact(database_url, sess
         tmp_path,
         scenario,
         {"UTC": list(plans)},
-        mode=DialingMode.SURVEY,
+        mode=DialMode.SURVEY,
         max_attempts=2,
         retry_s=30,
         prepare=define_survey,

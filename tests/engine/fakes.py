@@ -9,8 +9,9 @@ from typing import Any
 
 from ami.facts import CallFailed, FactListener, FailReason
 from dialer.calls.models import CallOutcome, HangupSide
-from dialer.campaigns.models import DialingMode
+from dialer.campaigns.models import RecordingPolicy
 from dialer.compliance import get_profile
+from dialer.dialing_modes import DialMode
 from dialer.engine.plan import Plan
 from dialer.engine.ports import CustomerCall, Lease, OpenCall, OperatorSession, PbxUnavailable, PreviewAsk
 from dialer.engine.settle import Settled
@@ -22,7 +23,7 @@ T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 def plan(
     campaign_id: int = 1,
     *,
-    mode: DialingMode = DialingMode.PROGRESSIVE,
+    mode: DialMode = DialMode.PROGRESSIVE,
     nailed_up: bool = True,
     connect_limit_s: float = 2.0,
     profile: str = "us",
@@ -56,6 +57,7 @@ class FakeStore:
         self.exhausted: dict[int, str] = {}  # campaigns finish_if_exhausted finishes, with the reason
         self.settled: dict[str, Settled] = {}  # calls lost while nobody watched, as settled
         self.hangups_asked: set[str] = set()  # calls asked from a page to be hung up
+        self.recording_policies: dict[str, RecordingPolicy] = {}  # each created call's, by call uid
 
     def _w(self, *item: Any) -> None:
         self.writes.append(item)
@@ -91,9 +93,18 @@ class FakeStore:
         return self.orphans
 
     async def create_call(
-        self, call_uid: str, campaign_id: int, lease: Lease, trunk: str, server: str, at: datetime
+        self,
+        call_uid: str,
+        campaign_id: int,
+        lease: Lease,
+        trunk: str,
+        server: str,
+        at: datetime,
+        *,
+        recording_policy: RecordingPolicy,
     ) -> None:
         self._w("create", call_uid, lease.contact_id, trunk, server)
+        self.recording_policies[call_uid] = recording_policy
 
     async def mark_ringing(self, call_uid: str, at: datetime) -> None:
         self._w("ringing", call_uid)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dialer.engine.clock import EngineClock
-from dialer.engine.facts import FactHandler
+from dialer.engine.fact_handler import FactHandler
 from dialer.engine.floor import Floor
 from dialer.engine.limits import Limits, TrunkLimit
 from dialer.engine.plan import Plan

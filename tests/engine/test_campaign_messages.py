@@ -65,12 +65,13 @@ async def test_a_campaign_without_its_own_machine_message_uses_the_global_one() 
 
 
 async def test_the_plan_reads_the_campaigns_messages() -> None:
-    from dialer.campaigns.models import Campaign, DialingMode
+    from dialer.campaigns.models import Campaign
+    from dialer.dialing_modes import DialMode
     from dialer.engine.plan import Plan
 
     campaign = Campaign(
         id=5,
-        dialing_mode=DialingMode.PROGRESSIVE,
+        dialing_mode=DialMode.PROGRESSIVE,
         compliance_profile="us",
         abandon_cap=plan().profile.abandon_cap,
         connect_limit_ms=2000,

@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from dialer.campaigns.models import DialingMode
+from dialer.dialing_modes import DialMode
 from dialer.engine.floor import Floor, LiveOperator, Seat
 from dialer.engine.limits import Limits, TrunkLimit
 from dialer.engine.runner import CampaignRunner, RunnerSettings
-from dialer.pacing import DialMode
 from tests.engine.fakes import T0, FakePbx, FakeStore, plan
 
 PHONES = [f"+7916000{i:04d}" for i in range(50)]
@@ -27,7 +26,7 @@ def runner(
         endpoint = f"10{i:02d}"
         floor.operators[endpoint] = LiveOperator(i + 1, endpoint, frozenset({1}), seat=Seat.READY, held=True)
     limits = Limits([TrunkLimit("trunk", "asterisk", 30, 100.0)], {"asterisk": 100.0})
-    p = replace(plan(mode=DialingMode.FIXED_RATIO), dial_ratio=ratio)
+    p = replace(plan(mode=DialMode.FIXED_RATIO), dial_ratio=ratio)
     r = CampaignRunner(
         p,
         floor=floor,

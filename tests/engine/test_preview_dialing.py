@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from agi.routes.model import AmdResult, AmdStatus, CallInfo, RouteAction
-from dialer.campaigns.models import DialingMode
+from dialer.dialing_modes import DialMode
 from dialer.engine.agi import EngineAgi
 from dialer.engine.clock import EngineClock
 from dialer.engine.floor import Floor, LiveOperator, Seat
@@ -21,7 +21,7 @@ from dialer.engine.writer import OrderedWriter
 from tests.engine.fakes import T0, FakePbx, FakeStore, plan
 
 FAST = EngineClock(speed=20.0)
-PREVIEW = plan(1, mode=DialingMode.PREVIEW)
+PREVIEW = plan(1, mode=DialMode.PREVIEW)
 PROGRESSIVE = plan(2)
 
 

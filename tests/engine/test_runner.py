@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from dialer.campaigns.models import DialingMode
-from dialer.engine.facts import FactHandler
+from dialer.dialing_modes import DialMode
+from dialer.engine.fact_handler import FactHandler
 from dialer.engine.floor import Floor, LiveOperator, Seat
 from dialer.engine.limits import Limits, TrunkLimit
 from dialer.engine.plan import Plan
@@ -71,7 +71,7 @@ async def test_nothing_is_placed_without_a_ready_pbx_or_operators() -> None:
 
 
 async def test_preview_places_nothing_by_itself() -> None:
-    r, _, _, pbx = runner("1001", p=plan(mode=DialingMode.PREVIEW))
+    r, _, _, pbx = runner("1001", p=plan(mode=DialMode.PREVIEW))
     assert await r.tick(T0) == 0 and pbx.originated == []
 
 

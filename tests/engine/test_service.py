@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from ami.facts import CallFailed, FailReason, OperatorReady
 from dialer.engine.clock import EngineClock
-from dialer.engine.facts import FactHandler
+from dialer.engine.fact_handler import FactHandler
 from dialer.engine.floor import Floor, LiveCall, Seat
 from dialer.engine.limits import Limits, TrunkLimit
 from dialer.engine.plan import Plan

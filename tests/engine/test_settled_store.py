@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from dialer.calls.models import Call, CallOutcome, HangupSide
+from dialer.campaigns.models import RecordingPolicy
 from dialer.contacts.models import Contact
 from dialer.db.engine import unit_of_work
 from dialer.engine.ports import Lease
@@ -21,7 +22,9 @@ async def placed_and_answered(sessions, world: RecWorld, uid: str, phone: str) -
         session.add(contact)
         await session.flush()
         lease = Lease(contact.id, contact.phone, 1)
-    await world.store.create_call(uid, world.campaign_id, lease, "trunk", "asterisk", T0)
+    await world.store.create_call(
+        uid, world.campaign_id, lease, "trunk", "asterisk", T0, recording_policy=RecordingPolicy.CONNECTED
+    )
     await world.store.mark_answered(uid, T0 + timedelta(seconds=4))
 
 

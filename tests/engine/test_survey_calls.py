@@ -20,11 +20,11 @@ from agi.routes.model import (
 from ami.facts import CallConnected, CallHungUp, HungUpBy
 from dialer.calls.after_call import after_call
 from dialer.calls.models import CallOutcome
-from dialer.campaigns.models import DialingMode
 from dialer.contacts.models import ContactStatus
+from dialer.dialing_modes import DialMode
 from dialer.engine.agi import EngineAgi
 from dialer.engine.clock import EngineClock
-from dialer.engine.facts import FactHandler
+from dialer.engine.fact_handler import FactHandler
 from dialer.engine.floor import Floor, LiveCall, LiveOperator, Seat
 from dialer.engine.outcomes import answered_by_person, answered_outcome
 from dialer.engine.runner import RunnerSettings, pacing_input
@@ -62,7 +62,7 @@ def setup(*ops: LiveOperator, surveys: FakeSurveys | None = None):
     writer.start()
     for op in ops:
         floor.operators[op.endpoint] = op
-    p = plan(mode=DialingMode.SURVEY)
+    p = plan(mode=DialMode.SURVEY)
     surveys = surveys or FakeSurveys()
     agi = EngineAgi(
         floor,
@@ -244,7 +244,7 @@ async def test_calls_in_the_survey_hold_lines_for_pacing() -> None:
         LiveCall("b", 1, 2, "trunk", "asterisk", T0, answered_at=s(3), amd_status="HUMAN", surveyed=True)
     )
     snapshot = pacing_input(
-        plan(mode=DialingMode.SURVEY),
+        plan(mode=DialMode.SURVEY),
         floor,
         s(10),
         lines_free=8,

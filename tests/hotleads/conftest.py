@@ -14,10 +14,11 @@ from dialer.auth.principal import Principal
 from dialer.calls.models import Call, CallOutcome, CallState
 from dialer.calls.service import set_disposition
 from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS
-from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode
+from dialer.campaigns.models import Campaign, CampaignState, DispositionCode
 from dialer.clients.models import Client, ClientCrm, Contract, PricingModel
 from dialer.contacts.models import Contact
 from dialer.db.engine import unit_of_work
+from dialer.dialing_modes import DialMode
 from dialer.operators.models import Operator
 from tests.hotleads.receiver import Receiver
 
@@ -73,7 +74,7 @@ async def world(sessions, receiver: Receiver) -> World:
             client_id=client.id,
             name="Кредитки",
             state=CampaignState.RUNNING,
-            dialing_mode=DialingMode.PROGRESSIVE,
+            dialing_mode=DialMode.PROGRESSIVE,
             dispositions=[DispositionCode(**d.model_dump()) for d in DEFAULT_DISPOSITIONS],
         )
         operator = Operator(name="Ольга Петрова", login="olga", sip_endpoint="sip-olga")

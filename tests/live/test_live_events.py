@@ -16,7 +16,7 @@ from dialer.auth.principal import Principal
 from dialer.calls import service
 from dialer.calls.dispositions import set_disposition
 from dialer.calls.models import CallOutcome
-from dialer.campaigns.models import Campaign
+from dialer.campaigns.models import Campaign, RecordingPolicy
 from dialer.db.engine import make_engine, unit_of_work
 from dialer.desk.script import contact_fields, fill
 from dialer.errors import Forbidden
@@ -61,6 +61,7 @@ async def _talk(
             trunk="t",
             pbx="p",
             placed_at=NOW + 2 * S,
+            recording_policy=RecordingPolicy.CONNECTED,
         )
         await service.mark_connected(session, uid, operator_id, NOW + 10 * S)
         await service.mark_connected(session, uid, operator_id, NOW + 11 * S)  # a repeat: no second event
@@ -258,6 +259,7 @@ async def test_a_press_1_call_carries_the_answers_it_gave_to_the_operator(sessio
             trunk="t",
             pbx="p",
             placed_at=NOW,
+            recording_policy=RecordingPolicy.CONNECTED,
         )
         before = await feed.latest_id(session, SUPERVISOR)
     async with unit_of_work(sessions) as session:  # the survey's answers are stored before the transfer

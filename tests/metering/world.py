@@ -18,10 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from dialer.billing.talk_time import call_talk_seconds
 from dialer.calls.models import Call, CallOutcome, CallState
 from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS
-from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode
+from dialer.campaigns.models import Campaign, CampaignState, DispositionCode
 from dialer.clients.models import Client, Contract, PricingModel
 from dialer.contacts.models import Contact
 from dialer.db.engine import unit_of_work
+from dialer.dialing_modes import DialMode
 from dialer.operators.models import Operator, OperatorState, OperatorStateEvent, campaign_operators
 
 NOV = datetime(2026, 11, 1, tzinfo=UTC)
@@ -137,7 +138,7 @@ async def _contract_with_campaign(
         contract_id=contract.id,
         client_id=client_id,
         name=f"campaign {number}",
-        dialing_mode=DialingMode.PROGRESSIVE,
+        dialing_mode=DialMode.PROGRESSIVE,
         state=CampaignState.RUNNING,
         dispositions=[DispositionCode(**d.model_dump()) for d in DEFAULT_DISPOSITIONS],
     )

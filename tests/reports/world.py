@@ -10,10 +10,11 @@ from decimal import Decimal
 from dialer.billing.talk_time import call_talk_seconds
 from dialer.calls.models import Call, CallOutcome, CallState
 from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS
-from dialer.campaigns.models import Campaign, CampaignState, DialingMode, DispositionCode
+from dialer.campaigns.models import Campaign, CampaignState, DispositionCode
 from dialer.clients.models import Client, ClientCrm, Contract, PricingModel
 from dialer.contacts.models import Contact
 from dialer.db.engine import unit_of_work
+from dialer.dialing_modes import DialMode
 from dialer.operators.models import Operator, OperatorState, OperatorStateEvent
 
 
@@ -63,7 +64,7 @@ async def make_world(
             client_id=client.id,
             name="Кредитки",
             state=CampaignState.RUNNING,
-            dialing_mode=DialingMode.PROGRESSIVE,
+            dialing_mode=DialMode.PROGRESSIVE,
             brief={"goals": goals or {}},
             dispositions=[DispositionCode(**d.model_dump()) for d in DEFAULT_DISPOSITIONS],
         )

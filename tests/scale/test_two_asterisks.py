@@ -11,9 +11,9 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from dialer.calls.models import Call
-from dialer.campaigns.models import DialingMode
 from dialer.db.engine import unit_of_work
 from dialer.demo.data import SUPERVISOR, add_contacts, create_demo_campaign, start_campaign
+from dialer.dialing_modes import DialMode
 from dialer.engine.clock import EngineClock
 from dialer.service import Service
 from dialer.settings import AmiServerSettings, TrunkSettings
@@ -54,7 +54,7 @@ async def test_calls_spread_over_two_servers_and_one_restart_spares_the_other(
     clock = EngineClock(sims["pbx1"].clock.time, SPEED)
     async with unit_of_work(sessions) as session:
         demo = await create_demo_campaign(
-            session, endpoints=["1001"], name="Two servers", mode=DialingMode.SURVEY,
+            session, endpoints=["1001"], name="Two servers", mode=DialMode.SURVEY,
             calling_hours=window_around(clock.now()), max_attempts=1, ring_timeout_s=40,
         )  # fmt: skip
         await surveys.put_survey(session, SUPERVISOR, demo.campaign_id, SURVEY, now=datetime.now(UTC))

@@ -19,10 +19,11 @@ import pytest
 from sqlalchemy import func, select
 
 from dialer.calls.models import Call
-from dialer.campaigns.models import Campaign, DialingMode
+from dialer.campaigns.models import Campaign
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.db.engine import unit_of_work
 from dialer.demo.data import SUPERVISOR, add_contacts, create_demo_campaign, start_campaign
+from dialer.dialing_modes import DialMode
 from dialer.surveys import service as surveys
 from dialer.surveys.schemas import SurveyIn
 from tests.conftest import DB_KIND
@@ -78,7 +79,7 @@ async def test_a_killed_engine_s_campaigns_are_taken_over_and_no_contact_is_dial
     scenario.write_text(scenario_toml(book))
     async with unit_of_work(sessions) as session:
         demo = await create_demo_campaign(
-            session, endpoints=["2001"], name="Survey", mode=DialingMode.SURVEY,
+            session, endpoints=["2001"], name="Survey", mode=DialMode.SURVEY,
             calling_hours=window_around(datetime.now(UTC)), max_attempts=1,
         )  # fmt: skip
         await surveys.put_survey(session, SUPERVISOR, demo.campaign_id, SURVEY, now=datetime.now(UTC))

@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from dialer.campaigns.models import DialingMode
 from dialer.campaigns.survey_start import survey_start_problem
 from dialer.compliance import PROFILES
+from dialer.dialing_modes import DialMode
 from dialer.surveys.rules import (
     check_answer_digits,
     check_question_key,
@@ -131,9 +131,9 @@ def test_errors_name_the_question_and_the_field() -> None:
 
 def test_a_survey_campaign_needs_its_survey_and_a_profile_that_dials_without_operators() -> None:
     us, ru = PROFILES["us"], PROFILES["ru"]
-    assert survey_start_problem(DialingMode.SURVEY, us, has_survey=True, campaign_id=3) is None
-    missing = survey_start_problem(DialingMode.SURVEY, us, has_survey=False, campaign_id=3)
+    assert survey_start_problem(DialMode.SURVEY, us, has_survey=True, campaign_id=3) is None
+    missing = survey_start_problem(DialMode.SURVEY, us, has_survey=False, campaign_id=3)
     assert missing is not None and "PUT /campaigns/3/survey" in missing
-    refused = survey_start_problem(DialingMode.SURVEY, ru, has_survey=True, campaign_id=3)
+    refused = survey_start_problem(DialMode.SURVEY, ru, has_survey=True, campaign_id=3)
     assert refused is not None and "'ru'" in refused and "without operators" in refused
-    assert survey_start_problem(DialingMode.PREDICTIVE, ru, has_survey=False, campaign_id=3) is None
+    assert survey_start_problem(DialMode.PREDICTIVE, ru, has_survey=False, campaign_id=3) is None

@@ -19,8 +19,8 @@ from ami.facts import (
     OperatorReady,
 )
 from dialer.calls.models import CallOutcome, HangupSide
-from dialer.campaigns.models import DialingMode
-from dialer.engine.facts import FactHandler
+from dialer.dialing_modes import DialMode
+from dialer.engine.fact_handler import FactHandler
 from dialer.engine.floor import Floor, LiveCall, LiveOperator, Seat
 from dialer.engine.runner import RunnerSettings, pacing_input
 from dialer.engine.writer import OrderedWriter
@@ -164,7 +164,7 @@ async def test_verdict_and_talk_times_reach_the_pacing_snapshot() -> None:
     assert [o.amd_s for o in floor.tally(1).recent] == [1.3, 4.9]
     settings = RunnerSettings(prior=CallStats(mean_amd_s=1.3))
     snapshot = pacing_input(
-        plan(mode=DialingMode.PREDICTIVE), floor, s(100), lines_free=10, cps_tokens=10, settings=settings
+        plan(mode=DialMode.PREDICTIVE), floor, s(100), lines_free=10, cps_tokens=10, settings=settings
     )
     assert sorted(snapshot.recent_talk_s) == [12.5, 59.8]
     assert 1.3 < snapshot.stats.mean_amd_s < 4.9
