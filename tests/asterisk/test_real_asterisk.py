@@ -675,6 +675,8 @@ async def test_calls_that_end_while_the_engine_is_down_are_settled_from_asterisk
     assert talk_record.bridged_at is not None and talk_record.ended_at is not None
     recorded = (talk_record.ended_at - talk_record.bridged_at).total_seconds()
     assert 2.5 < recorded < 4.0  # the customer's 3 s in the conference
+    operator_leg = read_calls(folder, ["op-1001"])["op-1001"]
+    assert talk_record.bridged_with == operator_leg.channel  # who it was put through to, per the record
     assert (talk.outcome, talk.cause, talk.review) == (CallOutcome.HUMAN_CONNECTED, 16, None)
     assert abs((talk.ended_at - connected_at).total_seconds() - recorded) < 1e-6
     assert call_talk_seconds(connected_at, talk.ended_at) == -int(-recorded // 1)
