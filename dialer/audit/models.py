@@ -23,6 +23,7 @@ class AuditAction(enum.StrEnum):
     LINK_ACCESS = "link_access"  # someone used one
     SCORE = "score"  # a QA score of a call was given or changed
     CLOSE_PERIOD = "close_period"  # a contract's billing month frozen (dialer.metering)
+    PBX_CHECK = "pbx_check"  # a contract's bill checked against Asterisk's record (dialer.billing_check)
     LOCK = "lock"  # an account locked after repeated wrong passwords (dialer.auth)
     UNLOCK = "unlock"  # an administrator unlocked it
     FORCE_PAUSE = "force_pause"  # a supervisor paused an operator (dialer.supervision.control)

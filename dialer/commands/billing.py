@@ -1,4 +1,5 @@
-"""``dialer billing statement|close|volume``: a contract's monthly statement, closing a month, its volume.
+"""``dialer billing statement|close|volume``: a contract's monthly statement, closing a month, its volume
+(and, in their own modules, ``export`` and ``check``).
 
 The ``billing`` group is built from ``ACTIONS``: each entry adds one sub-command to it. Another
 billing command goes in its own module as a function ``add_<name>(actions)`` (``actions`` is the
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from dialer.billing_check.cli import add_check
 from dialer.billing_export.cli import add_export
 from dialer.commands import COMMANDS
 from dialer.db.bootstrap import database
@@ -59,7 +61,7 @@ def add_volume(actions: Actions) -> None:
     parser.set_defaults(handler=run_volume)
 
 
-ACTIONS: list[Callable[[Actions], None]] = [add_statement, add_close, add_volume, add_export]
+ACTIONS: list[Callable[[Actions], None]] = [add_statement, add_close, add_volume, add_export, add_check]
 """The group's sub-commands; add yours here (one function per command, in its own module)."""
 
 

@@ -49,6 +49,7 @@ MATRIX: dict[tuple[str, str], set[Role]] = {
     ("POST", "/contracts/{contract_id}/periods/{month}/close"): MANAGERS,
     ("GET", "/contracts/{contract_id}/volume"): CLIENT_READERS,
     ("GET", "/contracts/{contract_id}/alerts"): CLIENT_READERS,
+    ("GET", "/contracts/{contract_id}/pbx-check"): CLIENT_READERS,
     ("GET", "/events"): {A, S, C, Role.OPERATOR},  # each sees only its own (dialer.live.feed)
     ("GET", "/campaigns"): EVERYONE,
     ("POST", "/campaigns"): MANAGERS,
