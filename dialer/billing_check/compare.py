@@ -1,6 +1,6 @@
 """One call's bill against Asterisk's record of it, and the tally of a month of such comparisons.
 
-Both sides are measured by the same rule, ``dialer.metering.usage.measured_talk`` (whole seconds, a
+Both sides are measured by the same rule, ``dialer.billing.talk_time.call_talk_seconds`` (whole seconds, a
 started second counting): the product's from its connection to the hangup, the record's from the
 customer channel's first entry into a bridge (put through to an operator) to its hangup. A call
 agrees with the record when both say it was put through or both say it was not, and the seconds
@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ami.cel import CelCall
-from dialer.billing.talk_time import PER_SECOND, TalkRounding, billable_seconds
-from dialer.metering.usage import measured_talk
+from dialer.billing.talk_time import PER_SECOND, TalkRounding, billable_seconds, call_talk_seconds
 
 
 class Reason(enum.StrEnum):
@@ -30,7 +29,7 @@ class Reason(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class BilledCall:
-    """A call as the product bills it: ``seconds`` of talk (``measured_talk``), 0 if not connected."""
+    """A call as the product bills it: ``seconds`` of talk (its stored ``billable_seconds``)."""
 
     call_id: int
     call_uid: str
@@ -56,7 +55,7 @@ class Difference:
 
 def record_seconds(record: CelCall) -> int:
     """The record's talk: bridge entry to hangup of the customer channel, by the product's rule."""
-    return measured_talk(record.bridged_at, record.ended_at)
+    return call_talk_seconds(record.bridged_at, record.ended_at) or 0
 
 
 def compare(call: BilledCall, record: CelCall | None) -> Difference | None:

@@ -36,7 +36,6 @@ from dialer.clients.models import Contract
 from dialer.errors import Conflict, NotFound
 from dialer.metering.service import visible_contract
 from dialer.metering.tariffs import talk_tariff
-from dialer.metering.usage import measured_talk
 
 CHECK_PERMISSION = Permission.BILLING_READ
 """Who may check a contract's bill: whoever may read its billing (a controller: its own)."""
@@ -126,7 +125,7 @@ async def _tally_calls(
 ) -> None:
     member = span.calls(contract, period)
     query = (
-        select(Call.id, Call.call_uid, Call.connected_at, Call.ended_at)
+        select(Call.id, Call.call_uid, Call.connected_at, Call.billable_seconds)
         .where(member.where, or_(Call.answered_at.is_not(None), Call.connected_at.is_not(None)))
         .order_by(Call.placed_at, Call.id)
         .execution_options(yield_per=batch)
@@ -141,7 +140,7 @@ async def _tally_calls(
 
     result = await session.stream(query)
     async for row in result:
-        seconds = measured_talk(row.connected_at, row.ended_at)
+        seconds = row.billable_seconds or 0  # stored when the call ended (``calls.billable_seconds``)
         pending.append(BilledCall(row.id, row.call_uid, row.connected_at is not None, seconds))
         if len(pending) >= batch:
             await settle()

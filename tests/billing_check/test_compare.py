@@ -8,9 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ami.cel import CelCall
-from dialer.billing.talk_time import TalkRounding
+from dialer.billing.talk_time import TalkRounding, call_talk_seconds
 from dialer.billing_check.compare import BilledCall, Reason, check, compare, record_seconds
-from dialer.metering.usage import measured_talk
 
 T0 = datetime(2026, 11, 3, 10, tzinfo=UTC)
 ms = timedelta(milliseconds=1)
@@ -22,7 +21,7 @@ def record(uid: str, bridged: datetime | None, ended: datetime | None) -> CelCal
 
 
 def billed(call_id: int, connected: datetime | None, ended: datetime) -> BilledCall:
-    return BilledCall(call_id, f"u{call_id}", connected is not None, measured_talk(connected, ended))
+    return BilledCall(call_id, f"u{call_id}", connected is not None, call_talk_seconds(connected, ended) or 0)
 
 
 def test_the_record_confirms_the_same_talk_to_the_second() -> None:
