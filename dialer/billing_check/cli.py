@@ -11,13 +11,13 @@ import argparse
 import asyncio
 import getpass
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from dialer.audit.service import Actor
 from dialer.billing_check.service import check_contract
 from dialer.billing_check.text import check_text
+from dialer.billing_export.cli import add_period_arguments
 from dialer.billing_export.period import export_span
 from dialer.db.bootstrap import database
 from dialer.db.engine import unit_of_work
@@ -34,17 +34,7 @@ def add_check(actions: Any) -> None:
         "check", help="a contract's bill checked call by call against Asterisk's own record (CEL)"
     )
     parser.add_argument("--contract", type=int, required=True, help="contract id")
-    parser.add_argument("--month", help="YYYY-MM: the contract's billing month (late records included)")
-    parser.add_argument(
-        "--from",
-        dest="first",
-        type=date.fromisoformat,
-        metavar="YYYY-MM-DD",
-        help="first day, instead of --month",
-    )
-    parser.add_argument(
-        "--to", dest="last", type=date.fromisoformat, metavar="YYYY-MM-DD", help="last day, included"
-    )
+    add_period_arguments(parser, "YYYY-MM: the contract's billing month (late records included)")
     parser.add_argument(
         "--record-dir",
         type=Path,

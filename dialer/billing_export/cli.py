@@ -35,9 +35,18 @@ def add_export(actions: Any) -> None:
         "export", help="a client's per-minute billing export (one row per call, totals per contract)"
     )
     parser.add_argument("--client", type=int, required=True, help="client id")
+    add_period_arguments(parser, "YYYY-MM: the contracts' billing month (late records included, marked)")
     parser.add_argument(
-        "--month", help="YYYY-MM: the contracts' billing month (late records included, marked)"
+        "--format", choices=[f.value for f in ExportFormat], default="csv", help="(default csv)"
     )
+    parser.add_argument("--delimiter", choices=DELIMITERS, default=";", help="CSV separator (default ;)")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="file to write")
+    parser.set_defaults(handler=run_export)
+
+
+def add_period_arguments(parser: argparse.ArgumentParser, month_help: str) -> None:
+    """``--month YYYY-MM``, or ``--from``/``--to`` days: the period of a billing command."""
+    parser.add_argument("--month", help=month_help)
     parser.add_argument(
         "--from",
         dest="first",
@@ -48,12 +57,6 @@ def add_export(actions: Any) -> None:
     parser.add_argument(
         "--to", dest="last", type=date.fromisoformat, metavar="YYYY-MM-DD", help="last day, included"
     )
-    parser.add_argument(
-        "--format", choices=[f.value for f in ExportFormat], default="csv", help="(default csv)"
-    )
-    parser.add_argument("--delimiter", choices=DELIMITERS, default=";", help="CSV separator (default ;)")
-    parser.add_argument("-o", "--output", type=Path, required=True, help="file to write")
-    parser.set_defaults(handler=run_export)
 
 
 class Progress:
