@@ -18,6 +18,8 @@ from api.pages import STATIC_DIR, STATIC_URL
 from api.routers import PAGES, ROUTERS, health
 from api.text_guard import refuse_unstorable_text
 from api.uploads import MULTIPART_SLACK, UPLOAD_BODY
+from dialer.call_recordings.sharing import recording_link_secret
+from dialer.call_recordings.storage import configured_store
 from dialer.db.engine import make_engine, make_sessionmaker
 from dialer.db.migrate import upgrade
 from dialer.live.listener import PgListener
@@ -88,6 +90,8 @@ def create_app(
     if not api:
         app.include_router(health.router)
         return app
+    app.state.recording_store = configured_store(settings)  # a wrong setting stops the start, named
+    app.state.recording_link_secret = recording_link_secret(settings)
     docs.install(app)
     for router in ROUTERS:
         app.include_router(router)

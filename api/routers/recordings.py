@@ -1,12 +1,11 @@
 """Recordings: the QA search, playback with seeking, download, expiring links, ZIP export and
-deletion. Every access is written to the audit log in the request's transaction, which commits
-before the first byte is sent."""
+deletion, over HTTP. Each access is audited by ``dialer.call_recordings.accesses`` (and
+``deletion``) in the request's transaction, which commits before the first byte is sent."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -18,16 +17,13 @@ from api.deps import SessionDep, link_base, remote_of
 from api.errors import ERROR_RESPONSES
 from api.schemas.common import Page
 from api.schemas.recordings import DeletedOut, ExportBody, LinkBody, LinkOut, RecordingOut
-from dialer.audit.models import AuditAction
-from dialer.audit.service import Remote, record
+from dialer.audit.service import Remote
 from dialer.auth.permissions import Permission
-from dialer.call_recordings import access, deletion, exporting, serving, sharing
-from dialer.call_recordings.search import RecordingFilter, RecordingRow, SortKey, SortOrder, search_recordings
-from dialer.call_recordings.storage import configured_store
+from dialer.call_recordings import accesses, deletion, serving
+from dialer.call_recordings.search import RecordingFilter, RecordingRow, SortKey, SortOrder
 from dialer.dates import Moment
 from dialer.db.bounds import BigIntId, IntId, Offset
 from dialer.errors import InvalidInput
-from dialer.settings import Settings
 from recordings.ranges import RangeNotSatisfiable
 from recordings.store import RecordingNotFound, RecordingStore
 from recordings.zip_stream import ExportProgress, stream_zip
@@ -44,24 +40,14 @@ shared_router = APIRouter(prefix="/recordings", tags=["recordings"])
 
 
 def recording_store(request: Request) -> RecordingStore:
-    """The store the engine files recordings in (``DIALER_RECORDINGS_STORE``), opened once."""
-    store: RecordingStore | None = getattr(request.app.state, "recording_store", None)
-    if store is None:
-        settings: Settings = request.app.state.settings
-        store = request.app.state.recording_store = configured_store(settings)
+    """The store the engine files recordings in (``DIALER_RECORDINGS_STORE``), opened at startup."""
+    store: RecordingStore = request.app.state.recording_store
     return store
 
 
 def link_secret(request: Request) -> bytes:
-    """The key recording links are signed with; random per process while the secret is the default."""
-    secret: bytes | None = getattr(request.app.state, "recording_link_secret", None)
-    if secret is None:
-        settings: Settings = request.app.state.settings
-        if settings.production:
-            secret = sharing.link_secret(settings.secret_key.get_secret_value().encode())
-        else:
-            secret = secrets.token_bytes(32)
-        request.app.state.recording_link_secret = secret
+    """The key recording links are signed with, made at startup (``recording_link_secret``)."""
+    secret: bytes = request.app.state.recording_link_secret
     return secret
 
 
@@ -152,18 +138,8 @@ async def search(
         phone,
         call_id,
     )
-    rows, total = await search_recordings(
-        session, principal, filters, sort=sort, order=order, limit=limit, offset=offset
-    )
-    await record(
-        session,
-        principal,
-        AuditAction.SEARCH,
-        "recording",
-        None,
-        client_id=principal.client_id,
-        detail={"filter": filters.as_detail(), "found": total},
-        remote=remote,
+    rows, total = await accesses.search(
+        session, principal, filters, sort=sort, order=order, limit=limit, offset=offset, remote=remote
     )
     sizes = await asyncio.gather(*(_size_or_none(store, row.call.recording_key or "") for row in rows))
     items = [_out(request, row, size) for row, size in zip(rows, sizes, strict=True)]
@@ -192,24 +168,13 @@ async def play(
     download: bool = False,
 ) -> Response:
     """The recording's audio, whole or one byte range; ``download=1`` asks to save it as a file."""
-    row = await access.recorded_call(session, principal, call_id, Permission.RECORDINGS_READ)
-    key = row.call.recording_key or ""
     try:
-        served = await serving.plan(store, key, request.headers.get("range"))
+        served = await accesses.open_audio(
+            session, principal, store, call_id, request.headers.get("range"), download=download, remote=remote
+        )
     except RangeNotSatisfiable as exc:
         return _unsatisfiable(exc)
-    action = AuditAction.DOWNLOAD if download else AuditAction.LISTEN
-    await record(
-        session,
-        principal,
-        action,
-        "recording",
-        call_id,
-        client_id=row.client_id,
-        detail=served.detail(),
-        remote=remote,
-    )
-    return _stream(store, served, serving.download_name(call_id, key) if download else None)
+    return _stream(store, served, serving.download_name(call_id, served.key) if download else None)
 
 
 @router.post(
@@ -237,18 +202,9 @@ async def make_link(
             status.HTTP_503_SERVICE_UNAVAILABLE,
             detail="shared links need DIALER_PUBLIC_URL, the address people reach this service at",
         )
-    row = await access.recorded_call(session, principal, call_id, Permission.RECORDINGS_READ)
     lifetime = timedelta(seconds=(body or LinkBody()).expires_in_s)
-    link = sharing.make_link(secret, row.call.recording_key or "", row.client_id, datetime.now(UTC), lifetime)
-    await record(
-        session,
-        principal,
-        AuditAction.LINK,
-        "recording",
-        call_id,
-        client_id=row.client_id,
-        detail={"expires_at": link.expires_at.isoformat(), "link": sharing.link_actor(link.token).label},
-        remote=remote,
+    link = await accesses.share(
+        session, principal, secret, call_id, now=datetime.now(UTC), lifetime=lifetime, remote=remote
     )
     url = base + request.app.url_path_for("shared_recording", token=link.token)
     return LinkOut(url=url, token=link.token, expires_at=link.expires_at)
@@ -270,23 +226,16 @@ async def shared(
     download: bool = False,
 ) -> Response:
     """A recording through an expiring link (no sign-in); each use is audited as the link."""
-    claim = sharing.open_link(secret, token, datetime.now(UTC))
-    row = await access.call_behind_link(session, claim.key, claim.client_id)
     try:
-        served = await serving.plan(store, claim.key, request.headers.get("range"))
+        shared_audio = await accesses.open_shared(
+            session, store, secret, token, request.headers.get("range"),
+            download=download, now=datetime.now(UTC), remote=remote,
+        )  # fmt: skip
     except RangeNotSatisfiable as exc:
         return _unsatisfiable(exc)
-    await record(
-        session,
-        sharing.link_actor(token),
-        AuditAction.LINK_ACCESS,
-        "recording",
-        row.call.id,
-        client_id=row.client_id,
-        detail={**served.detail(), "download": download, "expires_at": claim.expires_at.isoformat()},
-        remote=remote,
-    )
-    return _stream(store, served, serving.download_name(row.call.id, claim.key) if download else None)
+    served = shared_audio.served
+    name = serving.download_name(shared_audio.call_id, served.key) if download else None
+    return _stream(store, served, name)
 
 
 @router.post(
@@ -308,19 +257,8 @@ async def export(
     if body.filters is None and body.call_ids is None:
         raise InvalidInput("give filters or call_ids to say what to export")
     filters = body.filters.to_filter() if body.filters else None
-    selection = await exporting.select_for_export(
-        session, principal, filters=filters, call_ids=body.call_ids, max_files=body.max_files
-    )
-    clients = selection.client_ids
-    await record(
-        session,
-        principal,
-        AuditAction.EXPORT,
-        "recording",
-        None,
-        client_id=next(iter(clients)) if len(clients) == 1 else principal.client_id,
-        detail=exporting.audit_detail(selection, filters, len(body.call_ids) if body.call_ids else None),
-        remote=remote,
+    selection = await accesses.select_export(
+        session, principal, filters=filters, call_ids=body.call_ids, max_files=body.max_files, remote=remote
     )
     total = len(selection.items)
 

@@ -8,11 +8,13 @@ same link always shows the same label, and the token itself is never stored.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dialer.audit.service import Actor
 from dialer.errors import InvalidInput, NotFound
+from dialer.settings import Settings
 from recordings.links import LinkClaim, LinkError, sign_link, verify_link
 
 MAX_LINK_LIFETIME = timedelta(days=7)
@@ -21,6 +23,14 @@ MAX_LINK_LIFETIME = timedelta(days=7)
 def link_secret(service_secret: bytes) -> bytes:
     """A 32-byte key for recording links, derived from (never equal to) the service secret."""
     return hashlib.sha256(b"dialer recording links\x00" + service_secret).digest()
+
+
+def recording_link_secret(settings: Settings) -> bytes:
+    """The key this process signs links with: from ``DIALER_SECRET_KEY`` in production (links outlive
+    a restart and work on every API process), else random per process."""
+    if settings.production:
+        return link_secret(settings.secret_key.get_secret_value().encode())
+    return secrets.token_bytes(32)
 
 
 def link_actor(token: str) -> Actor:
