@@ -244,11 +244,14 @@ class CallTracker:
         if ch is None:
             ch = self._topology.add(uid, event.channel, event.linkedid)
             self._topology.locals.seen(event.channel, uid)
-            call = self._book.by_uniqueid.get(uid)
-            if call is not None and call.live:
-                self._emit(call.take_channel(ch, Role.PRIMARY, self._clock))
         elif event.channel and ch.name != event.channel:
             ch.name = event.channel
+        if ch.call is None:  # new, or seen before its call was followed here (adopted from a dead engine)
+            call = self._book.by_uniqueid.get(uid)
+            if call is not None and call.live and call.channel is None:
+                self._emit(call.take_channel(ch, Role.PRIMARY, self._clock))
+                if ch.bridge is not None:  # already put through when it was adopted
+                    self._check_bridge(ch.bridge)
         return ch
 
     # ---- internals: channel life ----------------------------------------------------------------

@@ -219,6 +219,21 @@ def test_n5_calls_adopted_from_a_dead_engine_are_judged_by_a_listing_the_others_
     assert summary is not None and summary.operator == "1001"
 
 
+def test_n5_an_adopted_call_whose_channel_was_heard_before_is_bound_to_it():
+    """The survivor's connection heard the dead engine's channel all along (not its call then):
+    adopting the call binds that channel, so its hangup ends the call."""
+    replayer = Replayer(adopt_originates=False)
+    messages = list(capture_messages(capture("n5_resync_status_during_live_call")))
+    replayer.feed(messages)  # heard, not followed
+    assert replayer.tracker.live_calls == []
+    replayer.tracker.track_call("cust-5556005-C1")
+    replayer.tracker.begin_resync(only=["cust-5556005-C1"])
+    replayer.feed(messages)
+    assert replayer.tracker.end_resync(pbx_restarted=False) == []
+    summary = replayer.tracker.summary("cust-5556005-C1")
+    assert summary is not None and summary.answered_at is not None and summary.operator == "1001"
+
+
 def test_n1_0_then_n1a_the_operator_stays_ready_in_its_bridge_between_customers():
     """The captures were taken one after the other on the same Asterisk: replay them as one stream."""
     replayer = Replayer()

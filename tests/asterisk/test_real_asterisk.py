@@ -804,3 +804,39 @@ async def test_a_provisioned_endpoint_is_loaded_at_the_reload_and_gone_once_disa
     )  # no such account
     about_it = [line for line in asterisk.log.splitlines() if "2001" in line or OPERATORS_FILE in line]
     assert [line for line in about_it if re.search(r"\] (ERROR|WARNING)\[", line)] == []
+
+
+async def test_a_surviving_engine_adopts_the_calls_a_dead_one_left(
+    asterisk: RunningAsterisk, client: tuple[TrackedCalls, Seen]
+) -> None:
+    """What a second engine does when it takes over a dead engine's campaign
+    (``dialer.engine.ami_pbx.AmiPbx.adopt``): on its own, already connected AMI client, it adopts
+    the calls storage shows open; Asterisk's listing finds the live one (followed on to its hangup)
+    and the one that is gone ends at once, while a call of its own stays untouched."""
+    first, first_seen = client
+    await first.originate("k-left", "Local/s@dialer-test-answer", context="dialer-test-answer")
+    up = on_channel("k-left", "Newstate", ChannelStateDesc="Up")
+    answered = await first_seen.event("k-left answered", up)
+    channel = getattr(answered, "channel", None)
+    assert channel is not None
+    await first.client.stop()  # the first engine dies; Asterisk keeps its call
+
+    seen = Seen()
+    ami = AmiClient(
+        AmiSettings(port=asterisk.ami_port, username="autodialer", secret=SECRET, boot_timeout=15)
+    )
+    survivor = TrackedCalls(ami, CallTracker(seen))
+    ami.add_event_listener(seen.on_event)
+    await ami.start()
+    try:
+        await ami.wait_ready(within=BOOT_TIMEOUT)
+        survivor.tracker.track_call("own-in-flight")  # its own Originate, no channel yet
+        gone = await survivor.adopt(["k-left", "left-and-gone"])
+        assert gone == ["left-and-gone"]
+        assert sorted(survivor.tracker.live_calls) == ["k-left", "own-in-flight"]
+        await survivor.hangup(channel, call_id="k-left")
+        await seen.event("k-left hung up", on_channel("k-left", "Hangup"))
+        assert "k-left" not in survivor.tracker.live_calls, asterisk.log_tail()
+        assert any(isinstance(f, CallHungUp) and f.call_id == "k-left" for f in seen.facts)
+    finally:
+        await ami.stop()
