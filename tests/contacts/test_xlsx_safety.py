@@ -150,14 +150,14 @@ async def test_the_event_loop_stays_free_while_a_large_workbook_imports(
         parsed_on.add(threading.get_ident())
         return real_cell_text(value)
 
-    gaps: list[float] = []
+    gaps: list[float] = []  # the loop thread's CPU seconds between two beats
     done = asyncio.Event()
 
     async def heartbeat() -> None:
-        last = time.monotonic()
+        last = time.thread_time()
         while not done.is_set():
             await asyncio.sleep(0.005)
-            now = time.monotonic()
+            now = time.thread_time()
             gaps.append(now - last)
             last = now
 
@@ -178,10 +178,11 @@ async def test_the_event_loop_stays_free_while_a_large_workbook_imports(
     assert not parsed_on, f"cells parsed in the service's process (threads {parsed_on}, loop {loop_thread})"
     assert not multiprocessing.active_children()
     assert len(gaps) > 20, "the import was too quick to say anything about the loop"
-    # Generous: on a busy two-core machine an idle loop already sees gaps near 0.1 s, and 1.2 s was
-    # seen with a dozen processes on two cores; parsing on the loop stalled it for the whole opening
-    # of this workbook (4-5 s). The exact check is the one above: no cell parsed on the loop.
-    assert max(gaps) < 2.5, f"the loop stalled {max(gaps):.3f} s"
+    # The loop thread's own CPU time between two beats, not the wall clock's: a loaded machine that
+    # leaves the process waiting for a core (3.7 s was seen with a test suite and three builds on two
+    # cores) is not the loop working on something. Parsing on the loop kept it busy for the whole
+    # opening of this workbook (4-5 s). The exact check is the one above: no cell parsed on the loop.
+    assert max(gaps) < 1.0, f"the loop worked {max(gaps):.3f} s without a pause"
 
 
 def test_the_reading_process_has_bounded_memory(tmp_path):
