@@ -7,6 +7,7 @@ Starting, pausing and stopping a campaign are the campaign's own routes (``/camp
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -86,46 +87,65 @@ async def get_campaign_board(
     return CampaignBoardOut.model_validate(board)
 
 
-async def _chart_scope(
-    session: AsyncSession, principal: Principal, campaign_id: int | None, day: date | None, tz: str
-) -> date:
+@dataclass(frozen=True, slots=True)
+class ChartQuery:
+    """What every chart route is asked: whose calls, which local day, in which zone, in what slots."""
+
+    campaign_id: int | None
+    day: date | None
+    tz: str
+    slot_minutes: int
+
+
+def chart_query(
+    campaign_id: CampaignFilter = None, day: Day = None, tz: Tz = "UTC", slot_minutes: Slot = 15
+) -> ChartQuery:
+    return ChartQuery(campaign_id, day, tz, slot_minutes)
+
+
+ChartDep = Annotated[ChartQuery, Depends(chart_query)]
+
+
+async def _chart_day(session: AsyncSession, principal: Principal, query: ChartQuery) -> date:
     """The chart's day; the caller may read wallboards (and, if one is named, see the campaign)."""
     principal.require(Permission.WALLBOARD_READ)
-    if campaign_id is not None:
-        await get_campaign(session, principal, campaign_id)
-    return day or _now().astimezone(zone(tz)).date()
+    if query.campaign_id is not None:
+        await get_campaign(session, principal, query.campaign_id)
+    return query.day or _now().astimezone(zone(query.tz)).date()
+
+
+async def _call_slots(
+    session: AsyncSession, principal: Principal, query: ChartQuery
+) -> list[charts.CallSlot]:
+    when = await _chart_day(session, principal, query)
+    return await charts.call_slots(
+        session, when, query.tz, _now(), campaign_id=query.campaign_id, slot_minutes=query.slot_minutes
+    )
+
+
+async def _occupancy_slots(
+    session: AsyncSession, principal: Principal, query: ChartQuery
+) -> list[charts.OccupancySlot]:
+    when = await _chart_day(session, principal, query)
+    return await charts.occupancy_slots(
+        session, when, query.tz, _now(), campaign_id=query.campaign_id, slot_minutes=query.slot_minutes
+    )
 
 
 @router.get("/charts/calls", response_model=list[CallSlotOut])
 async def get_call_chart(
-    session: SessionDep,
-    principal: PrincipalDep,
-    campaign_id: CampaignFilter = None,
-    day: Day = None,
-    tz: Tz = "UTC",
-    slot_minutes: Slot = 15,
+    session: SessionDep, principal: PrincipalDep, query: ChartDep
 ) -> list[charts.CallSlot]:
     """Calls placed and answered per slot of the day (of one campaign, or the floor)."""
-    when = await _chart_scope(session, principal, campaign_id, day, tz)
-    return await charts.call_slots(
-        session, when, tz, _now(), campaign_id=campaign_id, slot_minutes=slot_minutes
-    )
+    return await _call_slots(session, principal, query)
 
 
 @router.get("/charts/occupancy", response_model=list[OccupancySlotOut])
 async def get_occupancy_chart(
-    session: SessionDep,
-    principal: PrincipalDep,
-    campaign_id: CampaignFilter = None,
-    day: Day = None,
-    tz: Tz = "UTC",
-    slot_minutes: Slot = 15,
+    session: SessionDep, principal: PrincipalDep, query: ChartDep
 ) -> list[charts.OccupancySlot]:
     """Operators' occupancy per slot: busy (on a call, wrap-up) over available (logged in, not paused)."""
-    when = await _chart_scope(session, principal, campaign_id, day, tz)
-    return await charts.occupancy_slots(
-        session, when, tz, _now(), campaign_id=campaign_id, slot_minutes=slot_minutes
-    )
+    return await _occupancy_slots(session, principal, query)
 
 
 def _chart_words(lang: str) -> dict[str, str]:
@@ -134,39 +154,29 @@ def _chart_words(lang: str) -> dict[str, str]:
     return {word: texts[f"sv.chart.{word}"] for word in svg.WORDS}
 
 
+def _svg(image: str) -> Response:
+    return Response(image, media_type=SVG, headers={"Cache-Control": "no-store"})
+
+
 _SVG_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {SVG: {}}, "description": "an SVG image"}}
 
 
 @router.get("/charts/calls.svg", response_class=Response, responses=_SVG_RESPONSE)
 async def get_call_chart_svg(
-    session: SessionDep,
-    principal: PrincipalDep,
-    campaign_id: CampaignFilter = None,
-    day: Day = None,
-    tz: Tz = "UTC",
-    slot_minutes: Slot = 15,
-    lang: Lang = "en",
+    session: SessionDep, principal: PrincipalDep, query: ChartDep, lang: Lang = "en"
 ) -> Response:
     """The calls chart as an SVG image (words in ``lang``)."""
-    slots = await get_call_chart(session, principal, campaign_id, day, tz, slot_minutes)
-    image = svg.calls_svg(slots, _chart_words(lang), slot_minutes)
-    return Response(image, media_type=SVG, headers={"Cache-Control": "no-store"})
+    slots = await _call_slots(session, principal, query)
+    return _svg(svg.calls_svg(slots, _chart_words(lang), query.slot_minutes))
 
 
 @router.get("/charts/occupancy.svg", response_class=Response, responses=_SVG_RESPONSE)
 async def get_occupancy_chart_svg(
-    session: SessionDep,
-    principal: PrincipalDep,
-    campaign_id: CampaignFilter = None,
-    day: Day = None,
-    tz: Tz = "UTC",
-    slot_minutes: Slot = 15,
-    lang: Lang = "en",
+    session: SessionDep, principal: PrincipalDep, query: ChartDep, lang: Lang = "en"
 ) -> Response:
     """The occupancy chart as an SVG image (words in ``lang``)."""
-    slots = await get_occupancy_chart(session, principal, campaign_id, day, tz, slot_minutes)
-    image = svg.occupancy_svg(slots, _chart_words(lang), slot_minutes)
-    return Response(image, media_type=SVG, headers={"Cache-Control": "no-store"})
+    slots = await _occupancy_slots(session, principal, query)
+    return _svg(svg.occupancy_svg(slots, _chart_words(lang), query.slot_minutes))
 
 
 @router.post("/operators/{operator_id}/pause", response_model=OperatorSessionOut)
