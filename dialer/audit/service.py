@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialer.audit.models import AuditAction, AuditEvent
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
-from dialer.db.paging import count_matching
+from dialer.db.paging import page_of, where_given, where_within
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,23 +93,14 @@ async def list_events(
 ) -> tuple[list[AuditEvent], int]:
     """Events in ``[since, until)``, newest first, and how many match."""
     principal.require(Permission.AUDIT_READ)
-    query = select(AuditEvent)
-    if actor is not None:
-        query = query.where(AuditEvent.actor == actor)
-    if action is not None:
-        query = query.where(AuditEvent.action == action)
-    if object_type is not None:
-        query = query.where(AuditEvent.object_type == object_type)
-    if object_id is not None:
-        query = query.where(AuditEvent.object_id == object_id)
-    if client_id is not None:
-        query = query.where(AuditEvent.client_id == client_id)
-    if since is not None:
-        query = query.where(AuditEvent.at >= since)
-    if until is not None:
-        query = query.where(AuditEvent.at < until)
-    total = await count_matching(session, query)
-    rows = await session.scalars(
-        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset)
+    query = where_given(
+        select(AuditEvent),
+        (AuditEvent.actor, actor),
+        (AuditEvent.action, action),
+        (AuditEvent.object_type, object_type),
+        (AuditEvent.object_id, object_id),
+        (AuditEvent.client_id, client_id),
     )
-    return list(rows), total
+    query = where_within(query, AuditEvent.at, since, until)
+    order = (AuditEvent.at.desc(), AuditEvent.id.desc())
+    return await page_of(session, query, *order, limit=limit, offset=offset)

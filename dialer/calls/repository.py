@@ -17,7 +17,7 @@ from dialer.auth.principal import Principal
 from dialer.auth.scoping import campaign_filter
 from dialer.calls.models import Call, CallOutcome
 from dialer.campaigns.models import Campaign
-from dialer.db.paging import count_matching
+from dialer.db.paging import page_of, where_given, where_within
 from dialer.errors import NotFound
 from dialer.operators.models import Operator
 
@@ -96,19 +96,11 @@ async def list_calls(
 ) -> tuple[list[Call], int]:
     """Calls placed in ``[since, until)``, newest first, and how many match."""
     principal.require(Permission.CALLS_READ)
-    query = visible_calls(principal)
-    if campaign_id is not None:
-        query = query.where(Call.campaign_id == campaign_id)
-    if operator_id is not None:
-        query = query.where(Call.operator_id == operator_id)
-    if outcome is not None:
-        query = query.where(Call.outcome == outcome)
-    if since is not None:
-        query = query.where(Call.placed_at >= since)
-    if until is not None:
-        query = query.where(Call.placed_at < until)
-    total = await count_matching(session, query)
-    rows = await session.scalars(
-        query.order_by(Call.placed_at.desc(), Call.id.desc()).limit(limit).offset(offset)
+    query = where_given(
+        visible_calls(principal),
+        (Call.campaign_id, campaign_id),
+        (Call.operator_id, operator_id),
+        (Call.outcome, outcome),
     )
-    return list(rows), total
+    query = where_within(query, Call.placed_at, since, until)
+    return await page_of(session, query, Call.placed_at.desc(), Call.id.desc(), limit=limit, offset=offset)

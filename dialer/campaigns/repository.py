@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialer.auth.principal import Principal
 from dialer.auth.scoping import campaign_filter
 from dialer.campaigns.models import Campaign, CampaignState
-from dialer.db.paging import count_matching
+from dialer.db.paging import page_of, where_given
 from dialer.operators.models import Operator, campaign_operators
 
 
@@ -32,16 +32,13 @@ async def search(
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[Campaign], int]:
-    query = campaigns_visible(principal)
-    if state is not None:
-        query = query.where(Campaign.state == state)
-    if client_id is not None:
-        query = query.where(Campaign.client_id == client_id)
-    if contract_id is not None:
-        query = query.where(Campaign.contract_id == contract_id)
-    total = await count_matching(session, query)
-    rows = await session.scalars(query.order_by(Campaign.id).limit(limit).offset(offset))
-    return list(rows), total
+    query = where_given(
+        campaigns_visible(principal),
+        (Campaign.state, state),
+        (Campaign.client_id, client_id),
+        (Campaign.contract_id, contract_id),
+    )
+    return await page_of(session, query, Campaign.id, limit=limit, offset=offset)
 
 
 async def operators_of(session: AsyncSession, campaign_id: int) -> list[Operator]:

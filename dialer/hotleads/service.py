@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
 from dialer.auth.scoping import client_filter
-from dialer.db.paging import count_matching
+from dialer.db.paging import page_of, where_given
 from dialer.errors import NotFound
 from dialer.hotleads import outbox
 from dialer.hotleads.models import DeliveryStatus, LeadAlert, LeadDelivery
@@ -52,18 +52,15 @@ async def list_leads(
 ) -> tuple[list[Lead], int]:
     """Leads newest first, with their alerts, and how many match."""
     principal.require(Permission.HOTLEADS_READ)
-    query = _visible(principal)
-    if campaign_id is not None:
-        query = query.where(LeadDelivery.campaign_id == campaign_id)
-    if client_id is not None:
-        query = query.where(LeadDelivery.client_id == client_id)
-    if status is not None:
-        query = query.where(LeadDelivery.status == status)
-    total = await count_matching(session, query)
-    rows = await session.scalars(
-        query.order_by(LeadDelivery.created_at.desc(), LeadDelivery.id.desc()).limit(limit).offset(offset)
+    query = where_given(
+        _visible(principal),
+        (LeadDelivery.campaign_id, campaign_id),
+        (LeadDelivery.client_id, client_id),
+        (LeadDelivery.status, status),
     )
-    return await _with_alerts(session, list(rows)), total
+    order = (LeadDelivery.created_at.desc(), LeadDelivery.id.desc())
+    leads, total = await page_of(session, query, *order, limit=limit, offset=offset)
+    return await _with_alerts(session, leads), total
 
 
 async def _get(session: AsyncSession, principal: Principal, delivery_id: int) -> LeadDelivery:

@@ -16,7 +16,7 @@ from dialer.auth.principal import Principal
 from dialer.auth.scoping import campaign_filter
 from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign
-from dialer.db.paging import count_matching
+from dialer.db.paging import page_of, where_given
 from dialer.errors import Conflict, Forbidden, NotFound
 from dialer.qa.models import QueueItem, QueueStatus, Score, Scorecard
 from dialer.qa.sampling import Candidate, draw
@@ -136,18 +136,14 @@ async def list_queue(
 ) -> tuple[list[QueueItem], int]:
     """Queue items the caller may see, oldest day first, and how many match."""
     principal.require(Permission.SCORES_READ)
-    query = _visible(principal)
-    if f.campaign_id is not None:
-        query = query.where(QueueItem.campaign_id == f.campaign_id)
-    if f.operator_id is not None:
-        query = query.where(QueueItem.operator_id == f.operator_id)
-    if f.status is not None:
-        query = query.where(QueueItem.status == f.status)
-    if f.day is not None:
-        query = query.where(QueueItem.day == f.day)
-    total = await count_matching(session, query)
-    page = query.order_by(QueueItem.day, QueueItem.id).limit(limit).offset(offset)
-    return list(await session.scalars(page)), total
+    query = where_given(
+        _visible(principal),
+        (QueueItem.campaign_id, f.campaign_id),
+        (QueueItem.operator_id, f.operator_id),
+        (QueueItem.status, f.status),
+        (QueueItem.day, f.day),
+    )
+    return await page_of(session, query, QueueItem.day, QueueItem.id, limit=limit, offset=offset)
 
 
 async def claim(session: AsyncSession, principal: Principal, item_id: int, now: datetime) -> QueueItem:

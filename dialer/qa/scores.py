@@ -23,7 +23,7 @@ from dialer.auth.scoping import campaign_filter
 from dialer.call_recordings.access import recorded_call
 from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign
-from dialer.db.paging import count_matching
+from dialer.db.paging import page_of, where_given, where_within
 from dialer.errors import Conflict, Forbidden, InvalidInput, NotFound
 from dialer.qa.models import QueueItem, QueueStatus, Score, Scorecard, ScoreValue
 from dialer.qa.schemas import MomentIn, ScoreIn
@@ -190,22 +190,15 @@ async def list_scores(
 ) -> tuple[list[Score], int]:
     """Scores matching ``f``, the newest call first, and how many match."""
     principal.require(Permission.SCORES_READ)
-    query = visible_scores(principal)
-    if f.campaign_id is not None:
-        query = query.where(Score.campaign_id == f.campaign_id)
-    if f.operator_id is not None:
-        query = query.where(Score.operator_id == f.operator_id)
-    if f.call_id is not None:
-        query = query.where(Score.call_id == f.call_id)
-    if f.scorer is not None:
-        query = query.where(Score.scorer == f.scorer)
-    if f.since is not None:
-        query = query.where(Score.call_at >= f.since)
-    if f.until is not None:
-        query = query.where(Score.call_at < f.until)
-    total = await count_matching(session, query)
-    page = query.order_by(Score.call_at.desc(), Score.id.desc()).limit(limit).offset(offset)
-    return list(await session.scalars(page)), total
+    query = where_given(
+        visible_scores(principal),
+        (Score.campaign_id, f.campaign_id),
+        (Score.operator_id, f.operator_id),
+        (Score.call_id, f.call_id),
+        (Score.scorer, f.scorer),
+    )
+    query = where_within(query, Score.call_at, f.since, f.until)
+    return await page_of(session, query, Score.call_at.desc(), Score.id.desc(), limit=limit, offset=offset)
 
 
 async def cards_of(session: AsyncSession, scores: list[Score]) -> dict[int, Scorecard]:
