@@ -303,7 +303,7 @@ async def _release_quietly(writer: BulkWriter) -> None:
 
 
 async def _undo_contacts(sessions: async_sessionmaker[AsyncSession], job_id: int) -> None:
-    """Delete what a failed import committed (SQLite commits per batch; on PostgreSQL a no-op)."""
+    """Delete what a failed import committed (SQLite commits groups of batches; PostgreSQL: a no-op)."""
     try:
         async with sessions() as session:
             if dialect_name(session) != "postgresql":
