@@ -10,8 +10,9 @@ Opening, reading and the row rules run in a worker thread (:mod:`dialer.contacts
 event loop, which the API and the engine share, only writes the finished batches.
 
 Nothing half-written: on PostgreSQL a contact import is one transaction (COPY batches inside it,
-serialised per campaign by an advisory lock); on SQLite each batch is committed, so other writers are
-not locked out for the whole import, and a fatal error deletes the rows this job inserted. A
+serialised per campaign by an advisory lock); on SQLite the batches are committed in groups (about
+:data:`_SQLITE_COMMIT_ROWS` rows, at most :data:`_SQLITE_COMMIT_S` apart), so other writers are not
+locked out for the whole import, and a fatal error deletes the rows this job inserted. A
 do-not-call import is one transaction on both. The failed job keeps its error, and its counts of
 imported rows are zero, as the database is.
 """
@@ -41,7 +42,7 @@ from dialer.contacts.reading import Table, open_table
 from dialer.contacts.report import ImportProgress, ImportReport, RowProblem
 from dialer.contacts.rows import ContactRows, DncRows
 from dialer.contacts.table import HeaderTest, Row
-from dialer.contacts.writers import CONTACT_COLUMNS, DNC_COLUMNS, bulk_writer, dialect_name
+from dialer.contacts.writers import CONTACT_COLUMNS, DNC_COLUMNS, BulkWriter, bulk_writer, dialect_name
 from dialer.settings import Settings
 
 __all__ = [
@@ -63,6 +64,11 @@ _HAND_OVER_S = 0.5  # the reader hands over what it has at least this often, for
 _CLOCK_EVERY = 256  # rows between looks at the clock in the reader
 _MARK_CHUNK = 15_000  # numbers per marking UPDATE (each used twice; SQLite allows 32,766 parameters)
 _CAMPAIGN_LOCK = 0x1D1A  # first key of the advisory lock that serialises imports into one campaign
+# SQLite: rows per commit. Each commit writes every page it changed to the WAL, and a batch's numbers
+# land all over the (campaign, phone) index: committing every 5,000 rows wrote most of that index
+# again each time, so a million-row import slowed as the campaign grew.
+_SQLITE_COMMIT_ROWS = 25_000
+_SQLITE_COMMIT_S = 1.0  # and at least this often, so other writers never wait long for the lock
 
 
 class _Progress:
@@ -268,17 +274,36 @@ async def _write_contacts(
         writer = bulk_writer(session, "contacts", CONTACT_COLUMNS)
         # The worker thread reads and builds the next batches while the loop writes this one.
         batches = threaded_batches(_batches(table.rows, rows.build, batch_rows))
-        async with contextlib.aclosing(batches):
-            async for batch in batches:
-                await writer.write(batch)
-                if not postgresql:
-                    await session.commit()
-                tick()
+        try:
+            async with contextlib.aclosing(batches):
+                uncommitted, since = 0, time.monotonic()
+                async for batch in batches:
+                    await writer.write(batch)
+                    uncommitted += len(batch)
+                    if not postgresql and (
+                        uncommitted >= _SQLITE_COMMIT_ROWS or time.monotonic() - since >= _SQLITE_COMMIT_S
+                    ):
+                        await writer.release()
+                        await session.commit()
+                        uncommitted, since = 0, time.monotonic()
+                    tick()
+            await writer.release()
+        except BaseException:
+            await _release_quietly(writer)
+            raise
         await session.commit()
 
 
+async def _release_quietly(writer: BulkWriter) -> None:
+    """Release the writer after a failure; the failure, not this, is what the caller hears about."""
+    try:
+        await writer.release()
+    except Exception:
+        log.debug("could not release the bulk writer after a failed import", exc_info=True)
+
+
 async def _undo_contacts(sessions: async_sessionmaker[AsyncSession], job_id: int) -> None:
-    """Delete what a failed import committed (SQLite commits per batch; on PostgreSQL a no-op)."""
+    """Delete what a failed import committed (SQLite commits groups of batches; PostgreSQL: a no-op)."""
     try:
         async with sessions() as session:
             if dialect_name(session) != "postgresql":
@@ -364,12 +389,17 @@ async def import_dnc(
                 if header_is_data:
                     batch.extend(rows.build(table.header_row, table.header))
                 groups = threaded_batches(_batches(table.rows, rows.build, settings.import_batch_rows))
-                async with contextlib.aclosing(groups):
-                    async for group in groups:  # each row gives a list of entries
-                        batch.extend(record for records in group for record in records)
-                        if len(batch) >= settings.import_batch_rows:
-                            await flush()
-                await flush(final=True)
+                try:
+                    async with contextlib.aclosing(groups):
+                        async for group in groups:  # each row gives a list of entries
+                            batch.extend(record for records in group for record in records)
+                            if len(batch) >= settings.import_batch_rows:
+                                await flush()
+                    await flush(final=True)
+                    await writer.release()
+                except BaseException:
+                    await _release_quietly(writer)
+                    raise
                 await session.commit()
         except BaseException as error:
             await _fail(sessions, report, error)

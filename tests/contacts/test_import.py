@@ -10,6 +10,7 @@ from typing import BinaryIO, cast
 import pytest
 from sqlalchemy import func, select
 
+from dialer.contacts import importing
 from dialer.contacts.errors import FileTooLarge, NotFound, UnreadableFile
 from dialer.contacts.importing import ImportProgress, import_contacts
 from dialer.contacts.models import Contact, ContactStatus, DncEntry, ImportJob, ImportStatus
@@ -290,6 +291,34 @@ async def test_a_file_refused_part_way_leaves_nothing_and_its_job_counts_nothing
         job = await session.get(ImportJob, refused.value.job_id)
     assert job.status == ImportStatus.FAILED and "DIALER_IMPORT_MAX_ROWS" in job.error
     assert (job.imported, job.on_dnc) == (0, 0)  # as the database is, not as far as it got
+
+
+async def test_a_file_refused_after_sqlite_commits_still_leaves_nothing(
+    sessions, world, settings, monkeypatch
+):
+    """SQLite commits groups of batches; rows already committed when the file turns bad are removed."""
+    monkeypatch.setattr(importing, "_SQLITE_COMMIT_ROWS", 10)
+    good = [f"8916{n:07d};Имя {n}" for n in range(300)]
+    data = csv_bytes(["Телефон;ФИО", *good])
+    settings.import_max_rows = 200
+    with pytest.raises(UnreadableFile, match="more than 200 rows") as refused:
+        await _import(sessions, world, data, settings)
+    assert await _count(sessions, Contact) == 0
+    async with sessions() as session:
+        job = await session.get(ImportJob, refused.value.job_id)
+    assert job.status == ImportStatus.FAILED and (job.imported, job.on_dnc) == (0, 0)
+
+
+async def test_an_import_committed_in_groups_keeps_every_row_in_file_order(
+    sessions, world, settings, monkeypatch
+):
+    monkeypatch.setattr(importing, "_SQLITE_COMMIT_ROWS", 7)
+    good = [f"8916{n:07d};Имя {n}" for n in range(100)]
+    report = await _import(sessions, world, csv_bytes(["Телефон;ФИО", *good, good[5]]), settings)
+    assert (report.rows_read, report.imported, report.duplicates) == (101, 100, 1)
+    contacts = await _contacts(sessions, world.campaign_id)
+    assert [c.source_row for c in contacts] == list(range(2, 102))
+    assert [c.phone for c in contacts] == [f"+7916{n:07d}" for n in range(100)]
 
 
 class _Untouchable(io.RawIOBase):
