@@ -297,14 +297,13 @@ class SqlCallStore:
 
     async def mark_wrap_ended(self, call_uid: str, at: datetime, operator_id: int | None = None) -> None:
         async with unit_of_work(self.sessions) as session:
+            if operator_id is not None:  # the operator's row first, then the call's, as the API locks them
+                try:
+                    async with session.begin_nested():
+                        await presence.end_wrap_for_call(session, operator_id, call_uid, at)
+                except (Conflict, NotFound) as exc:
+                    log.warning("operator %s ending the wrap-up of call %s: %s", operator_id, call_uid, exc)
             await service.mark_wrap_ended(session, call_uid, at)
-            if operator_id is None:
-                return
-            try:
-                async with session.begin_nested():
-                    await presence.end_wrap_for_call(session, operator_id, call_uid, at)
-            except (Conflict, NotFound) as exc:
-                log.warning("operator %s ending the wrap-up of call %s: %s", operator_id, call_uid, exc)
 
     async def open_calls(self, now: datetime, campaign_id: int | None = None) -> list[OpenCall]:
         mine = ownership.claimable_by(self.owner, now, self.campaign_ttl)
