@@ -112,6 +112,10 @@ class OrderedWriter:
         """Calls with early facts held in memory."""
         return len(self._held)
 
+    def holding(self, call_uid: str) -> bool:
+        """Early facts of this call are held in memory (not in storage yet)."""
+        return call_uid in self._held
+
     @property
     def idle(self) -> bool:
         """Nothing queued and nothing being written: storage shows every fact submitted so far, but

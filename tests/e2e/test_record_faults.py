@@ -114,8 +114,10 @@ async def test_a_call_that_rings_out_while_the_engine_is_down_is_no_answer(
     async with running_stack(
         database_url, sessions, tmp_path, scenario_of(script), {"UTC": [PHONE]}, max_attempts=2
     ) as stack:
+        assert stack.service.runtime is not None
+        writer = stack.service.runtime.engine.writer
         uid = await placed_call(stack)
-        await until(lambda: stored(stack, lambda c: c.ringing_at is not None))
+        await until(lambda: writer.holding(uid))  # its ringing, held for its next write: it rings
         record = await kill_until_recorded_end(stack, uid)
         await records_closed(stack)
         call = await the_call(stack)
@@ -233,7 +235,7 @@ async def test_an_answer_held_in_memory_when_the_engine_dies_is_settled_from_the
         uid = await placed_call(stack)
         await until(lambda: uid in engine.floor.calls and engine.floor.calls[uid].answered_at is not None)
         assert engine.floor.calls[uid].amd_status is None  # AMD still running
-        assert engine.writer.held == 1
+        assert engine.writer.holding(uid)
         assert await stored(stack, lambda c: c.answered_at is None and c.ringing_at is None)
         record = await kill_until_recorded_end(stack, uid, outage_after_s=5.0)
         await records_closed(stack)

@@ -58,12 +58,12 @@ async def test_early_facts_are_held_for_the_calls_next_durable_write_in_its_orde
     writer.hold("c1", rang, recorder(log, "alone"))
     writer.hold("c2", early.Ringing(T0), recorder(log, "alone"))
     writer.hold("c1", answered, recorder(log, "alone"))
-    assert writer.held == 2 and writer.idle  # nothing queued: held in memory
+    assert writer.held == 2 and writer.holding("c1") and writer.idle  # nothing queued: held in memory
     writer.submit_call("connected", "c1", recorder(log, "connected"))
     writer.submit_call("ended", "c1", recorder(log, "ended"))
     await until(lambda: len(log) == 2)
     assert log == [("connected", (rang, answered)), ("ended", ())]  # taken once, by the first
-    assert writer.held == 1  # c2's ringing still waits for its call's next write
+    assert not writer.holding("c1") and writer.holding("c2")  # c2's ringing waits for its call's write
     await writer.drain()  # draining writes what is held too
     assert log[-1] == ("alone", (early.Ringing(T0),)) and writer.held == 0
     await writer.stop()
