@@ -172,6 +172,13 @@ class Settings(BaseSettings):
         description="This engine's name: owner of its campaigns and contact leases (default: host name).",
     )
     engine_tick_s: float = Field(1.0, gt=0, description="Seconds between two pacing decisions of a campaign.")
+    engine_fact_hold_s: float = Field(
+        1.0,
+        ge=0,
+        le=10,
+        description="Seconds at most a call's ringing, answer and AMD verdict wait in memory for its next "
+        "durable write (connected, abandoned, ended) to share its transaction; 0 writes each at once.",
+    )
     engine_poll_s: float = Field(
         5.0,
         gt=0,

@@ -11,10 +11,12 @@ Interface (the runtime depends on these signatures)::
     mark_ringing(session, call_uid, at) -> Call
     mark_answered(session, call_uid, at) -> Call
     mark_amd(session, call_uid, status, cause, at) -> Call
-    mark_connected(session, call_uid, operator_id, at) -> Call
-    mark_abandoned(session, call_uid, at) -> Call
-    mark_ended(session, call_uid, *, outcome, hangup_cause, hangup_side, at) -> Call
+    mark_early(session, call_uid, facts) -> Call            # ringing, answered, AMD held by the engine
+    mark_connected(session, call_uid, operator_id, at, *, early=()) -> Call
+    mark_abandoned(session, call_uid, at, *, early=()) -> Call
+    mark_ended(session, call_uid, *, outcome, hangup_cause, hangup_side, at, early=()) -> Call
     mark_wrap_ended(session, call_uid, at) -> Call
+    close_wrap(session, call_uid, at) -> Call | None        # the operator's wrap-up of it ended
     set_disposition(session, principal, call_id, code, *, note=None, callback_at=None,
                     same_operator=False, at) -> Call            (dialer.calls.dispositions)
     mark_crm_pushed(session, call_id, at) -> Call
@@ -25,6 +27,10 @@ Interface (the runtime depends on these signatures)::
     list_calls(session, principal, *, campaign_id=None, operator_id=None, outcome=None,
                since=None, until=None, limit=100, offset=0) -> tuple[list[Call], int]
 
+``early``: the call's early facts (``dialer.calls.early``) the engine held back, applied first in
+the same transaction. This package is the only writer of the call row (the operators' wrap-up
+end comes through ``close_wrap``).
+
 ``mark_*`` raise ``dialer.errors.NotFound`` for an unknown ``call_uid``. ``create_call`` counts the
 attempt on the contact (so a crash after placing never re-dials for free); called again with the same
 ``call_uid`` it returns the existing record and counts nothing.
@@ -32,11 +38,13 @@ attempt on the contact (so a crash after placing never re-dials for free); calle
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialer.calls import early as early_facts
 from dialer.calls import ended as ended_signal
 from dialer.calls import lifecycle
 from dialer.calls.after_call import after_call, hold_owner
@@ -52,6 +60,7 @@ from dialer.errors import InvalidInput, NotFound
 
 __all__ = [
     "DISPOSITION_GRACE",
+    "close_wrap",
     "create_call",
     "find_call",
     "get_call",
@@ -61,6 +70,7 @@ __all__ = [
     "mark_answered",
     "mark_connected",
     "mark_crm_pushed",
+    "mark_early",
     "mark_ended",
     "mark_ringing",
     "mark_wrap_ended",
@@ -122,11 +132,17 @@ async def create_call(
     return call
 
 
-async def _fact(session: AsyncSession, call_uid: str, at: datetime) -> Call:
+async def _fact(
+    session: AsyncSession, call_uid: str, at: datetime, early: Sequence[early_facts.EarlyFact] = ()
+) -> Call:
+    """The call locked, with the early facts held for it applied first."""
     _aware(at)
+    for fact in early:
+        _aware(fact.at)
     call = await lock_call(session, call_uid)
     if call is None:
         raise NotFound(f"call {call_uid!r} not found")
+    early_facts.apply(call, early)
     return call
 
 
@@ -154,8 +170,25 @@ async def mark_amd(session: AsyncSession, call_uid: str, status: str, cause: str
     return await _done(session, call)
 
 
-async def mark_connected(session: AsyncSession, call_uid: str, operator_id: int, at: datetime) -> Call:
-    call = await _fact(session, call_uid, at)
+async def mark_early(
+    session: AsyncSession, call_uid: str, facts: Sequence[early_facts.EarlyFact]
+) -> Call:
+    """Early facts the engine held and no durable write took in time: on their own."""
+    if not facts:
+        raise InvalidInput("mark_early: no fact given")
+    call = await _fact(session, call_uid, facts[0].at, facts)
+    return await _done(session, call)
+
+
+async def mark_connected(
+    session: AsyncSession,
+    call_uid: str,
+    operator_id: int,
+    at: datetime,
+    *,
+    early: Sequence[early_facts.EarlyFact] = (),
+) -> Call:
+    call = await _fact(session, call_uid, at, early)
     first = call.connected_at is None
     lifecycle.on_connected(call, operator_id, at)
     await _done(session, call)
@@ -164,9 +197,11 @@ async def mark_connected(session: AsyncSession, call_uid: str, operator_id: int,
     return call
 
 
-async def mark_abandoned(session: AsyncSession, call_uid: str, at: datetime) -> Call:
+async def mark_abandoned(
+    session: AsyncSession, call_uid: str, at: datetime, *, early: Sequence[early_facts.EarlyFact] = ()
+) -> Call:
     """A person answered and no operator took them within the connect limit: counts as abandoned."""
-    call = await _fact(session, call_uid, at)
+    call = await _fact(session, call_uid, at, early)
     lifecycle.on_abandoned(call, at)
     return await _done(session, call)
 
@@ -195,6 +230,19 @@ async def mark_wrap_ended(session: AsyncSession, call_uid: str, at: datetime) ->
     return await _done(session, call)
 
 
+async def close_wrap(session: AsyncSession, call_uid: str, at: datetime) -> Call | None:
+    """The operator's wrap-up of this call ended at ``at`` (ready, paused, logged out, disposed):
+    kept if the call had ended by then (the first end of its wrap-up stands). None: no such call."""
+    _aware(at)
+    call = await lock_call(session, call_uid)
+    if call is None:
+        return None
+    if call.ended_at is not None and at >= call.ended_at:
+        lifecycle.on_wrap_ended(call, at)
+        await session.flush()
+    return call
+
+
 async def mark_ended(
     session: AsyncSession,
     call_uid: str,
@@ -203,11 +251,12 @@ async def mark_ended(
     hangup_cause: int | None,
     hangup_side: HangupSide | str | None,
     at: datetime,
+    early: Sequence[early_facts.EarlyFact] = (),
 ) -> Call:
     """The call hung up with the engine's verdict; the first end moves the contact on (once)."""
     verdict = CallOutcome(outcome)
     side = HangupSide(hangup_side) if hangup_side is not None else None
-    call = await _fact(session, call_uid, at)
+    call = await _fact(session, call_uid, at, early)
     first_end = lifecycle.on_ended(call, verdict, hangup_cause, side, at)
     if call.recorded_at is None:  # billing's "recorded" moment: never before the call ended
         call.recorded_at = max(at, datetime.now(UTC))

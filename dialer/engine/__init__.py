@@ -8,7 +8,8 @@ Where things are:
 - ``plan``: a running campaign's figures (profile, ring and connect limits, wrap-up, connection);
 - ``floor``: the live calls and operators of this process, in memory (pure);
 - ``outcomes``: a call's verdict from the tracker's facts (pure);
-- ``facts``: the tracker's facts applied to the floor at once and to storage in order (``writer``);
+- ``fact_handler``: the tracker's facts applied to the floor at once and to storage in order;
+- ``writer``: storage writes in order, a call's early facts held for its next durable write;
 - ``agi``: the FastAGI decisions (operator, abandon, hang up);
 - ``limits``: lines per trunk, calls per second per trunk and server;
 - ``runner``: one campaign's pacing tick (pacing -> lease -> record -> originate);

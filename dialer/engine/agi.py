@@ -147,7 +147,9 @@ class EngineAgi:
         call.abandoned = True
         metrics.CALLS.labels(str(call.campaign_id), "abandoned").inc()
         store, uid, at = self.store, call.call_uid, self.clock.now()
-        self.writer.submit(f"abandon of call {uid}", lambda: store.mark_abandoned(uid, at))
+        self.writer.submit_call(
+            f"abandon of call {uid}", uid, lambda held: store.mark_abandoned(uid, at, held)
+        )
 
     async def on_abandoned(self, call: CallInfo, message: str) -> None:
         """The dialplan abandoned the call (this engine's decision, or its fallback)."""

@@ -2,7 +2,9 @@
 
 ``FactHandler.on_fact`` is the ``ami.facts.FactListener`` the trackers call, synchronously and in
 event order. The floor changes before it returns (so the next pacing tick and the next connect
-decision see it); the storage writes are queued on the ``OrderedWriter``.
+decision see it); the storage writes are queued on the ``OrderedWriter``. Ringing, answered and
+the AMD verdict are held there for the call's next durable write (connected, abandoned, ended),
+which writes them in its own transaction; at most ``hold_s`` later they are written on their own.
 
 A call the tracker reports gone with no Hangup seen (not listed at a resync after the engine or its
 AMI connection was away, or ended by an Asterisk restart) is settled from Asterisk's own record
@@ -15,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime
+from functools import partial
 
 from ami.facts import (
     AmdVerdict,
@@ -32,12 +35,13 @@ from ami.facts import (
     OperatorReady,
     PbxRestarted,
 )
+from dialer.calls import early
 from dialer.calls.models import CallOutcome, HangupSide
 from dialer.engine.floor import Floor, LiveCall, LiveOperator, Seat
 from dialer.engine.lost import LostCalls
 from dialer.engine.outcomes import answered_by_person, answered_outcome, failed_outcome, hangup_side
 from dialer.engine.plan import Plan
-from dialer.engine.ports import CallStore
+from dialer.engine.ports import CallStore, Early, WrapUp
 from dialer.engine.settle import Known, settle
 from dialer.engine.writer import OrderedWriter
 from dialer.observability import logs, metrics
@@ -105,10 +109,7 @@ class FactHandler:
 
     def _ringing(self, fact: CallRinging) -> None:
         if fact.call_id in self.floor.calls:
-            store = self.store
-            self.writer.submit(
-                f"ringing of call {fact.call_id}", lambda: store.mark_ringing(fact.call_id, fact.at)
-            )
+            self._hold(fact.call_id, early.Ringing(fact.at))
 
     def _answered(self, fact: CallAnswered) -> None:
         call = self.floor.calls.get(fact.call_id)
@@ -117,10 +118,7 @@ class FactHandler:
         if call.answered_at is None:
             metrics.CALLS.labels(str(call.campaign_id), "answered").inc()
         call.answered_at = call.answered_at or fact.at
-        store = self.store
-        self.writer.submit(
-            f"answer of call {fact.call_id}", lambda: store.mark_answered(fact.call_id, fact.at)
-        )
+        self._hold(fact.call_id, early.Answered(fact.at))
 
     def _amd(self, fact: AmdVerdict) -> None:
         call = self.floor.calls.get(fact.call_id)
@@ -129,11 +127,11 @@ class FactHandler:
         call.amd_status = call.amd_status or fact.status
         if fact.status in PERSON_VERDICTS and call.amd_s is None and fact.seconds_after_answer is not None:
             call.amd_s = max(0.0, fact.seconds_after_answer)
-        store = self.store
-        self.writer.submit(
-            f"AMD of call {fact.call_id}",
-            lambda: store.mark_amd(fact.call_id, fact.status, fact.cause, fact.at),
-        )
+        self._hold(fact.call_id, early.Amd(fact.status, fact.cause, fact.at))
+
+    def _hold(self, uid: str, fact: early.EarlyFact) -> None:
+        """Not durable on its own: written with the call's next durable write (or soon after)."""
+        self.writer.hold(uid, fact, partial(self.store.mark_early, uid))
 
     def _connected(self, fact: CallConnected) -> None:
         call = self.floor.calls.get(fact.call_id)
@@ -147,8 +145,10 @@ class FactHandler:
         metrics.CALLS.labels(str(call.campaign_id), "connected").inc()
         store, uid, op_id, at = self.store, fact.call_id, op.operator_id, fact.at
 
-        self.writer.submit(
-            f"connection of call {uid} to {fact.operator}", lambda: store.mark_connected(uid, op_id, at)
+        self.writer.submit_call(
+            f"connection of call {uid} to {fact.operator}",
+            uid,
+            lambda held: store.mark_connected(uid, op_id, at, held),
         )
 
     def _failed(self, fact: CallFailed) -> None:
@@ -196,23 +196,19 @@ class FactHandler:
             seen_alive_at=call.seen_alive_at,
             connect_limit_s=plan.connect_limit_s if plan is not None else 2.0,
         )
-        connected_op = self._release(call, at)
+        wrap_up = self._wrap_up(self._release(call, at), at)
         store, lost, uid = self.store, self.lost, call.call_uid
-        op_id = connected_op.operator_id if connected_op is not None else None
-        wrap_s = connected_op.wrap_s if connected_op is not None else 0.0
 
-        async def write() -> None:
+        async def write(held: Early) -> None:
             settled = settle(known, await lost.record_of(uid), pbx_restarted=pbx_restarted)
             connected_at = known.connected_at or settled.connected_at
             talk = (settled.ended_at - connected_at).total_seconds() if connected_at else None
             self._count(call, settled.outcome, settled.ended_at, talk)
             if settled.review is not None:
                 log.warning("call %s: %s", uid, settled.review)
-            await store.settle(uid, settled)
-            if op_id is not None:
-                await store.operator_wrap_up(op_id, uid, at, wrap_s)
+            await store.settle(uid, settled, held, wrap_up)
 
-        self.writer.submit(f"end of lost call {uid}", write)
+        self.writer.submit_call(f"end of lost call {uid}", uid, write)
 
     def _end(self, call: LiveCall, at: datetime, cause: int | None, by: HungUpBy, talk_s: float) -> None:
         plan = self.plans.get(call.campaign_id)
@@ -230,7 +226,9 @@ class FactHandler:
             call.abandoned = True
             metrics.CALLS.labels(str(call.campaign_id), "abandoned").inc()
             store, uid = self.store, call.call_uid
-            self.writer.submit(f"abandon of call {uid}", lambda: store.mark_abandoned(uid, at))
+            self.writer.submit_call(
+                f"abandon of call {uid}", uid, lambda held: store.mark_abandoned(uid, at, held)
+            )
         talk = talk_s if call.connected_at else None
         side = hangup_side(by)
         if call.hangup_sent and by is HungUpBy.PRODUCT:  # the operator's hang-up from their page
@@ -247,19 +245,21 @@ class FactHandler:
         *,
         talk_s: float | None,
     ) -> None:
-        connected_op = self._release(call, at)
+        wrap_up = self._wrap_up(self._release(call, at), at)
         self._count(call, outcome, at, talk_s)
         log.debug("call ended: %s (cause %s)", outcome, cause)
         store, uid = self.store, call.call_uid
-        op_id = connected_op.operator_id if connected_op is not None else None
-        wrap_s = connected_op.wrap_s if connected_op is not None else 0.0
+        self.writer.submit_call(
+            f"end of call {uid} ({outcome})",
+            uid,
+            lambda held: store.mark_ended(uid, outcome, cause, side, at, held, wrap_up),
+        )
 
-        async def write() -> None:
-            await store.mark_ended(uid, outcome, cause, side, at)
-            if op_id is not None:
-                await store.operator_wrap_up(op_id, uid, at, wrap_s)
-
-        self.writer.submit(f"end of call {uid} ({outcome})", write)
+    @staticmethod
+    def _wrap_up(connected_op: LiveOperator | None, at: datetime) -> WrapUp | None:
+        if connected_op is None:
+            return None
+        return WrapUp(connected_op.operator_id, at, connected_op.wrap_s)
 
     def _release(self, call: LiveCall, at: datetime) -> LiveOperator | None:
         """The call off the floor; its operator, if it was talking to one, wraps up from ``at``."""

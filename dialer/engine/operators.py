@@ -111,8 +111,7 @@ class OperatorConnector:
             store, op_id = self.store, op.operator_id
 
             async def write(uid: str = call_uid, op_id: int = op_id, store: CallStore = store) -> None:
-                await store.mark_wrap_ended(uid, now)
-                await store.operator_wrap_ended(op_id, uid, now)
+                await store.mark_wrap_ended(uid, now, op_id)  # the operator ready again with it
 
             self.writer.submit(f"wrap-up of call {call_uid}", write)
 

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from dialer.calls.early import EarlyFact
 from dialer.calls.models import CallOutcome, HangupSide
 from dialer.campaigns.models import RecordingPolicy
 from dialer.engine.plan import Plan
 from dialer.engine.settle import Settled
 from dialer.pacing import PacingDecision
+
+Early = tuple[EarlyFact, ...]  # a call's early facts, in the order they happened
 
 
 class PbxUnavailable(Exception):
@@ -115,6 +118,15 @@ class OperatorSession:
 
 
 @dataclass(frozen=True, slots=True)
+class WrapUp:
+    """The operator who talked on an ended call wraps it up from ``at`` for ``wrap_s`` seconds."""
+
+    operator_id: int
+    at: datetime
+    wrap_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class OpenCall:
     """A call storage shows as not ended (placed by this or an earlier engine process)."""
 
@@ -174,25 +186,35 @@ class CallStore(Protocol):
     ) -> None:
         """Record a call about to be placed, with the recording policy its Originate carries."""
 
-    async def mark_ringing(self, call_uid: str, at: datetime) -> None: ...
+    async def mark_early(self, call_uid: str, facts: Early) -> None:
+        """Early facts (ringing, answered, AMD) no durable write of the call took in time."""
 
-    async def mark_answered(self, call_uid: str, at: datetime) -> None: ...
+    # ``early``: the call's early facts held by the writer, written first in the same transaction.
 
-    async def mark_amd(self, call_uid: str, status: str, cause: str, at: datetime) -> None: ...
-
-    async def mark_connected(self, call_uid: str, operator_id: int, at: datetime) -> None:
+    async def mark_connected(self, call_uid: str, operator_id: int, at: datetime, early: Early = ()) -> None:
         """The call put through and its operator on it, written together (one never shows without
         the other)."""
 
-    async def mark_abandoned(self, call_uid: str, at: datetime) -> None: ...
+    async def mark_abandoned(self, call_uid: str, at: datetime, early: Early = ()) -> None: ...
 
     async def mark_ended(
-        self, call_uid: str, outcome: CallOutcome, cause: int | None, side: HangupSide | None, at: datetime
-    ) -> None: ...
+        self,
+        call_uid: str,
+        outcome: CallOutcome,
+        cause: int | None,
+        side: HangupSide | None,
+        at: datetime,
+        early: Early = (),
+        wrap_up: WrapUp | None = None,
+    ) -> None:
+        """The call's end, and its operator's wrap-up (if it was put through) in the same transaction."""
 
-    async def mark_wrap_ended(self, call_uid: str, at: datetime) -> None: ...
+    async def mark_wrap_ended(self, call_uid: str, at: datetime, operator_id: int | None = None) -> None:
+        """The call's wrap-up over; its operator (if given) ready again, in the same transaction."""
 
-    async def settle(self, call_uid: str, settled: Settled) -> None:
+    async def settle(
+        self, call_uid: str, settled: Settled, early: Early = (), wrap_up: WrapUp | None = None
+    ) -> None:
         """Close a call lost while nobody watched with what Asterisk's record (or the proof) says."""
         ...
 
@@ -233,12 +255,6 @@ class CallStore(Protocol):
         ...
 
     async def operator_sessions(self) -> list[OperatorSession]: ...
-
-    async def operator_wrap_up(
-        self, operator_id: int, call_uid: str, at: datetime, wrap_s: float
-    ) -> None: ...
-
-    async def operator_wrap_ended(self, operator_id: int, call_uid: str, at: datetime) -> None: ...
 
     async def operator_held(self, operator_id: int, session_id: str | None, at: datetime) -> None:
         """The nailed-up leg is held (``session_id``) or dropped (None): storage pauses or readies."""

@@ -104,7 +104,7 @@ def build_runtime(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], *, clock: EngineClock = SYSTEM_CLOCK
 ) -> Runtime:
     floor = Floor()
-    writer = OrderedWriter()
+    writer = OrderedWriter(hold_s=settings.engine_fact_hold_s)
     plans: dict[int, Plan] = {}
     store = SqlCallStore(
         sessions,

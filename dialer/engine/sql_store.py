@@ -24,7 +24,7 @@ from dialer.campaigns.models import Campaign, CampaignState, RecordingPolicy
 from dialer.db.engine import unit_of_work
 from dialer.engine.autofinish import finish_if_exhausted
 from dialer.engine.plan import Plan
-from dialer.engine.ports import Lease, OpenCall, OperatorSession, PreviewAsk
+from dialer.engine.ports import Early, Lease, OpenCall, OperatorSession, PreviewAsk, WrapUp
 from dialer.engine.settle import NO_OPERATOR_OF_ENDPOINT, Settled
 from dialer.errors import Conflict, NotFound
 from dialer.operators import presence
@@ -194,44 +194,48 @@ class SqlCallStore:
                 recording_policy=recording_policy,
             )
 
-    async def mark_ringing(self, call_uid: str, at: datetime) -> None:
+    async def mark_early(self, call_uid: str, facts: Early) -> None:
         async with unit_of_work(self.sessions) as session:
-            await service.mark_ringing(session, call_uid, at)
+            await service.mark_early(session, call_uid, facts)
 
-    async def mark_answered(self, call_uid: str, at: datetime) -> None:
+    async def mark_connected(self, call_uid: str, operator_id: int, at: datetime, early: Early = ()) -> None:
         async with unit_of_work(self.sessions) as session:
-            await service.mark_answered(session, call_uid, at)
-
-    async def mark_amd(self, call_uid: str, status: str, cause: str, at: datetime) -> None:
-        async with unit_of_work(self.sessions) as session:
-            await service.mark_amd(session, call_uid, status, cause, at)
-
-    async def mark_connected(self, call_uid: str, operator_id: int, at: datetime) -> None:
-        async with unit_of_work(self.sessions) as session:
-            await service.mark_connected(session, call_uid, operator_id, at)
+            await service.mark_connected(session, call_uid, operator_id, at, early=early)
             try:
                 async with session.begin_nested():
                     await presence.start_call(session, operator_id, call_uid, at)
             except Conflict as exc:  # e.g. paused through the API while the customer was put through
                 log.warning("operator %s on call %s: %s", operator_id, call_uid, exc)
 
-    async def mark_abandoned(self, call_uid: str, at: datetime) -> None:
+    async def mark_abandoned(self, call_uid: str, at: datetime, early: Early = ()) -> None:
         async with unit_of_work(self.sessions) as session:
-            await service.mark_abandoned(session, call_uid, at)
+            await service.mark_abandoned(session, call_uid, at, early=early)
 
     async def mark_ended(
-        self, call_uid: str, outcome: CallOutcome, cause: int | None, side: HangupSide | None, at: datetime
+        self,
+        call_uid: str,
+        outcome: CallOutcome,
+        cause: int | None,
+        side: HangupSide | None,
+        at: datetime,
+        early: Early = (),
+        wrap_up: WrapUp | None = None,
     ) -> None:
         async with unit_of_work(self.sessions) as session:
             call = await service.mark_ended(
-                session, call_uid, outcome=outcome, hangup_cause=cause, hangup_side=side, at=at
+                session, call_uid, outcome=outcome, hangup_cause=cause, hangup_side=side, at=at, early=early
             )
             expects_file = recording_filing.mark_pending(call)  # found again after a crash
+            await self._wrap_up(session, call_uid, wrap_up)
         if expects_file and self.on_ended is not None:
             self.on_ended(call_uid)
 
-    async def settle(self, call_uid: str, settled: Settled) -> None:
+    async def settle(
+        self, call_uid: str, settled: Settled, early: Early = (), wrap_up: WrapUp | None = None
+    ) -> None:
         async with unit_of_work(self.sessions) as session:
+            if early:
+                await service.mark_early(session, call_uid, early)
             if settled.answered_at is not None:
                 await service.mark_answered(session, call_uid, settled.answered_at)
             if settled.amd is not None:
@@ -255,8 +259,27 @@ class SqlCallStore:
                 at=settled.ended_at,
             )
             expects_file = recording_filing.mark_pending(call)
+            await self._wrap_up(session, call_uid, wrap_up)
         if expects_file and self.on_ended is not None:
             self.on_ended(call_uid)
+
+    @staticmethod
+    async def _wrap_up(session: AsyncSession, call_uid: str, wrap_up: WrapUp | None) -> None:
+        """The operator who talked on the call wraps it up (in the end's transaction; a refusal
+        never undoes the end)."""
+        if wrap_up is None:
+            return
+        try:
+            async with session.begin_nested():
+                await presence.end_call(
+                    session,
+                    wrap_up.operator_id,
+                    call_uid,
+                    wrap_up.at,
+                    wrap_for=timedelta(seconds=wrap_up.wrap_s),
+                )
+        except (Conflict, NotFound) as exc:
+            log.warning("operator %s wrapping up call %s: %s", wrap_up.operator_id, call_uid, exc)
 
     @staticmethod
     async def _connect_to_endpoint(session: AsyncSession, call_uid: str, endpoint: str, at: datetime) -> None:
@@ -272,8 +295,14 @@ class SqlCallStore:
         async with unit_of_work(self.sessions) as session:
             await service.mark_seen_alive(session, call_uids, at)
 
-    async def mark_wrap_ended(self, call_uid: str, at: datetime) -> None:
+    async def mark_wrap_ended(self, call_uid: str, at: datetime, operator_id: int | None = None) -> None:
         async with unit_of_work(self.sessions) as session:
+            if operator_id is not None:  # the operator's row first, then the call's, as the API locks them
+                try:
+                    async with session.begin_nested():
+                        await presence.end_wrap_for_call(session, operator_id, call_uid, at)
+                except (Conflict, NotFound) as exc:
+                    log.warning("operator %s ending the wrap-up of call %s: %s", operator_id, call_uid, exc)
             await service.mark_wrap_ended(session, call_uid, at)
 
     async def open_calls(self, now: datetime, campaign_id: int | None = None) -> list[OpenCall]:
@@ -327,14 +356,6 @@ class SqlCallStore:
                 )
                 for status, endpoint in rows.all()
             ]
-
-    async def operator_wrap_up(self, operator_id: int, call_uid: str, at: datetime, wrap_s: float) -> None:
-        async with unit_of_work(self.sessions) as session:
-            await presence.end_call(session, operator_id, call_uid, at, wrap_for=timedelta(seconds=wrap_s))
-
-    async def operator_wrap_ended(self, operator_id: int, call_uid: str, at: datetime) -> None:
-        async with unit_of_work(self.sessions) as session:
-            await presence.end_wrap_for_call(session, operator_id, call_uid, at)
 
     async def operator_held(self, operator_id: int, session_id: str | None, at: datetime) -> None:
         async with unit_of_work(self.sessions) as session:

@@ -36,8 +36,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialer.calls.lifecycle import earliest, refresh
-from dialer.calls.models import Call
+from dialer.calls import service as call_records
 from dialer.desk import events as live
 from dialer.errors import Conflict, InvalidInput, NotFound
 from dialer.live.engine_wake import Topic, tell_engine
@@ -249,12 +248,9 @@ async def end_wrap_for_call(
 
 
 async def _close_wrap(session: AsyncSession, status: OperatorStatus, at: datetime) -> None:
-    if status.call_uid is None:
-        return
-    call = await session.scalar(select(Call).where(Call.call_uid == status.call_uid))
-    if call is not None and call.ended_at is not None and at >= call.ended_at:
-        call.wrap_ended_at = earliest(call.wrap_ended_at, at)
-        refresh(call)
+    """The call wrapped up keeps the end of its wrap-up (written by the calls package, its one writer)."""
+    if status.call_uid is not None:
+        await call_records.close_wrap(session, status.call_uid, at)
 
 
 async def logout(session: AsyncSession, operator_id: int, at: datetime) -> OperatorStatus:

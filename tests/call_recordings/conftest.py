@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select, update
 
+from dialer.calls import early
 from dialer.calls.models import Call, CallOutcome, HangupSide
 from dialer.campaigns.disposition_codes import DEFAULT_DISPOSITIONS
 from dialer.campaigns.models import Campaign, CampaignState, DispositionCode, RecordingPolicy
@@ -116,7 +117,7 @@ def end_call(sessions, rec_world: RecWorld) -> EndCall:
         at = placed_at + timedelta(seconds=5)
         outcome = CallOutcome.NO_ANSWER
         if answered:
-            await store.mark_answered(uid, at)
+            await store.mark_early(uid, (early.Answered(at),))
             outcome = CallOutcome.MACHINE
         if connected:
             await store.mark_connected(uid, rec_world.operator_id, at + timedelta(seconds=2))

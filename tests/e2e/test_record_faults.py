@@ -114,8 +114,10 @@ async def test_a_call_that_rings_out_while_the_engine_is_down_is_no_answer(
     async with running_stack(
         database_url, sessions, tmp_path, scenario_of(script), {"UTC": [PHONE]}, max_attempts=2
     ) as stack:
+        assert stack.service.runtime is not None
+        writer = stack.service.runtime.engine.writer
         uid = await placed_call(stack)
-        await until(lambda: stored(stack, lambda c: c.ringing_at is not None))
+        await until(lambda: writer.holding(uid))  # its ringing, held for its next write: it rings
         record = await kill_until_recorded_end(stack, uid)
         await records_closed(stack)
         call = await the_call(stack)
@@ -210,3 +212,37 @@ async def test_without_asterisks_record_only_the_proven_talk_is_billed_and_the_c
     assert 0 < call.talk_seconds < (record.ended_at - record.bridged_at).total_seconds()
     assert call.review is not None and "seen alive" in call.review
     assert shown["review"] == call.review
+
+
+async def test_an_answer_held_in_memory_when_the_engine_dies_is_settled_from_the_record(
+    database_url, sessions, tmp_path
+) -> None:
+    """The answer was held for the call's next durable write (never stored) when the engine died:
+    the next engine takes it from Asterisk's record, and the call is the abandon it was."""
+    script = CustomerScript("answer", ring=2.0, talk=30.0, amd="human")
+    async with running_stack(
+        database_url,
+        sessions,
+        tmp_path,
+        scenario_of(script),
+        {"UTC": [PHONE]},
+        max_attempts=3,
+        speed=2.0,  # AMD takes 1.3 simulated seconds: the kill lands while it runs
+        engine_fact_hold_s=10.0,  # longer than the AMD: the answer is certainly held at the kill
+    ) as stack:
+        assert stack.service.runtime is not None
+        engine = stack.service.runtime.engine
+        uid = await placed_call(stack)
+        await until(lambda: uid in engine.floor.calls and engine.floor.calls[uid].answered_at is not None)
+        assert engine.floor.calls[uid].amd_status is None  # AMD still running
+        assert engine.writer.holding(uid)
+        assert await stored(stack, lambda c: c.answered_at is None and c.ringing_at is None)
+        record = await kill_until_recorded_end(stack, uid, outage_after_s=5.0)
+        await records_closed(stack)
+        call = await the_call(stack)
+
+    assert record.answered_at is not None and record.fallback_at is not None
+    assert call.answered_at is not None
+    assert abs((call.answered_at - record.answered_at).total_seconds()) < 1e-5
+    assert (call.outcome, call.amd_status, call.review) == (CallOutcome.ABANDONED, "HUMAN", None)
+    assert call.abandoned_at is not None and call.ended_at is not None and call.talk_seconds is None

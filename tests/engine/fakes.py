@@ -8,12 +8,22 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ami.facts import CallFailed, FactListener, FailReason
+from dialer.calls import early as early_facts
 from dialer.calls.models import CallOutcome, HangupSide
 from dialer.campaigns.models import RecordingPolicy
 from dialer.compliance import get_profile
 from dialer.dialing_modes import DialMode
 from dialer.engine.plan import Plan
-from dialer.engine.ports import CustomerCall, Lease, OpenCall, OperatorSession, PbxUnavailable, PreviewAsk
+from dialer.engine.ports import (
+    CustomerCall,
+    Early,
+    Lease,
+    OpenCall,
+    OperatorSession,
+    PbxUnavailable,
+    PreviewAsk,
+    WrapUp,
+)
 from dialer.engine.settle import Settled
 from dialer.pacing import PacingDecision
 
@@ -58,6 +68,7 @@ class FakeStore:
         self.settled: dict[str, Settled] = {}  # calls lost while nobody watched, as settled
         self.hangups_asked: set[str] = set()  # calls asked from a page to be hung up
         self.recording_policies: dict[str, RecordingPolicy] = {}  # each created call's, by call uid
+        self.transactions = 0  # call-record writes (each would be one transaction)
 
     def _w(self, *item: Any) -> None:
         self.writes.append(item)
@@ -106,36 +117,66 @@ class FakeStore:
         self._w("create", call_uid, lease.contact_id, trunk, server)
         self.recording_policies[call_uid] = recording_policy
 
-    async def mark_ringing(self, call_uid: str, at: datetime) -> None:
-        self._w("ringing", call_uid)
+    def _early(self, call_uid: str, facts: Early) -> None:
+        for fact in facts:
+            if isinstance(fact, early_facts.Ringing):
+                self._w("ringing", call_uid)
+            elif isinstance(fact, early_facts.Answered):
+                self._w("answered", call_uid)
+            else:
+                self._w("amd", call_uid, fact.status)
 
-    async def mark_answered(self, call_uid: str, at: datetime) -> None:
-        self._w("answered", call_uid)
+    async def mark_early(self, call_uid: str, facts: Early) -> None:
+        self.transactions += 1
+        self._early(call_uid, facts)
 
-    async def mark_amd(self, call_uid: str, status: str, cause: str, at: datetime) -> None:
-        self._w("amd", call_uid, status)
-
-    async def mark_connected(self, call_uid: str, operator_id: int, at: datetime) -> None:
+    async def mark_connected(self, call_uid: str, operator_id: int, at: datetime, early: Early = ()) -> None:
+        self.transactions += 1
+        self._early(call_uid, early)
         self._w("connected", call_uid, operator_id)  # the operator on the call with it
 
-    async def mark_abandoned(self, call_uid: str, at: datetime) -> None:
+    async def mark_abandoned(self, call_uid: str, at: datetime, early: Early = ()) -> None:
+        self.transactions += 1
+        self._early(call_uid, early)
         self._w("abandoned", call_uid)
 
     async def mark_ended(
-        self, call_uid: str, outcome: CallOutcome, cause: int | None, side: HangupSide | None, at: datetime
+        self,
+        call_uid: str,
+        outcome: CallOutcome,
+        cause: int | None,
+        side: HangupSide | None,
+        at: datetime,
+        early: Early = (),
+        wrap_up: WrapUp | None = None,
     ) -> None:
+        self.transactions += 1
+        self._early(call_uid, early)
         self._w("ended", call_uid, outcome, cause, side)
+        self._wrap_up(call_uid, wrap_up)
 
-    async def mark_wrap_ended(self, call_uid: str, at: datetime) -> None:
+    def _wrap_up(self, call_uid: str, wrap_up: WrapUp | None) -> None:
+        if wrap_up is not None:
+            self._w("op_wrap", call_uid, wrap_up.operator_id, wrap_up.wrap_s)
+
+    async def mark_wrap_ended(self, call_uid: str, at: datetime, operator_id: int | None = None) -> None:
+        self.transactions += 1
         self._w("wrap_ended", call_uid)
+        if operator_id is not None:
+            self._w("op_wrap_ended", call_uid, operator_id)
 
-    async def settle(self, call_uid: str, settled: Settled) -> None:
+    async def settle(
+        self, call_uid: str, settled: Settled, early: Early = (), wrap_up: WrapUp | None = None
+    ) -> None:
+        self.transactions += 1
+        self._early(call_uid, early)
         if settled.abandoned_at is not None:
             self._w("abandoned", call_uid)
         if settled.review is not None:
             self._w("review", call_uid, settled.review)
         self._w("ended", call_uid, settled.outcome, settled.cause, settled.side)
         self.settled[call_uid] = settled
+        self._wrap_up(call_uid, wrap_up)
 
     async def seen_alive(self, call_uids: list[str], at: datetime) -> None:
         self._w("seen_alive", tuple(call_uids))
@@ -172,12 +213,6 @@ class FakeStore:
 
     async def operator_sessions(self) -> list[OperatorSession]:
         return list(self.sessions)
-
-    async def operator_wrap_up(self, operator_id: int, call_uid: str, at: datetime, wrap_s: float) -> None:
-        self._w("op_wrap", call_uid, operator_id, wrap_s)
-
-    async def operator_wrap_ended(self, operator_id: int, call_uid: str, at: datetime) -> None:
-        self._w("op_wrap_ended", call_uid, operator_id)
 
     async def operator_held(self, operator_id: int, session_id: str | None, at: datetime) -> None:
         self._w("op_held", operator_id, session_id)

@@ -60,6 +60,8 @@ async def test_a_connected_call_is_recorded_step_by_step_and_its_operator_wraps_
         "ended",
         "op_wrap",
     ]
+    # ringing, answer and verdict went with the connection; the wrap-up with the end
+    assert store.transactions == 2
     ended = next(w for w in store.writes if w[0] == "ended")
     assert ended[2:] == (CallOutcome.HUMAN_CONNECTED, 16, HangupSide.CUSTOMER)
     op = floor.operators["1001"]

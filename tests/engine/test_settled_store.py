@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from dialer.calls import early
 from dialer.calls.models import Call, CallOutcome, HangupSide
 from dialer.campaigns.models import RecordingPolicy
 from dialer.contacts.models import Contact
@@ -25,7 +26,7 @@ async def placed_and_answered(sessions, world: RecWorld, uid: str, phone: str) -
     await world.store.create_call(
         uid, world.campaign_id, lease, "trunk", "asterisk", T0, recording_policy=RecordingPolicy.CONNECTED
     )
-    await world.store.mark_answered(uid, T0 + timedelta(seconds=4))
+    await world.store.mark_early(uid, (early.Answered(T0 + timedelta(seconds=4)),))
 
 
 def put_through(endpoint: str) -> Settled:
