@@ -20,6 +20,7 @@ from dialer.calls.models import Call, CallOutcome
 from dialer.dates import Moment
 from dialer.db.bounds import BigIntId, IntId, Offset
 from dialer.hotleads.outbox import attach_meeting
+from dialer.operators import disposing
 
 router = APIRouter(
     prefix="/calls", tags=["calls"], dependencies=[Depends(get_principal)], responses=ERROR_RESPONSES
@@ -69,7 +70,7 @@ async def dispose(
     call_id: BigIntId, body: DispositionBody, session: SessionDep, principal: PrincipalDep
 ) -> DispositionOut:
     """Set the call's disposition and move its contact on (final, retry, callback, do-not-call)."""
-    call = await service.set_disposition(
+    call = await disposing.dispose(
         session,
         principal,
         call_id,

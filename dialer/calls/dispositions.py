@@ -13,8 +13,9 @@
 
 A hot-lead code is recorded on the call (``hot_lead``; ``crm_pushed_at`` stays empty until the CRM
 push). Setting the same code again changes nothing; a different code on a disposed call is a
-conflict. The disposition ends the call's wrap-up. A contact already in a newer attempt is left
-alone (only the do-not-call rule still applies to it).
+conflict. The disposition closes the call's wrap-up (the operator's state is moved on by
+``dialer.operators.disposing``). A contact already in a newer attempt is left alone (only the
+do-not-call rule still applies to it).
 """
 
 from __future__ import annotations
@@ -87,7 +88,6 @@ async def set_disposition(
     await session.flush()
     if call.hot_lead:
         await enqueue_hot_lead(session, call, at)
-    await _end_operator_wrap(session, call, at)
     await live.call_disposed(session, call, at)
     return call
 
@@ -156,14 +156,6 @@ def _move(
         contact.status, contact.next_attempt_at = ContactStatus.CALLBACK, callback
         contact.last_outcome = CALLBACK_OUTCOME  # a released or expired lease brings it back as a callback
         contact.callback_operator_id = call.operator_id if same_operator else None
-
-
-async def _end_operator_wrap(session: AsyncSession, call: Call, at: datetime) -> None:
-    """The operator who is wrapping up this call becomes ready again."""
-    from dialer.operators import presence  # the operators' module imports call records
-
-    if call.operator_id is not None:
-        await presence.end_wrap_for_call(session, call.operator_id, call.call_uid, at)
 
 
 async def contact_of(session: AsyncSession, call: Call) -> Contact:

@@ -18,13 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.auth.principal import Principal
-from dialer.calls.dispositions import set_disposition
 from dialer.calls.models import Call
 from dialer.db.engine import unit_of_work
 from dialer.demo.data import SUPERVISOR
 from dialer.engine.clock import EngineClock
 from dialer.errors import DomainError
 from dialer.operators import sessions as operator_sessions
+from dialer.operators.disposing import dispose
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ class SimulatedOperators:
             callback = now + timedelta(hours=1) if code == "callback" else None
             try:
                 async with unit_of_work(self.sessions) as session:
-                    await set_disposition(
+                    await dispose(
                         session, self.principal, call_id, code, callback_at=callback, at=self.clock.now()
                     )
             except DomainError as exc:

@@ -67,6 +67,11 @@ async def _operator(session: AsyncSession, operator_id: int) -> Operator:
     return operator
 
 
+async def lock(session: AsyncSession, operator_id: int, at: datetime) -> None:
+    """Lock the operator's state row for this transaction (before any call row it will write)."""
+    await _status(session, operator_id, at)
+
+
 async def _status(session: AsyncSession, operator_id: int, at: datetime) -> OperatorStatus:
     """The operator's status row, locked; created (logged out) on first use."""
     _aware(at)

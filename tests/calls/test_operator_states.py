@@ -13,7 +13,7 @@ from dialer.campaigns.models import RecordingPolicy
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.db.engine import unit_of_work
 from dialer.errors import Conflict, InvalidInput
-from dialer.operators import presence
+from dialer.operators import disposing, presence
 from dialer.operators.models import OperatorState, OperatorStateEvent
 from dialer.operators.states import Action, TransitionRefused, next_state
 from tests.calls.conftest import NOW
@@ -207,7 +207,7 @@ async def test_disposing_a_call_ends_its_operators_wrap_up(sessions, world, add_
         )
         await presence.end_call(session, olga, "c-1", NOW + 60 * S, wrap_for=timedelta(seconds=30))
         principal = Principal(role=Role.SUPERVISOR, user_id=1)
-        call = await service.set_disposition(session, principal, call.id, "not_interested", at=NOW + 64 * S)
+        call = await disposing.dispose(session, principal, call.id, "not_interested", at=NOW + 64 * S)
         assert call.wrap_seconds == 4.0
         assert (await presence.get_status(session, olga)).state is READY
         assert (await session.get(Contact, contact_id)).status is ContactStatus.DONE

@@ -14,7 +14,6 @@ from sqlalchemy import func, select, update
 from dialer.auth.models import Role, User
 from dialer.auth.principal import Principal
 from dialer.calls import service
-from dialer.calls.dispositions import set_disposition
 from dialer.calls.models import CallOutcome
 from dialer.campaigns.models import Campaign, RecordingPolicy
 from dialer.db.engine import make_engine, unit_of_work
@@ -25,6 +24,7 @@ from dialer.live import publish as publishing
 from dialer.live.listener import PgListener
 from dialer.live.models import LiveEvent
 from dialer.operators import presence
+from dialer.operators.disposing import dispose as set_disposition
 from dialer.operators.models import Operator
 from tests.calls.conftest import NOW
 
@@ -116,8 +116,8 @@ async def test_a_call_put_through_publishes_the_card_and_the_filled_script(sessi
         ("operator_state", "on_call"),
         ("call_ended", None),
         ("operator_state", "wrap_up"),
-        ("operator_state", "ready"),  # the disposition ended the wrap-up
         ("call_disposed", None),
+        ("operator_state", "ready"),  # the disposition ended the wrap-up
     ]
     ids = [e.id for e in found]
     assert ids == sorted(ids)
@@ -139,7 +139,7 @@ async def test_a_call_put_through_publishes_the_card_and_the_filled_script(sessi
     )
     assert earlier["outcome"] == "human_connected" and earlier["operator"] == "olga"
     assert found[3].data["wrap_until"] == (NOW + 85 * S).isoformat()
-    assert found[2].data["outcome"] == "human_connected" and found[5].data["disposition"] == "callback"
+    assert found[2].data["outcome"] == "human_connected" and found[4].data["disposition"] == "callback"
 
 
 async def test_each_viewer_sees_only_what_its_rights_allow(sessions, world, add_contacts):
