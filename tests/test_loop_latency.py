@@ -1,6 +1,7 @@
 """The loop-latency benchmark run small: while a sign-in flood, an XLSX import and billing exports
 run, the engine's pacing ticks come on time and FastAGI decisions are answered (p99 under a
-generous 1.5 s here, on a loaded CI machine; the goal the benchmark reports against is 100 ms).
+generous 1.5 s here, on a loaded CI machine, not counting the time the process waited for a core;
+the goal the benchmark reports against is 100 ms, wall clock).
 Before the XLSX was parsed in its own process, opening a workbook of this size stalled both for
 seconds, and the sign-in flood alone took the loop to 2.5 s."""
 
@@ -27,5 +28,7 @@ async def test_the_tick_and_fastagi_stay_on_time_under_hostile_load(tmp_path):
     assert set(figures["sign_in_answers"]) <= {"401", "429"} and "401" in figures["sign_in_answers"]
     assert figures["billing_exports"]["done"] >= 1 and figures["billing_exports"]["statuses"] == [200]
     assert figures["samples"]["ticks"] >= 2 and figures["samples"]["agi"] >= 10, figures["samples"]
-    assert figures["tick_p99_ms"] < LIMIT_MS, figures
-    assert figures["agi_p99_ms"] < LIMIT_MS, figures
+    # Less the time the process waited for a core: a CI machine running both suites side by side
+    # (and anything else) took 3.5 s from one tick with nothing blocking the loop.
+    assert figures["tick_own_p99_ms"] < LIMIT_MS, figures
+    assert figures["agi_own_p99_ms"] < LIMIT_MS, figures
