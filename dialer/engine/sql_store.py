@@ -35,6 +35,12 @@ from dialer.preview import requests as preview_requests
 log = logging.getLogger(__name__)
 
 
+# LOCK ORDER: a transaction that writes an operator's state and a call locks the operator's row
+# first, then the call's, as the API's ready, pause, logout and dispositions do: two writers of the
+# same operator and call in opposite orders deadlock on PostgreSQL (a disposition set while the
+# call ended did).
+
+
 class SqlCallStore:
     def __init__(
         self,
@@ -200,6 +206,7 @@ class SqlCallStore:
 
     async def mark_connected(self, call_uid: str, operator_id: int, at: datetime, early: Early = ()) -> None:
         async with unit_of_work(self.sessions) as session:
+            await presence.lock(session, operator_id, at)  # LOCK ORDER
             await service.mark_connected(session, call_uid, operator_id, at, early=early)
             try:
                 async with session.begin_nested():
@@ -222,6 +229,8 @@ class SqlCallStore:
         wrap_up: WrapUp | None = None,
     ) -> None:
         async with unit_of_work(self.sessions) as session:
+            if wrap_up is not None:
+                await presence.lock(session, wrap_up.operator_id, wrap_up.at)  # LOCK ORDER
             call = await service.mark_ended(
                 session, call_uid, outcome=outcome, hangup_cause=cause, hangup_side=side, at=at, early=early
             )
@@ -234,6 +243,8 @@ class SqlCallStore:
         self, call_uid: str, settled: Settled, early: Early = (), wrap_up: WrapUp | None = None
     ) -> None:
         async with unit_of_work(self.sessions) as session:
+            if wrap_up is not None:
+                await presence.lock(session, wrap_up.operator_id, wrap_up.at)  # LOCK ORDER
             if early:
                 await service.mark_early(session, call_uid, early)
             if settled.answered_at is not None:
