@@ -44,7 +44,22 @@ def _rank(item: pytest.Item) -> int:
     return next((i for i, prefix in enumerate(LONG_FIRST) if item.nodeid.startswith(prefix)), len(LONG_FIRST))
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+READS_DB_KIND = ("tests/test_loop_latency.py", "tests/billing_export/test_benchmark.py")
+"""Tests that reach the test database without the fixtures (from ``DB_KIND``/``PG_ADMIN_URL``)."""
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return "database_url" in getattr(item, "fixturenames", ()) or item.nodeid.startswith(READS_DB_KIND)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL only the tests that use the database run: the others (parsers, pure rules,
+    the real Asterisk, the simulator's captures) ran the same in the SQLite run beside it."""
+    if DB_KIND == "postgresql":
+        dropped = [item for item in items if not _uses_database(item)]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = [item for item in items if _uses_database(item)]
     items.sort(key=_rank)
 
 
