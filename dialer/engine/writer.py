@@ -23,10 +23,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from dialer.calls.early import EarlyFact
+from dialer.db.transient import is_transient
 from dialer.engine.ports import Early
 from dialer.observability import logs, metrics
 
 log = logging.getLogger(__name__)
+
+RETRY_PAUSES_S = (0.05, 0.2, 1.0)  # after a transient database error, before each new try
 
 Write = Callable[[], Awaitable[None]]
 CallWrite = Callable[[Early], Awaitable[None]]  # a call's durable write, given its held early facts
@@ -147,13 +150,26 @@ class OrderedWriter:
                 await self._task
             self._task = None
 
+    async def _with_retries(self, what: str, write: Callable[[], Awaitable[None]]) -> None:
+        """``write``, run again after a transient database error (its transaction rolled back)."""
+        for pause_s in RETRY_PAUSES_S:
+            try:
+                await write()
+                return
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                log.warning("engine: storing %s met %s; trying again", what, type(exc).__name__)
+                await asyncio.sleep(pause_s)
+        await write()
+
     async def _run(self) -> None:
         while True:
             what, write, context = await self._queue.get()
             self._running = True
             try:
                 with logs.restored(context):
-                    await write()
+                    await self._with_retries(what, write)
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.exc import OperationalError
+
 from dialer.calls import early
 from dialer.calls.early import EarlyFact
 from dialer.engine.writer import OrderedWriter
@@ -32,6 +34,34 @@ async def test_writes_run_in_order_and_a_failure_stops_nothing() -> None:
     await writer.drain()
     assert done == ["a", "c"] and writer.failures == 1 and writer.idle
     await writer.stop()
+
+
+async def test_a_write_that_meets_a_transient_database_error_is_run_again_in_its_turn() -> None:
+    """SQLite's "database is locked" for a stale snapshot (and PostgreSQL's deadlock) roll the
+    transaction back: it runs again, before the writes behind it; another error is not retried."""
+    writer, done, tries = OrderedWriter(), [], {"a": 0, "b": 0}
+    writer.start()
+    locked = OperationalError("UPDATE calls ...", {}, Exception("database is locked"))
+
+    def write(name: str, error: Exception, fails: int):
+        async def run() -> None:
+            tries[name] += 1
+            if tries[name] <= fails:
+                raise error
+            done.append(name)
+
+        return run
+
+    writer.submit("a", write("a", locked, 2))
+    writer.submit("b", write("b", RuntimeError("a bug"), 1))
+    writer.submit("c", lambda: _append(done, "c"))
+    await writer.drain()
+    assert done == ["a", "c"] and tries == {"a": 3, "b": 1} and writer.failures == 1
+    await writer.stop()
+
+
+async def _append(done: list[str], name: str) -> None:
+    done.append(name)
 
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

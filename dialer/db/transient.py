@@ -1,0 +1,14 @@
+"""Database errors that a whole transaction, run again, gets past: SQLite's "database is locked"
+(a deferred transaction whose snapshot another writer made stale cannot wait it out) and
+PostgreSQL's deadlock and serialization failures. The transaction was rolled back; nothing of it
+stayed."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import DBAPIError
+
+_MARKS = ("database is locked", "deadlock detected", "could not serialize access")
+
+
+def is_transient(exc: BaseException) -> bool:
+    return isinstance(exc, DBAPIError) and any(mark in str(exc) for mark in _MARKS)
