@@ -86,7 +86,8 @@ async def test_a_killed_engine_is_replaced_and_its_calls_and_leases_reconciled(
         assert stack.service.runtime is not None
         reconciled = stack.service.runtime.reconciled
         assert reconciled is not None
-        assert reconciled.leases_expired >= 1
+        # the dead engine's expired lease came back: at this restart, or already at the running
+        # engine's own sweep of unrenewed leases before the crash (the stale contact is dialed below)
         assert reconciled.calls_followed >= 1
         await wait_finished(stack)
         calls, contacts = await calls_and_contacts(stack)
