@@ -10,7 +10,7 @@ import asyncio
 import hashlib
 import os
 import uuid
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from datetime import timedelta
 from pathlib import Path
 from stat import S_ISREG
@@ -111,6 +111,18 @@ class LocalStore:
         if size is None:
             raise RecordingNotFound(key)
         return size
+
+    async def sizes(self, keys: Sequence[str]) -> dict[str, int | None]:
+        return await asyncio.to_thread(self._sizes, keys)
+
+    def _sizes(self, keys: Sequence[str]) -> dict[str, int | None]:
+        found: dict[str, int | None] = {}
+        for key in keys:
+            try:
+                found[key] = _file_size(self.path_for(key))
+            except InvalidKey:
+                found[key] = None
+        return found
 
     async def exists(self, key: str) -> bool:
         return await asyncio.to_thread(self.path_for(key).is_file)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from datetime import timedelta
 
 from recordings.store import (
@@ -40,6 +40,9 @@ class MemoryStore:
 
     async def size(self, key: str) -> int:
         return len(self._get(key))
+
+    async def sizes(self, keys: Sequence[str]) -> dict[str, int | None]:
+        return {key: len(data) if (data := self.objects.get(key)) is not None else None for key in keys}
 
     async def exists(self, key: str) -> bool:
         return validate_key(key) in self.objects

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Sequence
 from concurrent.futures import Executor
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 
 from recordings.store import (
     DEFAULT_CHUNK,
+    InvalidKey,
     PutSource,
     RecordingNotFound,
     StoredObject,
@@ -191,6 +192,15 @@ class S3Store:
                 raise RecordingNotFound(key) from exc
             raise
         return int(answer["ContentLength"])
+
+    async def sizes(self, keys: Sequence[str]) -> dict[str, int | None]:
+        async def size_or_none(key: str) -> int | None:
+            try:
+                return await self.size(key)
+            except (RecordingNotFound, InvalidKey):
+                return None
+
+        return dict(zip(keys, await asyncio.gather(*(size_or_none(k) for k in keys)), strict=True))
 
     async def exists(self, key: str) -> bool:
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-from collections.abc import AsyncGenerator, AsyncIterable
+from collections.abc import AsyncGenerator, AsyncIterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -70,6 +70,10 @@ class RecordingStore(Protocol):
     def open_range(self, key: str, start: int = 0, end: int | None = None) -> AsyncGenerator[bytes, None]: ...
 
     async def size(self, key: str) -> int: ...
+
+    async def sizes(self, keys: Sequence[str]) -> dict[str, int | None]:
+        """Each key's size, None where it is absent or not a valid key (one call for a page)."""
+        ...
 
     async def exists(self, key: str) -> bool: ...
 

@@ -4,8 +4,8 @@ deletion, over HTTP. Each access is audited by ``dialer.call_recordings.accesses
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -25,7 +25,7 @@ from dialer.dates import Moment
 from dialer.db.bounds import BigIntId, IntId, Offset
 from dialer.errors import InvalidInput
 from recordings.ranges import RangeNotSatisfiable
-from recordings.store import RecordingNotFound, RecordingStore
+from recordings.store import RecordingStore
 from recordings.zip_stream import ExportProgress, stream_zip
 
 log = logging.getLogger(__name__)
@@ -56,16 +56,16 @@ RemoteDep = Annotated[Remote, Depends(remote_of)]
 LinkSecretDep = Annotated[bytes, Depends(link_secret)]
 
 
-async def _size_or_none(store: RecordingStore, key: str) -> int | None:
-    try:
-        return await store.size(key)
-    except RecordingNotFound:
-        return None
+def _audio_urls(request: Request) -> Callable[[int], str]:
+    """Each call's audio URL, the route's path worked out once for the page (not per row)."""
+    marker = "0"
+    template = str(request.url_for("play_recording", call_id=marker))
+    head, _, tail = template.rpartition(f"/{marker}/")
+    return lambda call_id: f"{head}/{call_id}/{tail}"
 
 
-def _out(request: Request, row: RecordingRow, size: int | None) -> RecordingOut:
+def _out(row: RecordingRow, size: int | None, audio: str) -> RecordingOut:
     call = row.call
-    audio = str(request.url_for("play_recording", call_id=str(call.id)))
     return RecordingOut(
         call_id=call.id,
         call_uid=call.call_uid,
@@ -141,8 +141,9 @@ async def search(
     rows, total = await accesses.search(
         session, principal, filters, sort=sort, order=order, limit=limit, offset=offset, remote=remote
     )
-    sizes = await asyncio.gather(*(_size_or_none(store, row.call.recording_key or "") for row in rows))
-    items = [_out(request, row, size) for row, size in zip(rows, sizes, strict=True)]
+    sizes = await store.sizes([row.call.recording_key or "" for row in rows])
+    audio_url = _audio_urls(request)
+    items = [_out(row, sizes.get(row.call.recording_key or ""), audio_url(row.call.id)) for row in rows]
     return Page[RecordingOut](items=items, total=total, limit=limit, offset=offset)
 
 

@@ -46,7 +46,7 @@ from dialer.calls.after_call import CALLBACK_OUTCOME, HOLD_PREFIX
 from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign
 from dialer.compliance import ComplianceProfile
-from dialer.contacts.calling_zones import callable_now, contact_zones, next_callable
+from dialer.contacts.calling_zones import CallingVerdicts, contact_zones
 from dialer.contacts.models import Contact, ContactStatus, DncEntry
 from dialer.contacts.parking import parked_values
 
@@ -129,13 +129,14 @@ async def lease_contacts(
         query = query.with_for_update(skip_locked=True)
     chosen: list[int] = []
     later: dict[datetime, list[int]] = defaultdict(list)
+    verdicts = CallingVerdicts(campaign.calling_hours, now)
     for contact_id, phone, zone in (await session.execute(query)).all():
         zones = contact_zones(zone, phone)
-        if callable_now(campaign.calling_hours, zones, now):
+        if verdicts.callable_now(zones):
             if len(chosen) < limit:
                 chosen.append(contact_id)
             continue
-        opens = next_callable(campaign.calling_hours, zones, now) or now + NEVER_OPEN_RECHECK
+        opens = verdicts.next_callable(zones) or now + NEVER_OPEN_RECHECK
         later[opens].append(contact_id)
     for opens, ids in later.items():
         await session.execute(

@@ -8,8 +8,11 @@ could wake someone nine hours away. A number with no zone at all is checked in U
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import TypeVar
 
 import phonenumbers
 from phonenumbers import timezone as pn_timezone
@@ -17,6 +20,7 @@ from phonenumbers import timezone as pn_timezone
 from dialer.compliance import is_within_calling_hours, next_calling_window_start
 from dialer.compliance.calling_windows import CallingHours
 
+V = TypeVar("V")
 UNKNOWN_ZONE = "Etc/Unknown"
 MAX_ROUNDS = 64
 
@@ -40,6 +44,29 @@ def contact_zones(timezone: str | None, phone: str) -> tuple[str, ...]:
 def callable_now(calling_hours: CallingHours, zones: tuple[str, ...], now: datetime) -> bool:
     """Inside the calling hours in every one of ``zones`` at ``now``?"""
     return all(is_within_calling_hours(calling_hours, zone, now) for zone in zones)
+
+
+@dataclass
+class CallingVerdicts:
+    """``callable_now`` and ``next_callable`` of one campaign at one instant, worked out once per set
+    of zones: a batch of contacts (a lease, a wallboard's sample) shares a handful of zones."""
+
+    calling_hours: CallingHours
+    now: datetime
+    _now: dict[tuple[str, ...], bool] = field(default_factory=dict)
+    _next: dict[tuple[str, ...], datetime | None] = field(default_factory=dict)
+
+    def callable_now(self, zones: tuple[str, ...]) -> bool:
+        return _remembered(self._now, zones, lambda: callable_now(self.calling_hours, zones, self.now))
+
+    def next_callable(self, zones: tuple[str, ...]) -> datetime | None:
+        return _remembered(self._next, zones, lambda: next_callable(self.calling_hours, zones, self.now))
+
+
+def _remembered(memo: dict[tuple[str, ...], V], zones: tuple[str, ...], work: Callable[[], V]) -> V:
+    if zones not in memo:
+        memo[zones] = work()
+    return memo[zones]
 
 
 def next_callable(calling_hours: CallingHours, zones: tuple[str, ...], now: datetime) -> datetime | None:

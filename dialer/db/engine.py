@@ -31,7 +31,10 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    kwargs.setdefault("pool_pre_ping", True)
+    # No ping before each checkout: asyncpg's costs three round trips (begin, select, rollback) on
+    # every request and every engine write. A connection the database dropped fails its first
+    # statement instead; SQLAlchemy then discards the whole pool, and writers retry (``transient``).
+    kwargs.setdefault("pool_pre_ping", False)
     return create_async_engine(url, **kwargs)
 
 

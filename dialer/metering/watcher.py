@@ -76,6 +76,7 @@ class VolumeWatcher:
         self._task: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._http: httpx.AsyncClient | None = None  # kept: a new client loads the CA store on the loop
 
     def _on_calls_ended(self, campaign_ids: frozenset[int]) -> None:
         self._ended |= campaign_ids
@@ -94,6 +95,9 @@ class VolumeWatcher:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
 
     async def _contracts_of(self, campaign_ids: set[int]) -> set[int]:
         async with unit_of_work(self.sessions) as session:
@@ -117,8 +121,9 @@ class VolumeWatcher:
         await check_contracts(self.sessions, now, wanted)
         for contract_id in wanted or ():
             self._checked[contract_id] = now
-        async with httpx.AsyncClient(timeout=WEBHOOK_TIMEOUT_S) as http:
-            await deliver_due(self.sessions, http, now)
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=WEBHOOK_TIMEOUT_S)
+        await deliver_due(self.sessions, self._http, now)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()

@@ -24,7 +24,7 @@ from dialer.calls.leasing import eligible
 from dialer.campaigns.models import Campaign, CampaignState
 from dialer.campaigns.profile import campaign_profile
 from dialer.campaigns.service import get_campaign
-from dialer.contacts.calling_zones import callable_now, contact_zones, next_callable
+from dialer.contacts.calling_zones import CallingVerdicts, contact_zones
 from dialer.contacts.models import Contact, ContactStatus
 from dialer.dialing_modes import traits
 from dialer.operators.models import OperatorState, OperatorStatus
@@ -79,16 +79,12 @@ async def _contacts(
     due = (
         await session.execute(select(Contact.phone, Contact.timezone).where(*conditions).limit(HOURS_SAMPLE))
     ).all()
-    callable_count = sum(
-        1 for phone, zone in due if callable_now(campaign.calling_hours, contact_zones(zone, phone), now)
-    )
+    verdicts = CallingVerdicts(campaign.calling_hours, now)
+    zones = [contact_zones(zone, phone) for phone, zone in due]
+    callable_count = sum(1 for z in zones if verdicts.callable_now(z))
     if callable_count:
         return int(open_count or 0), callable_count, now
-    upcoming = [
-        moment
-        for phone, zone in due
-        if (moment := next_callable(campaign.calling_hours, contact_zones(zone, phone), now)) is not None
-    ]
+    upcoming = [moment for z in set(zones) if (moment := verdicts.next_callable(z)) is not None]
     later = await session.scalar(
         select(func.min(Contact.next_attempt_at)).where(
             Contact.campaign_id == campaign.id,
