@@ -37,7 +37,7 @@ from dialer.reports.daily import zone
 from dialer.settings import Settings
 from dialer.supervision import charts, control, spy, svg
 from dialer.supervision.models import SpyRequest
-from dialer.supervision.wallboard import VolumeCache, campaign_board, floor_board
+from dialer.supervision.wallboard import BoardCache, VolumeCache, campaign_board, floor_board
 
 router = APIRouter(
     prefix="/supervision",
@@ -56,6 +56,17 @@ Lang = Annotated[str, Query(pattern="^(en|ru)$", description="the chart's words:
 CampaignFilter = Annotated[IntId | None, Query(description="one campaign (default: the whole floor)")]
 
 
+def _boards(request: Request) -> BoardCache:
+    """This app's campaign boards of the last second (one cache per API process)."""
+    boards: BoardCache | None = getattr(request.app.state, "wallboards", None)
+    if boards is None:
+        boards = request.app.state.wallboards = BoardCache()
+    return boards
+
+
+BoardsDep = Annotated[BoardCache, Depends(_boards)]
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -66,24 +77,32 @@ def _ttl(settings: Settings) -> timedelta:
 
 @router.get("/wallboard", response_model=FloorBoardOut)
 async def get_floor(
-    session: SessionDep, principal: PrincipalDep, settings: SettingsDep, tz: Tz = "UTC"
+    session: SessionDep, principal: PrincipalDep, settings: SettingsDep, boards: BoardsDep, tz: Tz = "UTC"
 ) -> FloorBoardOut:
     """Every active operator (state, time in state, softphone registered, calls today) and every
     running or paused campaign with its figures (as ``/supervision/wallboard/{campaign_id}``)."""
-    board = await floor_board(session, principal, _now(), tz=tz, owner_ttl=_ttl(settings), volumes=VOLUMES)
+    board = await floor_board(
+        session, principal, _now(), tz=tz, owner_ttl=_ttl(settings), volumes=VOLUMES, boards=boards
+    )
     return FloorBoardOut.model_validate(board)
 
 
 @router.get("/wallboard/{campaign_id}", response_model=CampaignBoardOut)
 async def get_campaign_board(
-    campaign_id: IntId, session: SessionDep, principal: PrincipalDep, settings: SettingsDep, tz: Tz = "UTC"
+    campaign_id: IntId,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    boards: BoardsDep,
+    tz: Tz = "UTC",
 ) -> CampaignBoardOut:
     """A campaign's operators; whether it dials and why not (``blockers``); calls in progress; the
     dial level with its reason; the abandon rate over the compliance window against the cap; the
     day's calls, answers, answer rate and contacts processed; the contract's volume left."""
     board = await campaign_board(
-        session, principal, campaign_id, _now(), tz=tz, owner_ttl=_ttl(settings), volumes=VOLUMES
-    )
+        session, principal, campaign_id, _now(),
+        tz=tz, owner_ttl=_ttl(settings), volumes=VOLUMES, boards=boards,
+    )  # fmt: skip
     return CampaignBoardOut.model_validate(board)
 
 

@@ -12,7 +12,7 @@ in the day whose disposition counts as processed for the contract.
 
 Interface::
 
-    campaign_board(session, principal, campaign_id, now, *, tz, owner_ttl, volumes) -> CampaignBoard
+    campaign_board(session, principal, campaign_id, now, *, tz, owner_ttl, volumes, boards) -> CampaignBoard
     floor_board(session, principal, now, *, tz, owner_ttl, volumes) -> FloorBoard
 """
 
@@ -38,6 +38,8 @@ from dialer.reports.daily import day_bounds, ratio, zone
 from dialer.supervision.dialing_status import Blocker, dialing_status
 
 VOLUME_TTL = timedelta(seconds=60)
+BOARD_TTL = timedelta(seconds=1)
+BOARDS_KEPT = 1000
 ON_THE_FLOOR = (CampaignState.RUNNING, CampaignState.PAUSED)
 STATE_ORDER = {
     OperatorState.ON_CALL: 0,
@@ -171,6 +173,29 @@ class VolumeCache:
         )
         self.entries[contract_id] = (now, board)
         return board
+
+
+@dataclass
+class BoardCache:
+    """Campaign boards worked out at most once per ``ttl`` per campaign and zone (one per API
+    process): every supervisor's screen refreshing the same board costs one set of queries, not one
+    each. Whether the caller may see the campaign is checked on every request, before the cache."""
+
+    ttl: timedelta = BOARD_TTL
+    entries: dict[tuple[int, str], tuple[datetime, CampaignBoard]] = field(default_factory=dict)
+
+    def get(self, campaign_id: int, tz: str, now: datetime) -> CampaignBoard | None:
+        cached = self.entries.get((campaign_id, tz))
+        if cached is not None and timedelta(0) <= now - cached[0] < self.ttl:
+            return cached[1]
+        return None
+
+    def put(self, campaign_id: int, tz: str, now: datetime, board: CampaignBoard) -> None:
+        if len(self.entries) >= BOARDS_KEPT:  # stale ones go first; a caller's zones cannot pile up
+            self.entries = {k: v for k, v in self.entries.items() if now - v[0] < self.ttl}
+            if len(self.entries) >= BOARDS_KEPT:
+                self.entries.clear()
+        self.entries[(campaign_id, tz)] = (now, board)
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -307,11 +332,31 @@ async def campaign_board(
     owner_ttl: timedelta,
     volumes: VolumeCache,
     operators: list[OperatorBoard] | None = None,
+    boards: BoardCache | None = None,
 ) -> CampaignBoard:
-    """One campaign's wallboard (``operators``: the floor's, already read, to pick from)."""
+    """One campaign's wallboard (``operators``: the floor's, already read, to pick from; ``boards``:
+    where a board worked out less than a second ago is taken from)."""
     principal.require(Permission.WALLBOARD_READ)
     zone(tz)
     campaign = await get_campaign(session, principal, campaign_id)
+    if boards is not None and (cached := boards.get(campaign.id, tz, now)) is not None:
+        return cached
+    board = await _campaign_board(session, principal, campaign, now, tz, owner_ttl, volumes, operators)
+    if boards is not None:
+        boards.put(campaign.id, tz, now, board)
+    return board
+
+
+async def _campaign_board(
+    session: AsyncSession,
+    principal: Principal,
+    campaign: Campaign,
+    now: datetime,
+    tz: str,
+    owner_ttl: timedelta,
+    volumes: VolumeCache,
+    operators: list[OperatorBoard] | None,
+) -> CampaignBoard:
     status = await dialing_status(session, principal, campaign.id, now, owner_ttl=owner_ttl)
     pacing = await pacing_status(session, principal, campaign.id, now, limit=1)
     last = pacing.decisions[0] if pacing.decisions else None
@@ -355,6 +400,7 @@ async def floor_board(
     tz: str,
     owner_ttl: timedelta,
     volumes: VolumeCache,
+    boards: BoardCache | None = None,
 ) -> FloorBoard:
     """Every active operator, and every running or paused campaign the caller may see."""
     principal.require(Permission.WALLBOARD_READ)
@@ -364,9 +410,10 @@ async def floor_board(
     for state in ON_THE_FLOOR:
         found, _ = await list_campaigns(session, principal, state=state, limit=100)
         campaigns.extend(found)
-    boards = [
+    on_floor = [
         await campaign_board(
-            session, principal, c.id, now, tz=tz, owner_ttl=owner_ttl, volumes=volumes, operators=operators
+            session, principal, c.id, now,
+            tz=tz, owner_ttl=owner_ttl, volumes=volumes, operators=operators, boards=boards,
         )
         for c in sorted(campaigns, key=lambda c: c.id)
     ]
@@ -374,8 +421,8 @@ async def floor_board(
         at=now,
         timezone=tz,
         operators=operators,
-        campaigns=boards,
+        campaigns=on_floor,
         calls_in_progress=await calls_in_progress(session),
-        placed_today=sum(b.today.placed for b in boards),
-        connected_today=sum(b.today.connected for b in boards),
+        placed_today=sum(b.today.placed for b in on_floor),
+        connected_today=sum(b.today.connected for b in on_floor),
     )

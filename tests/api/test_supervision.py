@@ -247,3 +247,34 @@ async def test_the_charts_count_calls_answers_and_occupancy_per_slot(client, log
     assert "Operator occupancy per 15 minutes" in image.text and "<circle" in image.text
     response = await client.get("/supervision/charts/calls?slot_minutes=7", headers=supervisor)
     assert response.status_code == 422 and response.json()["detail"].startswith("slot_minutes")
+
+
+async def test_a_board_read_within_the_second_is_reused_but_only_for_callers_who_may_read_it(
+    client, login, app, floor, two_clients
+):
+    supervisor = await login(Role.SUPERVISOR)
+    path = f"/supervision/wallboard/{floor['campaign_id']}"
+    first = (await client.get(path, headers=supervisor)).json()
+    await place(app, floor["campaign_id"], "just-placed", None, placed_at(datetime.now(UTC)))  # right after
+    again = (await client.get(path, headers=supervisor)).json()
+    assert again == first  # the board of a moment ago: one set of queries for every screen
+    other = await login(Role.CONTROLLER, client_id=two_clients[1].client_id)
+    assert (await client.get(path, headers=other)).status_code == 403  # cached or not: not their role's
+    app.state.wallboards.entries.clear()  # a second later
+    fresh = (await client.get(path, headers=supervisor)).json()
+    assert fresh["today"]["placed"] == first["today"]["placed"] + 1
+
+
+def test_the_board_cache_forgets_old_boards_and_stays_bounded():
+    from dialer.supervision.wallboard import BOARDS_KEPT, BoardCache
+
+    cache = BoardCache()
+    now = datetime(2026, 12, 7, 12, tzinfo=UTC)
+    board = object()
+    cache.put(1, "UTC", now, board)  # type: ignore[arg-type]
+    assert cache.get(1, "UTC", now + timedelta(milliseconds=900)) is board
+    assert cache.get(1, "UTC", now + timedelta(seconds=1)) is None
+    assert cache.get(1, "Europe/Moscow", now) is None
+    for zone_number in range(3 * BOARDS_KEPT):
+        cache.put(1, f"Zone/{zone_number}", now, board)  # type: ignore[arg-type]
+    assert len(cache.entries) <= BOARDS_KEPT
