@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.audit import service as audit
@@ -33,15 +33,17 @@ async def principal_from_token(session: AsyncSession, signer: TokenSigner, token
     claims = signer.verify(token)
     if claims is None:
         return None
-    user = await session.get(User, claims.user_id)
-    if user is None or not user.is_active:
+    signed_out = exists().where(RevokedToken.digest == token_digest(token))
+    row = (await session.execute(select(User, signed_out).where(User.id == claims.user_id))).first()
+    if row is None:  # one round trip for the user and the revocation: every request pays it
+        return None
+    user, revoked = row
+    if not user.is_active or revoked:
         return None
     if password_fingerprint(user.password_hash) != claims.password_fingerprint:
         return None
     if user.tokens_valid_after is not None and claims.issued_at < user.tokens_valid_after:
         return None  # issued before the user was last deactivated
-    if await session.get(RevokedToken, token_digest(token)) is not None:
-        return None  # signed out
     return user_principal(user)
 
 
