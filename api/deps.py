@@ -27,7 +27,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -41,6 +41,11 @@ def remote_of(request: Request) -> Remote:
     )
 
 
+async def request_remote(request: Request) -> Remote:
+    """``remote_of`` as a dependency (an ``async def``: FastAPI runs a plain ``def`` in a thread)."""
+    return remote_of(request)
+
+
 def link_base(request: Request) -> str | None:
     """The address links handed to other people start with: ``DIALER_PUBLIC_URL``; in development
     (no ``DIALER_SECRET_KEY``) the address this request came to; in production without it, None.
@@ -51,7 +56,7 @@ def link_base(request: Request) -> str | None:
     return None if settings.production else str(request.base_url).rstrip("/")
 
 
-def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+async def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
     """For work that opens its own units of work (imports, exports), not the request's session."""
     sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
     return sessions

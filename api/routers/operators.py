@@ -14,7 +14,7 @@ from fastapi.responses import PlainTextResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import PrincipalDep, get_principal
-from api.deps import SessionDep, get_settings, remote_of
+from api.deps import SessionDep, remote_of
 from api.errors import ERROR_RESPONSES
 from api.schemas.operators import OperatorOut, SoftphoneOut
 from dialer.auth.principal import Principal
@@ -22,6 +22,7 @@ from dialer.db.bounds import IntId
 from dialer.operators import service
 from dialer.operators.models import Operator
 from dialer.operators.schemas import OperatorCreate, OperatorUpdate
+from dialer.settings import Settings
 from dialer.softphones.provisioning import Provisioner
 from dialer.softphones.qr import qr_image
 from dialer.softphones.settings_view import SipServer, SoftphoneSettings, read_settings
@@ -132,7 +133,7 @@ async def _qr(
 async def _settings(
     request: Request, session: AsyncSession, principal: Principal, operator_id: int, form: str
 ) -> SoftphoneSettings:
-    settings = get_settings(request)
+    settings: Settings = request.app.state.settings
     server = SipServer(settings.effective_sip_host, settings.sip_public_port, settings.sip_transport)
     return await read_settings(session, principal, operator_id, server, form=form, remote=remote_of(request))
 

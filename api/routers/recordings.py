@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response,
 from fastapi.responses import StreamingResponse
 
 from api.auth import PrincipalDep, get_principal, requires
-from api.deps import SessionDep, link_base, remote_of
+from api.deps import SessionDep, link_base, request_remote
 from api.errors import ERROR_RESPONSES
 from api.schemas.common import Page
 from api.schemas.recordings import DeletedOut, ExportBody, LinkBody, LinkOut, RecordingOut
@@ -39,20 +39,20 @@ router = APIRouter(
 shared_router = APIRouter(prefix="/recordings", tags=["recordings"])
 
 
-def recording_store(request: Request) -> RecordingStore:
+async def recording_store(request: Request) -> RecordingStore:
     """The store the engine files recordings in (``DIALER_RECORDINGS_STORE``), opened at startup."""
     store: RecordingStore = request.app.state.recording_store
     return store
 
 
-def link_secret(request: Request) -> bytes:
+async def link_secret(request: Request) -> bytes:
     """The key recording links are signed with, made at startup (``recording_link_secret``)."""
     secret: bytes = request.app.state.recording_link_secret
     return secret
 
 
 StoreDep = Annotated[RecordingStore, Depends(recording_store)]
-RemoteDep = Annotated[Remote, Depends(remote_of)]
+RemoteDep = Annotated[Remote, Depends(request_remote)]
 LinkSecretDep = Annotated[bytes, Depends(link_secret)]
 
 

@@ -56,7 +56,7 @@ Lang = Annotated[str, Query(pattern="^(en|ru)$", description="the chart's words:
 CampaignFilter = Annotated[IntId | None, Query(description="one campaign (default: the whole floor)")]
 
 
-def _boards(request: Request) -> BoardCache:
+async def _boards(request: Request) -> BoardCache:
     """This app's campaign boards of the last second (one cache per API process)."""
     boards: BoardCache | None = getattr(request.app.state, "wallboards", None)
     if boards is None:
@@ -116,7 +116,7 @@ class ChartQuery:
     slot_minutes: int
 
 
-def chart_query(
+async def chart_query(
     campaign_id: CampaignFilter = None, day: Day = None, tz: Tz = "UTC", slot_minutes: Slot = 15
 ) -> ChartQuery:
     return ChartQuery(campaign_id, day, tz, slot_minutes)
