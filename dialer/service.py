@@ -127,7 +127,7 @@ class Service:
         )
 
     async def start(self) -> None:
-        from api.app import create_app
+        from api.app import create_app, warm_routes
 
         install_sealer(self.settings)  # before the migrations reseal and the provisioning reads secrets
         self.db = make_engine(self.settings.effective_database_url)
@@ -135,10 +135,11 @@ class Service:
         if self.runs("api") or self.runs("engine"):
             # The operators' PJSIP file always equals the database, whatever changed while down.
             await provisioner_for(self.settings).sync(make_sessionmaker(self.db))
+        app = create_app(self.settings, migrate=False, observe=self._observe, api=self.runs("api"))
+        warm_routes(app)  # while nothing dials yet
         if self.runs("engine"):
             self.runtime = build_runtime(self.settings, make_sessionmaker(self.db), clock=self.clock)
             await self.runtime.start()
-        app = create_app(self.settings, migrate=False, observe=self._observe, api=self.runs("api"))
         config = uvicorn.Config(
             app, host=self.host, port=self.port, log_level=self.log_level, log_config=None
         )
