@@ -2,7 +2,9 @@
 
 The whole service (API, engine, AMI client, FastAGI server in one process and one event loop, as
 ``./run`` starts it) runs a predictive campaign against the PBX simulator on SQLite (or PostgreSQL
-with ``--pg-url``). After an idle phase it is loaded, all at once, with what once froze it:
+with ``--pg-url``). After an idle phase it is loaded, all at once, with what once froze it, by
+callers in a process of their own (``benchmarks/hostile_load.py``), as real callers are: their own
+HTTP work is not the service's loop's:
 
 - a sign-in flood: ``--flood`` callers sending wrong passwords to ``POST /auth/token`` without pause
   (Argon2 in worker threads, the attempts limit answering 429 after the first few);
@@ -60,6 +62,7 @@ SPEED = 10.0
 """Simulated seconds per real second: a 1 s engine tick comes every 0.1 s of real time."""
 AGI_EVERY_S = 0.02
 ADMIN, PASSWORD = "bench-admin", "bench-password-1234"
+CALLERS = ROOT / "benchmarks" / "hostile_load.py"
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -171,41 +174,38 @@ class Probes:
             await asyncio.sleep(AGI_EVERY_S)
 
 
-async def _flood(url: str, stop: asyncio.Event, counts: dict[int, int], caller: int) -> None:
-    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
-        n = 0
-        while not stop.is_set():
-            n += 1
-            response = await client.post(
-                "/auth/token", data={"username": f"victim{caller % 3}", "password": f"guess {n}"}
-            )
-            counts[response.status_code] = counts.get(response.status_code, 0) + 1
+@contextlib.asynccontextmanager
+async def _callers(job: dict[str, Any]) -> AsyncIterator[asyncio.subprocess.Process]:
+    """The hostile callers (``benchmarks/hostile_load.py``) started and ready, in their own process;
+    killed on the way out if they have not finished."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(CALLERS),
+        json.dumps(job),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert child.stdout is not None
+        if (await child.stdout.readline()).strip() != b"ready":
+            raise RuntimeError(f"the callers' process did not start (exit code {await child.wait()})")
+        yield child
+    finally:
+        if child.returncode is None:
+            child.kill()
+            await child.wait()
 
 
-async def _exports(url: str, headers: dict[str, str], client_id: int, stop: asyncio.Event) -> list[int]:
-    month = time.strftime("%Y-%m", time.gmtime())
-    done: list[int] = []
-    async with httpx.AsyncClient(base_url=url, timeout=300, headers=headers) as client:
-        while not stop.is_set():
-            response = await client.get(
-                f"/clients/{client_id}/billing-export", params={"month": month, "format": "xlsx"}
-            )
-            done.append(response.status_code)
-    return done
-
-
-async def _import(url: str, headers: dict[str, str], campaign_id: int, workbook: Path) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=url, timeout=600, headers=headers) as client:
-        with workbook.open("rb") as source:
-            files = {"file": ("base.xlsx", source, "application/octet-stream")}
-            started = time.monotonic()
-            response = await client.post(f"/campaigns/{campaign_id}/contacts/import", files=files)
-        report = response.json()
-        return {
-            "status": response.status_code,
-            "imported": report.get("imported"),
-            "seconds": round(time.monotonic() - started, 1),
-        }
+async def _run_callers(child: asyncio.subprocess.Process) -> dict[str, Any]:
+    """Start the callers' load and wait for what they got back."""
+    assert child.stdin is not None and child.stdout is not None
+    child.stdin.write(b"go\n")
+    await child.stdin.drain()
+    line = await child.stdout.readline()
+    if await child.wait() != 0 or not line:
+        raise RuntimeError(f"the callers' process failed (exit code {child.returncode})")
+    result: dict[str, Any] = json.loads(line)
+    return result
 
 
 @contextlib.asynccontextmanager
@@ -273,21 +273,23 @@ async def _measure(
             async with httpx.AsyncClient(base_url=url, timeout=60) as client:
                 token = await client.post("/auth/token", data={"username": ADMIN, "password": PASSWORD})
                 token.raise_for_status()
-            headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-            stop = asyncio.Event()
-            agi = asyncio.create_task(probes.agi_loop(stop))
-            await asyncio.sleep(idle_seconds)
-            probes.phase = "load"
-            counts: dict[int, int] = {}
-            flooders = [asyncio.create_task(_flood(url, stop, counts, n)) for n in range(flood)]
-            exports = asyncio.create_task(_exports(url, headers, stack.demo.client_id, stop))
-            started = time.monotonic()
-            imported = await _import(url, headers, stack.demo.campaign_id, workbook)
-            await asyncio.sleep(max(0.0, seconds - (time.monotonic() - started)))
-            load_seconds = time.monotonic() - started
-            stop.set()
-            await asyncio.gather(agi, *flooders)
-            exported = await exports
+            job = {
+                "url": url,
+                "token": token.json()["access_token"],
+                "client_id": stack.demo.client_id,
+                "campaign_id": stack.demo.campaign_id,
+                "workbook": str(workbook),
+                "flood": flood,
+                "seconds": seconds,
+            }
+            async with _callers(job) as callers:
+                stop = asyncio.Event()
+                agi = asyncio.create_task(probes.agi_loop(stop))
+                await asyncio.sleep(idle_seconds)
+                probes.phase = "load"
+                load = await _run_callers(callers)
+                stop.set()
+                await agi
             ticks = stack.service.runtime.engine.ticks if stack.service.runtime else 0
     finally:
         await engine.dispose()
@@ -308,10 +310,10 @@ async def _measure(
         "tick_interval_p99_ms": interval["p99"],
         "idle": {"tick": tick_idle, "agi": agi_idle},
         "samples": {"ticks": tick_load["n"], "agi": agi_load["n"], "engine_ticks": ticks},
-        "sign_in_answers": {str(k): v for k, v in sorted(counts.items())},
-        "xlsx_import": {"rows": xlsx_rows, **imported},
-        "billing_exports": {"done": len(exported), "statuses": sorted(set(exported))},
-        "load_seconds": round(load_seconds, 1),
+        "sign_in_answers": load["sign_in_answers"],
+        "xlsx_import": {"rows": xlsx_rows, **load["xlsx_import"]},
+        "billing_exports": load["billing_exports"],
+        "load_seconds": load["load_seconds"],
         "load_avg": [round(x, 2) for x in os.getloadavg()],
     }
 

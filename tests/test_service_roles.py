@@ -3,6 +3,7 @@ readiness checks only what it runs; ``dialer pbxsim`` and ``dialer serve`` pair 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -53,6 +54,15 @@ async def test_the_api_role_serves_the_api_and_checks_its_database_only(database
         assert (await http.get("/campaigns")).status_code == 401  # the API is here, behind its credential
         assert (await http.get("/docs")).status_code == 200
         assert (await http.get("/metrics")).status_code == 200
+
+
+async def test_what_the_start_built_is_kept_out_of_full_collections_until_the_service_stops(
+    database_url, tmp_path
+):
+    async with serving(settings_of(database_url, tmp_path), "api") as (_service, http):
+        assert gc.get_freeze_count() > 0  # the collector's full passes skip the app, routes, mappings
+        assert (await http.get("/campaigns")).status_code == 401
+    assert gc.get_freeze_count() == 0  # a process that goes on collects what the service left
 
 
 async def test_the_jobs_role_runs_the_dispatchers_and_serves_no_api(database_url, tmp_path):

@@ -39,14 +39,14 @@ async def _count(
     session: AsyncSession, limits: SignInLimits, username: str, remote: audit.Remote, now: datetime
 ) -> int:
     """Count this attempt; seconds to wait if it is over a limit, else 0."""
-    await throttle.sweep(session, now, limits.window)
-    limited = [(throttle.account_key(username), limits.per_account)]
+    await throttle.sweep_now_and_then(session, now, limits.window)
+    limits_by_key = {throttle.account_key(username): limits.per_account}
     if remote.address:
-        limited.append((throttle.address_key(remote.address), limits.per_address))
+        limits_by_key[throttle.address_key(remote.address)] = limits.per_address
+    counted = await throttle.count_attempts(session, list(limits_by_key), now, limits.window)
     wait = 0
-    for key, limit in limited:
-        attempts, started = await throttle.count_attempt(session, key, now, limits.window)
-        if attempts > limit:
+    for key, (attempts, started) in counted.items():
+        if attempts > limits_by_key[key]:
             wait = max(wait, throttle.retry_after(started, now, limits.window))
     return wait
 
@@ -66,11 +66,14 @@ async def sign_in(
     now = datetime.now(UTC)
     async with unit_of_work(sessions) as session:
         wait = await _count(session, limits, username, remote, now)
-        user = None if wait else await session.scalar(select(User).where(User.username == username))
+        found = None
+        if not wait:  # the columns it needs, not an ORM object to build and track
+            query = select(User.id, User.password_hash, User.is_active, User.locked_at)
+            found = (await session.execute(query.where(User.username == username))).one_or_none()
         account = (
             None
-            if user is None
-            else _Account(user.id, user.password_hash, user.is_active and user.locked_at is None)
+            if found is None
+            else _Account(found.id, found.password_hash, found.is_active and found.locked_at is None)
         )
     if wait:
         raise TooManyAttempts(wait)

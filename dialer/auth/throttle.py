@@ -8,12 +8,15 @@ parallel guesses cannot all slip under the limit; a right password gives its att
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import bindparam, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -55,20 +58,18 @@ def address_key(address: str) -> str:
     return f"address:{address[:100]}"
 
 
-def _insert(session: AsyncSession) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
-async def count_attempt(
-    session: AsyncSession, key: str, now: datetime, window: timedelta
-) -> tuple[int, datetime]:
-    """Count one attempt under ``key``: the attempts in its window so far, this one included, and
-    when the window started."""
+@functools.cache
+def _count_statement(dialect: str, keys: int) -> Any:
+    """The upsert that counts one attempt under each of ``keys`` keys (bound as ``key0``...) at
+    ``now``, a window that started at or before ``cutoff`` having ended; built once per shape, not
+    at every attempt of a flood."""
     table = SignInCounter.__table__
-    expired = table.c.window_start <= now - window
-    statement = (
-        _insert(session)(table)
-        .values(key=key, attempts=1, window_start=now)
+    now = bindparam("now", type_=table.c.window_start.type)
+    expired = table.c.window_start <= bindparam("cutoff", type_=table.c.window_start.type)
+    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(table)
+        .values([{"key": bindparam(f"key{n}"), "attempts": 1, "window_start": now} for n in range(keys)])
         .on_conflict_do_update(
             index_elements=[table.c.key],
             set_={
@@ -76,10 +77,27 @@ async def count_attempt(
                 "window_start": case((expired, now), else_=table.c.window_start),
             },
         )
-        .returning(table.c.attempts, table.c.window_start)
+        .returning(table.c.key, table.c.attempts, table.c.window_start)
     )
-    attempts, started = (await session.execute(statement)).one()
-    return int(attempts), started
+
+
+async def count_attempts(
+    session: AsyncSession, keys: Sequence[str], now: datetime, window: timedelta
+) -> dict[str, tuple[int, datetime]]:
+    """Count one attempt under each of ``keys`` (distinct), in one statement: per key, the attempts
+    in its window so far, this one included, and when the window started."""
+    statement = _count_statement(session.get_bind().dialect.name, len(keys))
+    values: dict[str, Any] = {f"key{n}": key for n, key in enumerate(keys)}
+    result = await session.execute(statement, {**values, "now": now, "cutoff": now - window})
+    return {key: (int(attempts), started) for key, attempts, started in result}
+
+
+async def count_attempt(
+    session: AsyncSession, key: str, now: datetime, window: timedelta
+) -> tuple[int, datetime]:
+    """Count one attempt under ``key``: the attempts in its window so far, this one included, and
+    when the window started."""
+    return (await count_attempts(session, [key], now, window))[key]
 
 
 def retry_after(started: datetime, now: datetime, window: timedelta) -> int:
@@ -101,6 +119,18 @@ async def forget(session: AsyncSession, key: str) -> None:
 
 
 SWEEP_ROWS = 500
+SWEEP_EVERY = 16
+"""Attempts counted in a process per sweep of ended windows: an attempt adds at most two counters, a
+sweep drops up to :data:`SWEEP_ROWS`, so the table keeps to the counters of the current windows."""
+
+_attempts = itertools.count()
+
+
+async def sweep_now_and_then(session: AsyncSession, now: datetime, window: timedelta) -> None:
+    """:func:`sweep` at the first attempt of a process and every :data:`SWEEP_EVERY`-th after; a
+    sweep at every attempt was one statement more per wrong password of a flood."""
+    if next(_attempts) % SWEEP_EVERY == 0:
+        await sweep(session, now, window)
 
 
 async def sweep(session: AsyncSession, now: datetime, window: timedelta) -> None:

@@ -183,3 +183,25 @@ async def test_a_window_restarts_once_it_has_passed_and_ended_windows_are_swept(
         await throttle.sweep(session, now, window)
     async with sessions() as session:
         assert set(await session.scalars(select(SignInCounter.key))) == {"account:old"}
+
+
+async def test_one_statement_counts_the_account_and_the_address_each_in_its_own_window(sessions):
+    now, window = datetime.now(UTC), timedelta(minutes=5)
+    async with unit_of_work(sessions) as session:
+        await throttle.count_attempt(session, "account:maria", now - timedelta(minutes=1), window)
+        counted = await throttle.count_attempts(session, ["account:maria", "address:10.0.0.1"], now, window)
+    assert counted == {
+        "account:maria": (2, now - timedelta(minutes=1)),
+        "address:10.0.0.1": (1, now),
+    }
+
+
+async def test_sign_ins_sweep_ended_windows_now_and_then(sessions):
+    now, window = datetime.now(UTC), timedelta(minutes=5)
+    async with unit_of_work(sessions) as session:
+        await throttle.count_attempt(session, "address:10.9.9.9", now - 2 * window, window)
+    for _ in range(throttle.SWEEP_EVERY):  # some sweep falls among any SWEEP_EVERY attempts
+        async with unit_of_work(sessions) as session:
+            await throttle.sweep_now_and_then(session, now, window)
+    async with sessions() as session:
+        assert await session.get(SignInCounter, "address:10.9.9.9") is None

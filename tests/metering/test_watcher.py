@@ -65,3 +65,13 @@ async def test_a_contract_checked_moments_ago_is_checked_again_once_the_gap_has_
     clock[0] = start + MIN_GAP
     await watcher.round(everything=False)  # nothing new has ended: the deferred contract is checked
     assert await _alerts(sessions) == 1
+
+
+async def test_the_watcher_keeps_one_webhook_client_for_its_life_and_closes_it_when_stopped(sessions):
+    watcher = VolumeWatcher(sessions, interval_s=3600)
+    await watcher.round(everything=True)
+    client = watcher._http
+    await watcher.round(everything=True)
+    assert client is not None and watcher._http is client  # not a new TLS context every round
+    await watcher.stop()
+    assert client.is_closed and watcher._http is None
