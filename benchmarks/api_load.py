@@ -145,7 +145,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         steps = await drive(service.url, token, demo.campaign_id, args.rates, args.seconds)
         placed = len(service.runtime.engine.floor.calls)
     finally:
-        await operators.stop(log_out=False)
+        await operators.stop(log_out=False, dispose=False)
         await service.stop(grace_s=0)
         await sim.stop()
         await db.dispose()
@@ -181,7 +181,7 @@ def main() -> None:
     parser.add_argument("--speed", type=float, default=10.0, help="simulated seconds per real second")
     parser.add_argument("--database-url", help="e.g. postgresql+asyncpg://postgres@127.0.0.1/bench (empty)")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(run(args))))
+    print(json.dumps(asyncio.run(run(args))), flush=True)
 
 
 if __name__ == "__main__":

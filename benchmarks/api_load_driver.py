@@ -8,6 +8,8 @@ disposition on a call an operator has just finished (found in the call list's an
 
 Reads one JSON object on stdin: ``{"url", "token", "campaign_id", "rates", "seconds"}``; prints one
 JSON object per step: ``{"rate", "sent", "elapsed_s", "errors", "latencies": {route: [s, ...]}}``.
+Stops after a step whose p99 passed ``GIVE_UP_S``: a higher rate only piles more on a service that
+is already behind (a request not answered within ``TIMEOUT_S`` counts as an error).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import httpx
 MIX = ["wallboard", "campaigns", "calls", "wallboard", "recordings", "disposition", "wallboard", "calls"]
 """One cycle of the route mix: the wallboard most (every supervisor's screen refreshes it)."""
 CODES = ["not_interested", "try_later", "sale", "not_interested", "wrong_number"]
+TIMEOUT_S = 10.0
+GIVE_UP_S = 2.0
 
 
 class Desk:
@@ -108,10 +112,14 @@ async def drive(config: dict[str, Any]) -> None:
     headers = {"Authorization": f"Bearer {config['token']}"}
     limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
     desk = Desk()
-    async with httpx.AsyncClient(base_url=config["url"], headers=headers, timeout=60, limits=limits) as http:
+    client = httpx.AsyncClient(base_url=config["url"], headers=headers, timeout=TIMEOUT_S, limits=limits)
+    async with client as http:
         for rate in config["rates"]:
             result = await step(http, config["campaign_id"], float(rate), float(config["seconds"]), desk)
             print(json.dumps(result), flush=True)
+            every = sorted(x for values in result["latencies"].values() for x in values)
+            if every and every[int(0.99 * (len(every) - 1))] > GIVE_UP_S:
+                return
 
 
 if __name__ == "__main__":

@@ -73,12 +73,14 @@ class SimulatedOperators:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="demo-operators")
 
-    async def stop(self, *, log_out: bool = True) -> None:
+    async def stop(self, *, log_out: bool = True, dispose: bool = True) -> None:
+        """Stop taking calls; ``dispose``: first set a disposition on every call still without one."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        await self.dispose_all()
+        if dispose:
+            await self.dispose_all()
         if log_out:
             now = self.clock.now()
             async with unit_of_work(self.sessions) as session:
