@@ -9,19 +9,9 @@ from typing import Any
 from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from dialer.contacts.statuses import ContactStatus as ContactStatus
 from dialer.db.base import Base
 from dialer.db.types import BigId, JsonDocument, UtcDateTime, enum_values
-
-
-class ContactStatus(enum.StrEnum):
-    NEW = "new"
-    SCHEDULED = "scheduled"
-    CALLBACK = "callback"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    DO_NOT_CALL = "do_not_call"
-    EXHAUSTED = "exhausted"
-    INVALID = "invalid"  # its number does not exist (a call ended ``invalid_number``): never dialed again
 
 
 class Contact(Base):
