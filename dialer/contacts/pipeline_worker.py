@@ -20,7 +20,7 @@ import signal
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from dialer.contacts.columns import ColumnPlan, looks_like_header, plan_columns
@@ -186,7 +186,7 @@ def _rows_builder(
 
 
 def _stream(
-    rows: Any,
+    rows: Iterator[Row],
     build: Callable[[int, list[str]], Any],
     many: bool,
     sender: _Sender,
@@ -200,7 +200,6 @@ def _stream(
     clock = time.monotonic
     due = clock() + spec.hand_over_s
     countdown = _CLOCK_EVERY
-    row: Row
     for row in rows:
         record = build(*row)
         if many:
@@ -264,6 +263,7 @@ def main() -> int:
     os.dup2(2, 1)  # a stray print must not corrupt the messages
     commands = os.fdopen(0, "rb")
     signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the importer's to handle: it stops us
     with contextlib.suppress(OSError):
         os.nice(NICENESS)
     try:

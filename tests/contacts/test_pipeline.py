@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dialer.contacts import rows as row_rules
+from dialer.contacts.errors import FileTooLarge
 from dialer.contacts.importing import import_contacts
 from dialer.contacts.models import Contact, ImportJob, ImportStatus
 from dialer.contacts.pipeline import ReaderFailed
@@ -155,3 +156,6 @@ def test_a_fault_in_the_reading_process_reaches_the_importer_as_it_was_or_by_its
     assert isinstance(kept.error, KeyError) and kept.error.args == ("phone",)
     named = pickle.loads(pickle.dumps(_failure(_Unpicklable("broken", object()))))
     assert isinstance(named.error, RuntimeError) and str(named.error) == "_Unpicklable: broken"
+    refused = pickle.loads(pickle.dumps(_failure(FileTooLarge(1000, 1001)))).error
+    assert isinstance(refused, FileTooLarge) and (refused.limit, refused.size) == (1000, 1001)
+    assert refused.message == FileTooLarge(1000, 1001).message
