@@ -46,6 +46,7 @@ from dialer.contacts.writers import (
     DNC_COLUMNS,
     BulkWriter,
     PostgresCopyWriter,
+    SqliteBatchWriter,
     bulk_writer,
     dialect_name,
 )
@@ -250,9 +251,13 @@ async def _write_contacts(
                     if batch.copy is not None:
                         assert isinstance(writer, PostgresCopyWriter)
                         await writer.write_encoded(batch.copy)
+                    elif batch.flat is not None:
+                        assert isinstance(writer, SqliteBatchWriter)
+                        await writer.write_flat(batch.flat)
+                        uncommitted += len(batch.flat) // len(CONTACT_COLUMNS)
                     else:
                         await writer.write(batch.records)
-                    uncommitted += len(batch.records)
+                        uncommitted += len(batch.records)
                     if not postgresql and (
                         uncommitted >= _SQLITE_COMMIT_ROWS or time.monotonic() - since >= _SQLITE_COMMIT_S
                     ):

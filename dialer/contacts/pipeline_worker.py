@@ -19,6 +19,7 @@ imports: 9-11 ms either way).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import pickle
 import signal
@@ -120,9 +121,11 @@ class _Sender:
         report: ImportReport,
         table: Table,
         encode: Callable[[list[tuple[Any, ...]]], bytes] | None,
+        flatten: bool,
     ) -> None:
         self.out = out
         self.encode = encode
+        self.flatten = flatten
         self.commands = commands
         self.report = report
         self.table = table
@@ -146,10 +149,12 @@ class _Sender:
             self.ahead -= 1
         problems = self.report.problems[self.problems_sent :]
         self.problems_sent += len(problems)
-        copy = None
+        copy = flat = None
         if self.encode is not None:
             copy, records = self.encode(records), []
-        batch = Batch(records, copy, RowCounts.of(self.report), problems, self._position(done), done)
+        elif self.flatten:
+            flat, records = list(itertools.chain.from_iterable(records)), []
+        batch = Batch(records, copy, flat, RowCounts.of(self.report), problems, self._position(done), done)
         write_message(self.out, batch)
         self.ahead += 1
 
@@ -238,7 +243,8 @@ def serve(spec: ReadSpec, out: BinaryIO, commands: BinaryIO) -> None:
             encode = None
             if isinstance(go, ContactsGo) and go.binary_copy:
                 encode = ContactCopy(go.campaign_id, go.import_id).encode
-            _stream(table.rows, build, many, _Sender(out, commands, report, table, encode), spec, first)
+            sender = _Sender(out, commands, report, table, encode, flatten=isinstance(go, ContactsGo))
+            _stream(table.rows, build, many, sender, spec, first)
         finally:
             table.close()
 

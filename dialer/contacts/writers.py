@@ -78,6 +78,7 @@ class SqliteBatchWriter:
 
     def __init__(self, session: AsyncSession, table: str, columns: Sequence[str]) -> None:
         self.session = session
+        self.width = len(columns)
         self._saved_cache: int | None = None
         prefix = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
         row = "(" + ", ".join("?" for _ in columns) + ")"
@@ -89,19 +90,26 @@ class SqliteBatchWriter:
         ]
 
     async def write(self, records: Sequence[tuple[Any, ...]]) -> None:
-        if not records:
+        await self.write_flat(list(itertools.chain.from_iterable(records)))
+
+    async def write_flat(self, values: list[Any]) -> None:
+        """Append records given as their values one after another, a record's in column order (a
+        contact import's reading process sends them so: one list for the loop to unpickle, not a tuple
+        a row, whose allocations also set off the interpreter's full garbage collections)."""
+        if not values:
             return
         connection = await self.session.connection()
         if self._saved_cache is None:
             saved = await connection.exec_driver_sql("PRAGMA cache_size")
             self._saved_cache = int(saved.scalar_one())
             await connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_WRITE_CACHE_KIB}")
-        start, total = 0, len(records)
+        width = self.width
+        start, total = 0, len(values) // width
         for rows, sql in self.statements:
             while total - start >= rows:
-                chunk = records[start : start + rows]
+                chunk = values[start * width : (start + rows) * width]
                 start += rows
-                await connection.exec_driver_sql(sql, tuple(itertools.chain.from_iterable(chunk)))
+                await connection.exec_driver_sql(sql, tuple(chunk))
 
     async def release(self) -> None:
         if self._saved_cache is None:

@@ -131,7 +131,7 @@ async def test_a_reading_process_killed_part_way_fails_the_import_and_keeps_noth
 def test_the_reading_process_sends_at_most_depth_batches_the_importer_has_not_taken():
     out = io.BytesIO()
     table = Table("csv", "utf-8", ";", 1, ["Телефон"], iter(()), lambda: 0, 0, lambda: None)
-    sender = _Sender(out, io.BytesIO(CREDIT), ImportReport(job_id=0, status="running"), table, None)
+    sender = _Sender(out, io.BytesIO(CREDIT), ImportReport(job_id=0, status="running"), table, None, False)
     for n in range(DEPTH + 1):  # one credit: one batch more than DEPTH
         sender.send([(n,)])
     with pytest.raises(EOFError):  # no credit left: it would wait for the importer
