@@ -39,6 +39,12 @@ def _reading_processes() -> list[psutil.Process]:
     ]
 
 
+async def _import(sessions, world, settings, rows: int, progress) -> ImportReport:
+    return await import_contacts(
+        sessions, world.campaign_id, io.BytesIO(_base(rows)), "x.csv", settings=settings, progress=progress
+    )
+
+
 async def _count(sessions, model) -> int:
     async with sessions() as session:
         return await session.scalar(select(func.count()).select_from(model))
@@ -61,9 +67,7 @@ async def test_rows_are_built_in_the_reading_process_which_is_gone_afterwards(
         seen_children.extend(p.pid for p in _reading_processes())
 
     settings.import_batch_rows = 500
-    report = await import_contacts(
-        sessions, world.campaign_id, io.BytesIO(_base(3000)), "x.csv", settings=settings, progress=progress
-    )
+    report = await _import(sessions, world, settings, 3000, progress)
     assert report.imported == 3000
     assert not built_here, "rows were built in the service's process"
     assert seen_children and seen_children[0] != os.getpid()
@@ -78,16 +82,7 @@ async def test_a_cancelled_import_stops_its_reading_process_and_keeps_nothing(se
         if p.imported:
             first_batch.set()
 
-    task = asyncio.create_task(
-        import_contacts(
-            sessions,
-            world.campaign_id,
-            io.BytesIO(_base(20_000)),
-            "x.csv",
-            settings=settings,
-            progress=progress,
-        )
-    )
+    task = asyncio.create_task(_import(sessions, world, settings, 20_000, progress))
     await first_batch.wait()
     assert _reading_processes()
     task.cancel()
@@ -113,14 +108,7 @@ async def test_a_reading_process_killed_part_way_fails_the_import_and_keeps_noth
                 os.kill(child.pid, signal.SIGKILL)
 
     with pytest.raises(ReaderFailed, match=r"reading process stopped \(exit code -9\)"):
-        await import_contacts(
-            sessions,
-            world.campaign_id,
-            io.BytesIO(_base(20_000)),
-            "x.csv",
-            settings=settings,
-            progress=progress,
-        )
+        await _import(sessions, world, settings, 20_000, progress)
     assert killed
     assert await _count(sessions, Contact) == 0
     async with sessions() as session:
