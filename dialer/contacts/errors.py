@@ -24,6 +24,10 @@ class FileTooLarge(ImportRefused):
         self.limit = limit
         self.size = size
 
+    def __reduce__(self) -> tuple[type[FileTooLarge], tuple[int, int], dict[str, object]]:
+        """Rebuilt from its limit and size (it crosses from the import's reading process pickled)."""
+        return (type(self), (self.limit, self.size), self.__dict__)
+
 
 class NotFound(LookupError):
     """The campaign or client an import or a do-not-call entry names does not exist."""

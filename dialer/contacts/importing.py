@@ -1,48 +1,55 @@
 """Importing a contact base into a campaign, or numbers into a do-not-call list.
 
-Order of work: the file is checked and opened (size, format, encoding, header; for XLSX the archive
-and the sheet) before anything is written, so those refusals leave no trace but the exception. Then
-an ``ImportJob`` is recorded as running, the rows are streamed through the row rules
-(:mod:`dialer.contacts.rows`) and written in batches of ``Settings.import_batch_rows`` by the
-database's bulk writer, and the job is finished with the report.
+Order of work: the file's size is checked, then a reading process (:mod:`dialer.contacts.pipeline`)
+opens it (format, encoding, header; for XLSX the archive and the sheet) and finds its columns before
+anything is written, so those refusals leave no trace but the exception. Then an ``ImportJob`` is
+recorded as running, the process applies the row rules (:mod:`dialer.contacts.rows`) and sends the
+records in batches of ``Settings.import_batch_rows``, the database's bulk writer writes them, and the
+job is finished with the report.
 
-Opening, reading and the row rules run in a worker thread (:mod:`dialer.contacts.pipeline`): the
-event loop, which the API and the engine share, only writes the finished batches.
+Reading and the row rules run in that process, on the other core: the event loop, which the API and
+the engine share, only writes the finished batches.
 
 Nothing half-written: on PostgreSQL a contact import is one transaction (COPY batches inside it,
-serialised per campaign by an advisory lock); on SQLite the batches are committed in groups (about
-:data:`_SQLITE_COMMIT_ROWS` rows, at most :data:`_SQLITE_COMMIT_S` apart), so other writers are not
-locked out for the whole import, and a fatal error deletes the rows this job inserted. A
-do-not-call import is one transaction on both. The failed job keeps its error, and its counts of
+serialised per campaign by an advisory lock, its references checked once rather than row by row where
+the database role may: :mod:`dialer.contacts.bulk_references`); on SQLite the batches are committed
+in groups (about :data:`_SQLITE_COMMIT_ROWS` rows, at most :data:`_SQLITE_COMMIT_S` apart), so other
+writers are not locked out for the whole import, and a fatal error deletes the rows this job inserted.
+A do-not-call import is one transaction on both. The failed job keeps its error, and its counts of
 imported rows are zero, as the database is.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, BinaryIO
+from array import array
+from collections.abc import Callable, Mapping
+from typing import Any, BinaryIO, Literal
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.campaigns.models import Campaign
 from dialer.clients.models import Client
-from dialer.contacts.columns import ColumnPlan, looks_like_header, plan_columns
+from dialer.contacts.bulk_references import check_references_once
 from dialer.contacts.dnc import dnc_numbers, list_numbers, mark_contacts
 from dialer.contacts.errors import FileTooLarge, ImportRefused, NotFound, UnreadableFile
 from dialer.contacts.jobs import finish_job, start_job
 from dialer.contacts.models import Contact, ImportKind, ImportStatus
-from dialer.contacts.phones import PhoneNormaliser, PhoneProblem
-from dialer.contacts.pipeline import Emit, threaded_batches
-from dialer.contacts.reading import Table, open_table
+from dialer.contacts.pipeline import ReadingProcess, reading_process
+from dialer.contacts.pipeline_messages import Batch, ContactsGo, DncGo, ReadSpec
 from dialer.contacts.report import ImportProgress, ImportReport, RowProblem
-from dialer.contacts.rows import ContactRows, DncRows
-from dialer.contacts.table import HeaderTest, Row
-from dialer.contacts.writers import CONTACT_COLUMNS, DNC_COLUMNS, BulkWriter, bulk_writer, dialect_name
+from dialer.contacts.writers import (
+    CONTACT_COLUMNS,
+    DNC_COLUMNS,
+    BulkWriter,
+    PostgresCopyWriter,
+    SqliteBatchWriter,
+    bulk_writer,
+    dialect_name,
+)
 from dialer.settings import Settings
 
 __all__ = [
@@ -60,8 +67,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[ImportProgress], None]
-_HAND_OVER_S = 0.5  # the reader hands over what it has at least this often, for the progress line
-_CLOCK_EVERY = 256  # rows between looks at the clock in the reader
+_HAND_OVER_S = 0.5  # the reading process hands over what it has at least this often, for the progress line
 _MARK_CHUNK = 15_000  # numbers per marking UPDATE (each used twice; SQLite allows 32,766 parameters)
 _CAMPAIGN_LOCK = 0x1D1A  # first key of the advisory lock that serialises imports into one campaign
 # SQLite: rows per commit. Each commit writes every page it changed to the WAL, and a batch's numbers
@@ -72,13 +78,21 @@ _SQLITE_COMMIT_S = 1.0  # and at least this often, so other writers never wait l
 
 
 class _Progress:
-    """Throttled progress reports from the report's running counts."""
+    """Throttled progress reports from the report's running counts and the reading process's place."""
 
-    def __init__(self, report: ImportReport, table: Table, callback: ProgressCallback | None) -> None:
+    def __init__(
+        self, report: ImportReport, total_bytes: int | None, callback: ProgressCallback | None
+    ) -> None:
         self.report = report
-        self.table = table
+        self.total_bytes = total_bytes
+        self.bytes_read = 0
         self.callback = callback
         self.started = time.monotonic()
+
+    def take(self, batch: Batch) -> None:
+        """The counts and problems of a batch the reading process sent, and where it is in the file."""
+        batch.counts.apply(self.report, batch.problems)
+        self.bytes_read = batch.bytes_read
 
     def __call__(self) -> None:
         if self.callback is None:
@@ -91,25 +105,51 @@ class _Progress:
                 duplicates=r.duplicates,
                 on_dnc=r.on_dnc,
                 rejected=r.rejected,
-                bytes_read=self.table.position(),
-                total_bytes=self.table.size,
+                bytes_read=self.bytes_read,
+                total_bytes=self.total_bytes,
                 elapsed_s=time.monotonic() - self.started,
             )
         )
 
 
-async def _existing_numbers(session: AsyncSession, campaign_id: int) -> dict[int, int]:
-    """Every number of the campaign's contacts (phone and extra phones), mapped to row 0."""
-    known: dict[int, int] = {}
+def _spec(
+    kind: Literal["contacts", "dnc"],
+    filename: str,
+    country: str,
+    column_map: Mapping[str, str] | None,
+    sheet: str | None,
+    settings: Settings,
+) -> ReadSpec:
+    """What the reading process is to read (the file's descriptor is filled in as it starts)."""
+    return ReadSpec(
+        kind=kind,
+        fd=-1,
+        start=0,
+        filename=filename,
+        country=country,
+        column_map=dict(column_map) if column_map else None,
+        sheet=sheet,
+        batch_rows=max(1, settings.import_batch_rows),
+        hand_over_s=_HAND_OVER_S,
+        max_bytes=settings.import_max_bytes,
+        max_rows=settings.import_max_rows,
+        xlsx_max_part_bytes=settings.import_xlsx_max_part_bytes,
+        xlsx_max_memory_bytes=settings.import_xlsx_max_memory_bytes,
+    )
+
+
+async def _existing_numbers(session: AsyncSession, campaign_id: int) -> array[int]:
+    """Every number of the campaign's contacts (phone and extra phones), as E.164 digits."""
+    known: array[int] = array("q")
     result = await session.stream(
         select(Contact.phone, Contact.extra_phones)
         .where(Contact.campaign_id == campaign_id)
         .execution_options(yield_per=10_000)
     )
     async for phone, extra in result:
-        known[int(phone[1:])] = 0
+        known.append(int(phone[1:]))
         for number in extra or ():
-            known[int(number[1:])] = 0
+            known.append(int(number[1:]))
     return known
 
 
@@ -123,35 +163,6 @@ async def _fail(
         await finish_job(sessions, report)
     except Exception:  # the job record is secondary to the original error
         log.exception("could not record the failure of import job %s", report.job_id)
-
-
-async def _open(
-    source: BinaryIO, filename: str, settings: Settings, is_header: HeaderTest, sheet: str | None
-) -> Table:
-    """The opened table, read and parsed in a worker thread (XLSX opening alone can take seconds)."""
-    return await asyncio.to_thread(
-        open_table,
-        source,
-        filename,
-        max_bytes=settings.import_max_bytes,
-        is_header=is_header,
-        max_rows=settings.import_max_rows,
-        sheet=sheet,
-        xlsx_max_part_bytes=settings.import_xlsx_max_part_bytes,
-        xlsx_max_memory_bytes=settings.import_xlsx_max_memory_bytes,
-    )
-
-
-def _plan(table: Table, column_map: Mapping[str, str] | None, *, reason_column: bool = False) -> ColumnPlan:
-    """The column plan of the table's header; a refusal names the sheet, and the other sheets."""
-    try:
-        return plan_columns(table.header, column_map, reason_column=reason_column)
-    except UnreadableFile as error:
-        others = [name for name in table.sheets if name != table.sheet]
-        hint = ""
-        if others:
-            hint = f"; the workbook's other sheets ({', '.join(map(repr, others))}) have none either"
-        raise UnreadableFile(table.where() + error.message + hint) from error
 
 
 async def import_contacts(
@@ -179,9 +190,9 @@ async def import_contacts(
         if campaign is None:
             raise NotFound(f"campaign {campaign_id} does not exist")
         client_id, country = campaign.client_id, campaign.default_country or settings.default_country
-    table = await _open(source, filename, settings, lambda cells: looks_like_header(cells, column_map), sheet)
-    try:
-        plan = _plan(table, column_map)
+    spec = _spec("contacts", filename, country, column_map, sheet, settings)
+    async with reading_process(source, spec) as reader:
+        opened = await reader.opened()
         job_id = await start_job(
             sessions,
             ImportKind.CONTACTS,
@@ -189,71 +200,32 @@ async def import_contacts(
             campaign_id=campaign_id,
             client_id=client_id,
             created_by=created_by,
-            sheet=table.sheet,
+            sheet=opened.sheet,
         )
-        report = ImportReport(job_id=job_id, status=ImportStatus.RUNNING.value, sheet=table.sheet)
-        tick = _Progress(report, table, progress)
+        report = ImportReport(job_id=job_id, status=ImportStatus.RUNNING.value, sheet=opened.sheet)
+        tick = _Progress(report, opened.size, progress)
         try:
-            await _write_contacts(
-                sessions, table, report, tick, campaign_id, client_id, country, plan, settings
-            )
+            await _write_contacts(sessions, reader, tick, campaign_id, client_id)
         except BaseException as error:
             await _undo_contacts(sessions, job_id)
             await _fail(sessions, report, error)
             if isinstance(error, ImportRefused):
                 error.job_id = job_id
             raise
-    finally:
-        await asyncio.to_thread(table.close)
     report.status = ImportStatus.DONE.value
     await finish_job(sessions, report)
     tick()
     return report
 
 
-def _batches(
-    rows: Iterator[Row], build: Callable[[int, list[str]], Any], size: int
-) -> Callable[[Emit[Any]], None]:
-    """A producer for :func:`threaded_batches`: ``build`` over ``rows``, results that are not ``None``
-    handed over ``size`` at a time (or what there is every :data:`_HAND_OVER_S`, for progress)."""
-
-    def produce(emit: Emit[Any]) -> None:
-        batch: list[Any] = []
-        clock = time.monotonic
-        due = clock() + _HAND_OVER_S
-        countdown = _CLOCK_EVERY
-        for row_number, cells in rows:
-            record = build(row_number, cells)
-            if record is not None:
-                batch.append(record)
-            countdown -= 1
-            if len(batch) >= size or (countdown <= 0 and clock() >= due):
-                if not emit(batch):
-                    return
-                batch = []
-                due = clock() + _HAND_OVER_S
-                countdown = _CLOCK_EVERY
-            elif countdown <= 0:
-                countdown = _CLOCK_EVERY
-                time.sleep(0)  # offer the GIL to the event loop's thread now, not at the switch interval
-        if batch:
-            emit(batch)
-
-    return produce
-
-
 async def _write_contacts(
     sessions: async_sessionmaker[AsyncSession],
-    table: Table,
-    report: ImportReport,
+    reader: ReadingProcess,
     tick: _Progress,
     campaign_id: int,
     client_id: int,
-    country: str,
-    plan: ColumnPlan,
-    settings: Settings,
 ) -> None:
-    batch_rows = max(1, settings.import_batch_rows)
+    job_id = tick.report.job_id
     async with sessions() as session:
         postgresql = dialect_name(session) == "postgresql"
         if postgresql:
@@ -261,25 +233,31 @@ async def _write_contacts(
                 text("SELECT pg_advisory_xact_lock(:namespace, :campaign)"),
                 {"namespace": _CAMPAIGN_LOCK, "campaign": campaign_id},
             )
-        rows = ContactRows(
-            plan,
-            PhoneNormaliser(country),
-            report,
-            campaign_id=campaign_id,
-            import_id=report.job_id,
-            known=await _existing_numbers(session, campaign_id),
-            dnc=await dnc_numbers(session, client_id),
-            notes=table.notes,
-        )
+        known = await _existing_numbers(session, campaign_id)
+        dnc = array("q", await dnc_numbers(session, client_id))
+        # On PostgreSQL the process sends binary COPY data, which the loop only passes on.
+        await reader.go(ContactsGo(campaign_id, job_id, known, dnc, binary_copy=postgresql))
+        del known, dnc
+        if postgresql:
+            await check_references_once(session, campaign_id=campaign_id, import_id=job_id)
         writer = bulk_writer(session, "contacts", CONTACT_COLUMNS)
-        # The worker thread reads and builds the next batches while the loop writes this one.
-        batches = threaded_batches(_batches(table.rows, rows.build, batch_rows))
+        # The reading process builds the next batches while the loop writes this one.
+        batches = reader.batches()
         try:
             async with contextlib.aclosing(batches):
                 uncommitted, since = 0, time.monotonic()
                 async for batch in batches:
-                    await writer.write(batch)
-                    uncommitted += len(batch)
+                    tick.take(batch)
+                    if batch.copy is not None:
+                        assert isinstance(writer, PostgresCopyWriter)
+                        await writer.write_encoded(batch.copy)
+                    elif batch.flat is not None:
+                        assert isinstance(writer, SqliteBatchWriter)
+                        await writer.write_flat(batch.flat)
+                        uncommitted += len(batch.flat) // len(CONTACT_COLUMNS)
+                    else:
+                        await writer.write(batch.records)
+                        uncommitted += len(batch.records)
                     if not postgresql and (
                         uncommitted >= _SQLITE_COMMIT_ROWS or time.monotonic() - since >= _SQLITE_COMMIT_S
                     ):
@@ -339,17 +317,9 @@ async def import_dnc(
             if client is None:
                 raise NotFound(f"client {client_id} does not exist")
             country = client.country or country
-    normaliser = PhoneNormaliser(country)
-
-    def is_header(cells: list[str]) -> bool:
-        first = cells[0] if cells else ""
-        return looks_like_header(cells, column_map) or not isinstance(
-            normaliser.normalise(first), PhoneProblem
-        )
-
-    table = await _open(source, filename, settings, is_header, sheet)
-    try:
-        plan, header_is_data = _dnc_plan(table, normaliser, column_map)
+    spec = _spec("dnc", filename, country, column_map, sheet, settings)
+    async with reading_process(source, spec) as reader:
+        opened = await reader.opened()
         job_id = await start_job(
             sessions,
             ImportKind.DNC,
@@ -357,70 +327,62 @@ async def import_dnc(
             campaign_id=None,
             client_id=client_id,
             created_by=created_by,
-            sheet=table.sheet,
+            sheet=opened.sheet,
         )
-        report = ImportReport(job_id=job_id, status=ImportStatus.RUNNING.value, sheet=table.sheet)
-        tick = _Progress(report, table, progress)
+        report = ImportReport(job_id=job_id, status=ImportStatus.RUNNING.value, sheet=opened.sheet)
+        tick = _Progress(report, opened.size, progress)
         try:
-            async with sessions() as session:
-                rows = DncRows(
-                    plan,
-                    normaliser,
-                    report,
-                    client_id=client_id,
-                    known=await list_numbers(session, client_id),
-                    default_reason=f"imported from {filename}"[:200],
-                    notes=table.notes,
-                )
-                writer = bulk_writer(session, "dnc_entries", DNC_COLUMNS)
-                batch: list[tuple[Any, ...]] = []
-                to_mark: list[str] = []
-
-                async def flush(final: bool = False) -> None:
-                    await writer.write(batch)
-                    to_mark.extend(r[1] for r in batch)
-                    batch.clear()
-                    # Marking scans the contacts' extra phones, so it runs on larger groups of numbers.
-                    if to_mark and (final or len(to_mark) >= _MARK_CHUNK):
-                        report.on_dnc += await mark_contacts(session, client_id, to_mark)
-                        to_mark.clear()
-                    tick()
-
-                if header_is_data:
-                    batch.extend(rows.build(table.header_row, table.header))
-                groups = threaded_batches(_batches(table.rows, rows.build, settings.import_batch_rows))
-                try:
-                    async with contextlib.aclosing(groups):
-                        async for group in groups:  # each row gives a list of entries
-                            batch.extend(record for records in group for record in records)
-                            if len(batch) >= settings.import_batch_rows:
-                                await flush()
-                    await flush(final=True)
-                    await writer.release()
-                except BaseException:
-                    await _release_quietly(writer)
-                    raise
-                await session.commit()
+            await _write_dnc(sessions, reader, tick, client_id, f"imported from {filename}"[:200], settings)
         except BaseException as error:
             await _fail(sessions, report, error)
             if isinstance(error, ImportRefused):
                 error.job_id = job_id
             raise
-    finally:
-        await asyncio.to_thread(table.close)
     report.status = ImportStatus.DONE.value
     await finish_job(sessions, report)
     return report
 
 
-def _dnc_plan(
-    table: Table, normaliser: PhoneNormaliser, column_map: Mapping[str, str] | None
-) -> tuple[ColumnPlan, bool]:
-    """The column plan of a do-not-call file; a first row that is a number means there is no header."""
-    header = table.header
-    first = header[0] if header else ""
-    if not column_map and not isinstance(normaliser.normalise(first), PhoneProblem):
-        headers = tuple(f"column {i + 1}" for i in range(len(header)))
-        reason = 1 if len(header) > 1 else None
-        return ColumnPlan(headers, (0,), (), None, None, (), reason), True
-    return _plan(table, column_map, reason_column=True), False
+async def _write_dnc(
+    sessions: async_sessionmaker[AsyncSession],
+    reader: ReadingProcess,
+    tick: _Progress,
+    client_id: int | None,
+    default_reason: str,
+    settings: Settings,
+) -> None:
+    report = tick.report
+    async with sessions() as session:
+        await reader.go(DncGo(client_id, await list_numbers(session, client_id), default_reason))
+        writer = bulk_writer(session, "dnc_entries", DNC_COLUMNS)
+        pending: list[tuple[Any, ...]] = []
+        to_mark: list[str] = []
+        marked = 0
+
+        async def flush(final: bool = False) -> None:
+            nonlocal marked
+            await writer.write(pending)
+            to_mark.extend(r[1] for r in pending)
+            pending.clear()
+            # Marking scans the contacts' extra phones, so it runs on larger groups of numbers.
+            if to_mark and (final or len(to_mark) >= _MARK_CHUNK):
+                marked += await mark_contacts(session, client_id, to_mark)
+                to_mark.clear()
+            report.on_dnc = marked  # the entries' rules count none; these are the contacts marked
+            tick()
+
+        batches = reader.batches()
+        try:
+            async with contextlib.aclosing(batches):
+                async for batch in batches:
+                    tick.take(batch)
+                    report.on_dnc = marked
+                    pending.extend(batch.records)
+                    if len(pending) >= settings.import_batch_rows:
+                        await flush()
+            await flush(final=True)
+            await writer.release()
+        except BaseException:
+            await _release_quietly(writer)
+            raise
+        await session.commit()

@@ -6,31 +6,27 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, false, func
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from dialer.contacts.statuses import ContactStatus as ContactStatus
 from dialer.db.base import Base
 from dialer.db.types import BigId, JsonDocument, UtcDateTime, enum_values
-
-
-class ContactStatus(enum.StrEnum):
-    NEW = "new"
-    SCHEDULED = "scheduled"
-    CALLBACK = "callback"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    DO_NOT_CALL = "do_not_call"
-    EXHAUSTED = "exhausted"
-    INVALID = "invalid"  # its number does not exist (a call ended ``invalid_number``): never dialed again
 
 
 class Contact(Base):
     __tablename__ = "contacts"
     __table_args__ = (
         Index("uq_contacts_campaign_phone", "campaign_id", "phone", unique=True),
-        Index("ix_contacts_campaign_status", "campaign_id", "status"),
+        # Also serves (campaign, status) alone: a separate index on those cost every write (0020).
         Index("ix_contacts_campaign_due", "campaign_id", "status", "next_attempt_at"),
-        Index("ix_contacts_lease_owner", "lease_owner"),
+        # Only leased contacts, the only ones looked up by owner: an import adds nothing here (0020).
+        Index(
+            "ix_contacts_lease_owner",
+            "lease_owner",
+            postgresql_where=text("lease_owner IS NOT NULL"),
+            sqlite_where=text("lease_owner IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -1,76 +1,204 @@
-"""Work done in a worker thread and handed to the event loop in bounded batches.
+"""A base read and built in a worker process, handed to the event loop in bounded batches.
 
-The API and the dialing engine share one event loop, so parsing a base (CSV decoding, XLSX's XML,
-phone numbers) must not run on it. :func:`threaded_batches` runs a producer in its own thread; the
-producer hands over batches through ``emit``, which waits while :data:`DEPTH` batches are already
-waiting for the loop, so memory stays bounded whatever the file's size. When the consumer stops early
-(an error, a cancellation) ``emit`` returns ``False`` and the producer is expected to return.
+The API and the dialing engine share one event loop. Reading a base (decoding, the CSV reader, the
+phone numbers, the row rules) is pure Python: in a worker thread it held the GIL, and each time the
+loop let go of it for a system call the loop waited up to the switch interval (5 ms) to get it back.
+:func:`reading_process` runs that work in a process of its own (:mod:`dialer.contacts.pipeline_worker`,
+a fresh interpreter, never a fork of a process with threads and an event loop), which on a machine
+with two cores also builds the next batches while the loop writes this one. The loop only reads the
+pipe, unpickles finished records and writes them.
+
+The file reaches the process as a descriptor: the caller's own file when it is a regular file (an
+upload's temporary file, a file opened by the command line), else a temporary copy. Its size is
+checked here first, so a file over the limit is refused without being read or copied.
+
+Memory stays bounded: the process sends at most :data:`~dialer.contacts.pipeline_messages.DEPTH`
+batches ahead of the ones the loop has taken. Its refusals and faults are raised here; leaving the
+context (done, failed or cancelled) stops it: asked first (``SIGTERM``, so it stops the workbook's
+own reader in turn), killed after :data:`STOP_GRACE_S`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import AsyncGenerator, Callable
-from typing import Generic, TypeVar
+import contextlib
+import dataclasses
+import io
+import os
+import shutil
+import stat
+import sys
+import tempfile
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from pathlib import Path
+from typing import BinaryIO, NoReturn
 
-T = TypeVar("T")
-DEPTH = 3
-"""Batches that may wait for the event loop before the producer waits too."""
+import dialer
+from dialer.contacts.pipeline_messages import (
+    CREDIT,
+    Batch,
+    ContactsGo,
+    DncGo,
+    Failed,
+    Opened,
+    ReadSpec,
+    frame,
+    receive,
+)
+from dialer.contacts.reading import COPY_CHUNK, checked_source
 
-Emit = Callable[[list[T]], bool]
+STOP_GRACE_S = 5.0
+"""How long the process may take to stop once asked before it is killed."""
+READ_LIMIT = 16 * 1024 * 1024
+"""Bytes the loop buffers from the process's pipe before it stops reading it (the batches ahead are
+bounded by credits; this only keeps a stream of oversized batches in check)."""
+_WORKER = "dialer.contacts.pipeline_worker"
 
 
-class _Done:
-    """The producer returned."""
+class ReaderFailed(RuntimeError):
+    """The reading process stopped without saying why (killed, out of memory) or said nonsense."""
 
 
-class _Failed(Generic[T]):
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
-
-
-async def threaded_batches(
-    produce: Callable[[Emit[T]], None], *, name: str = "import-reader"
-) -> AsyncGenerator[list[T], None]:
-    """The batches ``produce`` emits from its own thread, in order; its exception is raised here."""
-    loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[list[T] | _Done | _Failed[T]] = asyncio.Queue()
-    slots = threading.Semaphore(DEPTH)
-    stopped = threading.Event()
-
-    def deliver(item: list[T] | _Done | _Failed[T]) -> None:
-        if not stopped.is_set():
-            loop.call_soon_threadsafe(queue.put_nowait, item)
-
-    def emit(batch: list[T]) -> bool:
-        slots.acquire()
-        if stopped.is_set():
-            return False
-        deliver(batch)
-        return True
-
-    def run() -> None:
-        try:
-            produce(emit)
-        except BaseException as error:  # handed to the consumer, raised there
-            deliver(_Failed(error))
-        else:
-            deliver(_Done())
-
-    thread = threading.Thread(target=run, name=name, daemon=True)
-    thread.start()
+def _regular_fd(source: BinaryIO) -> int | None:
+    """The descriptor of ``source`` if it is a regular file another process can read, else ``None``."""
     try:
+        source.flush()
+        fd = source.fileno()
+        return fd if stat.S_ISREG(os.fstat(fd).st_mode) else None
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return None
+
+
+def _passable(source: BinaryIO, max_bytes: int) -> tuple[int, int, Callable[[], None]]:
+    """A descriptor of the file, where it starts, and what to call once the process has it.
+
+    Refuses a file over ``max_bytes`` before reading it (:func:`~dialer.contacts.reading.checked_source`).
+    Blocks: call it off the loop."""
+    checked, _size = checked_source(source, max_bytes)
+    fd = _regular_fd(checked)
+    if fd is not None:
+        # A stream was spooled to a file of our own (kept open until the process has its copy).
+        return fd, checked.tell(), (lambda: None) if checked is source else checked.close
+    copy = tempfile.TemporaryFile(prefix="dialer-import-")  # noqa: SIM115 (closed by the caller)
+    try:
+        shutil.copyfileobj(checked, copy, COPY_CHUNK)
+        copy.flush()
+    except BaseException:
+        copy.close()
+        raise
+    return copy.fileno(), 0, copy.close
+
+
+def _environment() -> dict[str, str]:
+    """The service's environment, with this very ``dialer`` package first on the path."""
+    env = dict(os.environ)
+    root = str(Path(dialer.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+class ReadingProcess:
+    """The loop's side of one reading process: what it says, and the credits it is given."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.finished = False
+
+    async def _send(self, message: object) -> None:
+        stdin = self.process.stdin
+        assert stdin is not None
+        try:
+            stdin.write(frame(message))
+            await stdin.drain()
+        except (BrokenPipeError, ConnectionResetError):
+            await self._gone()
+
+    async def _gone(self) -> NoReturn:
+        code = await self.process.wait()
+        raise ReaderFailed(
+            f"the import's reading process stopped (exit code {code}) before the end of the file"
+        )
+
+    async def _receive(self) -> object:
+        stdout = self.process.stdout
+        assert stdout is not None
+        try:
+            message = await receive(stdout)
+        except asyncio.IncompleteReadError:
+            await self._gone()
+        if isinstance(message, Failed):
+            raise message.error
+        return message
+
+    async def opened(self) -> Opened:
+        """The opened file; raises the process's refusal of it (``UnreadableFile``, ...)."""
+        message = await self._receive()
+        if not isinstance(message, Opened):
+            raise ReaderFailed(f"the import's reading process said {type(message).__name__}, not Opened")
+        return message
+
+    async def go(self, go: ContactsGo | DncGo) -> None:
+        """Start building rows with what the database says (the numbers known already...)."""
+        await self._send(go)
+
+    async def batches(self) -> AsyncGenerator[Batch, None]:
+        """The batches in file order; the last has ``done`` set. Taking one lets the process send
+        another; a refusal part-way (``UnreadableFile``) or a fault is raised here."""
+        stdin = self.process.stdin
+        assert stdin is not None
         while True:
-            item = await queue.get()
-            if isinstance(item, _Done):
+            message = await self._receive()
+            if not isinstance(message, Batch):
+                raise ReaderFailed(f"the import's reading process said {type(message).__name__}, not Batch")
+            if message.done:
+                self.finished = True
+                yield message
                 return
-            if isinstance(item, _Failed):
-                raise item.error
-            slots.release()
-            yield item
+            stdin.write(CREDIT)
+            yield message
+
+    async def stop(self) -> None:
+        """Wait for a process that is done, stop one that is not; killed if it takes too long."""
+        process = self.process
+        if process.stdin is not None:
+            process.stdin.close()
+        if not self.finished and process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), STOP_GRACE_S)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+        except asyncio.CancelledError:  # cancelled again while waiting: no more patience
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            raise
+
+
+@contextlib.asynccontextmanager
+async def reading_process(source: BinaryIO, spec: ReadSpec) -> AsyncIterator[ReadingProcess]:
+    """A process reading ``source`` as ``spec`` says (its ``fd`` and ``start`` are filled in here).
+
+    Raises ``FileTooLarge`` before starting it for a file over ``spec.max_bytes``."""
+    fd, start, release = await asyncio.to_thread(_passable, source, spec.max_bytes)
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            _WORKER,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            pass_fds=(fd,),
+            env=_environment(),
+            limit=READ_LIMIT,
+        )
     finally:
-        stopped.set()
-        for _ in range(DEPTH + 1):
-            slots.release()  # a producer waiting in emit wakes, sees the stop, and returns
-        await asyncio.shield(asyncio.to_thread(thread.join))
+        release()  # the process has its own descriptor now (or never will)
+    reader = ReadingProcess(process)
+    try:
+        await reader._send(dataclasses.replace(spec, fd=fd, start=start))
+        yield reader
+    finally:
+        await reader.stop()

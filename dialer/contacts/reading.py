@@ -185,10 +185,17 @@ def _csv_rows(
     last_line = 0
     while True:
         try:
-            cells = next(reader)
-        except StopIteration:
+            for cells in reader:  # a for loop, not next() per row: this runs for every row of a base
+                row_number += 1
+                if flags:
+                    for line in range(last_line + 1, reader.line_num + 1):
+                        flag = flags.pop(line, None)
+                        if flag is not None and (flag.reject or row_number not in notes):
+                            notes[row_number] = flag
+                last_line = reader.line_num
+                yield row_number, cells
             return
-        except csv.Error as error:
+        except csv.Error as error:  # the reader goes on with the next record
             row_number += 1
             reason = str(error)
             if "field larger than field limit" in reason:
@@ -196,15 +203,6 @@ def _csv_rows(
             notes[row_number] = RowNote(f"not read: {reason}", reject=True)
             last_line = reader.line_num
             yield row_number, []
-            continue
-        row_number += 1
-        if flags:
-            for line in range(last_line + 1, reader.line_num + 1):
-                flag = flags.pop(line, None)
-                if flag is not None and (flag.reject or row_number not in notes):
-                    notes[row_number] = flag
-        last_line = reader.line_num
-        yield row_number, cells
 
 
 def _csv_table(source: BinaryIO, sample: bytes, size: int, is_header: HeaderTest | None) -> Table:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dialer.contacts.models import ImportJob
+if TYPE_CHECKING:  # the import's reading process builds reports without loading the ORM
+    from dialer.contacts.models import ImportJob
 
 MAX_STORED_PROBLEMS = 1000
 

@@ -34,9 +34,9 @@ from typing import Any
 
 from dialer.contacts.columns import ColumnPlan
 from dialer.contacts.extensions import MAX_EXTENSION_DIGITS, split_extension
-from dialer.contacts.models import ContactStatus
 from dialer.contacts.phones import PhoneNormaliser, PhoneProblem
 from dialer.contacts.report import ImportReport, RowProblem
+from dialer.contacts.statuses import ContactStatus
 from dialer.contacts.table import REPLACEMENT, RowNote
 from dialer.contacts.timezones import parse_timezone
 
@@ -180,7 +180,7 @@ class _RowReader:
 
 
 class ContactRows(_RowReader):
-    """Turns rows into ``contacts`` records (columns of :data:`dialer.contacts.writers.CONTACT_COLUMNS`)."""
+    """Turns rows into ``contacts`` records (columns of :data:`dialer.contacts.records.CONTACT_COLUMNS`)."""
 
     def __init__(
         self,

@@ -2,7 +2,9 @@
 
 Records are tuples in the order of ``columns``; JSON columns are passed as JSON text. On PostgreSQL
 the rows go through asyncpg's ``copy_records_to_table`` on the session's own connection, so they are
-part of the session's transaction. Call :meth:`BulkWriter.release` before committing the session.
+part of the session's transaction, or, already encoded as binary COPY data (a contact import's
+reading process encodes them: :mod:`dialer.contacts.copy_binary`), straight through ``copy_to_table``.
+Call :meth:`BulkWriter.release` before committing the session.
 """
 
 from __future__ import annotations
@@ -14,23 +16,9 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-CONTACT_COLUMNS = (
-    "campaign_id",
-    "phone",
-    "extension",
-    "extra_phones",
-    "name",
-    "company",
-    "timezone",
-    "data",
-    "status",
-    "on_dnc",
-    "attempts",
-    "import_id",
-    "source_row",
-    "consent",
-)
-DNC_COLUMNS = ("client_id", "phone", "reason")
+from dialer.contacts.records import CONTACT_COLUMNS as CONTACT_COLUMNS
+from dialer.contacts.records import DNC_COLUMNS as DNC_COLUMNS
+
 SQLITE_MAX_PARAMETERS = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 """SQLite's default limit on the parameters of one statement (``SQLITE_MAX_VARIABLE_NUMBER``)."""
 SQLITE_WRITE_CACHE_KIB = 64 * 1024
@@ -60,6 +48,15 @@ class PostgresCopyWriter:
         driver: Any = raw.driver_connection
         await driver.copy_records_to_table(self.table, records=records, columns=self.columns)
 
+    async def write_encoded(self, data: bytes) -> None:
+        """Append rows given as PostgreSQL binary COPY data (its header and trailer included) in the
+        order of the writer's columns: the loop only passes the bytes on."""
+        connection = await self.session.connection()
+        raw = await connection.get_raw_connection()
+        driver: Any = raw.driver_connection
+        # A memoryview: asyncpg would take bytes for a path.
+        await driver.copy_to_table(self.table, source=memoryview(data), columns=self.columns, format="binary")
+
     async def release(self) -> None:
         return None
 
@@ -81,6 +78,7 @@ class SqliteBatchWriter:
 
     def __init__(self, session: AsyncSession, table: str, columns: Sequence[str]) -> None:
         self.session = session
+        self.width = len(columns)
         self._saved_cache: int | None = None
         prefix = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
         row = "(" + ", ".join("?" for _ in columns) + ")"
@@ -92,19 +90,26 @@ class SqliteBatchWriter:
         ]
 
     async def write(self, records: Sequence[tuple[Any, ...]]) -> None:
-        if not records:
+        await self.write_flat(list(itertools.chain.from_iterable(records)))
+
+    async def write_flat(self, values: list[Any]) -> None:
+        """Append records given as their values one after another, a record's in column order (a
+        contact import's reading process sends them so: one list for the loop to unpickle, not a tuple
+        a row, whose allocations also set off the interpreter's full garbage collections)."""
+        if not values:
             return
         connection = await self.session.connection()
         if self._saved_cache is None:
             saved = await connection.exec_driver_sql("PRAGMA cache_size")
             self._saved_cache = int(saved.scalar_one())
             await connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_WRITE_CACHE_KIB}")
-        start, total = 0, len(records)
+        width = self.width
+        start, total = 0, len(values) // width
         for rows, sql in self.statements:
             while total - start >= rows:
-                chunk = records[start : start + rows]
+                chunk = values[start * width : (start + rows) * width]
                 start += rows
-                await connection.exec_driver_sql(sql, tuple(itertools.chain.from_iterable(chunk)))
+                await connection.exec_driver_sql(sql, tuple(chunk))
 
     async def release(self) -> None:
         if self._saved_cache is None:
