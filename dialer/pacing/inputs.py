@@ -76,6 +76,8 @@ class PacingInput:
     ``dial_ahead`` False forbids placing calls while no operator is ready (a profile rule).
     ``recent_talk_s`` holds the campaign's recent finished talk times (any order): their shape,
     not only their mean, tells how soon each talking operator is likely to be free.
+    ``recent_ring_s`` holds recent times from placing a call to a person answering it: their shape
+    tells when the ringing calls and a new one are likely to be answered.
     """
 
     mode: DialMode
@@ -91,6 +93,7 @@ class PacingInput:
     connect_limit_s: float = 2.0
     dial_ahead: bool = True
     recent_talk_s: tuple[float, ...] = ()
+    recent_ring_s: tuple[float, ...] = ()
 
     @property
     def logged_in(self) -> int:
