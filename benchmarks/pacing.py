@@ -251,6 +251,7 @@ def simulate(
             connect_limit_s=CONNECT_LIMIT_S,
             recent_talk_s=tuple(est.talk.items),
             recent_ring_s=tuple(est.ring.items),
+            recent_fail_s=tuple(est.fail.items),
         )
         decision = decide(snapshot, tuning)
         calls = decision.calls

@@ -43,6 +43,7 @@ class TimedForecast:
     reach: tuple[float, ...]
     free_mean: float  # operators free, averaged over the moments (the single-horizon figure)
     free_var: float
+    free_spread: float  # the variance of the expected free operators across the moments
     ringing: float  # people expected among the ringing calls
     ringing_var: float
 
@@ -98,7 +99,6 @@ class RingCurve:
     weight: float
     prior_mean_s: float
     points: tuple[float, ...]
-    lag: tuple[float, ...] = ()  # per point t: E[(t - ring)+], how long a call placed by then had to answer
     grid: tuple[float, ...] = ()  # the survival every GRID_S seconds, for the ringing calls' many lookups
 
     @classmethod
@@ -120,11 +120,6 @@ class RingCurve:
                     hi = mid
             points.append(0.5 * (lo + hi))
         m = curve.prior_mean_s
-        lag = []
-        for t in points:
-            prior = t - m * (1.0 - math.exp(-t / m))
-            emp = sum(t - r for r in times if r < t) / n if n else 0.0
-            lag.append(weight * emp + (1.0 - weight) * prior)
         steps = int(max(times[-1] if times else 0.0, 10.0 * m) / GRID_S) + 2
         grid: list[float] = []
         j, decay, prior = 0, math.exp(-GRID_S / m), 1.0
@@ -134,7 +129,7 @@ class RingCurve:
                 j += 1
             grid.append(weight * (n - j) / n + (1.0 - weight) * prior if n else prior)
             prior *= decay
-        return cls(times, weight, m, tuple(points), tuple(lag), tuple(grid))
+        return cls(times, weight, m, tuple(points), tuple(grid))
 
     def survival_fast(self, x: float) -> float:
         """:meth:`survival` from the grid (to ``GRID_S``), the exponential's tail past it."""
@@ -166,21 +161,20 @@ def timed_forecast(
     waiting: int,
     ringing_elapsed: tuple[float, ...],
     answer_rate: float,
-    mean_fail_s: float,
+    fail: RingCurve,
     ring: RingCurve,
     wrap_left: list[float],
     talking_elapsed: tuple[float, ...],
     talks: TalkSurvival | None,
     mean_wrap_s: float,
     patience_s: float,
-    arrival_rate: float = 0.0,
 ) -> TimedForecast:
     """Build the per-moment forecast (see the module docstring). Each ringing call reaches a person
     with the chance Bayes gives from how long it has rung (a person-bound call survives that long by
     the ring curve, one bound to fail by an exponential of ``mean_fail_s``); ``wrap_left`` holds
     each wrapping operator's wrap-up left."""
     p = answer_rate
-    exp, survival = math.exp, ring.survival_fast
+    survival, fail_survival = ring.survival_fast, fail.survival_fast
     points = ring.points
     grid, per_grid = ring.grid, _PER_GRID
     last = len(grid) - 1
@@ -192,7 +186,7 @@ def timed_forecast(
     for e in ringing_elapsed:
         s_e = survival(e) if e > 0.0 else 1.0
         person = p * s_e
-        both = person + (1.0 - p) * (exp(-e / mean_fail_s) if e > 0.0 else 1.0)
+        both = person + (1.0 - p) * (fail_survival(e) if e > 0.0 else 1.0)
         q = person / both if both > 0.0 else 0.0
         q_sum += q
         q_var += q * (1.0 - q)
@@ -221,10 +215,18 @@ def timed_forecast(
         variance = talk_free[k][1]
         free_total += free
         free_var_total += variance
-        future = arrival_rate * ring.lag[k]
-        gap_mean.append(free - a_mean[k] - future)
-        gap_var.append(variance + a_var[k] + future)
+        gap_mean.append(free - a_mean[k])
+        gap_var.append(variance + a_var[k])
         reach.append((k + 0.5) / k_count)
+    free_mean = free_total / k_count
+    spread = sum((g + a - free_mean) ** 2 for g, a in zip(gap_mean, a_mean, strict=True)) / k_count
     return TimedForecast(
-        tuple(gap_mean), tuple(gap_var), tuple(reach), free_total / k_count, free_var_total / k_count, q_sum, q_var
+        tuple(gap_mean),
+        tuple(gap_var),
+        tuple(reach),
+        free_mean,
+        free_var_total / k_count,
+        spread,
+        q_sum,
+        q_var,
     )

@@ -195,20 +195,24 @@ def _predictive_marginal(
         waiting=snapshot.waiting,
         ringing_elapsed=snapshot.ringing_elapsed,
         answer_rate=p,
-        mean_fail_s=stats.mean_fail_s,
+        fail=ring_curve(
+            snapshot.recent_fail_s if tuning.fail_curve else (), stats.mean_fail_s, TALK_PRIOR_WEIGHT
+        ),
         ring=ring_curve(snapshot.recent_ring_s if tuning.ring_curve else (), ring, TALK_PRIOR_WEIGHT),
         wrap_left=wrap_left,
         talking_elapsed=snapshot.talking_elapsed if snapshot.dial_ahead else (),
         talks=talks,
         mean_wrap_s=wrap,
         patience_s=patience,
-        arrival_rate=tuning.future_share * snapshot.logged_in / max(1.0, stats.mean_talk_s + wrap),
     )
     z = safety_z(snapshot.abandon, tuning)
     threshold = min(0.9, tuning.abandon_scale * 0.5 * math.erfc(z / math.sqrt(2.0)))
     limit = max(0, min(snapshot.limits.max_lines - snapshot.lines_in_use, snapshot.limits.cps_tokens))
-    wanted = float(forecast.max_calls(p, threshold, limit))
     free = forecast.free_mean
     answers = snapshot.waiting + forecast.ringing
     variance = forecast.free_var + forecast.ringing_var
+    if tuning.spread:
+        wanted = max_calls(free - answers, variance + forecast.free_spread, p, z)
+    else:
+        wanted = float(forecast.max_calls(p, threshold, limit))
     return wanted, free, answers, z, expected_overflow(free - answers, variance)

@@ -47,7 +47,8 @@ class RiskTuning:
     marginal: bool = True
     abandon_scale: float = 1.0
     ring_curve: bool = True
-    future_share: float = 0.0
+    fail_curve: bool = False
+    spread: bool = False
 
 
 def headroom(budget: AbandonBudget) -> float:

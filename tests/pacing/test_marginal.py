@@ -21,7 +21,7 @@ def forecast(**changes: object) -> TimedForecast:
         "waiting": 0,
         "ringing_elapsed": (),
         "answer_rate": 1 / 3,
-        "mean_fail_s": 25.0,
+        "fail": RingCurve.of((), 25.0, 30.0),
         "ring": RingCurve.of((), 9.0, 30.0),
         "wrap_left": [],
         "talking_elapsed": (),
@@ -41,7 +41,9 @@ def test_the_ring_curve_is_evaluated_at_the_midpoints_of_equal_slices() -> None:
     assert 5.0 <= observed.points[0] < observed.points[-1] <= 17.0  # 95% of the curve is the sample's
 
 
-@given(st.lists(st.floats(min_value=0.0, max_value=60.0), max_size=40), st.floats(min_value=0.0, max_value=90.0))
+@given(
+    st.lists(st.floats(min_value=0.0, max_value=60.0), max_size=40), st.floats(min_value=0.0, max_value=90.0)
+)
 def test_the_ring_curves_table_is_its_survival(sample: list[float], x: float) -> None:
     curve = RingCurve.of(tuple(sample), 9.0, 30.0)
     i = int(x / 0.25)
