@@ -250,8 +250,6 @@ def simulate(
             limits=LineLimits(max_lines=limits_lines, cps_tokens=int(bucket["tokens"])),
             connect_limit_s=CONNECT_LIMIT_S,
             recent_talk_s=tuple(est.talk.items),
-            recent_ring_s=tuple(est.ring.items),
-            recent_fail_s=tuple(est.fail.items),
         )
         decision = decide(snapshot, tuning)
         calls = decision.calls

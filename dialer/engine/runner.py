@@ -103,8 +103,6 @@ def pacing_input(
         connect_limit_s=plan.connect_limit_s,
         dial_ahead=plan.dial_ahead,
         recent_talk_s=tuple(o.talk_s for o in tally.recent if o.talk_s is not None),
-        recent_ring_s=tuple(o.ring_s for o in tally.recent if o.answered_by_person),
-        recent_fail_s=tuple(o.ring_s for o in tally.recent if not o.answered_by_person),
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -157,33 +157,6 @@ class TalkSurvival:
             total += f
             variance += f * (1.0 - f)
         return total, variance
-
-
-    def free_by_sums(self, elapsed: Iterable[float], within_s: Sequence[float]) -> list[tuple[float, float]]:
-        """Per horizon ``h`` of ``within_s`` (ascending), over operators ``elapsed`` into their talks:
-        the sum of the chances each talk ends within ``h`` (``1 - S(e + h) / S(e)``), and the sum of
-        their variances ``f(1 - f)``."""
-        times, n = self.times, len(self.times)
-        pw, m = 1.0 - self.weight, self.prior_mean_s
-        wn = self.weight / n if n else 0.0
-        exp, bisect_right = math.exp, bisect.bisect_right
-        horizons = [(k, h, exp(-h / m)) for k, h in enumerate(within_s) if h > 0.0]
-        sums = [0.0] * len(within_s)
-        variances = [0.0] * len(within_s)
-        for e in elapsed:
-            e = e if e > 0.0 else 0.0
-            prior_s = pw * exp(-e / m)
-            s_e = prior_s + (wn * (n - bisect_right(times, e)) if n else 0.0)
-            for k, h, prior_ratio in horizons:
-                if s_e <= 1e-300:  # beyond anything seen and the prior's reach: memoryless
-                    f = 1.0 - prior_ratio
-                else:
-                    s_x = prior_s * prior_ratio + (wn * (n - bisect_right(times, e + h)) if n else 0.0)
-                    f = 1.0 - s_x / s_e
-                    f = 0.0 if f < 0.0 else 1.0 if f > 1.0 else f
-                sums[k] += f
-                variances[k] += f * (1.0 - f)
-        return list(zip(sums, variances, strict=True))
 
 
 @functools.lru_cache(maxsize=8)

@@ -76,10 +76,6 @@ class PacingInput:
     ``dial_ahead`` False forbids placing calls while no operator is ready (a profile rule).
     ``recent_talk_s`` holds the campaign's recent finished talk times (any order): their shape,
     not only their mean, tells how soon each talking operator is likely to be free.
-    ``recent_ring_s`` holds recent times from placing a call to a person answering it: their shape
-    tells when the ringing calls and a new one are likely to be answered; ``recent_fail_s`` the
-    durations of recent attempts that reached nobody, which tell how likely a call still ringing is
-    to reach a person after all.
     """
 
     mode: DialMode
@@ -95,8 +91,6 @@ class PacingInput:
     connect_limit_s: float = 2.0
     dial_ahead: bool = True
     recent_talk_s: tuple[float, ...] = ()
-    recent_ring_s: tuple[float, ...] = ()
-    recent_fail_s: tuple[float, ...] = ()
 
     @property
     def logged_in(self) -> int:

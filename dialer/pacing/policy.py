@@ -28,7 +28,6 @@ from dialer.dialing_modes import MODES, DialMode, Pacing
 from dialer.pacing.decision import Explanation, PacingDecision
 from dialer.pacing.forecast import free_in_time_after_wrap, talk_survival
 from dialer.pacing.inputs import CallStats, PacingInput
-from dialer.pacing.marginal import ring_curve, timed_forecast
 from dialer.pacing.risk import RiskTuning, expected_overflow, headroom, margin_gone, max_calls, safety_z
 
 DEFAULT_TUNING = RiskTuning()
@@ -70,8 +69,7 @@ def decide(snapshot: PacingInput, tuning: RiskTuning = DEFAULT_TUNING) -> Pacing
         wanted = math.floor(snapshot.fixed_ratio * snapshot.ready + 1e-9) - float(in_flight)
         why, reason = "model", f"fixed ratio {snapshot.fixed_ratio:g} lines per ready operator"
     else:  # Pacing.PREDICTIVE
-        method = _predictive_marginal if tuning.marginal else _predictive
-        wanted, free, answers, z, overflow = method(snapshot, tuning)
+        wanted, free, answers, z, overflow = _predictive(snapshot, tuning)
         why, reason = "model", "predictive: fill expected free operators, keep the safety distance"
         if headroom(budget) - overflow + 1e-9 < tuning.min_headroom:
             # the abandons the calls already in flight may still cause would use up the headroom
@@ -172,47 +170,4 @@ def _predictive(snapshot: PacingInput, tuning: RiskTuning) -> tuple[float, float
 
     z = safety_z(snapshot.abandon, tuning)
     wanted = max_calls(free - answers, variance, p, z)
-    return wanted, free, answers, z, expected_overflow(free - answers, variance)
-
-
-def _predictive_marginal(
-    snapshot: PacingInput, tuning: RiskTuning
-) -> tuple[float, float, float, float, float]:
-    """As :func:`_predictive`, by the marginal call's own abandon chance (:mod:`dialer.pacing.marginal`)."""
-    stats = snapshot.stats
-    p = min(1.0, max(MIN_ANSWER_RATE, stats.answer_rate))
-    ring = stats.mean_ring_s
-    patience = snapshot.connect_limit_s + max(0.0, stats.mean_amd_s)
-    wrap = stats.mean_wrap_s
-    talks = None
-    wrap_left: list[float] = []
-    if snapshot.dial_ahead:
-        wrap_left = [wrap - e for e in snapshot.wrapping_elapsed]
-        if snapshot.talking_elapsed:
-            talks = talk_survival(snapshot.recent_talk_s, stats.mean_talk_s, ring, TALK_PRIOR_WEIGHT)
-    forecast = timed_forecast(
-        ready=snapshot.ready,
-        waiting=snapshot.waiting,
-        ringing_elapsed=snapshot.ringing_elapsed,
-        answer_rate=p,
-        fail=ring_curve(
-            snapshot.recent_fail_s if tuning.fail_curve else (), stats.mean_fail_s, TALK_PRIOR_WEIGHT
-        ),
-        ring=ring_curve(snapshot.recent_ring_s if tuning.ring_curve else (), ring, TALK_PRIOR_WEIGHT),
-        wrap_left=wrap_left,
-        talking_elapsed=snapshot.talking_elapsed if snapshot.dial_ahead else (),
-        talks=talks,
-        mean_wrap_s=wrap,
-        patience_s=patience,
-    )
-    z = safety_z(snapshot.abandon, tuning)
-    threshold = min(0.9, tuning.abandon_scale * 0.5 * math.erfc(z / math.sqrt(2.0)))
-    limit = max(0, min(snapshot.limits.max_lines - snapshot.lines_in_use, snapshot.limits.cps_tokens))
-    free = forecast.free_mean
-    answers = snapshot.waiting + forecast.ringing
-    variance = forecast.free_var + forecast.ringing_var
-    if tuning.spread:
-        wanted = max_calls(free - answers, variance + forecast.free_spread, p, z)
-    else:
-        wanted = float(forecast.max_calls(p, threshold, limit))
     return wanted, free, answers, z, expected_overflow(free - answers, variance)

@@ -44,11 +44,6 @@ class RiskTuning:
     min_operators: int = 2  # fewer logged in: progressive (a lone operator has nothing to pool)
     small_team: int = 10  # below this many operators, predictive must have room to win...
     min_idle_share: float = 0.05  # ...progressive leaving at least this share of their time idle
-    marginal: bool = True
-    abandon_scale: float = 1.0
-    ring_curve: bool = True
-    fail_curve: bool = False
-    spread: bool = False
 
 
 def headroom(budget: AbandonBudget) -> float:

@@ -159,12 +159,10 @@ def test_an_amd_verdict_delay_gives_busy_operators_longer_to_come_free() -> None
 
 def test_recent_talk_times_shape_the_forecast_of_each_talking_operator() -> None:
     """Refusals of about 20 s and conversations of 5 minutes: operators 15 s in are likely to be
-    free in time, operators 60 s in are not; the memoryless model cannot tell them apart. (People
-    answer after 14-16 s here, so a call placed now reaches one after the refusals' wrap-up.)"""
+    free in time, operators 60 s in are not; the memoryless model cannot tell them apart."""
     recent = (20.0,) * 140 + (300.0,) * 60
-    rings = (14.0, 15.0, 16.0) * 70
-    soon = decide(snapshot(talking_elapsed=(15.0,) * 10, recent_talk_s=recent, recent_ring_s=rings))
-    later = decide(snapshot(talking_elapsed=(60.0,) * 10, recent_talk_s=recent, recent_ring_s=rings))
+    soon = decide(snapshot(talking_elapsed=(15.0,) * 10, recent_talk_s=recent))
+    later = decide(snapshot(talking_elapsed=(60.0,) * 10, recent_talk_s=recent))
     memoryless = decide(snapshot(talking_elapsed=(15.0,) * 10))
     assert soon.explanation.operators_expected_free > memoryless.explanation.operators_expected_free
     assert later.explanation.operators_expected_free < memoryless.explanation.operators_expected_free
