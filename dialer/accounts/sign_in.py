@@ -2,7 +2,8 @@
 
 The flow keeps Argon2 off the event loop and no transaction open while it hashes:
 1. one short transaction counts the attempt against the account and the address (429 past either
-   limit, before any hashing) and reads the user;
+   limit, before any hashing) and reads the user; an address past its limit is then answered 429 by
+   the process until its window ends, with no transaction (``dialer.auth.blocked_addresses``);
 2. the password is verified on the Argon2 threads;
 3. a second transaction writes the outcome: a wrong password counts toward the account's lock (the
    lock is audited), a right one clears the account's counter and gives the address its attempt back.
@@ -11,14 +12,14 @@ The flow keeps Argon2 off the event loop and no transaction open while it hashes
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialer.audit import service as audit
 from dialer.audit.models import AuditAction
-from dialer.auth import throttle
+from dialer.auth import blocked_addresses, throttle
 from dialer.auth.models import User
 from dialer.auth.passwords import DUMMY_HASH, hash_off_loop, needs_rehash, verify_off_loop
 from dialer.auth.throttle import SignInLimits, TooManyAttempts
@@ -37,18 +38,23 @@ class _Account:
 
 async def _count(
     session: AsyncSession, limits: SignInLimits, username: str, remote: audit.Remote, now: datetime
-) -> int:
-    """Count this attempt; seconds to wait if it is over a limit, else 0."""
+) -> tuple[int, int]:
+    """Count this attempt; seconds to wait if it is over a limit (else 0), and of those the
+    address's own (0 when the address is within its limit)."""
     await throttle.sweep_now_and_then(session, now, limits.window)
     limits_by_key = {throttle.account_key(username): limits.per_account}
-    if remote.address:
-        limits_by_key[throttle.address_key(remote.address)] = limits.per_address
+    address = throttle.address_key(remote.address) if remote.address else None
+    if address is not None:
+        limits_by_key[address] = limits.per_address
     counted = await throttle.count_attempts(session, list(limits_by_key), now, limits.window)
-    wait = 0
+    wait = address_wait = 0
     for key, (attempts, started) in counted.items():
         if attempts > limits_by_key[key]:
-            wait = max(wait, throttle.retry_after(started, now, limits.window))
-    return wait
+            key_wait = throttle.retry_after(started, now, limits.window)
+            wait = max(wait, key_wait)
+            if key == address:
+                address_wait = key_wait
+    return wait, address_wait
 
 
 async def sign_in(
@@ -64,8 +70,10 @@ async def sign_in(
     Raises ``TooManyAttempts`` when the account or the address is over its limit.
     """
     now = datetime.now(UTC)
+    if held := blocked_addresses.wait_s(sessions, remote.address, now):
+        raise TooManyAttempts(held)  # the rest of a flood costs no transaction
     async with unit_of_work(sessions) as session:
-        wait = await _count(session, limits, username, remote, now)
+        wait, address_wait = await _count(session, limits, username, remote, now)
         found = None
         if not wait:  # the columns it needs, not an ORM object to build and track
             query = select(User.id, User.password_hash, User.is_active, User.locked_at)
@@ -75,6 +83,8 @@ async def sign_in(
             if found is None
             else _Account(found.id, found.password_hash, found.is_active and found.locked_at is None)
         )
+    if address_wait and remote.address:
+        blocked_addresses.block(sessions, remote.address, now + timedelta(seconds=address_wait), now)
     if wait:
         raise TooManyAttempts(wait)
     # Unknown users are verified against a dummy hash: a wrong username takes as long as a wrong

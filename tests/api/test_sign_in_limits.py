@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from api.app import create_app
 from dialer.audit.models import AuditAction, AuditEvent
@@ -82,6 +82,27 @@ async def test_an_address_over_its_limit_answers_429_and_other_addresses_go_on(m
         async with app.state.sessions() as session:
             keys = set(await session.scalars(select(SignInCounter.key)))
         assert "address:10.0.0.7" in keys
+
+
+async def test_a_blocked_address_is_answered_by_the_process_until_its_window_ends(make_app):
+    """Past its limit an address gets 429 from the process's memory, no transaction each; another
+    process learns the block from the database's counter at its own first attempt."""
+    first, second = make_app(sign_in_max_per_address=2), make_app(sign_in_max_per_address=2)
+    async with first.router.lifespan_context(first), second.router.lifespan_context(second):
+        async with await _client(first, "10.0.0.9") as one, await _client(second, "10.0.0.9") as two:
+            for n in range(2):
+                assert (await _token(one, f"user{n}", WRONG)).status_code == 401
+            assert (await _token(one, "user2", WRONG)).status_code == 429  # counted: over the limit
+            statements: list[str] = []
+            engine = first.state.engine.sync_engine
+            event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+            for n in range(5):
+                refused = await _token(one, f"flood{n}", WRONG)
+                assert refused.status_code == 429 and 1 <= int(refused.headers["retry-after"]) <= 300
+            assert statements == []  # the flood's rest cost the database nothing
+            assert (await _token(two, "user3", WRONG)).status_code == 429  # another process: the counter
+        async with await _client(first, "10.0.0.10") as other:
+            assert (await _token(other, "user4", WRONG)).status_code == 401  # other addresses go on
 
 
 async def test_right_passwords_do_not_count_toward_the_limits(make_app):
