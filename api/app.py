@@ -26,6 +26,7 @@ from dialer.live.listener import PgListener
 from dialer.observability.health import Observed, thresholds
 from dialer.settings import Settings, install_sealer
 from dialer.softphones.provisioning import provisioner_for
+from dialer.supervision.wallboard import BoardCache
 
 Observe = Callable[[AsyncEngine], Observed]
 """Makes what readiness and ``/metrics`` look at, from the app's database engine."""
@@ -92,6 +93,7 @@ def create_app(
         return app
     app.state.recording_store = configured_store(settings)  # a wrong setting stops the start, named
     app.state.recording_link_secret = recording_link_secret(settings)
+    app.state.wallboards = BoardCache()  # the campaign boards of the last second
     docs.install(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -57,10 +57,8 @@ CampaignFilter = Annotated[IntId | None, Query(description="one campaign (defaul
 
 
 async def _boards(request: Request) -> BoardCache:
-    """This app's campaign boards of the last second (one cache per API process)."""
-    boards: BoardCache | None = getattr(request.app.state, "wallboards", None)
-    if boards is None:
-        boards = request.app.state.wallboards = BoardCache()
+    """This app's campaign boards of the last second (one cache per API process, made with the app)."""
+    boards: BoardCache = request.app.state.wallboards
     return boards
 
 

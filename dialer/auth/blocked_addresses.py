@@ -14,6 +14,8 @@ import math
 import weakref
 from datetime import datetime
 
+from dialer.bounded import put_bounded
+
 KEPT = 10_000
 
 _until: weakref.WeakKeyDictionary[object, dict[str, datetime]] = weakref.WeakKeyDictionary()
@@ -31,10 +33,4 @@ def wait_s(database: object, address: str | None, now: datetime) -> int:
 
 def block(database: object, address: str, until: datetime, now: datetime) -> None:
     """Remember that ``address`` is over its limit on ``database`` until ``until``."""
-    blocked = _until.setdefault(database, {})
-    if len(blocked) >= KEPT:  # ended blocks go first; a flood from many addresses cannot pile up
-        for key in [k for k, ends in blocked.items() if ends <= now]:
-            del blocked[key]
-        if len(blocked) >= KEPT:
-            blocked.clear()
-    blocked[address] = until
+    put_bounded(_until.setdefault(database, {}), address, until, kept=KEPT, expired=lambda ends: ends <= now)

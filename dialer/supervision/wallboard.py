@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.auth.permissions import Permission
 from dialer.auth.principal import Principal
+from dialer.bounded import put_bounded
 from dialer.calls.models import Call, CallOutcome
 from dialer.calls.pacing_log import pacing_status
 from dialer.campaigns.models import Campaign, CampaignState, DispositionCode
@@ -191,11 +192,10 @@ class BoardCache:
         return None
 
     def put(self, campaign_id: int, tz: str, now: datetime, board: CampaignBoard) -> None:
-        if len(self.entries) >= BOARDS_KEPT:  # stale ones go first; a caller's zones cannot pile up
-            self.entries = {k: v for k, v in self.entries.items() if now - v[0] < self.ttl}
-            if len(self.entries) >= BOARDS_KEPT:
-                self.entries.clear()
-        self.entries[(campaign_id, tz)] = (now, board)
+        def stale(entry: tuple[datetime, CampaignBoard]) -> bool:
+            return now - entry[0] >= self.ttl
+
+        put_bounded(self.entries, (campaign_id, tz), (now, board), kept=BOARDS_KEPT, expired=stale)
 
 
 def _aware(moment: datetime | None) -> datetime | None:
