@@ -8,8 +8,9 @@ takes away the people expected to answer among the calls already ringing, and pl
 fill that gap while keeping a safety distance, in standard deviations, between expected answers and
 free operators (a normal approximation of the Poisson-binomial tail: see :mod:`dialer.pacing.risk`).
 The distance shrinks as the abandons that still fit under the threshold (cap less margin) grow, so
-the window's rate is steered up to the cap from below; once the rate reaches the threshold, or while
-the abandons the calls in flight may still cause would leave less than one to spare, predictive
+the window's rate is steered up to the cap from below; once the rate reaches the threshold, while
+fewer than two abandons fit under it (a cold window), or while the abandons the calls in flight may
+still cause would leave less than one to spare, predictive
 (and, at the threshold, fixed-ratio) dialing falls back to progressive. So does predictive with a
 lone operator (nothing to pool) and with a small team (under ``small_team``) that progressive
 already keeps within ``min_idle_share`` of the ceiling: abandons would buy nothing there (measured:
@@ -71,7 +72,7 @@ def decide(snapshot: PacingInput, tuning: RiskTuning = DEFAULT_TUNING) -> Pacing
     else:  # Pacing.PREDICTIVE
         wanted, free, answers, z, overflow = _predictive(snapshot, tuning)
         why, reason = "model", "predictive: fill expected free operators, keep the safety distance"
-        if headroom(budget) - overflow + 1e-9 < tuning.min_headroom:
+        if headroom(budget) - overflow + 1e-9 < tuning.min_headroom_in_flight:
             # the abandons the calls already in flight may still cause would use up the headroom
             used, wanted, reason = DialMode.PROGRESSIVE, 0.0, "abandon margin gone: progressive"
         if wanted < snapshot.ready - in_flight:  # never below progressive, which cannot abandon

