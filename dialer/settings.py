@@ -112,6 +112,13 @@ class Settings(BaseSettings):
     sign_in_max_per_address: int = Field(
         50, ge=1, description="Failed sign-ins per client address in one window; more answer 429."
     )
+    sign_in_blocked_pause_s: float = Field(
+        1.0,
+        ge=0,
+        le=10,
+        description="Seconds each attempt from an address past its limit waits for its 429: a flood answered "
+        "at once only floods faster; 0: answer at once.",
+    )
     sign_in_lock_after: int = Field(
         20,
         ge=0,

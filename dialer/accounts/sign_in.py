@@ -3,7 +3,10 @@
 The flow keeps Argon2 off the event loop and no transaction open while it hashes:
 1. one short transaction counts the attempt against the account and the address (429 past either
    limit, before any hashing) and reads the user; an address past its limit is then answered 429 by
-   the process until its window ends, with no transaction (``dialer.auth.blocked_addresses``);
+   the process until its window ends, with no transaction (``dialer.auth.blocked_addresses``), each
+   answer after a pause (``blocked_pause_s``): a caller that waits for its answer before trying again,
+   as a flooding script does, then sends one attempt a pause instead of as many as the event loop
+   can answer, each of which took the loop from the engine's calls;
 2. the password is verified on the Argon2 threads;
 3. a second transaction writes the outcome: a wrong password counts toward the account's lock (the
    lock is audited), a right one clears the account's counter and gives the address its attempt back.
@@ -11,6 +14,7 @@ The flow keeps Argon2 off the event loop and no transaction open while it hashes
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -71,7 +75,12 @@ async def sign_in(
     """
     now = datetime.now(UTC)
     if held := blocked_addresses.wait_s(sessions, remote.address, now):
-        raise TooManyAttempts(held)  # the rest of a flood costs no transaction
+        if limits.blocked_pause_s > 0.0:
+            await asyncio.sleep(min(held, limits.blocked_pause_s))
+            now = datetime.now(UTC)
+            held = blocked_addresses.wait_s(sessions, remote.address, now)
+        if held:
+            raise TooManyAttempts(held)  # the rest of a flood costs no transaction
     async with unit_of_work(sessions) as session:
         wait, address_wait = await _count(session, limits, username, remote, now)
         found = None

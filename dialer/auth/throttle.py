@@ -39,6 +39,7 @@ class SignInLimits:
     per_account: int
     per_address: int
     lock_after: int  # wrong passwords in a row that lock an account; 0: never
+    blocked_pause_s: float = 0.0  # each attempt from a blocked address waits this long for its 429
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SignInLimits:
@@ -47,6 +48,7 @@ class SignInLimits:
             per_account=settings.sign_in_max_per_account,
             per_address=settings.sign_in_max_per_address,
             lock_after=settings.sign_in_lock_after,
+            blocked_pause_s=settings.sign_in_blocked_pause_s,
         )
 
 

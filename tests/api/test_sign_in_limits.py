@@ -3,6 +3,7 @@ row lock an account until an administrator unlocks it, and Argon2 never runs on 
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -26,7 +27,7 @@ from tests.api.test_cli import run_cli
 WRONG = "not the password at all"
 
 
-def limited_settings(database_url: str, data_dir: Path, **limits: int) -> Settings:
+def limited_settings(database_url: str, data_dir: Path, **limits: float) -> Settings:
     return Settings(
         database_url=database_url,
         data_dir=data_dir,
@@ -39,7 +40,7 @@ def limited_settings(database_url: str, data_dir: Path, **limits: int) -> Settin
 def make_app(database_url: str, tmp_path: Path) -> Callable[..., FastAPI]:
     """Apps over the test's one database, as several API processes would be (run their lifespans)."""
 
-    def _make(**limits: int) -> FastAPI:
+    def _make(**limits: float) -> FastAPI:
         return create_app(limited_settings(database_url, tmp_path, **limits), migrate=False)
 
     return _make
@@ -87,7 +88,8 @@ async def test_an_address_over_its_limit_answers_429_and_other_addresses_go_on(m
 async def test_a_blocked_address_is_answered_by_the_process_until_its_window_ends(make_app):
     """Past its limit an address gets 429 from the process's memory, no transaction each; another
     process learns the block from the database's counter at its own first attempt."""
-    first, second = make_app(sign_in_max_per_address=2), make_app(sign_in_max_per_address=2)
+    limits = {"sign_in_max_per_address": 2, "sign_in_blocked_pause_s": 0.0}
+    first, second = make_app(**limits), make_app(**limits)
     async with first.router.lifespan_context(first), second.router.lifespan_context(second):
         async with await _client(first, "10.0.0.9") as one, await _client(second, "10.0.0.9") as two:
             for n in range(2):
@@ -103,6 +105,23 @@ async def test_a_blocked_address_is_answered_by_the_process_until_its_window_end
             assert (await _token(two, "user3", WRONG)).status_code == 429  # another process: the counter
         async with await _client(first, "10.0.0.10") as other:
             assert (await _token(other, "user4", WRONG)).status_code == 401  # other addresses go on
+
+
+async def test_a_blocked_address_waits_for_each_answer_so_a_flood_slows_down(make_app):
+    """A caller that waits for each answer (a flooding script) gets one attempt in per pause."""
+    app = make_app(sign_in_max_per_address=2, sign_in_blocked_pause_s=0.3)
+    async with app.router.lifespan_context(app):
+        async with await _client(app, "10.0.0.11") as guesser, await _client(app, "10.0.0.12") as other:
+            for n in range(3):  # two counted, the third learns the block from the database
+                await _token(guesser, f"user{n}", WRONG)
+            loop = asyncio.get_running_loop()
+            answered, until = 0, loop.time() + 1.0
+            while loop.time() < until:
+                refused = await _token(guesser, f"flood{answered}", WRONG)
+                assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+                answered += 1
+            assert answered <= 4  # one a pause at most (no pause: hundreds)
+            assert (await _token(other, "user0", WRONG)).status_code == 401  # no one else waits
 
 
 async def test_right_passwords_do_not_count_toward_the_limits(make_app):
