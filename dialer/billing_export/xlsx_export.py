@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dialer.billing_export.csv_export import DEFAULT_BATCH_ROWS, ContractDone, RowsDone
 from dialer.billing_export.layout import COLUMNS, LATE, IsoMinutes, TariffColumns, iso_seconds, totals_values
-from dialer.billing_export.plan import ExportPlan
+from dialer.billing_export.plan import ContractPart, ExportPlan
 from dialer.billing_export.pricing import CallPricer, TalkTally
-from dialer.billing_export.query import LATE_FLAG, TALK, stream_calls
+from dialer.billing_export.query import LATE_FLAG, TALK, CallRow, stream_calls
 from dialer.spreadsheet_cells import xlsx_row
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -76,6 +76,39 @@ class ContractSheets:
             self.rows_in_sheet += 1
 
 
+class _PricedRows:
+    """A contract's call rows as the sheet's values, each talk length priced once."""
+
+    def __init__(self, plan: ExportPlan, part: ContractPart, minutes: IsoMinutes) -> None:
+        self.plan, self.part, self.minutes = plan, part, minutes
+        self.pricer = CallPricer(part.tariff)
+        self.terms = TariffColumns(part.tariff)
+        self.priced: dict[int, tuple[object, ...]] = {}
+
+    def values(self, rows: Sequence[CallRow]) -> list[Row]:
+        part, plan, minutes, priced = self.part, self.plan, self.minutes, self.priced
+        values: list[Row] = []
+        for call_id, started, late, campaign, operator, phone, disposition, talk in rows:
+            tail = priced.get(talk)
+            if tail is None:
+                tail = priced[talk] = self.terms.values(self.pricer.charge(talk))
+            values.append(
+                (
+                    part.number,
+                    call_id,
+                    1,
+                    iso_seconds(minutes, started),
+                    LATE if late else "",
+                    part.campaigns.get(campaign, f"#{campaign}"),
+                    "" if operator is None else plan.operators.get(operator, f"#{operator}"),
+                    phone,
+                    disposition or "",
+                    *tail,
+                )
+            )
+        return values
+
+
 async def write_workbook(
     connection: AsyncConnection,
     plan: ExportPlan,
@@ -85,51 +118,37 @@ async def write_workbook(
     rows_done: RowsDone | None = None,
     contract_done: ContractDone | None = None,
 ) -> None:
-    """Write the export to ``path``: per contract its calls, then its totals row."""
-    workbook = Workbook(write_only=True)
+    """Write the export to ``path``: per contract its calls, then its totals row. Everything per
+    row (pricing, formatting, openpyxl) runs in a worker thread, batch by batch; the event loop only
+    fetches the rows."""
+    workbook = await asyncio.to_thread(Workbook, write_only=True)
     taken: set[str] = set()
     minutes = IsoMinutes()
     written = 0
     for part in plan.contracts:
-        pricer = CallPricer(part.tariff)
-        terms = TariffColumns(part.tariff)
-        priced: dict[int, tuple[object, ...]] = {}
+        priced = _PricedRows(plan, part, minutes)
         tally = TalkTally()
         sheets = ContractSheets(workbook, part.number, taken)
         late_calls = 0
         async for rows in stream_calls(
             connection, part.where, part.late, part.period, part.campaigns.keys(), batch_rows
         ):
-            values = []
-            for call_id, started, late, campaign, operator, phone, disposition, talk in rows:
-                tail = priced.get(talk)
-                if tail is None:
-                    tail = priced[talk] = terms.values(pricer.charge(talk))
-                values.append(
-                    (
-                        part.number,
-                        call_id,
-                        1,
-                        iso_seconds(minutes, started),
-                        LATE if late else "",
-                        part.campaigns.get(campaign, f"#{campaign}"),
-                        "" if operator is None else plan.operators.get(operator, f"#{operator}"),
-                        phone,
-                        disposition or "",
-                        *tail,
-                    )
-                )
+            await asyncio.to_thread(_append_priced, sheets, priced, rows)
             tally.add_all(map(TALK, rows))  # counted in C, no Python loop
             late_calls += sum(map(LATE_FLAG, rows))
-            await asyncio.to_thread(sheets.append_all, values)
             written += len(rows)
             if rows_done is not None:
                 rows_done(written)
-        total = tally.total(pricer)
-        sheets.append_all([totals_values(part.number, total, late_calls, terms)])
+        total = tally.total(priced.pricer)
+        totals = totals_values(part.number, total, late_calls, priced.terms)
+        await asyncio.to_thread(sheets.append_all, [totals])
         if contract_done is not None:
             contract_done(part, total)
     await asyncio.to_thread(workbook.save, path)
+
+
+def _append_priced(sheets: ContractSheets, priced: _PricedRows, rows: Sequence[CallRow]) -> None:
+    sheets.append_all(priced.values(rows))
 
 
 async def xlsx_chunks(
