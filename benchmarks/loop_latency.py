@@ -17,9 +17,9 @@ Throughout, it measures (a) the pacing tick: how late each engine tick starts, i
 from the end of one tick to the start of the next less the nominal pause (``engine_tick_s`` at the
 simulator's speed), which is what a blocked loop delays (the interval between tick starts, which
 adds the tick's own work and its database waits, is printed too); and (b) the FastAGI decision
-latency: a probe connects to the product's FastAGI server every 20 ms as Asterisk does after
-``AMD()`` (route ``amd``, a machine), answers its ``GET VARIABLE`` commands, and times
-connect-to-hang-up. Measured, not asserted (the test
+latency: a probe in a process of its own, as Asterisk is (``benchmarks/agi_probe.py``), connects to
+the product's FastAGI server every 20 ms as Asterisk does after ``AMD()`` (route ``amd``, a machine),
+answers its ``GET VARIABLE`` commands, and times connect-to-hang-up. Measured, not asserted (the test
 ``tests/test_loop_latency.py`` runs it small with a generous limit); the goal: p99 under 100 ms.
 
     python benchmarks/loop_latency.py [--seconds 20] [--xlsx-rows 50000] [--flood 10] [--pg-url URL]
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import contextlib
 import json
 import os
@@ -62,7 +63,9 @@ SPEED = 10.0
 """Simulated seconds per real second: a 1 s engine tick comes every 0.1 s of real time."""
 AGI_EVERY_S = 0.02
 ADMIN, PASSWORD = "bench-admin", "bench-password-1234"
+CORE_WAIT_EVERY_S = 0.05
 CALLERS = ROOT / "benchmarks" / "hostile_load.py"
+AGI_PROBE = ROOT / "benchmarks" / "agi_probe.py"
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -116,6 +119,7 @@ class Probes:
         self.agi: dict[str, list[float]] = {"idle": [], "load": []}
         self._last_tick: float | None = None
         self._last_start: float | None = None
+        self.core_waits: list[tuple[float, float]] = []  # (time.monotonic(), core wait so far)
         engine = self.runtime.engine
         tick = engine.tick
 
@@ -134,44 +138,72 @@ class Probes:
 
         engine.tick = timed_tick  # type: ignore[method-assign]
 
-    async def agi_once(self) -> float:
-        """One ``amd`` session (a machine, a call the engine does not know): connect to hang-up."""
-        start = time.monotonic()
-        reader, writer = await asyncio.open_connection("127.0.0.1", self.runtime.agi.port)
-        try:
-            env = {
-                "agi_network": "yes",
-                "agi_network_script": "amd",
-                "agi_request": f"agi://127.0.0.1:{self.runtime.agi.port}/amd",
-                "agi_channel": "PJSIP/trunk-probe",
-                "agi_uniqueid": f"probe-{start}",
-                "agi_version": "22.0.0",
-            }
-            writer.write("".join(f"{k}: {v}\n" for k, v in env.items()).encode() + b"\n")
-            await writer.drain()
-            values = {"AMDSTATUS": "MACHINE", "AMDCAUSE": "LONGGREETING-1500-1500"}
-            while line := await reader.readline():
-                words = line.decode().split()
-                if words[:2] == ["GET", "VARIABLE"] and words[2] in values:
-                    writer.write(f"200 result=1 ({values[words[2]]})\n".encode())
-                elif words[:2] == ["GET", "VARIABLE"]:
-                    writer.write(b"200 result=0\n")
-                else:
-                    writer.write(b"200 result=1\n")
-                await writer.drain()
-        finally:
-            writer.close()
-            with contextlib.suppress(OSError):
-                await writer.wait_closed()
-        return time.monotonic() - start
+    def sample_core_wait(self) -> None:
+        """Note the loop thread's core wait so far, to take it off the probe's sessions after."""
+        self.core_waits.append((time.monotonic(), core_wait_s()))
 
-    async def agi_loop(self, stop: asyncio.Event) -> None:
+    async def sample_core_waits(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            waited = core_wait_s()
-            took = await self.agi_once()
-            self.agi[self.phase].append(took)
-            self.agi_own[self.phase].append(max(0.0, took - (core_wait_s() - waited)))
-            await asyncio.sleep(AGI_EVERY_S)
+            self.sample_core_wait()
+            await asyncio.sleep(CORE_WAIT_EVERY_S)
+
+    def core_wait_between(self, start: float, end: float) -> float:
+        """Seconds the loop thread waited for a core between two ``time.monotonic()`` moments
+        (interpolated between the samples)."""
+        return max(0.0, self._core_wait_at(end) - self._core_wait_at(start))
+
+    def _core_wait_at(self, moment: float) -> float:
+        samples = self.core_waits
+        k = bisect.bisect_left(samples, (moment, -1.0))
+        if k == 0:
+            return samples[0][1] if samples else 0.0
+        if k == len(samples):
+            return samples[-1][1]
+        (t0, w0), (t1, w1) = samples[k - 1], samples[k]
+        return w0 + (w1 - w0) * (moment - t0) / (t1 - t0) if t1 > t0 else w1
+
+    def add_sessions(self, sessions: list[list[float]], phases: dict[str, tuple[float, float]]) -> None:
+        """File the probe's sessions under the phase each started in."""
+        for start, end in sessions:
+            for phase, (begins, ends) in phases.items():
+                if begins <= start < ends:
+                    self.agi[phase].append(end - start)
+                    self.agi_own[phase].append(max(0.0, end - start - self.core_wait_between(start, end)))
+
+
+@contextlib.asynccontextmanager
+async def _agi_probe(port: int) -> AsyncIterator[asyncio.subprocess.Process]:
+    """The FastAGI probe (``benchmarks/agi_probe.py``) started and probing, in its own process;
+    killed on the way out if it has not finished."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(AGI_PROBE),
+        str(port),
+        str(AGI_EVERY_S),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert child.stdout is not None
+        if (await child.stdout.readline()).strip() != b"ready":
+            raise RuntimeError(f"the FastAGI probe did not start (exit code {await child.wait()})")
+        yield child
+    finally:
+        if child.returncode is None:
+            child.kill()
+            await child.wait()
+
+
+async def _probe_sessions(child: asyncio.subprocess.Process) -> list[list[float]]:
+    """Stop the probe; its sessions as ``[connected, hung_up]`` pairs."""
+    assert child.stdin is not None and child.stdout is not None
+    child.stdin.write(b"stop\n")
+    await child.stdin.drain()
+    line = await child.stdout.readline()
+    if await child.wait() != 0 or not line:
+        raise RuntimeError(f"the FastAGI probe failed (exit code {child.returncode})")
+    sessions: list[list[float]] = json.loads(line)
+    return sessions
 
 
 @contextlib.asynccontextmanager
@@ -282,14 +314,19 @@ async def _measure(
                 "flood": flood,
                 "seconds": seconds,
             }
-            async with _callers(job) as callers:
+            async with _callers(job) as callers, _agi_probe(probes.runtime.agi.port) as probe:
                 stop = asyncio.Event()
-                agi = asyncio.create_task(probes.agi_loop(stop))
+                sampler = asyncio.create_task(probes.sample_core_waits(stop))
+                idle_from = time.monotonic()
                 await asyncio.sleep(idle_seconds)
-                probes.phase = "load"
+                probes.phase, load_from = "load", time.monotonic()
                 load = await _run_callers(callers)
+                load_to = time.monotonic()
+                agi_sessions = await _probe_sessions(probe)
                 stop.set()
-                await agi
+                await sampler
+                probes.sample_core_wait()
+            probes.add_sessions(agi_sessions, {"idle": (idle_from, load_from), "load": (load_from, load_to)})
             ticks = stack.service.runtime.engine.ticks if stack.service.runtime else 0
     finally:
         await engine.dispose()
