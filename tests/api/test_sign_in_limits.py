@@ -110,18 +110,21 @@ async def test_a_blocked_address_is_answered_by_the_process_until_its_window_end
 async def test_a_blocked_address_waits_for_each_answer_so_a_flood_slows_down(make_app):
     """A caller that waits for each answer (a flooding script) gets one attempt in per pause."""
     app = make_app(sign_in_max_per_address=2, sign_in_blocked_pause_s=0.3)
-    async with app.router.lifespan_context(app):
-        async with await _client(app, "10.0.0.11") as guesser, await _client(app, "10.0.0.12") as other:
-            for n in range(3):  # two counted, the third learns the block from the database
-                await _token(guesser, f"user{n}", WRONG)
-            loop = asyncio.get_running_loop()
-            answered, until = 0, loop.time() + 1.0
-            while loop.time() < until:
-                refused = await _token(guesser, f"flood{answered}", WRONG)
-                assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
-                answered += 1
-            assert answered <= 4  # one a pause at most (no pause: hundreds)
-            assert (await _token(other, "user0", WRONG)).status_code == 401  # no one else waits
+    async with (
+        app.router.lifespan_context(app),
+        await _client(app, "10.0.0.11") as guesser,
+        await _client(app, "10.0.0.12") as other,
+    ):
+        for n in range(3):  # two counted, the third learns the block from the database
+            await _token(guesser, f"user{n}", WRONG)
+        loop = asyncio.get_running_loop()
+        answered, until = 0, loop.time() + 1.0
+        while loop.time() < until:
+            refused = await _token(guesser, f"flood{answered}", WRONG)
+            assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+            answered += 1
+        assert answered <= 4  # one a pause at most (no pause: hundreds)
+        assert (await _token(other, "user0", WRONG)).status_code == 401  # no one else waits
 
 
 async def test_right_passwords_do_not_count_toward_the_limits(make_app):
