@@ -8,6 +8,7 @@ migrated once per session into a template, and every test gets its own copy of i
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import uuid
@@ -28,6 +29,10 @@ DB_KIND = os.environ.get("DIALER_TEST_DATABASE", "sqlite")
 PG_ADMIN_URL = os.environ.get("DIALER_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
+
+# The test SMTP servers (aiosmtpd) log each connection's end at INFO from their own thread, which
+# can outlive the test whose output was being captured: "--- Logging error ---" walls in CI's log.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 LONG_FIRST = (
