@@ -172,21 +172,16 @@ class Probes:
 
 
 @contextlib.asynccontextmanager
-async def _agi_probe(port: int) -> AsyncIterator[asyncio.subprocess.Process]:
-    """The FastAGI probe (``benchmarks/agi_probe.py``) started and probing, in its own process;
-    killed on the way out if it has not finished."""
+async def _helper(name: str, script: Path, *args: str) -> AsyncIterator[asyncio.subprocess.Process]:
+    """A helper script (the callers, the probe) started in its own process and ready (it prints
+    ``ready``); killed on the way out if it has not finished."""
     child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(AGI_PROBE),
-        str(port),
-        str(AGI_EVERY_S),
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
+        sys.executable, str(script), *args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
     )
     try:
         assert child.stdout is not None
         if (await child.stdout.readline()).strip() != b"ready":
-            raise RuntimeError(f"the FastAGI probe did not start (exit code {await child.wait()})")
+            raise RuntimeError(f"{name} did not start (exit code {await child.wait()})")
         yield child
     finally:
         if child.returncode is None:
@@ -194,50 +189,16 @@ async def _agi_probe(port: int) -> AsyncIterator[asyncio.subprocess.Process]:
             await child.wait()
 
 
-async def _probe_sessions(child: asyncio.subprocess.Process) -> list[list[float]]:
-    """Stop the probe; its sessions as ``[connected, hung_up]`` pairs."""
+async def _tell_and_collect(name: str, child: asyncio.subprocess.Process, word: bytes) -> Any:
+    """Send a helper its line (``go``: start the load; ``stop``: end the probing), wait for it to
+    finish, and return the JSON line it printed."""
     assert child.stdin is not None and child.stdout is not None
-    child.stdin.write(b"stop\n")
+    child.stdin.write(word + b"\n")
     await child.stdin.drain()
     line = await child.stdout.readline()
     if await child.wait() != 0 or not line:
-        raise RuntimeError(f"the FastAGI probe failed (exit code {child.returncode})")
-    sessions: list[list[float]] = json.loads(line)
-    return sessions
-
-
-@contextlib.asynccontextmanager
-async def _callers(job: dict[str, Any]) -> AsyncIterator[asyncio.subprocess.Process]:
-    """The hostile callers (``benchmarks/hostile_load.py``) started and ready, in their own process;
-    killed on the way out if they have not finished."""
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(CALLERS),
-        json.dumps(job),
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert child.stdout is not None
-        if (await child.stdout.readline()).strip() != b"ready":
-            raise RuntimeError(f"the callers' process did not start (exit code {await child.wait()})")
-        yield child
-    finally:
-        if child.returncode is None:
-            child.kill()
-            await child.wait()
-
-
-async def _run_callers(child: asyncio.subprocess.Process) -> dict[str, Any]:
-    """Start the callers' load and wait for what they got back."""
-    assert child.stdin is not None and child.stdout is not None
-    child.stdin.write(b"go\n")
-    await child.stdin.drain()
-    line = await child.stdout.readline()
-    if await child.wait() != 0 or not line:
-        raise RuntimeError(f"the callers' process failed (exit code {child.returncode})")
-    result: dict[str, Any] = json.loads(line)
-    return result
+        raise RuntimeError(f"{name} failed (exit code {child.returncode})")
+    return json.loads(line)
 
 
 @contextlib.asynccontextmanager
@@ -314,15 +275,19 @@ async def _measure(
                 "flood": flood,
                 "seconds": seconds,
             }
-            async with _callers(job) as callers, _agi_probe(probes.runtime.agi.port) as probe:
+            agi_port = probes.runtime.agi.port
+            async with (
+                _helper("the callers' process", CALLERS, json.dumps(job)) as callers,
+                _helper("the FastAGI probe", AGI_PROBE, str(agi_port), str(AGI_EVERY_S)) as probe,
+            ):
                 stop = asyncio.Event()
                 sampler = asyncio.create_task(probes.sample_core_waits(stop))
                 idle_from = time.monotonic()
                 await asyncio.sleep(idle_seconds)
                 probes.phase, load_from = "load", time.monotonic()
-                load = await _run_callers(callers)
+                load: dict[str, Any] = await _tell_and_collect("the callers' process", callers, b"go")
                 load_to = time.monotonic()
-                agi_sessions = await _probe_sessions(probe)
+                agi_sessions: list[list[float]] = await _tell_and_collect("the FastAGI probe", probe, b"stop")
                 stop.set()
                 await sampler
                 probes.sample_core_wait()
