@@ -17,7 +17,6 @@ import contextlib
 import operator
 from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -37,6 +36,7 @@ from dialer.billing.periods import BillingPeriod
 from dialer.calls.models import Call
 from dialer.campaigns.models import Campaign
 from dialer.clients.models import Contract, PricingModel
+from dialer.db.engine import asyncpg_connection
 from dialer.operators.models import Operator
 
 CallRow = tuple[int, int, bool, int, int | None, str, str | None, int]
@@ -154,8 +154,7 @@ async def _postgresql_batches(
     compiled = query.compile(dialect=connection.dialect)
     arguments = [compiled.params[name] for name in compiled.positiontup or ()]
     # The transaction a cursor needs was begun by SQLAlchemy's adapter at the caller's first statement.
-    raw = await connection.get_raw_connection()
-    driver: Any = raw.driver_connection
+    driver = await asyncpg_connection(connection)
     cursor = await driver.cursor(str(compiled), *arguments)
     ahead = asyncio.ensure_future(cursor.fetch(batch_rows))
     try:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialer.contacts.records import CONTACT_COLUMNS as CONTACT_COLUMNS
 from dialer.contacts.records import DNC_COLUMNS as DNC_COLUMNS
+from dialer.db.engine import asyncpg_connection
 
 SQLITE_MAX_PARAMETERS = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 """SQLite's default limit on the parameters of one statement (``SQLITE_MAX_VARIABLE_NUMBER``)."""
@@ -43,17 +44,13 @@ class PostgresCopyWriter:
     async def write(self, records: Sequence[tuple[Any, ...]]) -> None:
         if not records:
             return
-        connection = await self.session.connection()
-        raw = await connection.get_raw_connection()
-        driver: Any = raw.driver_connection
+        driver = await asyncpg_connection(await self.session.connection())
         await driver.copy_records_to_table(self.table, records=records, columns=self.columns)
 
     async def write_encoded(self, data: bytes) -> None:
         """Append rows given as PostgreSQL binary COPY data (its header and trailer included) in the
         order of the writer's columns: the loop only passes the bytes on."""
-        connection = await self.session.connection()
-        raw = await connection.get_raw_connection()
-        driver: Any = raw.driver_connection
+        driver = await asyncpg_connection(await self.session.connection())
         # A memoryview: asyncpg would take bytes for a path.
         await driver.copy_to_table(self.table, source=memoryview(data), columns=self.columns, format="binary")
 

@@ -8,7 +8,13 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -56,3 +62,10 @@ async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncItera
 
 def is_postgresql(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+async def asyncpg_connection(connection: AsyncConnection) -> Any:
+    """The asyncpg connection under a SQLAlchemy one (PostgreSQL only), for what SQLAlchemy does not
+    offer: COPY, server-side cursors without a row object each, LISTEN. It is in the same transaction."""
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from dialer.db.engine import asyncpg_connection
 from dialer.live import doorbell
 from dialer.live.publish import CHANNEL
 
@@ -72,8 +73,7 @@ class PgListener:
 
     async def _listen(self) -> None:
         async with self.engine.connect() as connection:
-            raw = await connection.get_raw_connection()
-            driver = raw.driver_connection  # asyncpg's connection
+            driver = await asyncpg_connection(connection)
             assert driver is not None
             closed = asyncio.Event()
             driver.add_termination_listener(lambda _connection: closed.set())
